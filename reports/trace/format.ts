@@ -1,0 +1,191 @@
+/**
+ * Trace format v1: the contract between the agent/runner (writers) and the reporter (reader).
+ * The documentation is docs/trace-format.md; the JSON Schemas are docs/schema/*.schema.json.
+ *
+ * A trace is a directory:
+ *   manifest.json   — one object (TraceManifest), written at start and rewritten at the end
+ *   calls.jsonl     — one CallEvent per line
+ *   stacks.jsonl    — one StackRecord per line; each distinct stack stored once
+ *   timeline.jsonl  — one Marker per line
+ *   screenshots/    — optional, referenced by `screenshot` markers
+ */
+import type { Category } from "./categories.js";
+
+export const TRACE_FORMAT = "permtrace-trace";
+/** Major version: a reader refuses other majors. Minor additions (new optional fields, categories, marker kinds) keep it. */
+export const TRACE_SCHEMA_VERSION = 1;
+
+export const TRACE_FILES = {
+  manifest: "manifest.json",
+  calls: "calls.jsonl",
+  stacks: "stacks.jsonl",
+  timeline: "timeline.jsonl",
+} as const;
+
+export type Outcome = "returned" | "threw";
+
+/** One call of a hooked API. Keys are short because traces hold millions of them. */
+export interface CallEvent {
+  /** Event id, unique within the trace, increasing in writing order. */
+  readonly seq: number;
+  /** Milliseconds on the trace clock (monotonic, aligned to the host; 0 = session start). */
+  readonly t: number;
+  /** Stable hook id, `family.Class.method[.variant]`, e.g. `telephony.TelephonyManager.getImei`. */
+  readonly hook: string;
+  readonly cat: Category;
+  /** The permission guarding the API, when there is one. */
+  readonly perm?: string;
+  readonly out: Outcome;
+  /** Exception class when `out` is `threw` (a SecurityException is evidence of an attempt). */
+  readonly exc?: string;
+  readonly pid: number;
+  readonly tid: number;
+  /** Stack id in stacks.jsonl. */
+  readonly stack?: number;
+  /** Redacted summaries of the arguments (see docs/trace-format.md, "Value summaries"). */
+  readonly args?: readonly string[];
+  /** Redacted summary of the return value. */
+  readonly ret?: string;
+  /** Permissions asked by a `permission_request` event. */
+  readonly req?: readonly string[];
+  /** The call concerns only the app's own data (e.g. its own package info): not collection. */
+  readonly own?: boolean;
+  /** The agent's own foreground view of this process, when it has one. */
+  readonly fg?: boolean;
+}
+
+/** A Java frame (`c`lass, `m`ethod, `f`ile, `l`ine) or a native one (`n`: `module!symbol+0xoff`). */
+export interface StackFrame {
+  readonly c?: string;
+  readonly m?: string;
+  readonly f?: string;
+  readonly l?: number;
+  readonly n?: string;
+}
+
+/**
+ * An interned stack. `frames[0]` is the immediate caller of the hooked API (the hooked method
+ * itself is not included); the last frame is the outermost (thread root).
+ */
+export interface StackRecord {
+  readonly id: number;
+  readonly frames: readonly StackFrame[];
+  /** True when the agent cut the stack at its depth limit. */
+  readonly truncated?: boolean;
+}
+
+export const MARKER_KINDS = [
+  "session_start",
+  "session_end",
+  "phase",
+  "process_start",
+  "process_end",
+  "app_launch",
+  "scenario_start",
+  "scenario_end",
+  "step_start",
+  "step_end",
+  "consent_shown",
+  "consent_accepted",
+  "consent_rejected",
+  "consent_reset",
+  "opt_out",
+  "foreground",
+  "background",
+  "screen_on",
+  "screen_off",
+  "permission_dialog_shown",
+  "permission_dialog_answered",
+  "permission_granted",
+  "permission_revoked",
+  "permission_result",
+  "screenshot",
+  "clock_sync",
+  "mark",
+  "incomplete",
+] as const;
+
+export type MarkerKind = (typeof MARKER_KINDS)[number];
+
+/** A timeline marker. Fields beyond `t` and `kind` depend on the kind (docs/trace-format.md). */
+export interface Marker {
+  readonly t: number;
+  readonly kind: MarkerKind;
+  /** process_start/process_end/app_launch */
+  readonly pid?: number;
+  readonly name?: string;
+  /** scenario_start/scenario_end/step_*: the scenario name. */
+  readonly scenario?: string;
+  readonly purpose?: string;
+  /** scenario_start: data categories the scenario legitimately needs. */
+  readonly needs?: readonly Category[];
+  /** scenario_start: categories it legitimately needs while in background. */
+  readonly needsInBackground?: readonly Category[];
+  /** step_*: index of the step in its scenario (0-based) and its action. */
+  readonly step?: number;
+  readonly action?: string;
+  readonly label?: string;
+  /** step_end/scenario_end: ok | failed | skipped, with an error. */
+  readonly status?: string;
+  readonly error?: string;
+  /** permission_*: the permissions concerned. */
+  readonly permissions?: readonly string[];
+  /** permission_dialog_answered: allow | deny | deny_dont_ask; permission_result: granted or not. */
+  readonly answer?: string;
+  readonly granted?: boolean;
+  /** opt_out: categories the user opted out of (absent = all personal data). */
+  readonly categories?: readonly Category[];
+  /** screenshot: path relative to the trace directory. */
+  readonly path?: string;
+  /** clock_sync: host-minus-agent offset and drift since the previous sync, in ms. */
+  readonly offsetMs?: number;
+  readonly driftMs?: number;
+  /** app_launch: cold start (process created) or warm. */
+  readonly cold?: boolean;
+  /** incomplete/process_end: why the run or process ended early (crash, detach…). */
+  readonly reason?: string;
+}
+
+export type CoverageStatus = "hooked" | "absent" | "failed";
+
+export interface CoverageEntry {
+  readonly hook: string;
+  readonly status: CoverageStatus;
+  readonly reason?: string;
+}
+
+export interface TraceManifest {
+  readonly format: typeof TRACE_FORMAT;
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: string; readonly version: string };
+  /** Wall-clock time of t = 0 (ISO 8601). */
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  /** false until the writer closes cleanly: a killed run leaves false. */
+  readonly complete: boolean;
+  readonly incompleteReason?: string;
+  readonly device: {
+    readonly model?: string;
+    readonly manufacturer?: string;
+    readonly apiLevel?: number;
+    readonly abi?: string;
+    /** usb | remote | sandbox | synthetic */
+    readonly kind?: string;
+    readonly id?: string;
+  };
+  readonly app: {
+    readonly package: string;
+    readonly versionName?: string;
+    readonly versionCode?: number;
+    /** Extra Java package prefixes that belong to the app itself. */
+    readonly ownPackages?: readonly string[];
+  };
+  readonly agent?: {
+    readonly version?: string;
+    readonly coverage?: readonly CoverageEntry[];
+    readonly redaction?: string;
+    readonly sampling?: boolean;
+  };
+  /** Counts written so far (informative; the reader counts for itself). */
+  readonly counts?: { readonly calls?: number; readonly stacks?: number; readonly markers?: number };
+}

@@ -1,0 +1,216 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { TraceError } from "../errors.js";
+import { isCategory } from "./categories.js";
+import {
+  MARKER_KINDS,
+  TRACE_FILES,
+  TRACE_FORMAT,
+  TRACE_SCHEMA_VERSION,
+  type CallEvent,
+  type Marker,
+  type StackRecord,
+  type TraceManifest,
+} from "./format.js";
+import { forEachLine } from "./lines.js";
+
+/** A line the reader skipped, with why. Kept for the first few; all are counted. */
+export interface SkippedLine {
+  readonly file: string;
+  readonly line: number;
+  readonly problem: string;
+}
+
+export interface ReadStats {
+  read: number;
+  skipped: number;
+  /** The last line was cut mid-write (a crash or kill): skipped and counted here too. */
+  truncatedLast: boolean;
+}
+
+const KEEP_SKIPPED = 20;
+
+/** Skipped-line bookkeeping shared by the three JSONL files. */
+export class SkipLog {
+  readonly samples: SkippedLine[] = [];
+  readonly byProblem = new Map<string, number>();
+  total = 0;
+
+  add(file: string, line: number, problem: string): void {
+    this.total++;
+    const key = `${file}: ${problem.replace(/'[^']*'/g, "'…'")}`;
+    this.byProblem.set(key, (this.byProblem.get(key) ?? 0) + 1);
+    if (this.samples.length < KEEP_SKIPPED) this.samples.push({ file, line, problem });
+  }
+}
+
+const markerKinds: ReadonlySet<string> = new Set(MARKER_KINDS);
+
+/** An opened trace: manifest, stacks and timeline in memory; calls streamed by `forEachCall`. */
+export interface OpenTrace {
+  readonly dir: string;
+  readonly manifest: TraceManifest;
+  /** Stacks by id. Bounded by the number of distinct stacks, not of events. */
+  readonly stacks: ReadonlyMap<number, StackRecord>;
+  /** Markers sorted by time (stable). */
+  readonly markers: readonly Marker[];
+  readonly skipped: SkipLog;
+  readonly stackStats: ReadStats;
+  readonly timelineStats: ReadStats;
+}
+
+function parseJsonObject(line: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return "not JSON";
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
+  return value as Record<string, unknown>;
+}
+
+/** Reads and checks manifest.json. Throws a TraceError naming the file and the fix. */
+export function readManifest(dir: string): TraceManifest {
+  if (!existsSync(dir)) {
+    throw new TraceError("trace directory not found", { where: dir, fix: "pass the directory a `permtrace run` wrote (it holds manifest.json)" });
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new TraceError("not a directory", { where: dir, fix: "a trace is a directory holding manifest.json and calls.jsonl" });
+  }
+  const path = join(dir, TRACE_FILES.manifest);
+  if (!existsSync(path)) {
+    throw new TraceError("manifest.json missing: not a permtrace trace", { where: dir, fix: "pass the directory a `permtrace run` or `npm run gen:trace` wrote" });
+  }
+  const text = readFileSync(path, "utf8");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec(String(err));
+    const line = m ? text.slice(0, Number(m[1])).split("\n").length : undefined;
+    throw new TraceError("manifest is not valid JSON", { where: path, line, fix: "the run that wrote it may have been killed before its first flush; re-run it" });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TraceError("manifest is not a JSON object", { where: path });
+  }
+  const m = value as Record<string, unknown>;
+  if (m.format !== TRACE_FORMAT) {
+    throw new TraceError(`format is ${JSON.stringify(m.format)}, expected "${TRACE_FORMAT}"`, { where: path, fix: "not a permtrace trace" });
+  }
+  if (m.schemaVersion !== TRACE_SCHEMA_VERSION) {
+    const newer = typeof m.schemaVersion === "number" && m.schemaVersion > TRACE_SCHEMA_VERSION;
+    throw new TraceError(`trace schema version ${JSON.stringify(m.schemaVersion)} is not supported (this permtrace reads ${TRACE_SCHEMA_VERSION})`, {
+      where: path,
+      fix: newer ? "upgrade permtrace" : "re-record the trace with this permtrace",
+    });
+  }
+  const app = m.app as Record<string, unknown> | undefined;
+  if (!app || typeof app.package !== "string" || app.package.length === 0) {
+    throw new TraceError("app.package missing", { where: path, fix: "the manifest must name the app under test" });
+  }
+  if (typeof m.startedAt !== "string") throw new TraceError("startedAt missing", { where: path });
+  if (typeof m.device !== "object" || m.device === null) throw new TraceError("device missing", { where: path });
+  return value as TraceManifest;
+}
+
+function readStacks(dir: string, skipped: SkipLog): { stacks: Map<number, StackRecord>; stats: ReadStats } {
+  const stacks = new Map<number, StackRecord>();
+  const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
+  const path = join(dir, TRACE_FILES.stacks);
+  if (!existsSync(path)) return { stacks, stats };
+  forEachLine(path, (line, lineNo, last) => {
+    const v = parseJsonObject(line);
+    if (typeof v === "string" || typeof v.id !== "number" || !Array.isArray(v.frames)) {
+      stats.skipped++;
+      if (last && typeof v === "string") stats.truncatedLast = true;
+      skipped.add(TRACE_FILES.stacks, lineNo, typeof v === "string" ? (last ? "truncated last line" : v) : "a stack needs a numeric id and a frames array");
+      return;
+    }
+    stats.read++;
+    stacks.set(v.id, v as unknown as StackRecord);
+  });
+  return { stacks, stats };
+}
+
+function readTimeline(dir: string, skipped: SkipLog): { markers: Marker[]; stats: ReadStats } {
+  const markers: Marker[] = [];
+  const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
+  const path = join(dir, TRACE_FILES.timeline);
+  if (!existsSync(path)) return { markers, stats };
+  forEachLine(path, (line, lineNo, last) => {
+    const v = parseJsonObject(line);
+    let problem: string | undefined;
+    if (typeof v === "string") problem = last ? "truncated last line" : v;
+    else if (typeof v.t !== "number" || !Number.isFinite(v.t)) problem = "marker without a numeric t";
+    else if (typeof v.kind !== "string" || !markerKinds.has(v.kind)) problem = `unknown marker kind '${String(v.kind)}'`;
+    if (problem !== undefined) {
+      stats.skipped++;
+      if (last && typeof v === "string") stats.truncatedLast = true;
+      skipped.add(TRACE_FILES.timeline, lineNo, problem);
+      return;
+    }
+    stats.read++;
+    markers.push(v as unknown as Marker);
+  });
+  // Stable sort: writers append in time order, but several processes may interleave.
+  markers.sort((a, b) => a.t - b.t);
+  return { markers, stats };
+}
+
+/** Opens a trace directory: checks the manifest, loads stacks and the timeline. */
+export function openTrace(dir: string): OpenTrace {
+  const manifest = readManifest(dir);
+  if (!existsSync(join(dir, TRACE_FILES.calls))) {
+    throw new TraceError("calls.jsonl missing", { where: dir, fix: "the run recorded no calls file; check that the agent loaded" });
+  }
+  const skipped = new SkipLog();
+  const { stacks, stats: stackStats } = readStacks(dir, skipped);
+  const { markers, stats: timelineStats } = readTimeline(dir, skipped);
+  return { dir, manifest, stacks, markers, skipped, stackStats, timelineStats };
+}
+
+/** Why a parsed line is not a valid call event, or undefined when it is. Hand-written: this runs per event. */
+export function callEventProblem(v: Record<string, unknown>): string | undefined {
+  if (typeof v.seq !== "number") return "call without a numeric seq";
+  if (typeof v.t !== "number" || !Number.isFinite(v.t)) return "call without a numeric t";
+  if (typeof v.hook !== "string" || v.hook.length === 0) return "call without a hook id";
+  if (!isCategory(v.cat)) return `unknown category '${String(v.cat)}'`;
+  if (v.out !== "returned" && v.out !== "threw") return `outcome must be returned or threw, not '${String(v.out)}'`;
+  if (typeof v.pid !== "number" || typeof v.tid !== "number") return "call without numeric pid and tid";
+  return undefined;
+}
+
+/**
+ * Streams calls.jsonl: every valid event goes to `onCall` in file order; invalid lines are
+ * skipped and logged in `trace.skipped`, a cut-off last line is reported as truncated.
+ */
+export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent) => void): ReadStats {
+  const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
+  const file = TRACE_FILES.calls;
+  forEachLine(join(trace.dir, file), (line, lineNo, last) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      stats.skipped++;
+      if (last) stats.truncatedLast = true;
+      trace.skipped.add(file, lineNo, last ? "truncated last line" : "not JSON");
+      return;
+    }
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      stats.skipped++;
+      trace.skipped.add(file, lineNo, "not a JSON object");
+      return;
+    }
+    const problem = callEventProblem(v as Record<string, unknown>);
+    if (problem !== undefined) {
+      stats.skipped++;
+      trace.skipped.add(file, lineNo, problem);
+      return;
+    }
+    stats.read++;
+    onCall(v as CallEvent);
+  });
+  return stats;
+}

@@ -1,0 +1,139 @@
+import { CATEGORY_IDS } from "./categories.js";
+import { MARKER_KINDS, TRACE_FORMAT, TRACE_SCHEMA_VERSION } from "./format.js";
+
+/**
+ * JSON Schemas of trace format v1 (one per file kind). docs/schema/ holds these, written by
+ * `npm run docs:schema`; a test keeps the two equal.
+ */
+const BASE = "https://permtrace.dev/schema";
+const category = { enum: [...CATEGORY_IDS] };
+const strings = { type: "array", items: { type: "string" } };
+
+export const CALL_EVENT_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: `${BASE}/trace-call-1.json`,
+  title: "permtrace call event (one line of calls.jsonl)",
+  type: "object",
+  required: ["seq", "t", "hook", "cat", "out", "pid", "tid"],
+  properties: {
+    seq: { type: "integer", minimum: 1, description: "Event id, unique in the trace, increasing in writing order." },
+    t: { type: "number", description: "Milliseconds on the trace clock (monotonic, host-aligned; 0 = session start)." },
+    hook: { type: "string", minLength: 1, description: "Stable hook id, family.Class.method[.variant]." },
+    cat: { ...category, description: "Data category (docs/trace-format.md#categories)." },
+    perm: { type: "string", description: "Permission guarding the API." },
+    out: { enum: ["returned", "threw"] },
+    exc: { type: "string", description: "Exception class when out = threw." },
+    pid: { type: "integer" },
+    tid: { type: "integer" },
+    stack: { type: "integer", minimum: 1, description: "Id of a stack in stacks.jsonl." },
+    args: { ...strings, description: "Redacted argument summaries." },
+    ret: { type: "string", description: "Redacted return-value summary." },
+    req: { ...strings, description: "Permissions asked by a permission_request event." },
+    own: { type: "boolean", description: "The call concerns only the app's own data." },
+    fg: { type: "boolean", description: "The agent's per-process foreground flag." },
+  },
+} as const;
+
+export const STACK_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: `${BASE}/trace-stack-1.json`,
+  title: "permtrace interned stack (one line of stacks.jsonl)",
+  type: "object",
+  required: ["id", "frames"],
+  properties: {
+    id: { type: "integer", minimum: 1 },
+    truncated: { type: "boolean" },
+    frames: {
+      type: "array",
+      description: "Innermost first: frames[0] is the immediate caller of the hooked API.",
+      items: {
+        type: "object",
+        properties: {
+          c: { type: "string", description: "Java class" },
+          m: { type: "string", description: "method" },
+          f: { type: "string", description: "source file" },
+          l: { type: "integer", description: "line" },
+          n: { type: "string", description: "native frame: module!symbol+0xoffset" },
+        },
+      },
+    },
+  },
+} as const;
+
+export const MARKER_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: `${BASE}/trace-marker-1.json`,
+  title: "permtrace timeline marker (one line of timeline.jsonl)",
+  type: "object",
+  required: ["t", "kind"],
+  properties: {
+    t: { type: "number" },
+    kind: { enum: [...MARKER_KINDS] },
+    pid: { type: "integer" },
+    name: { type: "string" },
+    scenario: { type: "string" },
+    purpose: { type: "string" },
+    needs: { type: "array", items: category },
+    needsInBackground: { type: "array", items: category },
+    step: { type: "integer", minimum: 0 },
+    action: { type: "string" },
+    label: { type: "string" },
+    status: { enum: ["ok", "failed", "skipped"] },
+    error: { type: "string" },
+    permissions: strings,
+    answer: { enum: ["allow", "deny", "deny_dont_ask"] },
+    granted: { type: "boolean" },
+    categories: { type: "array", items: category },
+    path: { type: "string" },
+    offsetMs: { type: "number" },
+    driftMs: { type: "number" },
+    cold: { type: "boolean" },
+    reason: { type: "string" },
+  },
+} as const;
+
+export const MANIFEST_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: `${BASE}/trace-manifest-1.json`,
+  title: "permtrace trace manifest (manifest.json)",
+  type: "object",
+  required: ["format", "schemaVersion", "tool", "startedAt", "complete", "device", "app"],
+  properties: {
+    format: { const: TRACE_FORMAT },
+    schemaVersion: { const: TRACE_SCHEMA_VERSION },
+    tool: { type: "object", required: ["name", "version"], properties: { name: { type: "string" }, version: { type: "string" } } },
+    startedAt: { type: "string", format: "date-time" },
+    endedAt: { type: "string" },
+    complete: { type: "boolean" },
+    incompleteReason: { type: "string" },
+    device: {
+      type: "object",
+      properties: {
+        model: { type: "string" },
+        manufacturer: { type: "string" },
+        apiLevel: { type: "integer" },
+        abi: { type: "string" },
+        kind: { enum: ["usb", "remote", "sandbox", "synthetic"] },
+        id: { type: "string" },
+      },
+    },
+    app: {
+      type: "object",
+      required: ["package"],
+      properties: { package: { type: "string", minLength: 1 }, versionName: { type: "string" }, versionCode: { type: "integer" }, ownPackages: strings },
+    },
+    agent: {
+      type: "object",
+      properties: {
+        version: { type: "string" },
+        redaction: { type: "string" },
+        sampling: { type: "boolean" },
+        coverage: {
+          type: "array",
+          items: { type: "object", required: ["hook", "status"], properties: { hook: { type: "string" }, status: { enum: ["hooked", "absent", "failed"] }, reason: { type: "string" } } },
+        },
+      },
+    },
+    counts: { type: "object", properties: { calls: { type: "integer" }, stacks: { type: "integer" }, markers: { type: "integer" } } },
+  },
+} as const;
