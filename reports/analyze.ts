@@ -1,0 +1,318 @@
+import type { ResolvedPolicy } from "./policy/policy.js";
+import type { AppProfile } from "./profile.js";
+import type { FamilyRun, Emit } from "./rules/family.js";
+import type { Group } from "./rules/groups.js";
+import { FAMILIES, RULES } from "./rules/index.js";
+import { Timeline } from "./rules/timeline.js";
+import { severityRank, summarizeParty, type EventContext, type Finding, type PartySummary, type Severity } from "./rules/types.js";
+import { Attributor, formatFrame, type Attribution, type Party } from "./sdk/attribution.js";
+import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
+import type { SdkEntry } from "./sdk/types.js";
+import { CATEGORIES, CATEGORY_IDS, isCollection, type Category } from "./trace/categories.js";
+import type { CallEvent } from "./trace/format.js";
+import { forEachCall, type OpenTrace } from "./trace/reader.js";
+import { redactValue } from "./redact.js";
+import { TOOL } from "./version.js";
+
+export const FINDINGS_FORMAT = "permtrace-findings";
+export const FINDINGS_SCHEMA_VERSION = 1;
+
+/** Hooks whose first argument is a package name: reading the app's own package is not collection. */
+export const OWN_PACKAGE_HOOKS: ReadonlySet<string> = new Set([
+  "apps.PackageManager.getPackageInfo",
+  "apps.PackageManager.getApplicationInfo",
+  "apps.PackageManager.getInstallerPackageName",
+  "apps.PackageManager.getInstallSourceInfo",
+]);
+
+export interface AnalyzeOptions {
+  readonly policy: ResolvedPolicy;
+  readonly profile?: AppProfile;
+  readonly catalogue?: readonly SdkEntry[];
+  /** Include identifier values in outputs (redacted by default). */
+  readonly showValues?: boolean;
+}
+
+export type RuleStatus = "evaluated" | "skipped" | "disabled";
+
+export interface PartyStats {
+  readonly party: PartySummary;
+  readonly calls: number;
+  readonly categories: Partial<Record<Category, number>>;
+}
+
+export interface Analysis {
+  readonly format: typeof FINDINGS_FORMAT;
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly trace: {
+    readonly dir: string;
+    readonly app: string;
+    readonly appVersion?: string;
+    readonly device: Readonly<Record<string, unknown>>;
+    readonly startedAt: string;
+    readonly complete: boolean;
+    readonly incompleteReason?: string;
+    readonly sandbox: boolean;
+    readonly calls: number;
+    readonly stacks: number;
+    readonly markers: number;
+    readonly skippedLines: number;
+    readonly truncated: boolean;
+    readonly duration: number;
+  };
+  readonly policy: { readonly name: string; readonly chain: readonly string[] };
+  readonly profile?: { readonly source?: string; readonly app: string; readonly appType?: string | number };
+  readonly catalogue: { readonly version: string; readonly sdks: number };
+  readonly rules: readonly { readonly id: string; readonly family: string; readonly title: string; readonly severity: Severity; readonly status: RuleStatus; readonly reason?: string; readonly findings: number }[];
+  readonly summary: {
+    readonly findings: number;
+    readonly bySeverity: Partial<Record<Severity, number>>;
+    readonly byRule: Readonly<Record<string, number>>;
+    readonly byParty: Readonly<Record<string, number>>;
+    readonly byCategory: Readonly<Record<string, number>>;
+    readonly byScenario: Readonly<Record<string, number>>;
+  };
+  readonly parties: readonly PartyStats[];
+  readonly scenarios: readonly { readonly name: string; readonly purpose?: string; readonly needs?: readonly Category[]; readonly start: number }[];
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly string[];
+}
+
+interface StackSlot {
+  readonly attr: Attribution;
+  readonly partyIdx: number;
+}
+
+/** Reads the whole trace once and returns the findings. Memory is bounded by distinct stacks, parties, hooks and groups. */
+export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
+  const { manifest } = trace;
+  const policy = opts.policy;
+  const appPackages = [manifest.app.package, ...(manifest.app.ownPackages ?? []), ...(opts.profile?.ownPackages ?? [])];
+  const attributor = new Attributor(opts.catalogue ?? SDK_CATALOGUE, appPackages);
+  const timeline = new Timeline(trace.markers, policy.initialConsent);
+  const parties: Party[] = [];
+  const partyIndex = new Map<string, number>();
+  const skipped = new Map<string, string>();
+  const setup = {
+    timeline,
+    manifest,
+    profile: opts.profile,
+    parties,
+    enabled: (id: string) => policy.rules[id]?.enabled ?? false,
+    params: <T>(id: string) => (policy.rules[id]?.params ?? {}) as T,
+    skip: (id: string, reason: string) => void skipped.set(id, reason),
+  };
+  const runs: FamilyRun[] = FAMILIES.map((f) => f.create(setup));
+
+  const partyOf = (p: Party): number => {
+    let i = partyIndex.get(p.key);
+    if (i === undefined) {
+      i = parties.length;
+      parties.push(p);
+      partyIndex.set(p.key, i);
+    }
+    return i;
+  };
+  const stackSlots = new Map<number, StackSlot>();
+  let noStack: StackSlot | undefined;
+  const slotOf = (id: number | undefined): StackSlot => {
+    if (id === undefined) return (noStack ??= mkSlot(attributor.attribute(undefined)));
+    let s = stackSlots.get(id);
+    if (!s) {
+      s = mkSlot(attributor.attribute(trace.stacks.get(id)));
+      stackSlots.set(id, s);
+    }
+    return s;
+  };
+  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible) });
+  const catIndex: Record<string, number> = Object.fromEntries(CATEGORY_IDS.map((c, i) => [c, i]));
+  const collecting: boolean[] = CATEGORY_IDS.map((c) => isCollection(c));
+  const hookIndex = new Map<string, number>();
+  const hooks: string[] = [];
+  const nCat = CATEGORY_IDS.length;
+  const partyCat: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  const appPackage = manifest.app.package;
+
+  const stats = forEachCall(trace, (ev: CallEvent) => {
+    const slot = slotOf(ev.stack);
+    let hookIdx = hookIndex.get(ev.hook);
+    if (hookIdx === undefined) {
+      hookIdx = hooks.length;
+      hooks.push(ev.hook);
+      hookIndex.set(ev.hook, hookIdx);
+    }
+    const catIdx = catIndex[ev.cat]!;
+    const own = ev.own === true || (OWN_PACKAGE_HOOKS.has(ev.hook) && ev.args?.[0] === appPackage);
+    const ctx: EventContext = {
+      ev,
+      attr: slot.attr,
+      partyIdx: slot.partyIdx,
+      catIdx,
+      hookIdx,
+      state: timeline.at(ev.t),
+      collection: collecting[catIdx]! && !own,
+    };
+    const pc = slot.partyIdx * nCat + catIdx;
+    partyCat[pc] = (partyCat[pc] ?? 0) + 1;
+    if (ev.t < first) first = ev.t;
+    if (ev.t > last) last = ev.t;
+    for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
+  });
+
+  const raw: Omit<Finding, "id">[] = [];
+  const emit = (ruleId: string, g: Group, what: Emit): void => {
+    const def = RULES.get(ruleId)!;
+    raw.push(buildFinding(def.id, def.family, policy.rules[ruleId]!.severity, def, g, what));
+  };
+  const buildFinding = (rule: string, family: string, severity: Severity, def: { title: string; references: Finding["references"] }, g: Group, what: Emit): Omit<Finding, "id"> => {
+    const c = g.firstCtx!;
+    const stackId = g.topStack();
+    const stack = stackId !== undefined ? trace.stacks.get(stackId) : undefined;
+    const attr = stack ? slotOf(stackId).attr : c.attr;
+    const shot = timeline.nearestScreenshot(g.first);
+    const step = c.state.step;
+    const identifying = CATEGORIES[c.ev.cat].identifying;
+    const firstCall = {
+      seq: c.ev.seq,
+      hook: c.ev.hook,
+      out: c.ev.out,
+      ...(c.ev.exc ? { exc: c.ev.exc } : {}),
+      ...(c.ev.args ? { args: c.ev.args.map((a) => redactValue(String(a), identifying, opts.showValues === true)) } : {}),
+      ...(c.ev.ret !== undefined ? { ret: redactValue(String(c.ev.ret), identifying, opts.showValues === true) } : {}),
+      pid: c.ev.pid,
+      tid: c.ev.tid,
+    };
+    return {
+      rule,
+      family,
+      severity,
+      title: def.title,
+      message: what.message,
+      references: def.references,
+      party: summarizeParty(what.party ?? c.attr.responsible),
+      ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
+      ...(what.category ? { category: what.category } : {}),
+      ...(what.scenario ? { scenario: what.scenario } : {}),
+      count: g.count,
+      window: { start: g.first, end: g.last },
+      evidence: {
+        events: g.sampleSeqs(),
+        ...(stack
+          ? {
+              stack: {
+                id: stack.id,
+                frames: stack.frames.map(formatFrame),
+                responsibleFrame: attr.frameIndex,
+                immediateFrame: attr.immediateFrameIndex,
+                confidence: attr.confidence,
+                reason: attr.reason,
+              },
+            }
+          : { stack: undefined }),
+        hooks: [...g.hooks.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([h, n]) => ({ hook: hooks[h]!, count: n })),
+        ...(shot ? { screenshot: shot } : {}),
+        ...(step ? { step: { scenario: step.scenario, index: step.index, ...(step.action ? { action: step.action } : {}), ...(step.label ? { label: step.label } : {}) } } : {}),
+        details: { ...g.details, ...(what.details ?? {}), firstCall, ...(g.threw > 0 ? { threw: g.threw } : {}) },
+      },
+    };
+  };
+  for (const r of runs) r.finish(emit);
+
+  raw.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.window.start - b.window.start || a.rule.localeCompare(b.rule));
+  const findings: Finding[] = raw.map((f, i) => {
+    const { stack, ...rest } = f.evidence;
+    return { id: `F${String(i + 1).padStart(4, "0")}`, ...f, evidence: stack ? { ...rest, stack } : rest };
+  });
+
+  const count = <K extends string>(key: (f: Finding) => K | undefined): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const f of findings) {
+      const k = key(f);
+      if (k !== undefined) out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
+  };
+  const byRule = count((f) => f.rule);
+  const rules = FAMILIES.flatMap((f) =>
+    f.rules.map((r) => {
+      const s = policy.rules[r.id]!;
+      const status: RuleStatus = !s.enabled ? "disabled" : skipped.has(r.id) ? "skipped" : "evaluated";
+      return { id: r.id, family: r.family, title: r.title, severity: s.severity, status, ...(skipped.has(r.id) ? { reason: skipped.get(r.id)! } : {}), findings: byRule[r.id] ?? 0 };
+    }),
+  );
+  const partyStats: PartyStats[] = parties
+    .map((p, i) => {
+      const categories: Partial<Record<Category, number>> = {};
+      let calls = 0;
+      for (let c = 0; c < nCat; c++) {
+        const n = partyCat[i * nCat + c];
+        if (n) {
+          categories[CATEGORY_IDS[c]!] = n;
+          calls += n;
+        }
+      }
+      return { party: summarizeParty(p), calls, categories };
+    })
+    .filter((p) => p.calls > 0)
+    .sort((a, b) => b.calls - a.calls);
+
+  const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast);
+  return {
+    format: FINDINGS_FORMAT,
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
+    tool: TOOL,
+    trace: {
+      dir: trace.dir,
+      app: manifest.app.package,
+      ...(manifest.app.versionName ? { appVersion: manifest.app.versionName } : {}),
+      device: { ...manifest.device },
+      startedAt: manifest.startedAt,
+      complete: manifest.complete === true,
+      ...(manifest.incompleteReason ? { incompleteReason: manifest.incompleteReason } : {}),
+      sandbox: manifest.device.kind === "sandbox" || manifest.device.kind === "synthetic",
+      calls: stats.read,
+      stacks: trace.stacks.size,
+      markers: trace.markers.length,
+      skippedLines: trace.skipped.total,
+      truncated: stats.truncatedLast || trace.stackStats.truncatedLast || trace.timelineStats.truncatedLast,
+      duration: Number.isFinite(first) ? last - first : 0,
+    },
+    policy: { name: policy.name, chain: policy.chain },
+    ...(opts.profile ? { profile: { ...(opts.profile.source ? { source: opts.profile.source } : {}), app: opts.profile.app, ...(opts.profile.appType !== undefined ? { appType: opts.profile.appType } : {}) } } : {}),
+    catalogue: { version: SDK_CATALOGUE_VERSION, sdks: (opts.catalogue ?? SDK_CATALOGUE).length },
+    rules,
+    summary: {
+      findings: findings.length,
+      bySeverity: count((f) => f.severity),
+      byRule,
+      byParty: count((f) => f.party.name),
+      byCategory: count((f) => f.category),
+      byScenario: count((f) => f.scenario),
+    },
+    parties: partyStats,
+    scenarios: timeline.scenarios.map((s) => ({ name: s.name, ...(s.purpose ? { purpose: s.purpose } : {}), ...(s.needs ? { needs: [...s.needs] } : {}), start: s.start })),
+    findings,
+    warnings,
+  };
+}
+
+function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedPolicy, truncatedCalls: boolean): string[] {
+  const w: string[] = [];
+  const m = trace.manifest;
+  if (m.complete !== true) w.push(`the run did not finish cleanly${m.incompleteReason ? ` (${m.incompleteReason})` : ""}: findings cover what was recorded up to then`);
+  if (truncatedCalls) w.push("calls.jsonl ends in a cut-off line (the recorder was killed mid-write); it was skipped");
+  if (trace.skipped.total > 0) {
+    const kinds = [...trace.skipped.byProblem.entries()].map(([k, n]) => `${k} ×${n}`).join("; ");
+    const first = trace.skipped.samples[0];
+    w.push(`${trace.skipped.total} line(s) skipped: ${kinds}${first ? ` (first at ${first.file}:${first.line})` : ""}`);
+  }
+  if (timeline.consentMarkers === 0 && policy.initialConsent === "pending" && policy.rules["consent.pre_consent_collection"]?.enabled) {
+    w.push("the timeline has no consent marker: every call was judged as made before consent (use a policy with consent.initialState: accepted if the app was already consented)");
+  }
+  const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
+  if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
+  return w;
+}

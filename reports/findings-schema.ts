@@ -1,0 +1,90 @@
+import { CATEGORY_IDS } from "./trace/categories.js";
+import { SEVERITIES } from "./rules/types.js";
+
+const party = {
+  type: "object",
+  required: ["key", "kind", "name"],
+  properties: {
+    key: { type: "string", description: "app | sdk:<catalogue id> | pkg:<package> | unattributed | all" },
+    kind: { enum: ["app", "sdk", "unknown_third_party", "unattributed"] },
+    name: { type: "string" },
+    vendor: { type: "string" },
+    sdkKind: { type: "string" },
+    package: { type: "string" },
+  },
+} as const;
+
+/** JSON Schema of findings.json (`permtrace report`), version 1. */
+export const FINDINGS_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://permtrace.dev/schema/findings-1.json",
+  title: "permtrace findings",
+  type: "object",
+  required: ["format", "schemaVersion", "tool", "trace", "policy", "catalogue", "rules", "summary", "parties", "scenarios", "findings", "warnings"],
+  properties: {
+    format: { const: "permtrace-findings" },
+    schemaVersion: { const: 1 },
+    tool: { type: "object", required: ["name", "version"] },
+    trace: {
+      type: "object",
+      required: ["dir", "app", "device", "startedAt", "complete", "sandbox", "calls", "stacks", "markers", "skippedLines", "truncated", "duration"],
+      properties: {
+        complete: { type: "boolean", description: "false when the recording run did not finish cleanly" },
+        sandbox: { type: "boolean", description: "recorded on the sandbox or synthetic device, not a phone" },
+        skippedLines: { type: "integer", minimum: 0 },
+        truncated: { type: "boolean", description: "a file ended in a cut-off line" },
+      },
+    },
+    policy: { type: "object", required: ["name", "chain"] },
+    profile: { type: "object", required: ["app"] },
+    catalogue: { type: "object", required: ["version", "sdks"] },
+    rules: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "family", "title", "severity", "status", "findings"],
+        properties: { status: { enum: ["evaluated", "skipped", "disabled"] }, severity: { enum: [...SEVERITIES] }, reason: { type: "string" } },
+      },
+    },
+    summary: { type: "object", required: ["findings", "bySeverity", "byRule", "byParty", "byCategory", "byScenario"] },
+    parties: { type: "array", items: { type: "object", required: ["party", "calls", "categories"], properties: { party } } },
+    scenarios: { type: "array", items: { type: "object", required: ["name", "start"] } },
+    findings: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "rule", "family", "severity", "title", "message", "references", "party", "count", "window", "evidence"],
+        properties: {
+          id: { type: "string", pattern: "^F\\d{4,}$" },
+          rule: { type: "string" },
+          family: { enum: ["consent", "refusal", "scenario", "frequency", "background", "permission", "disclosure", "necessity"] },
+          severity: { enum: [...SEVERITIES] },
+          references: { type: "array", minItems: 1, items: { type: "object", required: ["source", "text"] } },
+          party,
+          immediateCaller: party,
+          category: { enum: [...CATEGORY_IDS] },
+          scenario: { type: "string" },
+          count: { type: "integer", minimum: 1 },
+          window: { type: "object", required: ["start", "end"], properties: { start: { type: "number" }, end: { type: "number" } } },
+          evidence: {
+            type: "object",
+            required: ["events", "hooks"],
+            properties: {
+              events: { type: "array", items: { type: "integer" }, minItems: 1 },
+              stack: {
+                type: "object",
+                required: ["id", "frames", "responsibleFrame", "immediateFrame", "confidence", "reason"],
+                properties: { confidence: { type: "number", minimum: 0, maximum: 1 }, frames: { type: "array", items: { type: "string" } } },
+              },
+              hooks: { type: "array", items: { type: "object", required: ["hook", "count"] } },
+              screenshot: { type: "object", required: ["path", "t"] },
+              step: { type: "object", required: ["scenario", "index"] },
+              details: { type: "object" },
+            },
+          },
+        },
+      },
+    },
+    warnings: { type: "array", items: { type: "string" } },
+  },
+} as const;

@@ -1,0 +1,85 @@
+import { ProfileError } from "./errors.js";
+import { CATEGORY_IDS, type Category } from "./trace/categories.js";
+import { loadYaml } from "./yaml-input.js";
+
+/** What the app publishes about itself: its type, its SDK list, its declared data uses. */
+export interface AppProfile {
+  readonly app: string;
+  readonly name?: string;
+  /** One of the 39 app types (id, number or Chinese name). */
+  readonly appType?: string | number;
+  /** Java packages that are the app's own code besides its package name. */
+  readonly ownPackages?: readonly string[];
+  /** The SDK list the app publishes (第三方SDK清单). */
+  readonly sdks?: readonly DeclaredSdk[];
+  /** The data uses the privacy policy declares. */
+  readonly uses?: readonly DeclaredUse[];
+  /** Path the profile was read from, for messages. */
+  readonly source?: string;
+}
+
+export interface DeclaredSdk {
+  /** As the app's list names it; matched against catalogue names, ids and aliases. */
+  readonly name: string;
+  /** A catalogue id, when the author knows it. */
+  readonly id?: string;
+  readonly packages?: readonly string[];
+  readonly purpose?: string;
+  /** Categories the list says this SDK collects; absent = not stated. */
+  readonly categories?: readonly Category[];
+}
+
+export interface DeclaredUse {
+  readonly category: Category;
+  readonly purpose?: string;
+  readonly background?: boolean;
+}
+
+const category = { type: "string", enum: [...CATEGORY_IDS] };
+const javaPackage = { type: "string", pattern: "^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$" };
+
+/** JSON Schema of an app profile (docs/schema/app-profile.schema.json is generated from it). */
+export const APP_PROFILE_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://permtrace.dev/schema/app-profile-1.json",
+  title: "permtrace app profile",
+  type: "object",
+  additionalProperties: false,
+  required: ["app"],
+  properties: {
+    app: { ...javaPackage, description: "The app's package name." },
+    name: { type: "string" },
+    appType: { type: ["string", "integer"], description: "One of the 39 app types: id (map_navigation), number (1–39) or Chinese name (地图导航)." },
+    ownPackages: { type: "array", items: javaPackage },
+    sdks: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          id: { type: "string" },
+          packages: { type: "array", items: javaPackage },
+          purpose: { type: "string" },
+          categories: { type: "array", items: category },
+        },
+      },
+    },
+    uses: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["category"],
+        properties: { category, purpose: { type: "string" }, background: { type: "boolean" } },
+      },
+    },
+  },
+} as const;
+
+/** Reads and validates an app profile YAML file. */
+export function loadAppProfile(path: string): AppProfile {
+  const profile = loadYaml<AppProfile>(path, APP_PROFILE_SCHEMA, ProfileError, "app profile");
+  return { ...profile, source: path };
+}

@@ -1,0 +1,31 @@
+/**
+ * Escaping for text that came from the app under test (package names, frames, arguments).
+ * Markdown renderers (GitHub, GitLab, VS Code) pass inline HTML through, so `<`, `>` and `&`
+ * become entities; Markdown syntax characters are backslash-escaped; line breaks and
+ * bidirectional-override characters are neutralised; very long strings are cut.
+ */
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+// Mid-line, only these start Markdown syntax (line-start markers never occur: every value follows a prefix).
+const MD_SPECIAL = /([\\`*_[\]|~])/g;
+
+export function mdText(value: unknown, max = 300): string {
+  let s = String(value ?? "");
+  if (s.length > max) s = `${s.slice(0, max)}…`;
+  return s
+    .replace(BIDI, "\uFFFD")
+    .replace(CONTROL, " ")
+    .replace(/\r?\n/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(MD_SPECIAL, "\\$1");
+}
+
+/** Inside a code span: backticks cannot be escaped, so they are replaced; pipes would end a table cell. */
+export function mdCode(value: unknown, max = 300): string {
+  let s = String(value ?? "");
+  if (s.length > max) s = `${s.slice(0, max)}…`;
+  s = s.replace(BIDI, "\uFFFD").replace(CONTROL, " ").replace(/\r?\n/g, " ").replace(/`/g, "ˋ").replace(/\|/g, "¦");
+  return `\`${s}\``;
+}

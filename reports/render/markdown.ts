@@ -1,0 +1,81 @@
+import type { Analysis } from "../analyze.js";
+import { CATEGORIES, isCategory } from "../trace/categories.js";
+import { SEVERITIES } from "../rules/types.js";
+import { mdCode, mdText } from "./escape.js";
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function categoryLabel(c: string | undefined): string {
+  return c && isCategory(c) ? CATEGORIES[c].label : (c ?? "");
+}
+
+/** A Markdown summary for humans and CI job pages. Every app-sourced string is escaped. */
+export function renderMarkdown(a: Analysis): string {
+  const out: string[] = [];
+  const t = a.trace;
+  out.push(`# permtrace report: ${mdText(t.app)}${t.appVersion ? ` ${mdText(t.appVersion)}` : ""}`);
+  out.push("");
+  if (t.sandbox) out.push("> **Sandbox trace**: recorded on the sandbox device, not on a phone.", "");
+  if (!t.complete) out.push(`> **Incomplete trace**: ${mdText(t.incompleteReason ?? "the run did not finish cleanly")}. Findings cover what was recorded.`, "");
+  const dev = t.device as { model?: string; apiLevel?: number };
+  out.push(
+    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${dev.apiLevel})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
+  );
+  out.push("");
+  const sev = SEVERITIES.slice().reverse().map((s) => `${s}: ${a.summary.bySeverity[s] ?? 0}`).join(" · ");
+  out.push(`**${a.summary.findings} finding(s)** — ${sev}`, "");
+
+  if (a.warnings.length > 0) {
+    out.push("## Warnings", "");
+    for (const w of a.warnings) out.push(`- ${mdText(w, 1000)}`);
+    out.push("");
+  }
+
+  out.push("## Findings by rule", "", "| Rule | Severity | Status | Findings |", "|---|---|---|---|");
+  for (const r of a.rules) out.push(`| ${mdCode(r.id)} | ${r.severity} | ${r.status}${r.reason ? `: ${mdText(r.reason)}` : ""} | ${r.findings} |`);
+  out.push("");
+
+  if (a.parties.length > 0) {
+    out.push("## Who collected what", "", "| Party | Kind | Calls | Categories |", "|---|---|---|---|");
+    for (const p of a.parties.slice(0, 50)) {
+      const cats = Object.entries(p.categories)
+        .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))
+        .map(([c, n]) => `${categoryLabel(c)} ${n}`)
+        .join(", ");
+      out.push(`| ${mdText(p.party.name, 120)} | ${p.party.sdkKind ?? p.party.kind} | ${p.calls} | ${mdText(cats, 500)} |`);
+    }
+    if (a.parties.length > 50) out.push(`| … ${a.parties.length - 50} more | | | |`);
+    out.push("");
+  }
+
+  if (a.findings.length > 0) {
+    out.push("## Findings", "");
+    for (const f of a.findings) {
+      out.push(`### ${f.id} · ${f.severity} · ${mdText(f.title)}`, "");
+      out.push(mdText(f.message, 600), "");
+      const facts = [
+        `rule ${mdCode(f.rule)}`,
+        `party ${mdText(f.party.name, 120)}${f.party.vendor ? ` (${mdText(f.party.vendor, 80)})` : ""}`,
+        f.category ? `category ${categoryLabel(f.category)}` : undefined,
+        f.scenario ? `scenario ${mdText(f.scenario, 120)}` : undefined,
+        f.evidence.step ? `step ${f.evidence.step.index + 1}${f.evidence.step.action ? ` ${mdText(f.evidence.step.action, 60)}` : ""}` : undefined,
+        `${f.count} call(s) from ${seconds(f.window.start)} to ${seconds(f.window.end)}`,
+      ].filter(Boolean);
+      out.push(`- ${facts.join(" · ")}`);
+      if (f.evidence.stack) {
+        const s = f.evidence.stack;
+        out.push(`- attribution confidence ${s.confidence}: ${mdText(s.reason)}`);
+        const frame = s.frames[s.responsibleFrame];
+        if (frame) out.push(`- responsible frame: ${mdCode(frame)}`);
+      }
+      if (f.evidence.hooks.length > 0) out.push(`- hooks: ${f.evidence.hooks.map((h) => `${mdCode(h.hook)} ×${h.count}`).join(", ")}`);
+      if (f.evidence.screenshot) out.push(`- nearest screenshot: ${mdCode(f.evidence.screenshot.path)}`);
+      out.push(`- events: ${f.evidence.events.join(", ")}`);
+      out.push(`- basis: ${f.references.map((r) => `${mdText(r.source)}${r.clause ? ` ${mdText(r.clause)}` : ""}`).join("; ")}`);
+      out.push("");
+    }
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,81 @@
+import { CATEGORIES } from "../../trace/categories.js";
+import { GroupMap } from "../groups.js";
+import { REFS, type RuleFamily } from "../family.js";
+import type { EventContext } from "../types.js";
+
+const BACKGROUND = "background.collection";
+
+interface Params {
+  graceMs: number;
+  ignoreCategories: string[];
+}
+
+/** When the app has been in the background (or the screen off) for longer than the grace period. */
+function backgroundSince(ctx: EventContext, graceMs: number, useAgentFlag: boolean): number | undefined {
+  const s = ctx.state;
+  const t = ctx.ev.t;
+  if (s.foreground === false && s.backgroundSince !== undefined && t - s.backgroundSince > graceMs) return s.backgroundSince;
+  if (!s.screenOn && s.screenOffSince !== undefined && t - s.screenOffSince > graceMs) return s.screenOffSince;
+  if (useAgentFlag && ctx.ev.fg === false) return -1;
+  return undefined;
+}
+
+/** Collection while no activity of the app is in the foreground, or the screen is off. */
+export const backgroundFamily: RuleFamily = {
+  family: "background",
+  rules: [
+    {
+      id: BACKGROUND,
+      family: "background",
+      title: "Personal information collected while the app is in the background",
+      severity: "high",
+      description: "Reads after the app went to the background or the screen went off (after a short grace period for onPause/onStop work), unless the scenario declares the category is needed in background.",
+      references: [
+        REFS.miit164("collecting personal information while silent or running in the background without the user's knowledge"),
+        REFS.methods2019("4(1)", "collection unrelated to the function the user is using"),
+      ],
+    },
+  ],
+  params: {
+    [BACKGROUND]: {
+      schema: { graceMs: { type: "number", minimum: 0 }, ignoreCategories: { type: "array", items: { $ref: "#/$defs/category" }, uniqueItems: true } },
+      defaults: { graceMs: 1000, ignoreCategories: [] },
+    },
+  },
+  create(setup) {
+    const on = setup.enabled(BACKGROUND);
+    const p = setup.params<Params>(BACKGROUND);
+    const ignore = new Set(p.ignoreCategories);
+    const declaredBackground = new Set((setup.profile?.uses ?? []).filter((u) => u.background).map((u) => u.category as string));
+    // Without foreground/background or screen markers, fall back on the agent's per-process flag.
+    const useAgentFlag = !setup.timeline.hasForegroundMarkers;
+    const groups = new GroupMap();
+    return {
+      onEvent(ctx) {
+        if (!on || !ctx.collection || ignore.has(ctx.ev.cat)) return;
+        const since = backgroundSince(ctx, p.graceMs, useAgentFlag);
+        if (since === undefined) return;
+        if (ctx.state.scenario?.needsInBackground.has(ctx.ev.cat) || declaredBackground.has(ctx.ev.cat)) return;
+        const g = groups.add(`${ctx.partyIdx}|${ctx.catIdx}|${since}`, ctx);
+        if (g.count === 1) {
+          g.details.backgroundSince = since < 0 ? null : since;
+          g.details.screenOff = !ctx.state.screenOn;
+          if (since < 0) g.details.source = "agent foreground flag (the timeline has no foreground/background markers)";
+        }
+      },
+      finish(emit) {
+        for (const g of groups.map.values()) {
+          const c = g.firstCtx!;
+          const s = g.details.backgroundSince as number | null;
+          const when = s === null ? "" : ` ${Math.round((g.first - s) / 1000)} s after the app left the foreground`;
+          emit(BACKGROUND, g, {
+            party: c.attr.responsible,
+            category: c.ev.cat,
+            scenario: c.state.scenario?.name,
+            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) in background${g.details.screenOff ? " with the screen off" : ""}, first${when}`,
+          });
+        }
+      },
+    };
+  },
+};

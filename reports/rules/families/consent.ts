@@ -1,0 +1,88 @@
+import { CATEGORIES } from "../../trace/categories.js";
+import { GroupMap } from "../groups.js";
+import { REFS, type RuleFamily } from "../family.js";
+import type { EventContext } from "../types.js";
+
+const COLLECTION = "consent.pre_consent_collection";
+const REQUEST = "consent.pre_consent_permission_request";
+
+function key(ctx: EventContext): string {
+  return `${ctx.partyIdx}|${ctx.catIdx}|${ctx.state.scenario?.index ?? -1}`;
+}
+
+/**
+ * Collection and permission requests before the user accepted the privacy policy.
+ * Zero tolerance: one call is a finding. Reading only the app's own data (`own`) is not collection.
+ */
+export const consentFamily: RuleFamily = {
+  family: "consent",
+  rules: [
+    {
+      id: COLLECTION,
+      family: "consent",
+      title: "Personal information collected before the privacy policy was accepted",
+      severity: "high",
+      description: "Any read of a personal-data category while the privacy policy is shown or not yet answered.",
+      references: [
+        REFS.methods2019("3(1)", "collecting personal information, or opening permissions that can collect it, before the user consents"),
+        REFS.miit164("APP/SDK collecting personal information before the user agrees to the privacy policy"),
+        REFS.pipl("Art. 13–14", "processing needs consent given freely and explicitly, on full information"),
+      ],
+    },
+    {
+      id: REQUEST,
+      family: "consent",
+      title: "Permission requested before the privacy policy was accepted",
+      severity: "high",
+      description: "A runtime permission request while consent is pending.",
+      references: [REFS.methods2019("3(1)", "opening permissions that can collect personal information before the user consents")],
+    },
+  ],
+  params: {
+    [COLLECTION]: {
+      schema: { ignoreCategories: { type: "array", items: { $ref: "#/$defs/category" }, uniqueItems: true } },
+      defaults: { ignoreCategories: [] },
+    },
+    [REQUEST]: { schema: {}, defaults: {} },
+  },
+  create(setup) {
+    const collect = setup.enabled(COLLECTION);
+    const request = setup.enabled(REQUEST);
+    const ignore = new Set(setup.params<{ ignoreCategories: string[] }>(COLLECTION).ignoreCategories);
+    const collected = new GroupMap();
+    const requested = new GroupMap();
+    return {
+      onEvent(ctx) {
+        if (ctx.state.consent !== "pending") return;
+        if (collect && ctx.collection && !ignore.has(ctx.ev.cat)) collected.add(key(ctx), ctx);
+        else if (request && ctx.ev.cat === "permission_request") {
+          const g = requested.add(key(ctx), ctx);
+          const perms = (g.details.permissions ??= []) as string[];
+          for (const p of ctx.ev.req ?? []) if (!perms.includes(p) && perms.length < 32) perms.push(p);
+        }
+      },
+      finish(emit) {
+        for (const g of collected.map.values()) {
+          const c = g.firstCtx!;
+          const cat = CATEGORIES[c.ev.cat];
+          emit(COLLECTION, g, {
+            party: c.attr.responsible,
+            category: c.ev.cat,
+            scenario: c.state.scenario?.name,
+            message: `${c.attr.responsible.name} read ${cat.label.toLowerCase()} ${g.count} time(s) before the privacy policy was accepted`,
+          });
+        }
+        for (const g of requested.map.values()) {
+          const c = g.firstCtx!;
+          const perms = (g.details.permissions as string[] | undefined) ?? [];
+          emit(REQUEST, g, {
+            party: c.attr.responsible,
+            category: "permission_request",
+            scenario: c.state.scenario?.name,
+            message: `${c.attr.responsible.name} requested ${perms.join(", ") || "a permission"} before the privacy policy was accepted`,
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,256 @@
+import type { Party } from "../../sdk/attribution.js";
+import type { SdkKind } from "../../sdk/types.js";
+import { CATEGORIES, CATEGORY_IDS, type Category } from "../../trace/categories.js";
+import { Group } from "../groups.js";
+import { REFS, type ParamSpec, type RuleFamily } from "../family.js";
+import { PeriodDetector, describePeriod, type PeriodicEpisode } from "../period.js";
+import type { EventContext } from "../types.js";
+import { SlidingWindow } from "../window.js";
+
+const PER_SECOND = "frequency.rate_per_second";
+const PER_MINUTE = "frequency.rate_per_minute";
+const PER_RUN = "frequency.total_per_run";
+const POLLING = "frequency.periodic_polling";
+
+interface LimitParams {
+  /** Default limit for every category; null = no limit. */
+  limit: number | null;
+  categories: Partial<Record<Category, number | null>>;
+  /** Per-hook limits, counted per responsible party and hook. */
+  hooks: Record<string, number | null>;
+  /** Calls in a scenario that needs the category are exempt, unless made by an SDK of these kinds. */
+  exemptWhenNeeded: boolean;
+  alwaysLimitedKinds: SdkKind[];
+}
+
+interface PollingParams {
+  maxPeriodSec: number;
+  minOccurrences: number;
+  relTolerance: number;
+  absToleranceMs: number;
+  burstGapMs: number;
+  /** Shorter periods are left to the rate rules. */
+  minPeriodMs: number;
+  exemptWhenNeeded: boolean;
+  alwaysLimitedKinds: SdkKind[];
+  ignoreCategories: Category[];
+}
+
+const IDENTIFIERS: Category[] = ["phone_identifiers", "device_identifiers", "network_identifiers", "phone_number"];
+const LIMITED_KINDS: SdkKind[] = ["ads", "analytics", "attribution", "marketing", "risk_control", "device_id", "push", "crash"];
+
+const nullableCount = { type: ["integer", "null"], minimum: 0 };
+const exemptSchema = {
+  exemptWhenNeeded: { type: "boolean" },
+  alwaysLimitedKinds: { type: "array", items: { $ref: "#/$defs/sdkKind" }, uniqueItems: true },
+};
+const limitSchema = {
+  limit: nullableCount,
+  categories: { type: "object", propertyNames: { $ref: "#/$defs/category" }, additionalProperties: nullableCount },
+  hooks: { type: "object", additionalProperties: nullableCount },
+  ...exemptSchema,
+};
+
+function limits(limit: number | null, categories: Partial<Record<Category, number | null>>): ParamSpec {
+  return { schema: limitSchema, defaults: { limit, categories, hooks: {}, exemptWhenNeeded: true, alwaysLimitedKinds: LIMITED_KINDS } };
+}
+
+const freqRefs = [
+  REFS.methods2019("4(4)", "collecting personal information at a frequency beyond what the business function needs"),
+  REFS.miit164("reading IMEI, location… at a fixed frequency (e.g. every 30 s) beyond the minimum the service needs"),
+];
+
+interface Poller {
+  readonly det: PeriodDetector;
+  readonly group: Group;
+}
+
+interface Counter {
+  readonly group: Group;
+  readonly sec: SlidingWindow;
+  readonly min: SlidingWindow;
+  run: number;
+  runCount: number;
+  maxRun: number;
+  maxRunIndex: number;
+}
+
+function newCounter(): Counter {
+  return { group: new Group(), sec: new SlidingWindow(1000), min: new SlidingWindow(60_000), run: -1, runCount: 0, maxRun: 0, maxRunIndex: 0 };
+}
+
+function count(map: Map<number, Counter>, key: number, ctx: EventContext): void {
+  let c = map.get(key);
+  if (!c) {
+    c = newCounter();
+    map.set(key, c);
+  }
+  const t = ctx.ev.t;
+  c.group.add(ctx);
+  c.sec.add(t);
+  c.min.add(t);
+  if (ctx.state.run !== c.run) {
+    c.run = ctx.state.run;
+    c.runCount = 0;
+  }
+  c.runCount++;
+  if (c.runCount > c.maxRun) {
+    c.maxRun = c.runCount;
+    c.maxRunIndex = c.run;
+  }
+}
+
+function exempt(ctx: EventContext, p: { exemptWhenNeeded: boolean; alwaysLimitedKinds: SdkKind[] }, limited: ReadonlySet<string>): boolean {
+  if (!p.exemptWhenNeeded || !ctx.state.scenario?.needs?.has(ctx.ev.cat)) return false;
+  const party = ctx.attr.responsible;
+  if (party.kind === "app") return true;
+  return party.kind === "sdk" && !limited.has(party.sdk!.kind);
+}
+
+/**
+ * Excessive frequency: highest count in any 1 s and 60 s window and per app run, per
+ * (responsible party, category), per category across parties, and per (party, hook) where the
+ * policy limits a hook; and periodic polling per (party, hook) with its period.
+ */
+export const frequencyFamily: RuleFamily = {
+  family: "frequency",
+  rules: [
+    { id: PER_SECOND, family: "frequency", title: "Personal information read more than the limit per second", severity: "medium", description: "Highest number of reads in any one-second window, against the policy's limit.", references: [...freqRefs, REFS.store("Tencent MyApp", "an identifier read never more than once per second")] },
+    { id: PER_MINUTE, family: "frequency", title: "Personal information read more than the limit per minute", severity: "medium", description: "Highest number of reads in any 60-second window.", references: [...freqRefs, REFS.store("Huawei AppGallery", "Android ID read no more than 4 times per minute")] },
+    { id: PER_RUN, family: "frequency", title: "Identifier read more times per app run than the limit", severity: "medium", description: "Reads between one app launch and the next.", references: [...freqRefs, REFS.store("Tencent MyApp", "an identifier read at most 3 times per run")] },
+    { id: POLLING, family: "frequency", title: "Personal information polled periodically", severity: "high", description: "Reads that repeat at a regular period (within tolerance, missed ticks allowed), reported with the period.", references: freqRefs },
+  ],
+  params: {
+    [PER_SECOND]: limits(1, {}),
+    [PER_MINUTE]: limits(10, Object.fromEntries(IDENTIFIERS.map((c) => [c, 4]))),
+    [PER_RUN]: limits(null, Object.fromEntries(IDENTIFIERS.map((c) => [c, 3]))),
+    [POLLING]: {
+      schema: {
+        maxPeriodSec: { type: "number", exclusiveMinimum: 0 },
+        minOccurrences: { type: "integer", minimum: 3 },
+        relTolerance: { type: "number", minimum: 0, maximum: 1 },
+        absToleranceMs: { type: "number", minimum: 0 },
+        burstGapMs: { type: "number", minimum: 0 },
+        minPeriodMs: { type: "number", minimum: 0 },
+        ignoreCategories: { type: "array", items: { $ref: "#/$defs/category" }, uniqueItems: true },
+        ...exemptSchema,
+      },
+      defaults: { maxPeriodSec: 600, minOccurrences: 6, relTolerance: 0.15, absToleranceMs: 100, burstGapMs: 500, minPeriodMs: 1000, ignoreCategories: [], exemptWhenNeeded: true, alwaysLimitedKinds: LIMITED_KINDS },
+    },
+  },
+  create(setup) {
+    const rateRules = [PER_SECOND, PER_MINUTE, PER_RUN].filter((r) => setup.enabled(r));
+    const polling = setup.enabled(POLLING);
+    const rate = setup.params<LimitParams>(PER_SECOND);
+    const rateLimited = new Set<string>(rate.alwaysLimitedKinds);
+    const poll = setup.params<PollingParams>(POLLING);
+    const pollLimited = new Set<string>(poll.alwaysLimitedKinds);
+    const pollIgnore = new Set<string>(poll.ignoreCategories);
+    const hookLimits = new Set<string>();
+    for (const r of rateRules) for (const h of Object.keys(setup.params<LimitParams>(r).hooks)) hookLimits.add(h);
+    const nCat = CATEGORY_IDS.length;
+    const byPartyCat = new Map<number, Counter>();
+    const byCat = new Map<number, Counter>();
+    const byPartyHook = new Map<number, Counter>();
+    const pollers = new Map<number, Poller>();
+    const partyPollers = new Map<number, Poller>();
+    const poller = (map: Map<number, Poller>, key: number, ctx: EventContext): void => {
+      let p = map.get(key);
+      if (!p) map.set(key, (p = { det: new PeriodDetector(poll), group: new Group() }));
+      p.det.add(ctx.ev.t);
+      p.group.add(ctx);
+    };
+    const hookNames: string[] = [];
+    return {
+      onEvent(ctx) {
+        if (!ctx.collection) return;
+        if (rateRules.length > 0 && !exempt(ctx, rate, rateLimited)) {
+          count(byPartyCat, ctx.partyIdx * nCat + ctx.catIdx, ctx);
+          count(byCat, ctx.catIdx, ctx);
+          if (hookLimits.has(ctx.ev.hook)) {
+            hookNames[ctx.hookIdx] = ctx.ev.hook;
+            count(byPartyHook, ctx.partyIdx * 65536 + ctx.hookIdx, ctx);
+          }
+        }
+        if (polling && !pollIgnore.has(ctx.ev.cat) && !exempt(ctx, poll, pollLimited)) {
+          // Per call site (stack and hook): a timer calls from one place, so other calls of the
+          // same API by the same party do not hide it; per (party, hook) as well, for pollers
+          // whose stacks vary.
+          poller(pollers, ((ctx.ev.stack ?? 0) + 1) * 65536 + ctx.hookIdx, ctx);
+          poller(partyPollers, ctx.partyIdx * 65536 + ctx.hookIdx, ctx);
+        }
+      },
+      finish(emit) {
+        const metric = (rule: string, c: Counter): { value: number; at: number; saturated: boolean } =>
+          rule === PER_SECOND ? { value: c.sec.max, at: c.sec.maxAt, saturated: c.sec.saturated } : rule === PER_MINUTE ? { value: c.min.max, at: c.min.maxAt, saturated: c.min.saturated } : { value: c.maxRun, at: NaN, saturated: false };
+        const unit = (rule: string): string => (rule === PER_SECOND ? "within one second" : rule === PER_MINUTE ? "within one minute" : "in one app run");
+        for (const rule of rateRules) {
+          const p = setup.params<LimitParams>(rule);
+          const limitOf = (cat: Category): number | null => (cat in p.categories ? (p.categories[cat] ?? null) : p.limit);
+          const explained = new Set<number>();
+          const report = (c: Counter, party: Party, cat: Category, limit: number, hook?: string): void => {
+            const m = metric(rule, c);
+            const ctx = c.group.firstCtx!;
+            const what = hook ?? CATEGORIES[cat].label.toLowerCase();
+            emit(rule, c.group, {
+              party,
+              category: cat,
+              scenario: ctx.state.scenario?.name,
+              message: `${party.name} read ${what} ${m.saturated ? "at least " : ""}${m.value} times ${unit(rule)} (limit ${limit})`,
+              details: { observed: m.value, limit, ...(Number.isNaN(m.at) ? { run: c.maxRunIndex } : { peakAt: m.at }), ...(hook ? { hook } : {}), ...(m.saturated ? { saturated: true } : {}) },
+            });
+          };
+          for (const [key, c] of byPartyCat) {
+            const cat = CATEGORY_IDS[key % nCat]!;
+            const limit = limitOf(cat);
+            if (limit === null || metric(rule, c).value <= limit) continue;
+            explained.add(key % nCat);
+            report(c, setup.parties[Math.floor(key / nCat)]!, cat, limit);
+          }
+          for (const [catIdx, c] of byCat) {
+            const cat = CATEGORY_IDS[catIdx]!;
+            const limit = limitOf(cat);
+            if (limit === null || explained.has(catIdx) || metric(rule, c).value <= limit) continue;
+            // No single party is over the limit, but together they are.
+            report(c, { key: "all", kind: "unattributed", name: "several parties together" }, cat, limit);
+          }
+          for (const [key, c] of byPartyHook) {
+            const hook = hookNames[key % 65536]!;
+            const limit = p.hooks[hook];
+            if (limit === undefined || limit === null || metric(rule, c).value <= limit) continue;
+            report(c, setup.parties[Math.floor(key / 65536)]!, c.group.firstCtx!.ev.cat, limit, hook);
+          }
+        }
+        const found = new Set<string>();
+        const episodeOf = (det: PeriodDetector): PeriodicEpisode | undefined => {
+          det.close();
+          return det.significant((e) => e.period <= poll.maxPeriodSec * 1000 && e.period >= poll.minPeriodMs);
+        };
+        const sites = [...pollers.values()].map((p) => ({ ...p, ep: episodeOf(p.det) }));
+        for (const p of sites) if (p.ep) found.add(`${p.group.firstCtx!.partyIdx}|${p.group.firstCtx!.hookIdx}`);
+        const wide = [...partyPollers.values()]
+          .map((p) => ({ ...p, ep: episodeOf(p.det) }))
+          .filter((p) => !found.has(`${p.group.firstCtx!.partyIdx}|${p.group.firstCtx!.hookIdx}`));
+        for (const { det, group, ep } of [...sites, ...wide]) {
+          if (!ep) continue;
+          const ctx = group.firstCtx!;
+          const party = ctx.attr.responsible;
+          group.details = {
+            periodMs: Math.round(ep.period),
+            jitterMs: Math.round(ep.jitter),
+            occurrences: ep.occurrences,
+            start: ep.start,
+            end: ep.end,
+            episodes: det.episodeCount,
+          };
+          emit(POLLING, group, {
+            party,
+            category: ctx.ev.cat,
+            scenario: ctx.state.scenario?.name,
+            message: `${party.name} called ${ctx.ev.hook} ${describePeriod(ep.period)} (${ep.occurrences} times over ${Math.round((ep.end - ep.start) / 1000)} s, jitter ±${(ep.jitter / 1000).toFixed(1)} s)`,
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,101 @@
+import { CATEGORIES } from "../../trace/categories.js";
+import { GroupMap } from "../groups.js";
+import { REFS, type RuleFamily } from "../family.js";
+
+const REJECTED = "refusal.after_consent_rejected";
+const DENIED = "refusal.after_permission_denied";
+const OPTED_OUT = "refusal.after_opt_out";
+
+/** Collection that goes on after the user said no: to the policy, to a permission, or by opting out. */
+export const refusalFamily: RuleFamily = {
+  family: "refusal",
+  rules: [
+    {
+      id: REJECTED,
+      family: "refusal",
+      title: "Personal information collected after the privacy policy was rejected",
+      severity: "critical",
+      description: "Any read of a personal-data category after the user declined the privacy policy.",
+      references: [REFS.methods2019("3(2)", "after the user explicitly refuses, still collecting personal information or opening permissions")],
+    },
+    {
+      id: DENIED,
+      family: "refusal",
+      title: "Protected data accessed after the permission was denied or revoked",
+      severity: "high",
+      description: "A call to an API guarded by a permission the user denied or revoked. A SecurityException still counts: the attempt is the evidence.",
+      references: [
+        REFS.methods2019("3(2)", "continuing to collect after the user refuses"),
+        REFS.methods2019("3(5)", "changing the permission state the user set without consent"),
+      ],
+    },
+    {
+      id: OPTED_OUT,
+      family: "refusal",
+      title: "Personal information collected after the user opted out",
+      severity: "high",
+      description: "Reads of categories the user opted out of (personalised ads, analytics…), after the opt-out.",
+      references: [REFS.methods2019("3(8)", "no way to withdraw consent, or withdrawal not honoured"), REFS.pipl("Art. 15", "withdrawal of consent")],
+    },
+  ],
+  params: {
+    [REJECTED]: { schema: {}, defaults: {} },
+    [DENIED]: { schema: {}, defaults: {} },
+    [OPTED_OUT]: { schema: {}, defaults: {} },
+  },
+  create(setup) {
+    const on = { rejected: setup.enabled(REJECTED), denied: setup.enabled(DENIED), optOut: setup.enabled(OPTED_OUT) };
+    const rejected = new GroupMap();
+    const denied = new GroupMap();
+    const optedOut = new GroupMap();
+    return {
+      onEvent(ctx) {
+        if (!ctx.collection) return;
+        const { state, ev } = ctx;
+        if (on.rejected && state.consent === "rejected") rejected.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+        if (on.denied && ev.perm !== undefined && state.denied.size > 0) {
+          const at = state.denied.get(ev.perm);
+          if (at !== undefined) {
+            const g = denied.add(`${ctx.partyIdx}|${ev.perm}`, ctx);
+            g.details.permission = ev.perm;
+            g.details.deniedAt ??= at;
+          }
+        }
+        if (on.optOut && state.optOut && (state.optOut.categories === "all" || state.optOut.categories.has(ev.cat))) {
+          const g = optedOut.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+          g.details.optedOutAt ??= state.optOut.t;
+        }
+      },
+      finish(emit) {
+        for (const g of rejected.map.values()) {
+          const c = g.firstCtx!;
+          emit(REJECTED, g, {
+            party: c.attr.responsible,
+            category: c.ev.cat,
+            scenario: c.state.scenario?.name,
+            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) after the privacy policy was rejected`,
+          });
+        }
+        for (const g of denied.map.values()) {
+          const c = g.firstCtx!;
+          const tried = g.threw > 0 ? ` (${g.threw} threw ${c.ev.exc ?? "an exception"})` : "";
+          emit(DENIED, g, {
+            party: c.attr.responsible,
+            category: c.ev.cat,
+            scenario: c.state.scenario?.name,
+            message: `${c.attr.responsible.name} called APIs guarded by ${String(g.details.permission)} ${g.count} time(s) after it was denied${tried}`,
+          });
+        }
+        for (const g of optedOut.map.values()) {
+          const c = g.firstCtx!;
+          emit(OPTED_OUT, g, {
+            party: c.attr.responsible,
+            category: c.ev.cat,
+            scenario: c.state.scenario?.name,
+            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) after the user opted out`,
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,59 @@
+import { CATEGORIES } from "../../trace/categories.js";
+import { GroupMap } from "../groups.js";
+import { REFS, type RuleFamily } from "../family.js";
+
+const UNNEEDED = "scenario.unneeded_category";
+
+/** Collection of a category the current scenario does not declare it needs. */
+export const scenarioFamily: RuleFamily = {
+  family: "scenario",
+  rules: [
+    {
+      id: UNNEEDED,
+      family: "scenario",
+      title: "Personal information collected in a scenario that does not need it",
+      severity: "medium",
+      description: "A category read during a scenario whose `needs` list does not contain it. Scenarios without a `needs` list are not judged.",
+      references: [
+        REFS.methods2019("4(1)", "collected information or opened permissions unrelated to the current business function"),
+        REFS.miit164("collecting personal information beyond what the service scenario requires (超范围收集)"),
+        REFS.gdpr("Art. 5(1)(c)", "data minimisation"),
+      ],
+    },
+  ],
+  params: {
+    [UNNEEDED]: {
+      schema: { ignoreCategories: { type: "array", items: { $ref: "#/$defs/category" }, uniqueItems: true } },
+      defaults: { ignoreCategories: [] },
+    },
+  },
+  create(setup) {
+    const on = setup.enabled(UNNEEDED);
+    const ignore = new Set(setup.params<{ ignoreCategories: string[] }>(UNNEEDED).ignoreCategories);
+    if (on && !setup.timeline.scenarios.some((s) => s.needs !== undefined)) {
+      setup.skip(UNNEEDED, "no scenario in the trace declares the categories it needs");
+    }
+    const groups = new GroupMap();
+    return {
+      onEvent(ctx) {
+        if (!on || !ctx.collection) return;
+        const needs = ctx.state.scenario?.needs;
+        if (needs === undefined || needs.has(ctx.ev.cat) || ignore.has(ctx.ev.cat)) return;
+        groups.add(`${ctx.partyIdx}|${ctx.catIdx}|${ctx.state.scenario!.index}`, ctx);
+      },
+      finish(emit) {
+        for (const g of groups.map.values()) {
+          const c = g.firstCtx!;
+          const s = c.state.scenario!;
+          emit(UNNEEDED, g, {
+            party: c.attr.responsible,
+            category: c.ev.cat,
+            scenario: s.name,
+            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) in scenario '${s.name}', which needs ${[...s.needs!].join(", ") || "no personal data"}`,
+            details: { needs: [...s.needs!] },
+          });
+        }
+      },
+    };
+  },
+};

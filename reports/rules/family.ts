@@ -1,0 +1,61 @@
+import type { AppProfile } from "../profile.js";
+import type { Party } from "../sdk/attribution.js";
+import type { TraceManifest } from "../trace/format.js";
+import type { Group } from "./groups.js";
+import type { Timeline } from "./timeline.js";
+import type { EventContext, RuleDef } from "./types.js";
+
+/** A JSON-Schema fragment for a rule's parameters and their defaults (the strict values). */
+export interface ParamSpec {
+  readonly schema: Readonly<Record<string, unknown>>;
+  readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+/** What a finding says beyond its group's evidence. */
+export interface Emit {
+  readonly party?: Party;
+  readonly category?: EventContext["ev"]["cat"];
+  readonly scenario?: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface FamilySetup {
+  readonly timeline: Timeline;
+  readonly manifest: TraceManifest;
+  readonly profile: AppProfile | undefined;
+  /** Parties by index (EventContext.partyIdx). */
+  readonly parties: readonly Party[];
+  enabled(ruleId: string): boolean;
+  params<T>(ruleId: string): T;
+  /** Records why a rule was not evaluated on this trace. */
+  skip(ruleId: string, reason: string): void;
+}
+
+export interface FamilyRun {
+  onEvent(ctx: EventContext): void;
+  /** Called once after the last event; emits findings. */
+  finish(emit: (ruleId: string, group: Group, what: Emit) => void): void;
+}
+
+/** One rule family: its rules as data, their parameters, and a small evaluator. */
+export interface RuleFamily {
+  readonly family: string;
+  readonly rules: readonly RuleDef[];
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  create(setup: FamilySetup): FamilyRun;
+}
+
+/** Reference texts shared by several families. */
+export const REFS = {
+  methods2019: (clause: string, text: string) => ({ source: "App违法违规收集使用个人信息行为认定方法 (2019 identification methods)", clause, text }),
+  miit164: (text: string) => ({ source: "MIIT notice 164 (2020), 工信部信管函〔2020〕164号", text }),
+  miit26: (text: string) => ({ source: "MIIT notice 26 (2023), 工信部信管函〔2023〕26号", text }),
+  necessary2021: (text: string) => ({ source: "常见类型移动互联网应用程序必要个人信息范围规定 (2021)", text }),
+  store: (store: string, text: string) => ({ source: `${store} review rules`, text }),
+  pipl: (clause: string, text: string) => ({ source: "Personal Information Protection Law (PIPL)", clause, text }),
+  gdpr: (clause: string, text: string) => ({ source: "GDPR", clause, text }),
+} as const;
+
+/** Common parameter schema pieces. */
+export const CATEGORY_LIST_SCHEMA = { type: "array", items: { $ref: "#/$defs/category" }, uniqueItems: true } as const;

@@ -1,0 +1,95 @@
+import type { Attribution, Party } from "../sdk/attribution.js";
+import type { Category } from "../trace/categories.js";
+import type { CallEvent } from "../trace/format.js";
+import type { TimelineState } from "./timeline.js";
+
+export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** The regulation or store rule a rule operationalises. */
+export interface Reference {
+  readonly source: string;
+  readonly clause?: string;
+  readonly text: string;
+}
+
+export interface RuleDef {
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly references: readonly Reference[];
+}
+
+/** What a rule family sees for each call event; built once per event by the engine. */
+export interface EventContext {
+  readonly ev: CallEvent;
+  readonly attr: Attribution;
+  /** Numeric ids for cheap keys: party, category, hook. */
+  readonly partyIdx: number;
+  readonly catIdx: number;
+  readonly hookIdx: number;
+  readonly state: TimelineState;
+  /** The event reads personal information (a data or capability category, not `own`). */
+  readonly collection: boolean;
+}
+
+export interface FindingEvidence {
+  /** Sample event seqs (the first few and the last). */
+  readonly events: readonly number[];
+  readonly stack?: {
+    readonly id: number;
+    readonly frames: readonly string[];
+    /** Index of the frame that decided the responsible party. */
+    readonly responsibleFrame: number;
+    readonly immediateFrame: number;
+    readonly confidence: number;
+    readonly reason: string;
+  };
+  readonly hooks: readonly { readonly hook: string; readonly count: number }[];
+  readonly screenshot?: { readonly path: string; readonly t: number };
+  readonly step?: { readonly scenario: string; readonly index: number; readonly action?: string; readonly label?: string };
+  /** Rule-specific facts: rates, periods, permissions, the denial it follows… */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface Finding {
+  readonly id: string;
+  readonly rule: string;
+  readonly family: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly references: readonly Reference[];
+  readonly party: PartySummary;
+  readonly immediateCaller?: PartySummary;
+  readonly category?: Category;
+  readonly scenario?: string;
+  readonly count: number;
+  readonly window: { readonly start: number; readonly end: number };
+  readonly evidence: FindingEvidence;
+}
+
+export interface PartySummary {
+  readonly key: string;
+  readonly kind: Party["kind"];
+  readonly name: string;
+  readonly vendor?: string;
+  readonly sdkKind?: string;
+  readonly package?: string;
+}
+
+export function summarizeParty(p: Party): PartySummary {
+  return {
+    key: p.key,
+    kind: p.kind,
+    name: p.name,
+    ...(p.sdk ? { vendor: p.sdk.vendor, sdkKind: p.sdk.kind } : {}),
+    ...(p.package ? { package: p.package } : {}),
+  };
+}

@@ -1,0 +1,79 @@
+import { Command, CommanderError, Option } from "commander";
+import { PermtraceError, UsageError } from "../reports/errors.js";
+import { SEVERITIES, type Severity } from "../reports/rules/types.js";
+import { TOOL } from "../reports/version.js";
+import { createLogger, LOG_LEVELS, type LogLevel } from "./logger.js";
+
+/** Exit codes, decided here and only here. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Io = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+/** Declares the commands; each one's work lives in runner/commands/ and is loaded on demand. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command("permtrace")
+    .description("Measure what an Android app does with personal data, and flag what regulators flag.")
+    .version(TOOL.version)
+    .addOption(new Option("--log-level <level>", "log verbosity").choices(LOG_LEVELS).default("info"))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .hook("preAction", (cmd) => {
+      createLogger(cmd.opts<{ logLevel: LogLevel }>().logLevel);
+    });
+
+  program
+    .command("report")
+    .description("analyse a trace directory: findings as JSON and a Markdown summary")
+    .argument("<trace-dir>", "a trace directory written by `permtrace run` or `npm run gen:trace`")
+    .option("--policy <name|file>", "built-in policy (strict, tencent-myapp, huawei-appgallery, xiaomi-vivo, miit-164) or a policy YAML file", "strict")
+    .option("--profile <file>", "app profile YAML: app type, published SDK list, declared uses")
+    .option("--out <dir>", "where to write the report (default: <trace-dir>/report)")
+    .option("--format <list>", "comma-separated: json, md", "json,md")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists").choices(SEVERITIES))
+    .option("--show-values", "include identifier values (IMEI, Android ID, numbers, locations) instead of redacting them")
+    .action(async (traceDir: string, o: { policy: string; profile?: string; out?: string; format: string; failOn?: Severity; showValues?: boolean }) => {
+      const { runReport, reportSummary, parseFormats } = await import("./commands/report.js");
+      const result = await runReport({
+        trace: traceDir,
+        policy: o.policy,
+        ...(o.profile ? { profile: o.profile } : {}),
+        ...(o.out ? { out: o.out } : {}),
+        formats: parseFormats(o.format),
+        ...(o.failOn ? { failOn: o.failOn } : {}),
+        showValues: o.showValues === true,
+      });
+      io.out(reportSummary(result, o.failOn));
+      if (result.failing > 0) setExit(EXIT.findings);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Every user error is one line on stderr, never a stack. */
+export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its one-line message (help and version exit 0).
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof PermtraceError) {
+      io.err(`permtrace: ${err.toLine()}\n`);
+      return err instanceof UsageError ? EXIT.usage : EXIT.input;
+    }
+    const e = err as Error;
+    io.err(`permtrace: internal error: ${e?.message ?? String(err)} (please report it; set PERMTRACE_DEBUG=1 for the stack)\n`);
+    if (process.env.PERMTRACE_DEBUG) io.err(`${e?.stack ?? ""}\n`);
+    return EXIT.internal;
+  }
+}

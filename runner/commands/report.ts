@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { analyze, type Analysis } from "../../reports/analyze.js";
+import { UsageError } from "../../reports/errors.js";
+import { resolvePolicy } from "../../reports/policy/policy.js";
+import { loadAppProfile } from "../../reports/profile.js";
+import { renderJson } from "../../reports/render/json.js";
+import { renderMarkdown } from "../../reports/render/markdown.js";
+import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
+import { openTrace } from "../../reports/trace/reader.js";
+import { didYouMean } from "../../reports/yaml-input.js";
+import { logger } from "../logger.js";
+
+export const REPORT_FORMATS = ["json", "md"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOptions {
+  readonly trace: string;
+  readonly policy?: string;
+  readonly profile?: string;
+  readonly out?: string;
+  readonly formats?: readonly ReportFormat[];
+  readonly failOn?: Severity;
+  readonly showValues?: boolean;
+}
+
+export interface ReportResult {
+  readonly analysis: Analysis;
+  readonly files: readonly string[];
+  /** Findings at or above --fail-on. */
+  readonly failing: number;
+}
+
+const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md" };
+
+/** Parses `--format json,md`. */
+export function parseFormats(value: string): ReportFormat[] {
+  const out: ReportFormat[] = [];
+  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(raw)) {
+      const guess = didYouMean(raw, REPORT_FORMATS);
+      throw new UsageError(`unknown report format '${raw}'`, { where: "--format", fix: guess ? `did you mean '${guess}'?` : `formats: ${REPORT_FORMATS.join(", ")}` });
+    }
+    if (!out.includes(raw as ReportFormat)) out.push(raw as ReportFormat);
+  }
+  if (out.length === 0) throw new UsageError("no report format given", { where: "--format", fix: `use one or more of ${REPORT_FORMATS.join(", ")}` });
+  return out;
+}
+
+/** `permtrace report <trace-dir>`: analyse a trace, write the findings, count what fails the gate. */
+export async function runReport(opts: ReportOptions): Promise<ReportResult> {
+  const log = logger("report");
+  // Validate every input before reading the (possibly large) trace.
+  const policy = resolvePolicy(opts.policy);
+  const profile = opts.profile ? loadAppProfile(opts.profile) : undefined;
+  const trace = openTrace(opts.trace);
+  if (profile && profile.app !== trace.manifest.app.package) {
+    log.warn({ profile: profile.app, trace: trace.manifest.app.package }, "the app profile is for another package than the trace");
+  }
+  const started = performance.now();
+  const analysis = analyze(trace, { policy, ...(profile ? { profile } : {}), showValues: opts.showValues === true });
+  log.debug({ ms: Math.round(performance.now() - started), calls: analysis.trace.calls }, "analysed");
+  const outDir = opts.out ?? join(opts.trace, "report");
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  for (const f of opts.formats ?? ["json", "md"]) {
+    const path = join(outDir, FILE_NAMES[f]);
+    writeFileSync(path, f === "json" ? renderJson(analysis) : renderMarkdown(analysis));
+    files.push(path);
+  }
+  for (const w of analysis.warnings) log.warn(w);
+  const failing = opts.failOn ? analysis.findings.filter((x) => severityRank(x.severity) >= severityRank(opts.failOn!)).length : 0;
+  return { analysis, files, failing };
+}
+
+/** The lines `permtrace report` prints on stdout. */
+export function reportSummary(r: ReportResult, failOn?: Severity): string {
+  const s = r.analysis.summary;
+  const bySev = SEVERITIES.slice()
+    .reverse()
+    .filter((x) => s.bySeverity[x])
+    .map((x) => `${s.bySeverity[x]} ${x}`)
+    .join(", ");
+  const lines = [`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} calls of ${r.analysis.trace.app}`];
+  for (const f of r.files) {
+    const rel = relative(process.cwd(), f);
+    lines.push(`  ${rel && !rel.startsWith("..") ? rel : f}`);
+  }
+  if (failOn) lines.push(r.failing > 0 ? `${r.failing} finding(s) at or above ${failOn}: failing` : `no finding at or above ${failOn}`);
+  return `${lines.join("\n")}\n`;
+}

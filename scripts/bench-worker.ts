@@ -1,0 +1,33 @@
+/**
+ * One measurement in its own process, so peak memory is this mode's alone:
+ *   node dist/scripts/bench-worker.js bare|report <trace-dir>
+ * Prints one JSON line: { mode, events, ms, maxRssMb }.
+ */
+import { join } from "node:path";
+import { analyze } from "../reports/analyze.js";
+import { resolvePolicy } from "../reports/policy/policy.js";
+import { forEachLine } from "../reports/trace/lines.js";
+import { openTrace } from "../reports/trace/reader.js";
+
+const [mode, dir] = process.argv.slice(2);
+if (!dir || (mode !== "bare" && mode !== "report")) {
+  process.stderr.write("usage: bench-worker bare|report <trace-dir>\n");
+  process.exit(2);
+}
+const started = performance.now();
+let events = 0;
+if (mode === "bare") {
+  // The baseline: the same chunked line reader and JSON.parse, nothing else.
+  let sink = 0;
+  forEachLine(join(dir, "calls.jsonl"), (line) => {
+    const v = JSON.parse(line) as { seq: number };
+    sink += v.seq;
+    events++;
+  });
+  if (sink < 0) process.stdout.write("");
+} else {
+  const a = analyze(openTrace(dir), { policy: resolvePolicy("strict") });
+  events = a.trace.calls;
+}
+const ms = performance.now() - started;
+process.stdout.write(`${JSON.stringify({ mode, events, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

@@ -1,0 +1,11 @@
+/** `npm run docs:schema`: writes docs/schema/*.schema.json from the code that defines the formats. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SCHEMAS } from "./schemas.js";
+
+const dir = process.argv[2] ?? "docs/schema";
+mkdirSync(dir, { recursive: true });
+for (const [name, schema] of Object.entries(SCHEMAS)) {
+  writeFileSync(join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
+  process.stdout.write(`wrote ${join(dir, name)}\n`);
+}
