@@ -212,7 +212,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
               },
             }
           : { stack: undefined }),
-        hooks: [...g.hooks.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([h, n]) => ({ hook: hooks[h]!, count: n })),
+        hooks: g.hooks().slice(0, 8).map(([h, n]) => ({ hook: hooks[h]!, count: n })),
         ...(shot ? { screenshot: shot } : {}),
         ...(step ? { step: { scenario: step.scenario, index: step.index, ...(step.action ? { action: step.action } : {}), ...(step.label ? { label: step.label } : {}) } } : {}),
         details: { ...g.details, ...(what.details ?? {}), firstCall, ...(g.threw > 0 ? { threw: g.threw } : {}) },

@@ -66,7 +66,8 @@ interface Poller {
 }
 
 interface Counter {
-  readonly group: Group;
+  /** Evidence; absent for the all-parties counters, which borrow their busiest party's. */
+  readonly group: Group | undefined;
   readonly sec: SlidingWindow;
   readonly min: SlidingWindow;
   run: number;
@@ -75,18 +76,18 @@ interface Counter {
   maxRunIndex: number;
 }
 
-function newCounter(): Counter {
-  return { group: new Group(), sec: new SlidingWindow(1000), min: new SlidingWindow(60_000), run: -1, runCount: 0, maxRun: 0, maxRunIndex: 0 };
+function newCounter(withGroup: boolean): Counter {
+  return { group: withGroup ? new Group() : undefined, sec: new SlidingWindow(1000), min: new SlidingWindow(60_000), run: -1, runCount: 0, maxRun: 0, maxRunIndex: 0 };
 }
 
-function count(map: Map<number, Counter>, key: number, ctx: EventContext): void {
+function count(map: Map<number, Counter>, key: number, ctx: EventContext, withGroup = true): void {
   let c = map.get(key);
   if (!c) {
-    c = newCounter();
+    c = newCounter(withGroup);
     map.set(key, c);
   }
   const t = ctx.ev.t;
-  c.group.add(ctx);
+  c.group?.add(ctx);
   c.sec.add(t);
   c.min.add(t);
   if (ctx.state.run !== c.run) {
@@ -156,7 +157,7 @@ export const frequencyFamily: RuleFamily = {
     const partyPollers = new Map<number, Poller>();
     const poller = (map: Map<number, Poller>, key: number, ctx: EventContext): void => {
       let p = map.get(key);
-      if (!p) map.set(key, (p = { det: new PeriodDetector(poll), group: new Group() }));
+      if (!p) map.set(key, (p = { det: new PeriodDetector(poll), group: new Group(false) }));
       p.det.add(ctx.ev.t);
       p.group.add(ctx);
     };
@@ -166,7 +167,7 @@ export const frequencyFamily: RuleFamily = {
         if (!ctx.collection) return;
         if (rateRules.length > 0 && !exempt(ctx, rate, rateLimited)) {
           count(byPartyCat, ctx.partyIdx * nCat + ctx.catIdx, ctx);
-          count(byCat, ctx.catIdx, ctx);
+          count(byCat, ctx.catIdx, ctx, false);
           if (hookLimits.has(ctx.ev.hook)) {
             hookNames[ctx.hookIdx] = ctx.ev.hook;
             count(byPartyHook, ctx.partyIdx * 65536 + ctx.hookIdx, ctx);
@@ -188,16 +189,16 @@ export const frequencyFamily: RuleFamily = {
           const p = setup.params<LimitParams>(rule);
           const limitOf = (cat: Category): number | null => (cat in p.categories ? (p.categories[cat] ?? null) : p.limit);
           const explained = new Set<number>();
-          const report = (c: Counter, party: Party, cat: Category, limit: number, hook?: string): void => {
+          const report = (c: Counter, group: Group, party: Party, cat: Category, limit: number, hook?: string, extra: Record<string, unknown> = {}): void => {
             const m = metric(rule, c);
-            const ctx = c.group.firstCtx!;
+            const ctx = group.firstCtx!;
             const what = hook ?? CATEGORIES[cat].label.toLowerCase();
-            emit(rule, c.group, {
+            emit(rule, group, {
               party,
               category: cat,
               scenario: ctx.state.scenario?.name,
               message: `${party.name} read ${what} ${m.saturated ? "at least " : ""}${m.value} times ${unit(rule)} (limit ${limit})`,
-              details: { observed: m.value, limit, ...(Number.isNaN(m.at) ? { run: c.maxRunIndex } : { peakAt: m.at }), ...(hook ? { hook } : {}), ...(m.saturated ? { saturated: true } : {}) },
+              details: { observed: m.value, limit, ...(Number.isNaN(m.at) ? { run: c.maxRunIndex } : { peakAt: m.at }), ...(hook ? { hook } : {}), ...(m.saturated ? { saturated: true } : {}), ...extra },
             });
           };
           for (const [key, c] of byPartyCat) {
@@ -205,20 +206,23 @@ export const frequencyFamily: RuleFamily = {
             const limit = limitOf(cat);
             if (limit === null || metric(rule, c).value <= limit) continue;
             explained.add(key % nCat);
-            report(c, setup.parties[Math.floor(key / nCat)]!, cat, limit);
+            report(c, c.group!, setup.parties[Math.floor(key / nCat)]!, cat, limit);
           }
           for (const [catIdx, c] of byCat) {
             const cat = CATEGORY_IDS[catIdx]!;
             const limit = limitOf(cat);
             if (limit === null || explained.has(catIdx) || metric(rule, c).value <= limit) continue;
-            // No single party is over the limit, but together they are.
-            report(c, { key: "all", kind: "unattributed", name: "several parties together" }, cat, limit);
+            // No single party is over the limit, but together they are: the evidence is the busiest party's.
+            let busiest: Group | undefined;
+            for (const [k, pc] of byPartyCat) if (k % nCat === catIdx && (!busiest || pc.group!.count > busiest.count)) busiest = pc.group;
+            const parties = [...byPartyCat].filter(([k]) => k % nCat === catIdx).map(([k, pc]) => ({ party: setup.parties[Math.floor(k / nCat)]!.name, calls: pc.group!.count }));
+            report(c, busiest!, { key: "all", kind: "unattributed", name: "several parties together" }, cat, limit, undefined, { parties });
           }
           for (const [key, c] of byPartyHook) {
             const hook = hookNames[key % 65536]!;
             const limit = p.hooks[hook];
             if (limit === undefined || limit === null || metric(rule, c).value <= limit) continue;
-            report(c, setup.parties[Math.floor(key / 65536)]!, c.group.firstCtx!.ev.cat, limit, hook);
+            report(c, c.group!, setup.parties[Math.floor(key / 65536)]!, c.group!.firstCtx!.ev.cat, limit, hook);
           }
         }
         const found = new Set<string>();
