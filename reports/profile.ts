@@ -1,6 +1,8 @@
 import { ProfileError } from "./errors.js";
 import { CATEGORY_IDS, type Category } from "./trace/categories.js";
-import { loadYaml } from "./yaml-input.js";
+import { APP_TYPES, appType } from "./data/app-types.js";
+import { didYouMean, loadYaml } from "./yaml-input.js";
+import { readFileSync } from "node:fs";
 
 /** What the app publishes about itself: its type, its SDK list, its declared data uses. */
 export interface AppProfile {
@@ -81,5 +83,15 @@ export const APP_PROFILE_SCHEMA = {
 /** Reads and validates an app profile YAML file. */
 export function loadAppProfile(path: string): AppProfile {
   const profile = loadYaml<AppProfile>(path, APP_PROFILE_SCHEMA, ProfileError, "app profile");
+  if (profile.appType !== undefined && !appType(profile.appType)) {
+    const guess = typeof profile.appType === "string" ? didYouMean(profile.appType, APP_TYPES.map((t) => t.id)) : undefined;
+    const text = readFileSync(path, "utf8").split("\n");
+    const line = text.findIndex((l) => /^appType\s*:/.test(l));
+    throw new ProfileError(`appType ${JSON.stringify(profile.appType)} is not one of the 39 app types`, {
+      where: path,
+      ...(line >= 0 ? { line: line + 1 } : {}),
+      fix: guess ? `did you mean '${guess}'?` : "use an id such as map_navigation, a number 1–39 or the Chinese name (docs/rules.md lists them)",
+    });
+  }
   return { ...profile, source: path };
 }

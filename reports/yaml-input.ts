@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { PermtraceError } from "./errors.js";
 
 type ErrorClass = new (problem: string, place: { where?: string; line?: number; column?: number; fix?: string }) => PermtraceError;
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Edit distance, for "did you mean". */

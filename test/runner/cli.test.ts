@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXIT, main } from "../../runner/cli.js";
+import { tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(["--log-level", "silent", ...argv], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+function preConsentTrace(): string {
+  return new TraceBuilder()
+    .mark(0, "app_launch")
+    .mark(0, "consent_shown")
+    .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG })
+    .mark(10, "consent_accepted")
+    .close();
+}
+
+describe("permtrace report (CLI)", () => {
+  it("writes findings.json and summary.md into <trace>/report and prints a summary", async () => {
+    const dir = preConsentTrace();
+    const r = await cli("report", dir);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(/^1 finding\(s\) \(1 high\) in 1 calls of com\.example\.app/);
+    const findings = JSON.parse(readFileSync(join(dir, "report", "findings.json"), "utf8"));
+    expect(findings.findings[0].rule).toBe("consent.pre_consent_collection");
+    expect(findings.findings[0].party.name).toMatch(/Umeng/);
+    expect(readFileSync(join(dir, "report", "summary.md"), "utf8")).toContain("consent.pre_consent_collection");
+  });
+
+  it("--fail-on gates CI: exit 1 at or above the severity, 0 below", async () => {
+    const dir = preConsentTrace();
+    expect((await cli("report", dir, "--fail-on", "high")).code).toBe(EXIT.findings);
+    expect((await cli("report", dir, "--fail-on", "critical")).code).toBe(EXIT.ok);
+  });
+
+  it("--out and --format choose where and what", async () => {
+    const dir = preConsentTrace();
+    const out = join(tempDir(), "r");
+    expect((await cli("report", dir, "--out", out, "--format", "md")).code).toBe(EXIT.ok);
+    expect(existsSync(join(out, "summary.md"))).toBe(true);
+    expect(existsSync(join(out, "findings.json"))).toBe(false);
+  });
+
+  it("every user error is one line naming the file or flag and the fix, with its exit code", async () => {
+    const dir = preConsentTrace();
+    const cases: [string[], number, RegExp][] = [
+      [["report", join(dir, "missing")], EXIT.input, /missing: trace directory not found — pass the directory/],
+      [["report", dir, "--policy", "strcit"], EXIT.input, /--policy: 'strcit' is neither a policy file nor a built-in profile — did you mean 'strict'\?/],
+      [["report", dir, "--format", "jsn"], EXIT.usage, /--format: unknown report format 'jsn' — did you mean 'json'\?/],
+      [["report", dir, "--fail-on", "hgh"], EXIT.usage, /option '--fail-on <severity>' argument 'hgh' is invalid/],
+      [["reprot", dir], EXIT.usage, /unknown command 'reprot'/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(" ")).toBe(code);
+      expect(r.err, argv.join(" ")).toMatch(message);
+      expect(r.err.trim().split("\n").filter((l) => !l.startsWith("(Did you mean")), argv.join(" ")).toHaveLength(1);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("an invalid policy file names its line", async () => {
+    const dir = preConsentTrace();
+    const policy = join(tempDir(), "p.yaml");
+    writeFileSync(policy, "version: 1\nrules:\n  frequency.rate_per_minute:\n    limt: 3\n");
+    const r = await cli("report", dir, "--policy", policy);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err.trim()).toBe(`permtrace: ${policy}:4:5: unknown key 'limt' in 'rules.frequency.rate_per_minute' — did you mean 'limit'?`);
+  });
+
+  it("an invalid app profile names its line", async () => {
+    const dir = preConsentTrace();
+    const profile = join(tempDir(), "app.yaml");
+    writeFileSync(profile, "app: com.example.app\nappType: map_navigaton\n");
+    const r = await cli("report", dir, "--profile", profile);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err.trim()).toBe(`permtrace: ${profile}:2: appType "map_navigaton" is not one of the 39 app types — did you mean 'map_navigation'?`);
+  });
+
+  it("a trace cut mid-write is still reported, with a warning", async () => {
+    const dir = preConsentTrace();
+    writeFileSync(join(dir, "calls.jsonl"), readFileSync(join(dir, "calls.jsonl"), "utf8") + '{"seq":2,"t":6,"ho');
+    const r = await cli("report", dir);
+    expect(r.code).toBe(EXIT.ok);
+    const findings = JSON.parse(readFileSync(join(dir, "report", "findings.json"), "utf8"));
+    expect(findings.trace.truncated).toBe(true);
+    expect(findings.warnings.join("\n")).toMatch(/cut-off line/);
+  });
+});
