@@ -126,10 +126,13 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     return s;
   };
   const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible) });
-  const catIndex: Record<string, number> = Object.fromEntries(CATEGORY_IDS.map((c, i) => [c, i]));
+  const catIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
   const collecting: boolean[] = CATEGORY_IDS.map((c) => isCollection(c));
   const hookIndex = new Map<string, number>();
   const hooks: string[] = [];
+  const ownHook: boolean[] = [];
+  // Call sites (stack, hook, category), numbered so families can keep per-site state in arrays.
+  const siteIndex = new Map<number, number>();
   const nCat = CATEGORY_IDS.length;
   const partyCat: number[] = [];
   let first = Infinity;
@@ -143,15 +146,20 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       hookIdx = hooks.length;
       hooks.push(ev.hook);
       hookIndex.set(ev.hook, hookIdx);
+      ownHook.push(OWN_PACKAGE_HOOKS.has(ev.hook));
     }
-    const catIdx = catIndex[ev.cat]!;
-    const own = ev.own === true || (OWN_PACKAGE_HOOKS.has(ev.hook) && ev.args?.[0] === appPackage);
+    const catIdx = catIndex.get(ev.cat)!;
+    const siteKey = (((ev.stack ?? 0) + 1) * 65536 + hookIdx) * 32 + catIdx;
+    let siteIdx = siteIndex.get(siteKey);
+    if (siteIdx === undefined) siteIndex.set(siteKey, (siteIdx = siteIndex.size));
+    const own = ev.own === true || (ownHook[hookIdx]! && ev.args?.[0] === appPackage);
     const ctx: EventContext = {
       ev,
       attr: slot.attr,
       partyIdx: slot.partyIdx,
       catIdx,
       hookIdx,
+      siteIdx,
       state: timeline.at(ev.t),
       collection: collecting[catIdx]! && !own,
     };

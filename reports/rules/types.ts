@@ -34,6 +34,8 @@ export interface EventContext {
   readonly partyIdx: number;
   readonly catIdx: number;
   readonly hookIdx: number;
+  /** The call site: one number per distinct (stack, hook, category). */
+  readonly siteIdx: number;
   readonly state: TimelineState;
   /** The event reads personal information (a data or capability category, not `own`). */
   readonly collection: boolean;

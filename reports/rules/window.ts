@@ -15,26 +15,27 @@ export class SlidingWindow {
   constructor(private readonly width: number) {}
 
   add(t: number): void {
-    const cap = this.buf.length;
+    let mask = this.buf.length - 1; // capacities are powers of two
     // Drop what left the window.
-    while (this.size > 0 && this.buf[this.head]! <= t - this.width) {
-      this.head = (this.head + 1) % cap;
+    const edge = t - this.width;
+    while (this.size > 0 && this.buf[this.head]! <= edge) {
+      this.head = (this.head + 1) & mask;
       this.size--;
     }
-    if (this.size === cap) {
-      if (cap >= MAX_KEPT) {
+    if (this.size === mask + 1) {
+      if (mask + 1 >= MAX_KEPT) {
         this.saturated = true;
-        this.head = (this.head + 1) % cap;
+        this.head = (this.head + 1) & mask;
         this.size--;
       } else {
-        const bigger = new Float64Array(cap * 2);
-        for (let i = 0; i < this.size; i++) bigger[i] = this.buf[(this.head + i) % cap]!;
+        const bigger = new Float64Array((mask + 1) * 2);
+        for (let i = 0; i < this.size; i++) bigger[i] = this.buf[(this.head + i) & mask]!;
         this.buf = bigger;
         this.head = 0;
+        mask = bigger.length - 1;
       }
     }
-    const c = this.buf.length;
-    this.buf[(this.head + this.size) % c] = t;
+    this.buf[(this.head + this.size) & mask] = t;
     this.size++;
     if (this.size > this.max) {
       this.max = this.size;

@@ -76,8 +76,8 @@ export const disclosureFamily: RuleFamily = {
       for (const r of [UNDECLARED_SDK, SDK_CATEGORY, UNDECLARED_USE]) if (setup.enabled(r)) setup.skip(r, "no app profile: pass --profile <app-profile.yaml>");
       on.sdk = on.sdkCat = on.use = false;
     } else {
-      if (!profile.sdks && on.sdk) {
-        setup.skip(UNDECLARED_SDK, "the app profile has no `sdks` list");
+      if (!profile.sdks) {
+        for (const r of [UNDECLARED_SDK, SDK_CATEGORY]) if (setup.enabled(r)) setup.skip(r, "the app profile has no `sdks` list");
         on.sdk = on.sdkCat = false;
       }
       if (!profile.uses && on.use) {

@@ -80,12 +80,7 @@ function newCounter(withGroup: boolean): Counter {
   return { group: withGroup ? new Group() : undefined, sec: new SlidingWindow(1000), min: new SlidingWindow(60_000), run: -1, runCount: 0, maxRun: 0, maxRunIndex: 0 };
 }
 
-function count(map: Map<number, Counter>, key: number, ctx: EventContext, withGroup = true): void {
-  let c = map.get(key);
-  if (!c) {
-    c = newCounter(withGroup);
-    map.set(key, c);
-  }
+function count(c: Counter, ctx: EventContext): void {
   const t = ctx.ev.t;
   c.group?.add(ctx);
   c.sec.add(t);
@@ -94,18 +89,52 @@ function count(map: Map<number, Counter>, key: number, ctx: EventContext, withGr
     c.run = ctx.state.run;
     c.runCount = 0;
   }
-  c.runCount++;
-  if (c.runCount > c.maxRun) {
+  if (++c.runCount > c.maxRun) {
     c.maxRun = c.runCount;
     c.maxRunIndex = c.run;
   }
 }
 
-function exempt(ctx: EventContext, p: { exemptWhenNeeded: boolean; alwaysLimitedKinds: SdkKind[] }, limited: ReadonlySet<string>): boolean {
-  if (!p.exemptWhenNeeded || !ctx.state.scenario?.needs?.has(ctx.ev.cat)) return false;
+interface Exemption {
+  readonly exemptWhenNeeded: boolean;
+  readonly limited: ReadonlySet<string>;
+}
+
+function exempt(ctx: EventContext, p: Exemption): boolean {
+  if (!p.exemptWhenNeeded) return false;
+  const needs = ctx.state.scenario?.needs;
+  if (needs === undefined || !needs.has(ctx.ev.cat)) return false;
   const party = ctx.attr.responsible;
   if (party.kind === "app") return true;
-  return party.kind === "sdk" && !limited.has(party.sdk!.kind);
+  return party.kind === "sdk" && !p.limited.has(party.sdk!.kind);
+}
+
+/**
+ * Rate counters for the rate rules that share one exemption setting (usually all three):
+ * per (party, category), per category across parties, per (party, hook) for limited hooks.
+ */
+class CounterSet {
+  readonly byPartyCat = new Map<number, Counter>();
+  readonly byCat = new Map<number, Counter>();
+  readonly byPartyHook = new Map<number, Counter>();
+  constructor(
+    readonly rules: readonly string[],
+    readonly exemption: Exemption,
+    readonly limitedHooks: ReadonlySet<string>,
+  ) {}
+}
+
+/** What one call site (stack, hook, category) updates, looked up once per site. */
+interface Site {
+  readonly counters: (readonly [Counter, Counter, Counter | undefined])[];
+  readonly sitePoller: Poller | undefined;
+  readonly partyPoller: Poller | undefined;
+}
+
+function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
 }
 
 /**
@@ -141,51 +170,78 @@ export const frequencyFamily: RuleFamily = {
   },
   create(setup) {
     const rateRules = [PER_SECOND, PER_MINUTE, PER_RUN].filter((r) => setup.enabled(r));
+    // Rules with the same exemption share counters; a rule with its own gets its own.
+    const sets: CounterSet[] = [];
+    const bySetting = new Map<string, string[]>();
+    for (const r of rateRules) {
+      const p = setup.params<LimitParams>(r);
+      const key = JSON.stringify([p.exemptWhenNeeded, [...p.alwaysLimitedKinds].sort()]);
+      getOr(bySetting, key, () => []).push(r);
+    }
+    for (const rules of bySetting.values()) {
+      const p = setup.params<LimitParams>(rules[0]!);
+      const hooks = new Set<string>();
+      for (const r of rules) for (const h of Object.keys(setup.params<LimitParams>(r).hooks)) hooks.add(h);
+      sets.push(new CounterSet(rules, { exemptWhenNeeded: p.exemptWhenNeeded, limited: new Set(p.alwaysLimitedKinds) }, hooks));
+    }
     const polling = setup.enabled(POLLING);
-    const rate = setup.params<LimitParams>(PER_SECOND);
-    const rateLimited = new Set<string>(rate.alwaysLimitedKinds);
     const poll = setup.params<PollingParams>(POLLING);
-    const pollLimited = new Set<string>(poll.alwaysLimitedKinds);
+    const pollExemption: Exemption = { exemptWhenNeeded: poll.exemptWhenNeeded, limited: new Set(poll.alwaysLimitedKinds) };
     const pollIgnore = new Set<string>(poll.ignoreCategories);
-    const hookLimits = new Set<string>();
-    for (const r of rateRules) for (const h of Object.keys(setup.params<LimitParams>(r).hooks)) hookLimits.add(h);
     const nCat = CATEGORY_IDS.length;
-    const byPartyCat = new Map<number, Counter>();
-    const byCat = new Map<number, Counter>();
-    const byPartyHook = new Map<number, Counter>();
     const pollers = new Map<number, Poller>();
     const partyPollers = new Map<number, Poller>();
-    const poller = (map: Map<number, Poller>, key: number, ctx: EventContext): void => {
-      let p = map.get(key);
-      if (!p) map.set(key, (p = { det: new PeriodDetector(poll), group: new Group(false) }));
-      p.det.add(ctx.ev.t);
-      p.group.add(ctx);
-    };
+    const newPoller = (): Poller => ({ det: new PeriodDetector(poll), group: new Group(false) });
     const hookNames: string[] = [];
+    const sites: Site[] = [];
+
+    function siteOf(ctx: EventContext): Site {
+      const partyHook = ctx.partyIdx * 65536 + ctx.hookIdx;
+      const counters = sets.map((set) => {
+        const limitedHook = set.limitedHooks.has(ctx.ev.hook);
+        if (limitedHook) hookNames[ctx.hookIdx] = ctx.ev.hook;
+        return [
+          getOr(set.byPartyCat, ctx.partyIdx * nCat + ctx.catIdx, () => newCounter(true)),
+          getOr(set.byCat, ctx.catIdx, () => newCounter(false)),
+          limitedHook ? getOr(set.byPartyHook, partyHook, () => newCounter(true)) : undefined,
+        ] as const;
+      });
+      const polled = polling && !pollIgnore.has(ctx.ev.cat);
+      const site: Site = {
+        counters,
+        // Per call site: a timer calls from one place, so other calls of the same API by the
+        // same party do not hide it; per (party, hook) too, for pollers whose stacks vary.
+        sitePoller: polled ? getOr(pollers, ctx.siteIdx, newPoller) : undefined,
+        partyPoller: polled ? getOr(partyPollers, partyHook, newPoller) : undefined,
+      };
+      sites[ctx.siteIdx] = site;
+      return site;
+    }
+
     return {
       onEvent(ctx) {
         if (!ctx.collection) return;
-        if (rateRules.length > 0 && !exempt(ctx, rate, rateLimited)) {
-          count(byPartyCat, ctx.partyIdx * nCat + ctx.catIdx, ctx);
-          count(byCat, ctx.catIdx, ctx, false);
-          if (hookLimits.has(ctx.ev.hook)) {
-            hookNames[ctx.hookIdx] = ctx.ev.hook;
-            count(byPartyHook, ctx.partyIdx * 65536 + ctx.hookIdx, ctx);
-          }
+        const site = sites[ctx.siteIdx] ?? siteOf(ctx);
+        for (let i = 0; i < sets.length; i++) {
+          if (exempt(ctx, sets[i]!.exemption)) continue;
+          const [partyCat, cat, partyHook] = site.counters[i]!;
+          count(partyCat, ctx);
+          count(cat, ctx);
+          if (partyHook) count(partyHook, ctx);
         }
-        if (polling && !pollIgnore.has(ctx.ev.cat) && !exempt(ctx, poll, pollLimited)) {
-          // Per call site (stack and hook): a timer calls from one place, so other calls of the
-          // same API by the same party do not hide it; per (party, hook) as well, for pollers
-          // whose stacks vary.
-          poller(pollers, ((ctx.ev.stack ?? 0) + 1) * 65536 + ctx.hookIdx, ctx);
-          poller(partyPollers, ctx.partyIdx * 65536 + ctx.hookIdx, ctx);
+        if (site.sitePoller && !exempt(ctx, pollExemption)) {
+          site.sitePoller.det.add(ctx.ev.t);
+          site.sitePoller.group.add(ctx);
+          site.partyPoller!.det.add(ctx.ev.t);
+          site.partyPoller!.group.add(ctx);
         }
       },
       finish(emit) {
         const metric = (rule: string, c: Counter): { value: number; at: number; saturated: boolean } =>
           rule === PER_SECOND ? { value: c.sec.max, at: c.sec.maxAt, saturated: c.sec.saturated } : rule === PER_MINUTE ? { value: c.min.max, at: c.min.maxAt, saturated: c.min.saturated } : { value: c.maxRun, at: NaN, saturated: false };
         const unit = (rule: string): string => (rule === PER_SECOND ? "within one second" : rule === PER_MINUTE ? "within one minute" : "in one app run");
-        for (const rule of rateRules) {
+        for (const set of sets) for (const rule of set.rules) {
+          const { byPartyCat, byCat, byPartyHook } = set;
           const p = setup.params<LimitParams>(rule);
           const limitOf = (cat: Category): number | null => (cat in p.categories ? (p.categories[cat] ?? null) : p.limit);
           const explained = new Set<number>();
@@ -215,7 +271,8 @@ export const frequencyFamily: RuleFamily = {
             // No single party is over the limit, but together they are: the evidence is the busiest party's.
             let busiest: Group | undefined;
             for (const [k, pc] of byPartyCat) if (k % nCat === catIdx && (!busiest || pc.group!.count > busiest.count)) busiest = pc.group;
-            const parties = [...byPartyCat].filter(([k]) => k % nCat === catIdx).map(([k, pc]) => ({ party: setup.parties[Math.floor(k / nCat)]!.name, calls: pc.group!.count }));
+            const parties = [...byPartyCat].filter(([k]) => k % nCat === catIdx).map(([k, pc]) => ({ party: setup.parties[Math.floor(k / nCat)]!.name, calls: pc.group!.count }))
+              .filter((x) => x.calls > 0);
             report(c, busiest!, { key: "all", kind: "unattributed", name: "several parties together" }, cat, limit, undefined, { parties });
           }
           for (const [key, c] of byPartyHook) {
@@ -230,9 +287,10 @@ export const frequencyFamily: RuleFamily = {
           det.close();
           return det.significant((e) => e.period <= poll.maxPeriodSec * 1000 && e.period >= poll.minPeriodMs);
         };
-        const sites = [...pollers.values()].map((p) => ({ ...p, ep: episodeOf(p.det) }));
+        const sites = [...pollers.values()].filter((p) => p.group.count > 0).map((p) => ({ ...p, ep: episodeOf(p.det) }));
         for (const p of sites) if (p.ep) found.add(`${p.group.firstCtx!.partyIdx}|${p.group.firstCtx!.hookIdx}`);
         const wide = [...partyPollers.values()]
+          .filter((p) => p.group.count > 0)
           .map((p) => ({ ...p, ep: episodeOf(p.det) }))
           .filter((p) => !found.has(`${p.group.firstCtx!.partyIdx}|${p.group.firstCtx!.hookIdx}`));
         for (const { det, group, ep } of [...sites, ...wide]) {

@@ -80,7 +80,8 @@ export const permissionFamily: RuleFamily = {
             grp.details.permission ??= p;
             grp.details.denied ??= denied;
             grp.details.deniedAt ??= at;
-            grp.details.relaunches = Math.max(Number(grp.details.relaunches ?? 0), state.run - (grp.firstCtx?.state.run ?? state.run));
+            const relaunches = state.run - setup.timeline.at(at).run;
+            grp.details.relaunches = Math.max(Number(grp.details.relaunches ?? 0), relaunches);
             break;
           }
         }
