@@ -10,20 +10,15 @@ import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
 import type { SdkEntry } from "./sdk/types.js";
 import { CATEGORIES, CATEGORY_IDS, isCollection, type Category } from "./trace/categories.js";
 import type { CallEvent } from "./trace/format.js";
-import { forEachCall, type OpenTrace } from "./trace/reader.js";
+import { streamCalls } from "./trace/call-stream.js";
+import { callAt, type OpenTrace } from "./trace/reader.js";
 import { redactValue } from "./redact.js";
 import { TOOL } from "./version.js";
 
 export const FINDINGS_FORMAT = "permtrace-findings";
 export const FINDINGS_SCHEMA_VERSION = 1;
 
-/** Hooks whose first argument is a package name: reading the app's own package is not collection. */
-export const OWN_PACKAGE_HOOKS: ReadonlySet<string> = new Set([
-  "apps.PackageManager.getPackageInfo",
-  "apps.PackageManager.getApplicationInfo",
-  "apps.PackageManager.getInstallerPackageName",
-  "apps.PackageManager.getInstallSourceInfo",
-]);
+export { OWN_PACKAGE_HOOKS } from "./trace/own-calls.js";
 
 export interface AnalyzeOptions {
   readonly policy: ResolvedPolicy;
@@ -31,6 +26,8 @@ export interface AnalyzeOptions {
   readonly catalogue?: readonly SdkEntry[];
   /** Include identifier values in outputs (redacted by default). */
   readonly showValues?: boolean;
+  /** Parse in a worker thread; default: on large traces when the worker is built. */
+  readonly parallel?: boolean;
 }
 
 export type RuleStatus = "evaluated" | "skipped" | "disabled";
@@ -82,6 +79,8 @@ export interface Analysis {
 interface StackSlot {
   readonly attr: Attribution;
   readonly partyIdx: number;
+  /** Site numbers of this stack, by hookIdx * 32 + catIdx. */
+  readonly sites: Map<number, number>;
 }
 
 /** Reads the whole trace once and returns the findings. Memory is bounded by distinct stacks, parties, hooks and groups. */
@@ -114,45 +113,43 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     }
     return i;
   };
-  const stackSlots = new Map<number, StackSlot>();
+  // Stack ids are small dense integers: an array beats a map here.
+  const stackSlots: (StackSlot | undefined)[] = [];
   let noStack: StackSlot | undefined;
   const slotOf = (id: number | undefined): StackSlot => {
     if (id === undefined) return (noStack ??= mkSlot(attributor.attribute(undefined)));
-    let s = stackSlots.get(id);
+    let s = stackSlots[id];
     if (!s) {
       s = mkSlot(attributor.attribute(trace.stacks.get(id)));
-      stackSlots.set(id, s);
+      if (id >= 0 && Number.isInteger(id) && id < 1 << 24) stackSlots[id] = s;
     }
     return s;
   };
-  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible) });
+  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible), sites: new Map() });
   const catIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
   const collecting: boolean[] = CATEGORY_IDS.map((c) => isCollection(c));
   const hookIndex = new Map<string, number>();
   const hooks: string[] = [];
-  const ownHook: boolean[] = [];
   // Call sites (stack, hook, category), numbered so families can keep per-site state in arrays.
-  const siteIndex = new Map<number, number>();
+  let sites = 0;
   const nCat = CATEGORY_IDS.length;
   const partyCat: number[] = [];
   let first = Infinity;
   let last = -Infinity;
   const appPackage = manifest.app.package;
 
-  const stats = forEachCall(trace, (ev: CallEvent) => {
+  const stats = streamCalls(trace, appPackage, (ev: CallEvent, own: boolean, offset: number) => {
     const slot = slotOf(ev.stack);
     let hookIdx = hookIndex.get(ev.hook);
     if (hookIdx === undefined) {
       hookIdx = hooks.length;
       hooks.push(ev.hook);
       hookIndex.set(ev.hook, hookIdx);
-      ownHook.push(OWN_PACKAGE_HOOKS.has(ev.hook));
     }
     const catIdx = catIndex.get(ev.cat)!;
-    const siteKey = (((ev.stack ?? 0) + 1) * 65536 + hookIdx) * 32 + catIdx;
-    let siteIdx = siteIndex.get(siteKey);
-    if (siteIdx === undefined) siteIndex.set(siteKey, (siteIdx = siteIndex.size));
-    const own = ev.own === true || (ownHook[hookIdx]! && ev.args?.[0] === appPackage);
+    const siteKey = hookIdx * 32 + catIdx;
+    let siteIdx = slot.sites.get(siteKey);
+    if (siteIdx === undefined) slot.sites.set(siteKey, (siteIdx = sites++));
     const ctx: EventContext = {
       ev,
       attr: slot.attr,
@@ -160,6 +157,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       catIdx,
       hookIdx,
       siteIdx,
+      offset,
       state: timeline.at(ev.t),
       collection: collecting[catIdx]! && !own,
     };
@@ -168,7 +166,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
-  });
+  }, opts.parallel === undefined ? {} : { parallel: opts.parallel });
 
   const raw: Omit<Finding, "id">[] = [];
   const emit = (ruleId: string, g: Group, what: Emit): void => {
@@ -183,13 +181,15 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     const shot = timeline.nearestScreenshot(g.first);
     const step = c.state.step;
     const identifying = CATEGORIES[c.ev.cat].identifying;
+    // A parallel read leaves argument and return summaries in the file: read the one call again.
+    const full = stats.parallel && c.ev.args === undefined && c.ev.ret === undefined ? (callAt(trace, c.offset, c.ev.seq) ?? c.ev) : c.ev;
     const firstCall = {
       seq: c.ev.seq,
       hook: c.ev.hook,
       out: c.ev.out,
       ...(c.ev.exc ? { exc: c.ev.exc } : {}),
-      ...(c.ev.args ? { args: c.ev.args.map((a) => redactValue(String(a), identifying, opts.showValues === true)) } : {}),
-      ...(c.ev.ret !== undefined ? { ret: redactValue(String(c.ev.ret), identifying, opts.showValues === true) } : {}),
+      ...(full.args ? { args: full.args.map((a) => redactValue(String(a), identifying, opts.showValues === true)) } : {}),
+      ...(full.ret !== undefined ? { ret: redactValue(String(full.ret), identifying, opts.showValues === true) } : {}),
       pid: c.ev.pid,
       tid: c.ev.tid,
     };

@@ -98,11 +98,19 @@ export class Group {
   }
 }
 
-/** Groups keyed by a string the rule builds only for violating events. */
-export class GroupMap {
-  readonly map = new Map<string, Group>();
+/**
+ * A numeric group key for (party, category) and an optional small extra (a scenario index…):
+ * numbers hash without building a string per event.
+ */
+export function partyCatKey(ctx: EventContext, extra = -1): number {
+  return ((extra + 1) * 1_048_576 + ctx.partyIdx) * 32 + ctx.catIdx;
+}
 
-  add(key: string, ctx: EventContext): Group {
+/** Groups keyed by what the rule builds for violating events only. */
+export class GroupMap {
+  readonly map = new Map<string | number, Group>();
+
+  add(key: string | number, ctx: EventContext): Group {
     let g = this.map.get(key);
     if (!g) {
       g = new Group();

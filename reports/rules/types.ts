@@ -36,6 +36,8 @@ export interface EventContext {
   readonly hookIdx: number;
   /** The call site: one number per distinct (stack, hook, category). */
   readonly siteIdx: number;
+  /** Byte offset of the call's line in calls.jsonl. */
+  readonly offset: number;
   readonly state: TimelineState;
   /** The event reads personal information (a data or capability category, not `own`). */
   readonly collection: boolean;

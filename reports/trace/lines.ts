@@ -12,15 +12,20 @@ export interface LineScan {
   bytes: number;
 }
 
+function isAsciiString(s: string): boolean {
+  return /^[\x00-\x7f]*$/.test(s);
+}
+
 /**
  * Calls `onLine` for every non-blank line of a file, synchronously, in 4 MiB chunks.
  * Synchronous on purpose: the analysis is CPU-bound and a promise per line would cost
  * more than parsing it. `last` is true for a final line with no newline after it.
- * Line numbers count every line, blank ones included, so they match an editor's.
+ * Line numbers count every line, blank ones included, so they match an editor's; `offset` is
+ * the byte offset of the line's start in the file (for reading one line again later).
  */
 export function forEachLine(
   path: string,
-  onLine: (line: string, lineNo: number, last: boolean) => void,
+  onLine: (line: string, lineNo: number, last: boolean, offset: number) => void,
 ): LineScan {
   const fd = openSync(path, "r");
   const scan: LineScan = { lines: 0, unterminatedLast: false, bytes: 0 };
@@ -29,6 +34,8 @@ export function forEachLine(
   let carry = "";
   let lineNo = 0;
   let clean = true; // the decoder holds no partial character
+  let carryAscii = true;
+  let offset = 0; // byte offset of the next line's start
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
@@ -38,12 +45,17 @@ export function forEachLine(
       // Traces are mostly ASCII: a one-byte copy is several times faster than UTF-8 decoding.
       // The decoder is bypassed only when it holds no partial character from the chunk before.
       let decoded: string;
-      if (clean && isAscii(bytes)) decoded = bytes.toString("latin1");
-      else {
+      let ascii = false;
+      if (clean && isAscii(bytes)) {
+        decoded = bytes.toString("latin1");
+        ascii = true;
+      } else {
         decoded = decoder.write(bytes);
         clean = bytes[n - 1]! < 0x80;
       }
       const text = carry + decoded;
+      // In ASCII text a character is a byte; otherwise byte offsets are counted line by line.
+      const oneByte: boolean = ascii && carryAscii;
       let start = 0;
       let nl = text.indexOf("\n", start);
       while (nl >= 0) {
@@ -51,18 +63,20 @@ export function forEachLine(
         const stop = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         if (stop > start) {
           scan.lines++;
-          onLine(text.slice(start, stop), lineNo, false);
+          onLine(text.slice(start, stop), lineNo, false, offset);
         }
+        offset += (oneByte ? nl - start : Buffer.byteLength(text.slice(start, nl))) + 1;
         start = nl + 1;
         nl = text.indexOf("\n", start);
       }
       carry = start === 0 ? text : text.slice(start);
+      carryAscii = oneByte || carry.length === 0 || isAsciiString(carry);
     }
     carry += decoder.end();
     if (carry.trim().length > 0) {
       scan.lines++;
       scan.unterminatedLast = true;
-      onLine(carry, lineNo + 1, true);
+      onLine(carry, lineNo + 1, true, offset);
     }
     return scan;
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TraceError } from "../errors.js";
 import { isCategory } from "./categories.js";
@@ -182,13 +182,14 @@ export function callEventProblem(v: Record<string, unknown>): string | undefined
 }
 
 /**
- * Streams calls.jsonl: every valid event goes to `onCall` in file order; invalid lines are
- * skipped and logged in `trace.skipped`, a cut-off last line is reported as truncated.
+ * Streams calls.jsonl: every valid event goes to `onCall` in file order, with the byte offset of
+ * its line; invalid lines are skipped and logged in `trace.skipped`, a cut-off last line is
+ * reported as truncated.
  */
-export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent) => void): ReadStats {
+export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent, offset: number) => void): ReadStats {
   const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
   const file = TRACE_FILES.calls;
-  forEachLine(join(trace.dir, file), (line, lineNo, last) => {
+  forEachLine(join(trace.dir, file), (line, lineNo, last, offset) => {
     let v: unknown;
     try {
       v = JSON.parse(line);
@@ -210,7 +211,24 @@ export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent) => void
       return;
     }
     stats.read++;
-    onCall(v as CallEvent);
+    onCall(v as CallEvent, offset);
   });
   return stats;
+}
+
+/** Reads one call again by its line's byte offset (for evidence); undefined if it is not that call. */
+export function callAt(trace: OpenTrace, offset: number, seq: number): CallEvent | undefined {
+  const fd = openSync(join(trace.dir, TRACE_FILES.calls), "r");
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buf, 0, buf.length, offset);
+    let end = buf.indexOf(10);
+    if (end < 0 || end > n) end = n;
+    const v = JSON.parse(buf.toString("utf8", 0, end)) as CallEvent;
+    return v.seq === seq ? v : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }

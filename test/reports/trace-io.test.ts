@@ -119,3 +119,17 @@ describe("trace writer and reader", () => {
     }
   });
 });
+
+describe("line offsets", () => {
+  it("gives each line's byte offset, in ASCII and UTF-8 files, with CRLF and blank lines", () => {
+    const dir = tempDir();
+    const path = join(dir, "x.jsonl");
+    const lines = ['{"a":1}', '{"s":"位置"}', "", '{"b":"é"}', '{"c":3}'];
+    writeFileSync(path, lines.join("\r\n"));
+    const buf = readFileSync(path);
+    const seen: [string, number][] = [];
+    forEachLine(path, (l, _n, _last, offset) => seen.push([l, offset]));
+    expect(seen.map(([l]) => l)).toEqual(lines.filter((l) => l));
+    for (const [l, offset] of seen) expect(buf.subarray(offset, offset + Buffer.byteLength(l)).toString("utf8")).toBe(l);
+  });
+});

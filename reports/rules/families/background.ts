@@ -1,5 +1,5 @@
 import { CATEGORIES } from "../../trace/categories.js";
-import { GroupMap } from "../groups.js";
+import { GroupMap, partyCatKey } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
 import type { EventContext } from "../types.js";
 
@@ -49,14 +49,17 @@ export const backgroundFamily: RuleFamily = {
     const declaredBackground = new Set((setup.profile?.uses ?? []).filter((u) => u.background).map((u) => u.category as string));
     // Without foreground/background or screen markers, fall back on the agent's per-process flag.
     const useAgentFlag = !setup.timeline.hasForegroundMarkers;
-    const groups = new GroupMap();
+    const periods = new Map<number, GroupMap>();
     return {
       onEvent(ctx) {
         if (!on || !ctx.collection || ignore.has(ctx.ev.cat)) return;
         const since = backgroundSince(ctx, p.graceMs, useAgentFlag);
         if (since === undefined) return;
         if (ctx.state.scenario?.needsInBackground.has(ctx.ev.cat) || declaredBackground.has(ctx.ev.cat)) return;
-        const g = groups.add(`${ctx.partyIdx}|${ctx.catIdx}|${since}`, ctx);
+        // One group per (party, category) and background period.
+        let groups = periods.get(since);
+        if (!groups) periods.set(since, (groups = new GroupMap()));
+        const g = groups.add(partyCatKey(ctx), ctx);
         if (g.count === 1) {
           g.details.backgroundSince = since < 0 ? null : since;
           g.details.screenOff = !ctx.state.screenOn;
@@ -64,7 +67,7 @@ export const backgroundFamily: RuleFamily = {
         }
       },
       finish(emit) {
-        for (const g of groups.map.values()) {
+        for (const g of [...periods.values()].flatMap((m) => [...m.map.values()])) {
           const c = g.firstCtx!;
           const s = g.details.backgroundSince as number | null;
           const when = s === null ? "" : ` ${Math.round((g.first - s) / 1000)} s after the app left the foreground`;

@@ -1,13 +1,13 @@
 import { CATEGORIES } from "../../trace/categories.js";
-import { GroupMap } from "../groups.js";
+import { GroupMap, partyCatKey } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
 import type { EventContext } from "../types.js";
 
 const COLLECTION = "consent.pre_consent_collection";
 const REQUEST = "consent.pre_consent_permission_request";
 
-function key(ctx: EventContext): string {
-  return `${ctx.partyIdx}|${ctx.catIdx}|${ctx.state.scenario?.index ?? -1}`;
+function key(ctx: EventContext): number {
+  return partyCatKey(ctx, ctx.state.scenario?.index ?? -1);
 }
 
 /**

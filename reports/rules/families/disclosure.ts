@@ -1,7 +1,7 @@
 import type { DeclaredSdk } from "../../profile.js";
 import type { Party } from "../../sdk/attribution.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
-import { GroupMap } from "../groups.js";
+import { GroupMap, partyCatKey } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
 
 const UNDECLARED_SDK = "disclosure.undeclared_sdk";
@@ -101,18 +101,18 @@ export const disclosureFamily: RuleFamily = {
           d = declaredOf[ctx.partyIdx];
           if (d === undefined) d = declaredOf[ctx.partyIdx] = findDeclared(party, declaredSdks) ?? null;
           if (on.sdk && d === null) {
-            const g = undeclared.add(String(ctx.partyIdx), ctx);
+            const g = undeclared.add(ctx.partyIdx, ctx);
             const cats = ((g.details.categories ??= []) as Category[]);
             if (!cats.includes(ctx.ev.cat)) cats.push(ctx.ev.cat);
           }
           if (on.sdkCat && d?.categories && !d.categories.includes(ctx.ev.cat)) {
-            const g = sdkCats.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+            const g = sdkCats.add(partyCatKey(ctx), ctx);
             g.details.declared = d.name;
             g.details.declaredCategories = d.categories;
           }
         }
         if (on.use && !uses.has(ctx.ev.cat) && !(d?.categories?.includes(ctx.ev.cat) ?? false)) {
-          useCats.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+          useCats.add(partyCatKey(ctx), ctx);
         }
       },
       finish(emit) {

@@ -1,6 +1,6 @@
 import { appType } from "../../data/app-types.js";
 import { CATEGORIES } from "../../trace/categories.js";
-import { GroupMap } from "../groups.js";
+import { GroupMap, partyCatKey } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
 
 const BEYOND = "necessity.beyond_app_type";
@@ -32,7 +32,7 @@ export const necessityFamily: RuleFamily = {
     return {
       onEvent(ctx) {
         if (!on || !type || !ctx.collection || CATEGORIES[ctx.ev.cat].class !== "data" || necessary.has(ctx.ev.cat)) return;
-        groups.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+        groups.add(partyCatKey(ctx), ctx);
       },
       finish(emit) {
         for (const g of groups.map.values()) {

@@ -1,5 +1,5 @@
 import { CATEGORIES } from "../../trace/categories.js";
-import { GroupMap } from "../groups.js";
+import { GroupMap, partyCatKey } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
 
 const REJECTED = "refusal.after_consent_rejected";
@@ -52,7 +52,7 @@ export const refusalFamily: RuleFamily = {
       onEvent(ctx) {
         if (!ctx.collection) return;
         const { state, ev } = ctx;
-        if (on.rejected && state.consent === "rejected") rejected.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+        if (on.rejected && state.consent === "rejected") rejected.add(partyCatKey(ctx), ctx);
         if (on.denied && ev.perm !== undefined && state.denied.size > 0) {
           const at = state.denied.get(ev.perm);
           if (at !== undefined) {
@@ -62,7 +62,7 @@ export const refusalFamily: RuleFamily = {
           }
         }
         if (on.optOut && state.optOut && (state.optOut.categories === "all" || state.optOut.categories.has(ev.cat))) {
-          const g = optedOut.add(`${ctx.partyIdx}|${ctx.catIdx}`, ctx);
+          const g = optedOut.add(partyCatKey(ctx), ctx);
           g.details.optedOutAt ??= state.optOut.t;
         }
       },

@@ -1,5 +1,5 @@
 import { CATEGORIES } from "../../trace/categories.js";
-import { GroupMap } from "../groups.js";
+import { GroupMap, partyCatKey } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
 
 const UNNEEDED = "scenario.unneeded_category";
@@ -39,7 +39,7 @@ export const scenarioFamily: RuleFamily = {
         if (!on || !ctx.collection) return;
         const needs = ctx.state.scenario?.needs;
         if (needs === undefined || needs.has(ctx.ev.cat) || ignore.has(ctx.ev.cat)) return;
-        groups.add(`${ctx.partyIdx}|${ctx.catIdx}|${ctx.state.scenario!.index}`, ctx);
+        groups.add(partyCatKey(ctx, ctx.state.scenario!.index), ctx);
       },
       finish(emit) {
         for (const g of groups.map.values()) {

@@ -1,0 +1,147 @@
+import { CATEGORY_IDS, type Category } from "./categories.js";
+import type { CallEvent } from "./format.js";
+
+/**
+ * Calls in columns, as the parsing worker sends them to the analysing thread: typed arrays
+ * (transferred, not copied) plus the strings first seen in this batch. Strings are sent once and
+ * referenced by index after, so the receiving side allocates no string per event.
+ */
+export interface CallBatch {
+  readonly n: number;
+  readonly seq: Float64Array;
+  readonly t: Float64Array;
+  readonly offset: Float64Array;
+  readonly pid: Int32Array;
+  readonly tid: Int32Array;
+  /** -1: no stack. */
+  readonly stack: Int32Array;
+  readonly hook: Int32Array;
+  readonly cat: Uint8Array;
+  /** -1: none. */
+  readonly perm: Int32Array;
+  readonly exc: Int32Array;
+  /** bit 0 threw, 1 own call, 2 fg present, 3 fg value. */
+  readonly flags: Uint8Array;
+  /** Strings new in this batch, in index order (hooks, permissions and exception classes share one table). */
+  readonly strings: readonly string[];
+  /** `req` lists of permission_request events, by row. */
+  readonly reqs: readonly (readonly [number, readonly string[]])[];
+  /** Lines skipped in this batch. */
+  readonly skipped: readonly (readonly [number, string])[];
+}
+
+export const BATCH_ROWS = 8192;
+
+const catIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
+
+/** Fills batches on the parsing side. */
+export class BatchWriter {
+  private strings = new Map<string, number>();
+  private fresh: string[] = [];
+  private rows = 0;
+  private cols = BatchWriter.columns();
+  private reqs: [number, string[]][] = [];
+  private skipped: [number, string][] = [];
+
+  private static columns() {
+    return {
+      seq: new Float64Array(BATCH_ROWS),
+      t: new Float64Array(BATCH_ROWS),
+      offset: new Float64Array(BATCH_ROWS),
+      pid: new Int32Array(BATCH_ROWS),
+      tid: new Int32Array(BATCH_ROWS),
+      stack: new Int32Array(BATCH_ROWS),
+      hook: new Int32Array(BATCH_ROWS),
+      cat: new Uint8Array(BATCH_ROWS),
+      perm: new Int32Array(BATCH_ROWS),
+      exc: new Int32Array(BATCH_ROWS),
+      flags: new Uint8Array(BATCH_ROWS),
+    };
+  }
+
+  private str(s: string | undefined): number {
+    if (s === undefined) return -1;
+    let i = this.strings.get(s);
+    if (i === undefined) {
+      i = this.strings.size;
+      this.strings.set(s, i);
+      this.fresh.push(s);
+    }
+    return i;
+  }
+
+  /** Adds a valid event; returns true when the batch is full. */
+  add(ev: CallEvent, own: boolean, offset: number): boolean {
+    const r = this.rows++;
+    const c = this.cols;
+    c.seq[r] = ev.seq;
+    c.t[r] = ev.t;
+    c.offset[r] = offset;
+    c.pid[r] = ev.pid;
+    c.tid[r] = ev.tid;
+    c.stack[r] = typeof ev.stack === "number" ? ev.stack : -1;
+    c.hook[r] = this.str(ev.hook);
+    c.cat[r] = catIndex.get(ev.cat)!;
+    c.perm[r] = this.str(ev.perm);
+    c.exc[r] = this.str(ev.exc);
+    c.flags[r] = (ev.out === "threw" ? 1 : 0) | (own ? 2 : 0) | (typeof ev.fg === "boolean" ? 4 | (ev.fg ? 8 : 0) : 0);
+    if (ev.req !== undefined) this.reqs.push([r, [...ev.req]]);
+    return this.rows === BATCH_ROWS;
+  }
+
+  skip(lineNo: number, problem: string): void {
+    this.skipped.push([lineNo, problem]);
+  }
+
+  get pending(): boolean {
+    return this.rows > 0 || this.skipped.length > 0;
+  }
+
+  /** Takes the batch and its transfer list, and starts a new one. */
+  take(): { batch: CallBatch; transfer: ArrayBuffer[] } {
+    const c = this.cols;
+    const batch: CallBatch = { n: this.rows, ...c, strings: this.fresh, reqs: this.reqs, skipped: this.skipped };
+    const transfer = Object.values(c).map((a) => a.buffer as ArrayBuffer);
+    this.cols = BatchWriter.columns();
+    this.rows = 0;
+    this.fresh = [];
+    this.reqs = [];
+    this.skipped = [];
+    return { batch, transfer };
+  }
+}
+
+/** The receiving side: turns rows back into (light) call events, sharing strings across events. */
+export class BatchReader {
+  private readonly strings: string[] = [];
+
+  /** Calls `onCall` for every row. Events have one fixed shape; absent fields are undefined. */
+  forEach(b: CallBatch, onCall: (ev: CallEvent, own: boolean, offset: number) => void): void {
+    for (const s of b.strings) this.strings.push(s);
+    const strings = this.strings;
+    let nextReq = 0;
+    for (let r = 0; r < b.n; r++) {
+      const f = b.flags[r]!;
+      let req: readonly string[] | undefined;
+      if (nextReq < b.reqs.length && b.reqs[nextReq]![0] === r) req = b.reqs[nextReq++]![1];
+      const perm = b.perm[r]!;
+      const exc = b.exc[r]!;
+      const stack = b.stack[r]!;
+      const ev: CallEvent = {
+        seq: b.seq[r]!,
+        t: b.t[r]!,
+        hook: strings[b.hook[r]!]!,
+        cat: CATEGORY_IDS[b.cat[r]!] as Category,
+        perm: perm >= 0 ? strings[perm] : undefined,
+        out: f & 1 ? "threw" : "returned",
+        exc: exc >= 0 ? strings[exc] : undefined,
+        pid: b.pid[r]!,
+        tid: b.tid[r]!,
+        stack: stack >= 0 ? stack : undefined,
+        req,
+        fg: f & 4 ? (f & 8) !== 0 : undefined,
+      };
+      onCall(ev, (f & 2) !== 0, b.offset[r]!);
+    }
+  }
+}
