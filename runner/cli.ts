@@ -4,6 +4,17 @@ import { SEVERITIES, type Severity } from "../reports/rules/types.js";
 import { TOOL } from "../reports/version.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./logger.js";
 
+const FS_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied — check the file's permissions",
+  EPERM: "operation not permitted — check the file's permissions",
+  EISDIR: "is a directory, expected a file",
+  ENOTDIR: "a part of this path is not a directory",
+  ENOSPC: "no space left on the device — free some space and run again",
+  EROFS: "read-only file system — choose another --out",
+  EMFILE: "too many open files",
+};
+
 /** Exit codes, decided here and only here. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
 
@@ -70,6 +81,12 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     if (err instanceof PermtraceError) {
       io.err(`permtrace: ${err.toLine()}\n`);
       return err instanceof UsageError ? EXIT.usage : EXIT.input;
+    }
+    const sys = err as NodeJS.ErrnoException;
+    if (typeof sys?.code === "string" && FS_ERRORS[sys.code]) {
+      // A file the user named cannot be read or written: say which and why, in one line.
+      io.err(`permtrace: ${sys.path ?? "a file"}: ${FS_ERRORS[sys.code]}\n`);
+      return EXIT.input;
     }
     const e = err as Error;
     io.err(`permtrace: internal error: ${e?.message ?? String(err)} (please report it; set PERMTRACE_DEBUG=1 for the stack)\n`);

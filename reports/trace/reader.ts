@@ -164,6 +164,10 @@ export function openTrace(dir: string): OpenTrace {
   if (!existsSync(join(dir, TRACE_FILES.calls))) {
     throw new TraceError("calls.jsonl missing", { where: dir, fix: "the run recorded no calls file; check that the agent loaded" });
   }
+  for (const f of [TRACE_FILES.calls, TRACE_FILES.stacks, TRACE_FILES.timeline]) {
+    const p = join(dir, f);
+    if (existsSync(p) && !statSync(p).isFile()) throw new TraceError("not a regular file", { where: p, fix: "a trace's JSONL files are plain files" });
+  }
   const skipped = new SkipLog();
   const { stacks, stats: stackStats } = readStacks(dir, skipped);
   const { markers, stats: timelineStats } = readTimeline(dir, skipped);

@@ -93,3 +93,23 @@ describe("permtrace report (CLI)", () => {
     expect(findings.warnings.join("\n")).toMatch(/cut-off line/);
   });
 });
+
+describe("file system errors", () => {
+  it("an unreadable calls file or an unwritable --out is one line naming the path", async () => {
+    const { mkdirSync, rmSync } = await import("node:fs");
+    const dir = preConsentTrace();
+    rmSync(join(dir, "calls.jsonl"));
+    mkdirSync(join(dir, "calls.jsonl"));
+    const r = await cli("report", dir);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err.trim()).toMatch(/^permtrace: .*calls\.jsonl: not a regular file — a trace's JSONL files are plain files$/);
+
+    const ok = preConsentTrace();
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "");
+    const w = await cli("report", ok, "--out", join(file, "sub"));
+    expect(w.code).toBe(EXIT.input);
+    expect(w.err.trim().split("\n")).toHaveLength(1);
+    expect(w.err).toMatch(/a-file.*(not a directory|no such file|already exists)/);
+  });
+});
