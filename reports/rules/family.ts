@@ -1,7 +1,8 @@
 import type { AppProfile } from "../profile.js";
 import type { Party } from "../sdk/attribution.js";
 import type { TraceManifest } from "../trace/format.js";
-import type { Group } from "./groups.js";
+import { CATEGORIES } from "../trace/categories.js";
+import type { Group, GroupMap } from "./groups.js";
 import type { Timeline } from "./timeline.js";
 import type { EventContext, RuleDef } from "./types.js";
 
@@ -35,7 +36,7 @@ export interface FamilySetup {
 export interface FamilyRun {
   onEvent(ctx: EventContext): void;
   /** Called once after the last event; emits findings. */
-  finish(emit: (ruleId: string, group: Group, what: Emit) => void): void;
+  finish(emit: EmitFn): void;
 }
 
 /** One rule family: its rules as data, their parameters, and a small evaluator. */
@@ -59,3 +60,21 @@ export const REFS = {
 
 /** Common parameter schema pieces. */
 export const CATEGORY_LIST_SCHEMA = { type: "array", items: { $ref: "#/$defs/category" }, uniqueItems: true } as const;
+
+export type EmitFn = (ruleId: string, group: Group, what: Emit) => void;
+
+/**
+ * Emits one finding per group, attributed to the group's first call: its responsible party,
+ * category and scenario. `message` says what happened; `what` may override the rest.
+ */
+export function emitGroups(emit: EmitFn, ruleId: string, groups: GroupMap, message: (c: EventContext, g: Group) => string, what: (c: EventContext, g: Group) => Partial<Emit> = () => ({})): void {
+  for (const g of groups.map.values()) {
+    const c = g.firstCtx!;
+    emit(ruleId, g, { party: c.attr.responsible, category: c.ev.cat, scenario: c.state.scenario?.name, message: message(c, g), ...what(c, g) });
+  }
+}
+
+/** "read location 3 time(s)": the usual opening of a collection finding's message. */
+export function readTimes(c: EventContext, g: Group): string {
+  return `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s)`;
+}

@@ -1,6 +1,5 @@
-import { CATEGORIES } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
-import { REFS, type RuleFamily } from "../family.js";
+import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 import type { EventContext } from "../types.js";
 
 const BACKGROUND = "background.collection";
@@ -67,15 +66,11 @@ export const backgroundFamily: RuleFamily = {
         }
       },
       finish(emit) {
-        for (const g of [...periods.values()].flatMap((m) => [...m.map.values()])) {
-          const c = g.firstCtx!;
-          const s = g.details.backgroundSince as number | null;
-          const when = s === null ? "" : ` ${Math.round((g.first - s) / 1000)} s after the app left the foreground`;
-          emit(BACKGROUND, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) in background${g.details.screenOff ? " with the screen off" : ""}, first${when}`,
+        for (const groups of periods.values()) {
+          emitGroups(emit, BACKGROUND, groups, (c, g) => {
+            const s = g.details.backgroundSince as number | null;
+            const when = s === null ? "" : ` ${Math.round((g.first - s) / 1000)} s after the app left the foreground`;
+            return `${readTimes(c, g)} in background${g.details.screenOff ? " with the screen off" : ""}, first${when}`;
           });
         }
       },

@@ -1,6 +1,5 @@
-import { CATEGORIES } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
-import { REFS, type RuleFamily } from "../family.js";
+import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 import type { EventContext } from "../types.js";
 
 const COLLECTION = "consent.pre_consent_collection";
@@ -62,26 +61,11 @@ export const consentFamily: RuleFamily = {
         }
       },
       finish(emit) {
-        for (const g of collected.map.values()) {
-          const c = g.firstCtx!;
-          const cat = CATEGORIES[c.ev.cat];
-          emit(COLLECTION, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} read ${cat.label.toLowerCase()} ${g.count} time(s) before the privacy policy was accepted`,
-          });
-        }
-        for (const g of requested.map.values()) {
-          const c = g.firstCtx!;
+        emitGroups(emit, COLLECTION, collected, (c, g) => `${readTimes(c, g)} before the privacy policy was accepted`);
+        emitGroups(emit, REQUEST, requested, (c, g) => {
           const perms = (g.details.permissions as string[] | undefined) ?? [];
-          emit(REQUEST, g, {
-            party: c.attr.responsible,
-            category: "permission_request",
-            scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} requested ${perms.join(", ") || "a permission"} before the privacy policy was accepted`,
-          });
-        }
+          return `${c.attr.responsible.name} requested ${perms.join(", ") || "a permission"} before the privacy policy was accepted`;
+        });
       },
     };
   },

@@ -2,7 +2,7 @@ import type { DeclaredSdk } from "../../profile.js";
 import type { Party } from "../../sdk/attribution.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
-import { REFS, type RuleFamily } from "../family.js";
+import { emitGroups, REFS, type RuleFamily } from "../family.js";
 
 const UNDECLARED_SDK = "disclosure.undeclared_sdk";
 const SDK_CATEGORY = "disclosure.sdk_undeclared_category";
@@ -124,22 +124,14 @@ export const disclosureFamily: RuleFamily = {
             message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} calls) but is not in the app's published SDK list`,
           });
         }
-        for (const g of sdkCats.map.values()) {
-          const c = g.firstCtx!;
-          emit(SDK_CATEGORY, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            message: `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls); its declaration lists only ${(g.details.declaredCategories as string[]).join(", ") || "nothing"}`,
-          });
-        }
-        for (const g of useCats.map.values()) {
-          const c = g.firstCtx!;
-          emit(UNDECLARED_USE, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            message: `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls), which the privacy policy does not declare`,
-          });
-        }
+        emitGroups(
+          emit,
+          SDK_CATEGORY,
+          sdkCats,
+          (c, g) => `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls); its declaration lists only ${(g.details.declaredCategories as string[]).join(", ") || "nothing"}`,
+          () => ({ scenario: undefined }),
+        );
+        emitGroups(emit, UNDECLARED_USE, useCats, (c, g) => `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls), which the privacy policy does not declare`, () => ({ scenario: undefined }));
       },
     };
   },

@@ -1,7 +1,7 @@
 import { appType } from "../../data/app-types.js";
 import { CATEGORIES } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
-import { REFS, type RuleFamily } from "../family.js";
+import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 
 const BEYOND = "necessity.beyond_app_type";
 
@@ -35,15 +35,16 @@ export const necessityFamily: RuleFamily = {
         groups.add(partyCatKey(ctx), ctx);
       },
       finish(emit) {
-        for (const g of groups.map.values()) {
-          const c = g.firstCtx!;
-          g.details.appType = { id: type!.id, name: type!.name, nameZh: type!.nameZh, necessary: type!.observableNecessary };
-          emit(BEYOND, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls); a ${type!.name} (${type!.nameZh}) app needs ${type!.observableNecessary.join(", ") || "no device-observable personal data"} for its basic function`,
-          });
-        }
+        if (!type) return;
+        const t = type;
+        const appType = { id: t.id, name: t.name, nameZh: t.nameZh, necessary: t.observableNecessary };
+        emitGroups(
+          emit,
+          BEYOND,
+          groups,
+          (c, g) => `${readTimes(c, g)}; a ${t.name} (${t.nameZh}) app needs ${t.observableNecessary.join(", ") || "no device-observable personal data"} for its basic function`,
+          () => ({ scenario: undefined, details: { appType } }),
+        );
       },
     };
   },

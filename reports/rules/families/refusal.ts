@@ -1,6 +1,5 @@
-import { CATEGORIES } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
-import { REFS, type RuleFamily } from "../family.js";
+import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 
 const REJECTED = "refusal.after_consent_rejected";
 const DENIED = "refusal.after_permission_denied";
@@ -67,34 +66,12 @@ export const refusalFamily: RuleFamily = {
         }
       },
       finish(emit) {
-        for (const g of rejected.map.values()) {
-          const c = g.firstCtx!;
-          emit(REJECTED, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) after the privacy policy was rejected`,
-          });
-        }
-        for (const g of denied.map.values()) {
-          const c = g.firstCtx!;
+        emitGroups(emit, REJECTED, rejected, (c, g) => `${readTimes(c, g)} after the privacy policy was rejected`);
+        emitGroups(emit, DENIED, denied, (c, g) => {
           const tried = g.threw > 0 ? ` (${g.threw} threw ${c.ev.exc ?? "an exception"})` : "";
-          emit(DENIED, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} called APIs guarded by ${String(g.details.permission)} ${g.count} time(s) after it was denied${tried}`,
-          });
-        }
-        for (const g of optedOut.map.values()) {
-          const c = g.firstCtx!;
-          emit(OPTED_OUT, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) after the user opted out`,
-          });
-        }
+          return `${c.attr.responsible.name} called APIs guarded by ${String(g.details.permission)} ${g.count} time(s) after it was denied${tried}`;
+        });
+        emitGroups(emit, OPTED_OUT, optedOut, (c, g) => `${readTimes(c, g)} after the user opted out`);
       },
     };
   },

@@ -1,6 +1,5 @@
-import { CATEGORIES } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
-import { REFS, type RuleFamily } from "../family.js";
+import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 
 const UNNEEDED = "scenario.unneeded_category";
 
@@ -42,17 +41,13 @@ export const scenarioFamily: RuleFamily = {
         groups.add(partyCatKey(ctx, ctx.state.scenario!.index), ctx);
       },
       finish(emit) {
-        for (const g of groups.map.values()) {
-          const c = g.firstCtx!;
-          const s = c.state.scenario!;
-          emit(UNNEEDED, g, {
-            party: c.attr.responsible,
-            category: c.ev.cat,
-            scenario: s.name,
-            message: `${c.attr.responsible.name} read ${CATEGORIES[c.ev.cat].label.toLowerCase()} ${g.count} time(s) in scenario '${s.name}', which needs ${[...s.needs!].join(", ") || "no personal data"}`,
-            details: { needs: [...s.needs!] },
-          });
-        }
+        emitGroups(
+          emit,
+          UNNEEDED,
+          groups,
+          (c, g) => `${readTimes(c, g)} in scenario '${c.state.scenario!.name}', which needs ${[...c.state.scenario!.needs!].join(", ") || "no personal data"}`,
+          (c) => ({ details: { needs: [...c.state.scenario!.needs!] } }),
+        );
       },
     };
   },
