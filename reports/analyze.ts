@@ -14,6 +14,7 @@ import { streamCalls } from "./trace/call-stream.js";
 import { callAt, type OpenTrace } from "./trace/reader.js";
 import { redactValue } from "./redact.js";
 import { TOOL } from "./version.js";
+import { TraceError } from "./errors.js";
 
 export const FINDINGS_FORMAT = "permtrace-findings";
 export const FINDINGS_SCHEMA_VERSION = 1;
@@ -137,9 +138,15 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   let first = Infinity;
   let last = -Infinity;
   const appPackage = manifest.app.package;
+  let lastSeq = -Infinity;
+  let seqBackwards = 0;
+  let danglingStacks = 0;
 
   const stats = streamCalls(trace, appPackage, (ev: CallEvent, own: boolean, offset: number) => {
     const slot = slotOf(ev.stack);
+    if (ev.stack !== undefined && slot.attr.frameIndex < 0 && !trace.stacks.has(ev.stack)) danglingStacks++;
+    if (ev.seq <= lastSeq) seqBackwards++;
+    lastSeq = ev.seq;
     let hookIdx = hookIndex.get(ev.hook);
     if (hookIdx === undefined) {
       hookIdx = hooks.length;
@@ -168,6 +175,13 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
   }, opts.parallel === undefined ? {} : { parallel: opts.parallel });
 
+  if (stats.read === 0 && stats.skipped > 0) {
+    const first = trace.skipped.samples.find((x) => x.file === "calls.jsonl");
+    throw new TraceError(`no valid call among ${stats.skipped} line(s)${first ? `; line ${first.line}: ${first.problem}` : ""}`, {
+      where: `${trace.dir}/calls.jsonl`,
+      fix: "this is not a permtrace calls file, or it is damaged",
+    });
+  }
   const raw: Omit<Finding, "id">[] = [];
   const emit = (ruleId: string, g: Group, what: Emit): void => {
     const def = RULES.get(ruleId)!;
@@ -175,11 +189,13 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   };
   const buildFinding = (rule: string, family: string, severity: Severity, def: { title: string; references: Finding["references"] }, g: Group, what: Emit): Omit<Finding, "id"> => {
     const c = g.firstCtx!;
+    const at = what.at ?? c;
     const stackId = g.topStack();
     const stack = stackId !== undefined ? trace.stacks.get(stackId) : undefined;
     const attr = stack ? slotOf(stackId).attr : c.attr;
-    const shot = timeline.nearestScreenshot(g.first);
-    const step = c.state.step;
+    const window = what.window ?? { start: g.first, end: g.last };
+    const shot = timeline.nearestScreenshot(what.at ? at.ev.t : window.start);
+    const step = at.state.step;
     const identifying = CATEGORIES[c.ev.cat].identifying;
     // A parallel read leaves argument and return summaries in the file: read the one call again.
     const full = stats.parallel && c.ev.args === undefined && c.ev.ret === undefined ? (callAt(trace, c.offset, c.ev.seq) ?? c.ev) : c.ev;
@@ -204,10 +220,10 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
       ...(what.category ? { category: what.category } : {}),
       ...(what.scenario ? { scenario: what.scenario } : {}),
-      count: g.count,
-      window: { start: g.first, end: g.last },
+      count: what.count ?? g.count,
+      window,
       evidence: {
-        events: g.sampleSeqs(),
+        events: what.events ? [...what.events] : g.sampleSeqs(),
         ...(stack
           ? {
               stack: {
@@ -268,6 +284,8 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     .sort((a, b) => b.calls - a.calls);
 
   const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast);
+  if (danglingStacks > 0) warnings.push(`${danglingStacks} call(s) reference stacks missing from stacks.jsonl: they are unattributed`);
+  if (seqBackwards > 0) warnings.push(`${seqBackwards} call(s) have a seq not above the previous one: two recorders may have written this trace, event ids are ambiguous`);
   return {
     format: FINDINGS_FORMAT,
     schemaVersion: FINDINGS_SCHEMA_VERSION,

@@ -7,7 +7,7 @@
  * with the JavaScript heap capped at 64 MB). On large files `report` parses in a worker thread.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateTrace } from "./synthetic.js";
@@ -43,6 +43,7 @@ for (const size of sizes) {
   const manifest = join(dir, "manifest.json");
   if (!existsSync(manifest) || JSON.parse(readFileSync(manifest, "utf8")).counts?.calls !== size) {
     process.stdout.write(`generating ${size} events in ${dir} …\n`);
+    rmSync(dir, { recursive: true, force: true });
     generateTrace({ dir, events: size, seed: 1 });
   }
   const mb = Number(execFileSync("du", ["-sm", join(dir, "calls.jsonl")], { encoding: "utf8" }).split("\t")[0]);

@@ -1,5 +1,6 @@
 /** `npm run gen:trace -- --events 1000000 --out /tmp/trace-1m [--seed 1] [--rate 200]` */
 import { parseArgs } from "node:util";
+import { PermtraceError } from "../reports/errors.js";
 import { generateTrace } from "./synthetic.js";
 
 const { values } = parseArgs({
@@ -11,6 +12,13 @@ if (!values.out || !Number.isInteger(events) || events < 0) {
   process.exit(2);
 }
 const started = performance.now();
-const r = generateTrace({ dir: values.out, events, seed: Number(values.seed), rate: Number(values.rate) });
+let r: ReturnType<typeof generateTrace>;
+try {
+  r = generateTrace({ dir: values.out, events, seed: Number(values.seed), rate: Number(values.rate) });
+} catch (err) {
+  if (!(err instanceof PermtraceError)) throw err;
+  process.stderr.write(`gen:trace: ${err.toLine()}\n`);
+  process.exit(3);
+}
 const s = (performance.now() - started) / 1000;
 process.stdout.write(`wrote ${r.events} calls and ${r.markers} markers (${(r.durationMs / 60000).toFixed(1)} min of trace time) to ${values.out} in ${s.toFixed(1)} s\n`);

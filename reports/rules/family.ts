@@ -19,6 +19,12 @@ export interface Emit {
   readonly scenario?: string;
   readonly message: string;
   readonly details?: Record<string, unknown>;
+  /** Where the finding's own evidence differs from its group's (a rate rule's busiest window). */
+  readonly window?: { readonly start: number; readonly end: number };
+  readonly count?: number;
+  readonly events?: readonly number[];
+  /** The call whose scenario step and nearest screenshot the finding cites (default: the group's first). */
+  readonly at?: EventContext;
 }
 
 export interface FamilySetup {

@@ -134,10 +134,11 @@ export class Timeline {
         case "permission_granted":
         case "permission_revoked": {
           const perms = m.permissions ?? [];
-          if (perms.length === 0) break;
+          // A dialog answered without a known answer changes nothing.
+          if (perms.length === 0 || (m.kind === "permission_dialog_answered" && m.answer === undefined)) break;
           const deny =
             m.kind === "permission_revoked" ||
-            (m.kind === "permission_dialog_answered" && m.answer !== "allow") ||
+            (m.kind === "permission_dialog_answered" && (m.answer === "deny" || m.answer === "deny_dont_ask")) ||
             (m.kind === "permission_result" && m.granted === false);
           const denied = new Map(s.denied);
           for (const p of perms) {
@@ -147,6 +148,9 @@ export class Timeline {
           put({ ...s, start: t, denied });
           break;
         }
+        case "step_end":
+          if (s.step && (m.step === undefined || m.step === s.step.index)) put({ ...s, start: t, step: undefined });
+          break;
         case "screenshot":
           if (m.path) this.screenshots.push({ t, path: m.path });
           break;

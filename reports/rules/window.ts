@@ -1,24 +1,32 @@
 const MAX_KEPT = 1 << 14;
+const SAMPLE = 5;
 
 /**
- * Counts events in a sliding time window and remembers the highest count, in memory bounded by
- * the highest count itself (capped at 16384: past that the maximum is reported as "at least").
+ * Counts events in a sliding time window (t − width, t] and remembers the highest count with the
+ * window it happened in (its first and last time, the seqs of its first few calls and of its
+ * last). Memory is bounded by the highest count itself, capped at 16384: past that the maximum is
+ * reported as "at least".
  */
 export class SlidingWindow {
-  private buf = new Float64Array(8);
+  private times = new Float64Array(8);
+  private seqs = new Float64Array(8);
   private head = 0;
   private size = 0;
   max = 0;
   maxAt = 0;
+  /** Time of the first call in the busiest window. */
+  maxFrom = 0;
+  /** Seqs of the busiest window's first few calls and its last. */
+  maxSeqs: number[] = [];
   saturated = false;
 
   constructor(private readonly width: number) {}
 
-  add(t: number): void {
-    let mask = this.buf.length - 1; // capacities are powers of two
-    // Drop what left the window.
+  /** Adds a call; returns true when it makes a new maximum. */
+  add(t: number, seq: number): boolean {
+    let mask = this.times.length - 1; // capacities are powers of two
     const edge = t - this.width;
-    while (this.size > 0 && this.buf[this.head]! <= edge) {
+    while (this.size > 0 && this.times[this.head]! <= edge) {
       this.head = (this.head + 1) & mask;
       this.size--;
     }
@@ -28,18 +36,30 @@ export class SlidingWindow {
         this.head = (this.head + 1) & mask;
         this.size--;
       } else {
-        const bigger = new Float64Array((mask + 1) * 2);
-        for (let i = 0; i < this.size; i++) bigger[i] = this.buf[(this.head + i) & mask]!;
-        this.buf = bigger;
+        const times = new Float64Array((mask + 1) * 2);
+        const seqs = new Float64Array((mask + 1) * 2);
+        for (let i = 0; i < this.size; i++) {
+          times[i] = this.times[(this.head + i) & mask]!;
+          seqs[i] = this.seqs[(this.head + i) & mask]!;
+        }
+        this.times = times;
+        this.seqs = seqs;
         this.head = 0;
-        mask = bigger.length - 1;
+        mask = times.length - 1;
       }
     }
-    this.buf[(this.head + this.size) & mask] = t;
+    const slot = (this.head + this.size) & mask;
+    this.times[slot] = t;
+    this.seqs[slot] = seq;
     this.size++;
-    if (this.size > this.max) {
-      this.max = this.size;
-      this.maxAt = t;
-    }
+    if (this.size <= this.max) return false;
+    this.max = this.size;
+    this.maxAt = t;
+    this.maxFrom = this.times[this.head]!;
+    const first = Math.min(SAMPLE, this.size - 1);
+    this.maxSeqs = [];
+    for (let i = 0; i < first; i++) this.maxSeqs.push(this.seqs[(this.head + i) & mask]!);
+    this.maxSeqs.push(seq);
+    return true;
   }
 }

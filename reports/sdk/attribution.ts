@@ -35,7 +35,7 @@ export interface Attribution {
 }
 
 export const APP_PARTY: Party = { key: "app", kind: "app", name: "the app" };
-export const UNATTRIBUTED: Party = { key: "unattributed", kind: "unattributed", name: "unattributed (framework-only stack)" };
+export const UNATTRIBUTED: Party = { key: "unattributed", kind: "unattributed", name: "unattributed" };
 
 type Owner = { readonly type: "framework" } | { readonly type: "app" } | { readonly type: "sdk"; readonly sdk: SdkEntry };
 

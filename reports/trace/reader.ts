@@ -13,6 +13,28 @@ import {
   type TraceManifest,
 } from "./format.js";
 import { forEachLine } from "./lines.js";
+import { MANIFEST_SCHEMA, MARKER_SCHEMA, STACK_SCHEMA } from "./schema.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
+
+// Stacks and markers are few (bounded by distinct stacks and scenario steps): each is checked
+// against its published schema. Calls are many: they get a hand-written check (callEventProblem).
+const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
+let validators: { stack: ValidateFunction; marker: ValidateFunction; manifest: ValidateFunction } | undefined;
+function validator(kind: "stack" | "marker" | "manifest"): ValidateFunction {
+  validators ??= { stack: ajv.compile(STACK_SCHEMA), marker: ajv.compile(MARKER_SCHEMA), manifest: ajv.compile(MANIFEST_SCHEMA) };
+  return validators[kind];
+}
+
+/** "field 'needs' must be array", from the first schema error. */
+function schemaProblem(errors: ErrorObject[] | null | undefined): string {
+  const e = errors?.[0];
+  if (!e) return "does not match the schema";
+  const field = e.instancePath ? `field '${e.instancePath.slice(1).replace(/\//g, ".")}'` : "the line";
+  if (e.keyword === "enum") return `${field} is not one of ${(e.params as { allowedValues: unknown[] }).allowedValues.slice(0, 8).map(String).join(", ")}`;
+  if (e.keyword === "required") return `${field} is missing '${(e.params as { missingProperty: string }).missingProperty}'`;
+  return `${field} ${e.message ?? "is invalid"}`;
+}
 
 /** A line the reader skipped, with why. Kept for the first few; all are counted. */
 export interface SkippedLine {
@@ -109,8 +131,8 @@ export function readManifest(dir: string): TraceManifest {
   if (!app || typeof app.package !== "string" || app.package.length === 0) {
     throw new TraceError("app.package missing", { where: path, fix: "the manifest must name the app under test" });
   }
-  if (typeof m.startedAt !== "string") throw new TraceError("startedAt missing", { where: path });
-  if (typeof m.device !== "object" || m.device === null) throw new TraceError("device missing", { where: path });
+  const check = validator("manifest");
+  if (!check(value)) throw new TraceError(`manifest ${schemaProblem(check.errors)}`, { where: path, fix: "see docs/schema/trace-manifest.schema.json" });
   return value as TraceManifest;
 }
 
@@ -119,16 +141,21 @@ function readStacks(dir: string, skipped: SkipLog): { stacks: Map<number, StackR
   const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
   const path = join(dir, TRACE_FILES.stacks);
   if (!existsSync(path)) return { stacks, stats };
+  const check = validator("stack");
   forEachLine(path, (line, lineNo, last) => {
     const v = parseJsonObject(line);
-    if (typeof v === "string" || typeof v.id !== "number" || !Array.isArray(v.frames)) {
+    let problem: string | undefined;
+    if (typeof v === "string") problem = last ? "truncated last line" : v;
+    else if (!check(v)) problem = schemaProblem(check.errors);
+    else if (stacks.has(v.id as number)) problem = `stack id ${String(v.id)} defined again; the first definition is kept`;
+    if (problem !== undefined) {
       stats.skipped++;
       if (last && typeof v === "string") stats.truncatedLast = true;
-      skipped.add(TRACE_FILES.stacks, lineNo, typeof v === "string" ? (last ? "truncated last line" : v) : "a stack needs a numeric id and a frames array");
+      skipped.add(TRACE_FILES.stacks, lineNo, problem);
       return;
     }
     stats.read++;
-    stacks.set(v.id, v as unknown as StackRecord);
+    stacks.set((v as { id: number }).id, v as unknown as StackRecord);
   });
   return { stacks, stats };
 }
@@ -138,12 +165,14 @@ function readTimeline(dir: string, skipped: SkipLog): { markers: Marker[]; stats
   const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
   const path = join(dir, TRACE_FILES.timeline);
   if (!existsSync(path)) return { markers, stats };
+  const check = validator("marker");
   forEachLine(path, (line, lineNo, last) => {
     const v = parseJsonObject(line);
     let problem: string | undefined;
     if (typeof v === "string") problem = last ? "truncated last line" : v;
     else if (typeof v.t !== "number" || !Number.isFinite(v.t)) problem = "marker without a numeric t";
     else if (typeof v.kind !== "string" || !markerKinds.has(v.kind)) problem = `unknown marker kind '${String(v.kind)}'`;
+    else if (!check(v)) problem = schemaProblem(check.errors);
     if (problem !== undefined) {
       stats.skipped++;
       if (last && typeof v === "string") stats.truncatedLast = true;
@@ -174,6 +203,12 @@ export function openTrace(dir: string): OpenTrace {
   return { dir, manifest, stacks, markers, skipped, stackStats, timelineStats };
 }
 
+function isStringArray(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== "string") return false;
+  return true;
+}
+
 /** Why a parsed line is not a valid call event, or undefined when it is. Hand-written: this runs per event. */
 export function callEventProblem(v: Record<string, unknown>): string | undefined {
   if (typeof v.seq !== "number") return "call without a numeric seq";
@@ -182,6 +217,15 @@ export function callEventProblem(v: Record<string, unknown>): string | undefined
   if (!isCategory(v.cat)) return `unknown category '${String(v.cat)}'`;
   if (v.out !== "returned" && v.out !== "threw") return `outcome must be returned or threw, not '${String(v.out)}'`;
   if (typeof v.pid !== "number" || typeof v.tid !== "number") return "call without numeric pid and tid";
+  // Optional fields: absent, or of the documented type.
+  if (v.perm !== undefined && typeof v.perm !== "string") return "field 'perm' must be a string";
+  if (v.exc !== undefined && typeof v.exc !== "string") return "field 'exc' must be a string";
+  if (v.stack !== undefined && !Number.isInteger(v.stack)) return "field 'stack' must be an integer";
+  if (v.ret !== undefined && typeof v.ret !== "string") return "field 'ret' must be a string";
+  if (v.own !== undefined && typeof v.own !== "boolean") return "field 'own' must be a boolean";
+  if (v.fg !== undefined && typeof v.fg !== "boolean") return "field 'fg' must be a boolean";
+  if (v.args !== undefined && !isStringArray(v.args)) return "field 'args' must be an array of strings";
+  if (v.req !== undefined && !isStringArray(v.req)) return "field 'req' must be an array of strings";
   return undefined;
 }
 

@@ -49,7 +49,7 @@ export const STACK_SCHEMA = {
       items: {
         type: "object",
         properties: {
-          c: { type: "string", description: "Java class" },
+          c: { type: "string", minLength: 1, description: "Java class" },
           m: { type: "string", description: "method" },
           f: { type: "string", description: "source file" },
           l: { type: "integer", description: "line" },

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { TraceError } from "../errors.js";
 import { join } from "node:path";
 import {
   TRACE_FILES,
@@ -61,6 +62,9 @@ export class TraceWriter {
 
   constructor(dir: string, init: ManifestInit) {
     this.dir = dir;
+    if (existsSync(join(dir, TRACE_FILES.manifest))) {
+      throw new TraceError("already holds a trace", { where: dir, fix: "write each run to a new directory (or delete the old trace first)" });
+    }
     mkdirSync(dir, { recursive: true });
     this.manifest = {
       format: TRACE_FORMAT,

@@ -82,15 +82,17 @@ describe("PeriodDetector", () => {
 describe("SlidingWindow", () => {
   it("reports the highest count in any window, exclusive of the window's start", () => {
     const w = new SlidingWindow(1000);
-    for (const t of [0, 100, 200, 999, 1000, 1001, 5000]) w.add(t);
+    [0, 100, 200, 999, 1000, 1001, 5000].forEach((t, i) => w.add(t, i + 1));
     // (0,100,200,999) in [0,1000); at 1000 the call at 0 leaves; (100..1001) = 5
     expect(w.max).toBe(5);
     expect(w.maxAt).toBe(1001);
+    expect(w.maxFrom).toBe(100);
+    expect(w.maxSeqs).toEqual([2, 3, 4, 5, 6]);
   });
 
   it("grows with the count and saturates past its cap", () => {
     const w = new SlidingWindow(1000);
-    for (let i = 0; i < 20_000; i++) w.add(i * 0.01);
+    for (let i = 0; i < 20_000; i++) w.add(i * 0.01, i);
     expect(w.saturated).toBe(true);
     expect(w.max).toBe(16_384);
   });

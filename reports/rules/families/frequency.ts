@@ -65,33 +65,69 @@ interface Poller {
   readonly group: Group;
 }
 
+/** The busiest stretch a counter saw for one metric: what its finding cites. */
+interface Peak {
+  ctx: EventContext | undefined;
+}
+
 interface Counter {
   /** Evidence; absent for the all-parties counters, which borrow their busiest party's. */
   readonly group: Group | undefined;
   readonly sec: SlidingWindow;
   readonly min: SlidingWindow;
+  readonly secPeak: Peak;
+  readonly minPeak: Peak;
   run: number;
   runCount: number;
+  runFrom: number;
+  runSeqs: number[];
   maxRun: number;
   maxRunIndex: number;
+  maxRunFrom: number;
+  maxRunTo: number;
+  maxRunSeqs: number[];
+  readonly runPeak: Peak;
 }
 
 function newCounter(withGroup: boolean): Counter {
-  return { group: withGroup ? new Group() : undefined, sec: new SlidingWindow(1000), min: new SlidingWindow(60_000), run: -1, runCount: 0, maxRun: 0, maxRunIndex: 0 };
+  return {
+    group: withGroup ? new Group() : undefined,
+    sec: new SlidingWindow(1000),
+    min: new SlidingWindow(60_000),
+    secPeak: { ctx: undefined },
+    minPeak: { ctx: undefined },
+    run: -1,
+    runCount: 0,
+    runFrom: 0,
+    runSeqs: [],
+    maxRun: 0,
+    maxRunIndex: 0,
+    maxRunFrom: 0,
+    maxRunTo: 0,
+    maxRunSeqs: [],
+    runPeak: { ctx: undefined },
+  };
 }
 
 function count(c: Counter, ctx: EventContext): void {
-  const t = ctx.ev.t;
+  const { t, seq } = ctx.ev;
   c.group?.add(ctx);
-  c.sec.add(t);
-  c.min.add(t);
+  if (c.sec.add(t, seq)) c.secPeak.ctx = ctx;
+  if (c.min.add(t, seq)) c.minPeak.ctx = ctx;
   if (ctx.state.run !== c.run) {
     c.run = ctx.state.run;
     c.runCount = 0;
+    c.runFrom = t;
+    c.runSeqs = [];
   }
+  if (c.runSeqs.length < 5) c.runSeqs.push(seq);
   if (++c.runCount > c.maxRun) {
     c.maxRun = c.runCount;
     c.maxRunIndex = c.run;
+    c.maxRunFrom = c.runFrom;
+    c.maxRunTo = t;
+    c.maxRunSeqs = c.runSeqs.includes(seq) ? [...c.runSeqs] : [...c.runSeqs, seq];
+    c.runPeak.ctx = ctx;
   }
 }
 
@@ -237,8 +273,21 @@ export const frequencyFamily: RuleFamily = {
         }
       },
       finish(emit) {
-        const metric = (rule: string, c: Counter): { value: number; at: number; saturated: boolean } =>
-          rule === PER_SECOND ? { value: c.sec.max, at: c.sec.maxAt, saturated: c.sec.saturated } : rule === PER_MINUTE ? { value: c.min.max, at: c.min.maxAt, saturated: c.min.saturated } : { value: c.maxRun, at: NaN, saturated: false };
+        interface Metric {
+          value: number;
+          at: number;
+          saturated: boolean;
+          window: { start: number; end: number };
+          events: number[];
+          ctx: EventContext | undefined;
+        }
+        const fromWindow = (w: SlidingWindow, p: Peak): Metric => ({ value: w.max, at: w.maxAt, saturated: w.saturated, window: { start: w.maxFrom, end: w.maxAt }, events: w.maxSeqs, ctx: p.ctx });
+        const metric = (rule: string, c: Counter): Metric =>
+          rule === PER_SECOND
+            ? fromWindow(c.sec, c.secPeak)
+            : rule === PER_MINUTE
+              ? fromWindow(c.min, c.minPeak)
+              : { value: c.maxRun, at: NaN, saturated: false, window: { start: c.maxRunFrom, end: c.maxRunTo }, events: c.maxRunSeqs, ctx: c.runPeak.ctx };
         const unit = (rule: string): string => (rule === PER_SECOND ? "within one second" : rule === PER_MINUTE ? "within one minute" : "in one app run");
         for (const set of sets) for (const rule of set.rules) {
           const { byPartyCat, byCat, byPartyHook } = set;
@@ -252,7 +301,11 @@ export const frequencyFamily: RuleFamily = {
             emit(rule, group, {
               party,
               category: cat,
-              scenario: ctx.state.scenario?.name,
+              scenario: (m.ctx ?? ctx).state.scenario?.name,
+              window: m.window,
+              count: m.value,
+              events: m.events,
+              ...(m.ctx ? { at: m.ctx } : {}),
               message: `${party.name} read ${what} ${m.saturated ? "at least " : ""}${m.value} times ${unit(rule)} (limit ${limit})`,
               details: { observed: m.value, limit, ...(Number.isNaN(m.at) ? { run: c.maxRunIndex } : { peakAt: m.at }), ...(hook ? { hook } : {}), ...(m.saturated ? { saturated: true } : {}), ...extra },
             });
@@ -309,6 +362,8 @@ export const frequencyFamily: RuleFamily = {
             party,
             category: ctx.ev.cat,
             scenario: ctx.state.scenario?.name,
+            window: { start: ep.start, end: ep.end },
+            count: ep.occurrences,
             message: `${party.name} called ${ctx.ev.hook} ${describePeriod(ep.period)} (${ep.occurrences} times over ${Math.round((ep.end - ep.start) / 1000)} s, jitter ±${(ep.jitter / 1000).toFixed(1)} s)`,
           });
         }

@@ -51,7 +51,10 @@ describe("frequency.rate_per_second (strict: 1)", () => {
   it("reports the highest count in any window", () => {
     const f = ruleFindings(reads([0, 2000, 2100, 2200, 2300, 9000]), SEC);
     expect(f[0]!.evidence.details).toMatchObject({ observed: 4, peakAt: 2300 });
-    expect(f[0]!.count).toBe(6);
+    // The finding cites the busiest second itself, not the whole stream.
+    expect(f[0]!.count).toBe(4);
+    expect(f[0]!.window).toEqual({ start: 2000, end: 2300 });
+    expect(f[0]!.evidence.events).toEqual([2, 3, 4, 5]);
   });
 
   it("two SDKs each under the limit but together over → one finding for all parties", () => {
