@@ -9,7 +9,7 @@ import { Attributor, formatFrame, type Attribution, type Party } from "./sdk/att
 import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
 import type { SdkEntry } from "./sdk/types.js";
 import { CATEGORIES, CATEGORY_IDS, isCollection, type Category } from "./trace/categories.js";
-import type { CallEvent } from "./trace/format.js";
+import type { CallEvent, StackFrame } from "./trace/format.js";
 import { streamCalls } from "./trace/call-stream.js";
 import { callAt, type OpenTrace } from "./trace/reader.js";
 import { redactValue } from "./redact.js";
@@ -228,7 +228,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
           ? {
               stack: {
                 id: stack.id,
-                frames: stack.frames.map(formatFrame),
+                ...boundedFrames(stack.frames, attr.frameIndex, attr.immediateFrameIndex),
                 responsibleFrame: attr.frameIndex,
                 immediateFrame: attr.immediateFrameIndex,
                 confidence: attr.confidence,
@@ -341,4 +341,22 @@ function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedP
   const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
   if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   return w;
+}
+
+const MAX_FRAMES = 60;
+const MAX_FRAME_CHARS = 500;
+
+/**
+ * A stack as the report shows it: the first frames up to a little past the deciding ones,
+ * at most MAX_FRAMES, each cut at MAX_FRAME_CHARS, so a hostile or runaway stack cannot blow up
+ * the output. `omittedFrames` says how many were left out at the end.
+ */
+function boundedFrames(frames: readonly StackFrame[], responsible: number, immediate: number): { frames: string[]; omittedFrames?: number } {
+  const want = Math.min(frames.length, Math.max(20, responsible + 4, immediate + 4));
+  const keep = Math.min(want, MAX_FRAMES);
+  const out = frames.slice(0, keep).map((f) => {
+    const s = formatFrame(f);
+    return s.length > MAX_FRAME_CHARS ? `${s.slice(0, MAX_FRAME_CHARS)}…` : s;
+  });
+  return frames.length > keep ? { frames: out, omittedFrames: frames.length - keep } : { frames: out };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
@@ -101,6 +101,7 @@ function valueAt(root: unknown, path: string[]): unknown {
  */
 export function loadYaml<T>(path: string, schema: object, Err: ErrorClass, what: string): T {
   if (!existsSync(path)) throw new Err(`${what} not found`, { where: path, fix: "check the path" });
+  if (!statSync(path).isFile()) throw new Err(`${what} is not a file`, { where: path, fix: `pass the ${what} YAML file` });
   const text = readFileSync(path, "utf8");
   return parseYaml<T>(text, path, schema, Err);
 }

@@ -10,6 +10,7 @@ const FS_ERRORS: Readonly<Record<string, string>> = {
   EPERM: "operation not permitted — check the file's permissions",
   EISDIR: "is a directory, expected a file",
   ENOTDIR: "a part of this path is not a directory",
+  EEXIST: "already exists and is not a directory — choose another --out",
   ENOSPC: "no space left on the device — free some space and run again",
   EROFS: "read-only file system — choose another --out",
   EMFILE: "too many open files",

@@ -13,7 +13,10 @@ export interface PolicyDocument {
 }
 
 const IDENTIFIERS = ["phone_identifiers", "device_identifiers", "network_identifiers", "phone_number"] as const;
+const OTHER_PERSONAL = ["location", "contacts", "sms", "call_log", "calendar", "accounts", "clipboard", "installed_apps", "running_apps"] as const;
 const perIdentifier = (n: number | null) => Object.fromEntries(IDENTIFIERS.map((c) => [c, n]));
+/** A store rule replaces the strict per-category limits of its rule: every other category is unlimited. */
+const only = (limits: Record<string, number | null>) => ({ ...Object.fromEntries([...IDENTIFIERS, ...OTHER_PERSONAL].map((c) => [c, null])), ...limits });
 
 export const BUILTIN_POLICIES: Readonly<Record<string, PolicyDocument>> = {
   strict: {
@@ -24,9 +27,9 @@ export const BUILTIN_POLICIES: Readonly<Record<string, PolicyDocument>> = {
     name: "tencent-myapp",
     description: "Tencent MyApp (应用宝): an identifier read at most 3 times per run and never more than once per second.",
     rules: {
-      "frequency.rate_per_second": { limit: null, categories: perIdentifier(1) },
+      "frequency.rate_per_second": { limit: null, categories: only(perIdentifier(1)) },
       "frequency.rate_per_minute": { enabled: false },
-      "frequency.total_per_run": { limit: null, categories: perIdentifier(3) },
+      "frequency.total_per_run": { limit: null, categories: only(perIdentifier(3)) },
       "necessity.beyond_app_type": { enabled: false },
     },
   },
@@ -35,7 +38,8 @@ export const BUILTIN_POLICIES: Readonly<Record<string, PolicyDocument>> = {
     description: "Huawei AppGallery: Android ID read no more than 4 times per minute.",
     rules: {
       "frequency.rate_per_second": { enabled: false },
-      "frequency.rate_per_minute": { limit: null, categories: { device_identifiers: 4 } },
+      // Android ID only: the hook, not the whole device_identifiers category (OAID, advertising ID).
+      "frequency.rate_per_minute": { limit: null, categories: only({}), hooks: { "settings.Secure.getString.android_id": 4 } },
       "frequency.total_per_run": { enabled: false },
       "necessity.beyond_app_type": { enabled: false },
     },

@@ -6,7 +6,7 @@
  */
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
-// Mid-line, only these start Markdown syntax (line-start markers never occur: every value follows a prefix).
+// Mid-line, only these start Markdown syntax; line-start syntax is handled by mdLine.
 const MD_SPECIAL = /([\\`*_[\]|~])/g;
 
 export function mdText(value: unknown, max = 300): string {
@@ -28,4 +28,10 @@ export function mdCode(value: unknown, max = 300): string {
   if (s.length > max) s = `${s.slice(0, max)}…`;
   s = s.replace(BIDI, "\uFFFD").replace(CONTROL, " ").replace(/\r?\n/g, " ").replace(/`/g, "ˋ").replace(/\|/g, "¦");
   return `\`${s}\``;
+}
+
+/** Text that starts a line: also neutralises headings, quotes, lists, rules and numbered items. */
+export function mdLine(value: unknown, max = 300): string {
+  const s = mdText(value, max);
+  return /^(#|>|[-+=]|\d+[.)]|&gt;)/.test(s) ? `\\${s}` : s;
 }

@@ -1,7 +1,7 @@
 import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { SEVERITIES } from "../rules/types.js";
-import { mdCode, mdText } from "./escape.js";
+import { mdCode, mdLine, mdText } from "./escape.js";
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -17,11 +17,14 @@ export function renderMarkdown(a: Analysis): string {
   const t = a.trace;
   out.push(`# permtrace report: ${mdText(t.app)}${t.appVersion ? ` ${mdText(t.appVersion)}` : ""}`);
   out.push("");
-  if (t.sandbox) out.push("> **Sandbox trace**: recorded on the sandbox device, not on a phone.", "");
+  if (t.sandbox) {
+    const synthetic = (t.device as { kind?: string }).kind === "synthetic";
+    out.push(synthetic ? "> **Synthetic trace**: generated, not recorded from an app." : "> **Sandbox trace**: recorded on the sandbox device, not on a phone.", "");
+  }
   if (!t.complete) out.push(`> **Incomplete trace**: ${mdText(t.incompleteReason ?? "the run did not finish cleanly")}. Findings cover what was recorded.`, "");
   const dev = t.device as { model?: string; apiLevel?: number };
   out.push(
-    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${dev.apiLevel})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
+    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${mdText(dev.apiLevel)})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
   );
   out.push("");
   const sev = SEVERITIES.slice().reverse().map((s) => `${s}: ${a.summary.bySeverity[s] ?? 0}`).join(" · ");
@@ -54,13 +57,13 @@ export function renderMarkdown(a: Analysis): string {
     out.push("## Findings", "");
     for (const f of a.findings) {
       out.push(`### ${f.id} · ${f.severity} · ${mdText(f.title)}`, "");
-      out.push(mdText(f.message, 600), "");
+      out.push(mdLine(f.message, 600), "");
       const facts = [
         `rule ${mdCode(f.rule)}`,
         `party ${mdText(f.party.name, 120)}${f.party.vendor ? ` (${mdText(f.party.vendor, 80)})` : ""}`,
         f.category ? `category ${categoryLabel(f.category)}` : undefined,
         f.scenario ? `scenario ${mdText(f.scenario, 120)}` : undefined,
-        f.evidence.step ? `step ${f.evidence.step.index + 1}${f.evidence.step.action ? ` ${mdText(f.evidence.step.action, 60)}` : ""}` : undefined,
+        f.evidence.step ? `step ${mdText(f.evidence.step.index + 1)}${f.evidence.step.action ? ` ${mdText(f.evidence.step.action, 60)}` : ""}` : undefined,
         `${f.count} call(s) from ${seconds(f.window.start)} to ${seconds(f.window.end)}`,
       ].filter(Boolean);
       out.push(`- ${facts.join(" · ")}`);

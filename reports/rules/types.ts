@@ -49,6 +49,8 @@ export interface FindingEvidence {
   readonly stack?: {
     readonly id: number;
     readonly frames: readonly string[];
+    /** Frames left out after the ones shown (very deep stacks). */
+    readonly omittedFrames?: number;
     /** Index of the frame that decided the responsible party. */
     readonly responsibleFrame: number;
     readonly immediateFrame: number;

@@ -13,7 +13,10 @@ export type CategoryClass = "data" | "capability" | "meta";
 export interface CategoryInfo {
   readonly id: Category;
   readonly class: CategoryClass;
-  /** Identifier-like values (IMEI, Android ID, phone number, coordinates): redacted in outputs by default. */
+  /**
+   * Values that identify or expose a person (IMEI, Android ID, numbers, coordinates, clipboard
+   * text, nearby access points, file paths): redacted in outputs by default.
+   */
   readonly identifying: boolean;
   readonly label: string;
   readonly labelZh: string;
@@ -74,10 +77,10 @@ export const CATEGORIES: Readonly<Record<Category, CategoryInfo>> = {
   installed_apps: c("installed_apps", "data", false, "Installed apps", "应用安装列表", "Lists of installed packages, or information about other packages."),
   running_apps: c("running_apps", "data", false, "Running apps", "运行中应用", "Running processes, tasks and recent tasks."),
   usage_stats: c("usage_stats", "data", false, "App usage statistics", "应用使用情况", "UsageStatsManager queries."),
-  clipboard: c("clipboard", "data", false, "Clipboard", "剪切板", "Reading the clipboard or watching it."),
+  clipboard: c("clipboard", "data", true, "Clipboard", "剪切板", "Reading the clipboard or watching it."),
   accounts: c("accounts", "data", true, "Accounts", "账户信息", "AccountManager accounts and tokens."),
-  media_storage: c("media_storage", "data", false, "Photos, media and files", "相册与媒体文件", "Media store images, video, audio and downloads."),
-  wifi_scan: c("wifi_scan", "data", false, "Wi-Fi scans", "Wi-Fi扫描", "Wi-Fi scan results (nearby access points, usable for location)."),
+  media_storage: c("media_storage", "data", true, "Photos, media and files", "相册与媒体文件", "Media store images, video, audio and downloads."),
+  wifi_scan: c("wifi_scan", "data", true, "Wi-Fi scans", "Wi-Fi扫描", "Wi-Fi scan results (nearby access points, usable for location)."),
   bluetooth: c("bluetooth", "data", true, "Bluetooth", "蓝牙信息", "Bluetooth adapter address/name, scans and bonded devices."),
   camera: c("camera", "capability", false, "Camera", "摄像头", "Opening a camera."),
   microphone: c("microphone", "capability", false, "Microphone", "麦克风", "Recording audio or speech recognition."),

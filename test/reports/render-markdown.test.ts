@@ -18,7 +18,7 @@ describe("Markdown summary", () => {
       .close();
     const md = renderMarkdown(analyzeDir(dir));
     expect(md).toMatch(/^# permtrace report: com\.example\.app 1\.0$/m);
-    expect(md).toContain("> **Sandbox trace**");
+    expect(md).toContain("> **Synthetic trace**");
     expect(md).toMatch(/### F0001 · high · Personal information collected before the privacy policy was accepted/);
     expect(md).toContain("party Umeng");
     expect(md).toContain("scenario launch-accept · step 1 launch");

@@ -61,6 +61,6 @@ describe("published schemas", () => {
     const { resolvePolicy } = await import("../../reports/policy/policy.js");
     const { loadAppProfile } = await import("../../reports/profile.js");
     expect(resolvePolicy("scenarios/examples/lab-policy.yaml").name).toBe("lab-default");
-    expect(loadAppProfile("scenarios/examples/shop.profile.yaml").sdks).toHaveLength(3);
+    expect(loadAppProfile("scenarios/examples/shop.profile.yaml").sdks).toHaveLength(4);
   });
 });

@@ -9,13 +9,13 @@ interface Params {
   ignoreCategories: string[];
 }
 
-/** When the app has been in the background (or the screen off) for longer than the grace period. */
-function backgroundSince(ctx: EventContext, graceMs: number, useAgentFlag: boolean): number | undefined {
+/** Since when the app has been in the background (or the screen off) beyond the grace period; null: per the agent's flag. */
+function backgroundSince(ctx: EventContext, graceMs: number, useAgentFlag: boolean): number | null | undefined {
   const s = ctx.state;
   const t = ctx.ev.t;
   if (s.foreground === false && s.backgroundSince !== undefined && t - s.backgroundSince > graceMs) return s.backgroundSince;
   if (!s.screenOn && s.screenOffSince !== undefined && t - s.screenOffSince > graceMs) return s.screenOffSince;
-  if (useAgentFlag && ctx.ev.fg === false) return -1;
+  if (useAgentFlag && ctx.ev.fg === false) return null;
   return undefined;
 }
 
@@ -48,7 +48,7 @@ export const backgroundFamily: RuleFamily = {
     const declaredBackground = new Set((setup.profile?.uses ?? []).filter((u) => u.background).map((u) => u.category as string));
     // Without foreground/background or screen markers, fall back on the agent's per-process flag.
     const useAgentFlag = !setup.timeline.hasForegroundMarkers;
-    const periods = new Map<number, GroupMap>();
+    const periods = new Map<number | null, GroupMap>();
     return {
       onEvent(ctx) {
         if (!on || !ctx.collection || ignore.has(ctx.ev.cat)) return;
@@ -60,17 +60,17 @@ export const backgroundFamily: RuleFamily = {
         if (!groups) periods.set(since, (groups = new GroupMap()));
         const g = groups.add(partyCatKey(ctx), ctx);
         if (g.count === 1) {
-          g.details.backgroundSince = since < 0 ? null : since;
+          g.details.backgroundSince = since;
           g.details.screenOff = !ctx.state.screenOn;
-          if (since < 0) g.details.source = "agent foreground flag (the timeline has no foreground/background markers)";
+          if (since === null) g.details.source = "agent foreground flag (the timeline has no foreground/background markers)";
         }
       },
       finish(emit) {
         for (const groups of periods.values()) {
           emitGroups(emit, BACKGROUND, groups, (c, g) => {
             const s = g.details.backgroundSince as number | null;
-            const when = s === null ? "" : ` ${Math.round((g.first - s) / 1000)} s after the app left the foreground`;
-            return `${readTimes(c, g)} in background${g.details.screenOff ? " with the screen off" : ""}, first${when}`;
+            const when = s === null ? " (per the agent's foreground flag)" : `, first ${Math.round((g.first - s) / 1000)} s after the app left the foreground`;
+            return `${readTimes(c, g)} in background${g.details.screenOff ? " with the screen off" : ""}${when}`;
           });
         }
       },

@@ -17,7 +17,7 @@ function underOrOver(a: string, b: string): boolean {
   return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 }
 
-/** The declared entry that stands for a party, if any: by catalogue id, name, alias, vendor or package. */
+/** The declared entry that stands for a party, if any: by catalogue id, name, alias or package. */
 export function findDeclared(party: Party, declared: readonly DeclaredSdk[]): DeclaredSdk | undefined {
   const sdk = party.sdk;
   const names = new Set<string>();
@@ -27,7 +27,7 @@ export function findDeclared(party: Party, declared: readonly DeclaredSdk[]): De
     for (const m of sdk.name.matchAll(/\(([^)]*)\)/g)) names.add(norm(m[1] ?? ""));
     for (const a of sdk.aliases ?? []) names.add(norm(a));
     names.add(norm(sdk.id));
-    names.add(norm(sdk.vendor));
+    // Not the vendor: declaring "Tencent" must not cover every Tencent SDK.
     names.delete("");
   }
   const packages = sdk ? sdk.prefixes : party.package ? [party.package] : [];

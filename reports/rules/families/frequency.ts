@@ -37,6 +37,8 @@ interface PollingParams {
 }
 
 const IDENTIFIERS: Category[] = ["phone_identifiers", "device_identifiers", "network_identifiers", "phone_number"];
+/** Categories whose every read is personal data, so a rate limit applies by default. */
+const LIMITED_DATA: Category[] = [...IDENTIFIERS, "location", "contacts", "sms", "call_log", "calendar", "accounts", "clipboard", "installed_apps", "running_apps"];
 const LIMITED_KINDS: SdkKind[] = ["ads", "analytics", "attribution", "marketing", "risk_control", "device_id", "push", "crash"];
 
 const nullableCount = { type: ["integer", "null"], minimum: 0 };
@@ -187,8 +189,10 @@ export const frequencyFamily: RuleFamily = {
     { id: POLLING, family: "frequency", title: "Personal information polled periodically", severity: "high", description: "Reads that repeat at a regular period (within tolerance, missed ticks allowed), reported with the period.", references: freqRefs },
   ],
   params: {
-    [PER_SECOND]: limits(1, {}),
-    [PER_MINUTE]: limits(10, Object.fromEntries(IDENTIFIERS.map((c) => [c, 4]))),
+    // Strict: personal data (not sensors, camera, scans…) at most once a second; identifiers
+    // 4 a minute, other personal data 10.
+    [PER_SECOND]: limits(null, Object.fromEntries(LIMITED_DATA.map((c) => [c, 1]))),
+    [PER_MINUTE]: limits(null, { ...Object.fromEntries(LIMITED_DATA.map((c) => [c, 10])), ...Object.fromEntries(IDENTIFIERS.map((c) => [c, 4])) }),
     [PER_RUN]: limits(null, Object.fromEntries(IDENTIFIERS.map((c) => [c, 3]))),
     [POLLING]: {
       schema: {

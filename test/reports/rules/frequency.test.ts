@@ -11,7 +11,7 @@ const RUN = "frequency.total_per_run";
 const POLL = "frequency.periodic_polling";
 
 const LOC = "location.LocationManager.getLastKnownLocation";
-const ANDROID_ID = "settings.Secure.getString";
+const ANDROID_ID = "settings.Secure.getString.android_id";
 const AMAP = ["com.amap.api.location.AMapLocationClient.getLastKnownLocation", "com.example.app.MapActivity.onResume"];
 
 /** Consent at 0 (one app run), then the calls. */
@@ -250,6 +250,11 @@ describe("huawei-appgallery policy", () => {
     const f = ruleFindings(reads(every(10_000, 5), "device_identifiers", {}, { policy }), MIN);
     expect(f).toHaveLength(1);
     expect(f[0]!.evidence.details).toMatchObject({ observed: 5, limit: 4 });
+  });
+
+  it("limits the Android ID hook, not OAID or other identifiers", () => {
+    const a = trace((b) => b.calls(every(10_000, 6), "oaid.MdidSdkHelper.getOAID", "device_identifiers").calls(every(10_000, 6), "telephony.TelephonyManager.getImei", "phone_identifiers"), { policy });
+    expect(ruleFindings(a, MIN)).toEqual([]);
   });
 
   it("has no per-minute limit for other categories and no per-second or per-run rule", () => {

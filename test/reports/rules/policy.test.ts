@@ -72,7 +72,7 @@ describe("built-in policies", () => {
     expect(t["frequency.rate_per_second"]!.params).toMatchObject({ limit: null, categories: { device_identifiers: 1, phone_identifiers: 1 } });
     expect(t["frequency.total_per_run"]!.params).toMatchObject({ limit: null, categories: { device_identifiers: 3 } });
     const strict = resolvePolicy().rules;
-    expect(strict["frequency.rate_per_second"]).toMatchObject({ enabled: true, severity: "medium", params: { limit: 1 } });
+    expect(strict["frequency.rate_per_second"]).toMatchObject({ enabled: true, severity: "medium", params: { limit: null, categories: { location: 1, device_identifiers: 1 } } });
     expect(strict["permission.rerequest_after_denial"]!.params).toEqual({ windowHours: 48 });
   });
 
@@ -142,7 +142,7 @@ describe("extends", () => {
     const p = resolvePolicy(f["team/child.yaml"]!);
     expect(p.name).toBe("team");
     expect(p.chain).toEqual(["tencent-myapp", f["base.yaml"], f["team/child.yaml"]]);
-    expect(p.rules["frequency.total_per_run"]!.params.categories).toEqual({ phone_identifiers: 3, device_identifiers: 5, network_identifiers: 3, phone_number: 3 });
+    expect(p.rules["frequency.total_per_run"]!.params.categories).toMatchObject({ phone_identifiers: 3, device_identifiers: 5, network_identifiers: 3, phone_number: 3, location: null });
     expect(p.rules["frequency.rate_per_minute"]!.enabled).toBe(false);
     expect(p.rules["background.collection"]).toMatchObject({ enabled: true, severity: "low", params: { graceMs: 5000 } });
   });
@@ -159,7 +159,7 @@ describe("extends", () => {
 describe("policy overrides in analysis", () => {
   it("a per-category override merges with the profile's other categories", () => {
     const path = file("extends: strict\nrules:\n  frequency.rate_per_minute:\n    categories:\n      location: 2\n");
-    expect(resolvePolicy(path).rules["frequency.rate_per_minute"]!.params).toMatchObject({ limit: 10, categories: { location: 2, device_identifiers: 4 } });
+    expect(resolvePolicy(path).rules["frequency.rate_per_minute"]!.params).toMatchObject({ limit: null, categories: { location: 2, device_identifiers: 4, contacts: 10 } });
     const b = new TraceBuilder().consented(0);
     b.calls([10_000, 20_000, 30_000], "location.LocationManager.getLastKnownLocation", "location");
     b.calls([100_000, 110_000, 120_000, 130_000, 140_000], "settings.Secure.getString", "device_identifiers");
