@@ -1,7 +1,8 @@
 /**
  * `npm run bench:report [-- --sizes 1000000,10000000 --dir /tmp/permtrace-bench --runs 3]`
  * Generates synthetic traces (kept in --dir for reuse), then measures, each in a fresh process,
- * a bare read-and-JSON.parse of calls.jsonl and a full `permtrace report` analysis. Prints events
+ * a bare read-and-JSON.parse of calls.jsonl and a full `permtrace report` (policy, analysis,
+ * findings.json and summary.md written). Prints events
  * per second and peak RSS, and checks the targets: ≥ 1M events/s, ≥ half the bare rate, and
  * peak memory that does not grow with trace length (also shown by analysing the largest trace
  * with the JavaScript heap capped at 64 MB). On large files `report` parses in a worker thread.
@@ -30,7 +31,7 @@ function measure(mode: string, dir: string, nodeFlags: string[] = [], n = runs):
   // Best of N: the machine's other load only ever slows a run down.
   let best: Sample | undefined;
   for (let i = 0; i < n; i++) {
-    const out = execFileSync(process.execPath, [...nodeFlags, worker, mode, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...nodeFlags, worker, mode, dir], { encoding: "utf8", maxBuffer: 1 << 20, env: { ...process.env, PERMTRACE_LOG_LEVEL: "silent" } });
     const s = JSON.parse(out.trim().split("\n").pop()!) as Sample;
     if (!best || s.ms < best.ms) best = { ...s, maxRssMb: Math.max(s.maxRssMb, best?.maxRssMb ?? 0) };
   }

@@ -4,10 +4,10 @@
  * Prints one JSON line: { mode, events, ms, maxRssMb }.
  */
 import { join } from "node:path";
-import { analyze } from "../reports/analyze.js";
-import { resolvePolicy } from "../reports/policy/policy.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { forEachLine } from "../reports/trace/lines.js";
-import { openTrace } from "../reports/trace/reader.js";
+import { runReport } from "../runner/commands/report.js";
 
 const [mode, dir] = process.argv.slice(2);
 if (!dir || (mode !== "bare" && mode !== "report")) {
@@ -26,8 +26,11 @@ if (mode === "bare") {
   });
   if (sink < 0) process.stdout.write("");
 } else {
-  const a = analyze(openTrace(dir), { policy: resolvePolicy("strict") });
-  events = a.trace.calls;
+  // The whole `permtrace report`: policy, trace, analysis, JSON and Markdown written to disk.
+  const out = mkdtempSync(join(tmpdir(), "permtrace-bench-report-"));
+  const r = await runReport({ trace: dir, out, formats: ["json", "md"] });
+  events = r.analysis.trace.calls;
+  rmSync(out, { recursive: true, force: true });
 }
 const ms = performance.now() - started;
 process.stdout.write(`${JSON.stringify({ mode, events, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

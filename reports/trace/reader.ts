@@ -60,7 +60,8 @@ export class SkipLog {
 
   add(file: string, line: number, problem: string): void {
     this.total++;
-    const key = `${file}: ${problem.replace(/'[^']*'/g, "'…'")}`;
+    // Group by kind of problem: the offending value varies, the field name does not.
+    const key = `${file}: ${problem.replace(/(unknown [a-z ]+|not) '[^']*'/g, "$1 '…'")}`;
     this.byProblem.set(key, (this.byProblem.get(key) ?? 0) + 1);
     if (this.samples.length < KEEP_SKIPPED) this.samples.push({ file, line, problem });
   }

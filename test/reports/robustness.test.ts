@@ -1,0 +1,106 @@
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TraceError } from "../../reports/errors.js";
+import { renderMarkdown } from "../../reports/render/markdown.js";
+import { TraceWriter } from "../../reports/trace/writer.js";
+import { analyzeDir, APP, ruleFindings, TraceBuilder } from "../support/trace-builder.js";
+
+const CALL = { hook: "clipboard.ClipboardManager.getPrimaryClip", cat: "clipboard", out: "returned", pid: 1, tid: 1 };
+
+function withLines(file: string, lines: unknown[]): string {
+  const dir = new TraceBuilder().consented(0).call(1, "clipboard.ClipboardManager.getPrimaryClip", "clipboard").close();
+  appendFileSync(join(dir, file), lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  return dir;
+}
+
+describe("odd and hostile input", () => {
+  it("skips calls whose optional fields have the wrong type, naming the line, instead of crashing", () => {
+    const dir = withLines("calls.jsonl", [
+      { seq: 2, t: 2, ...CALL, args: "not-an-array" },
+      { seq: 3, t: 3, ...CALL, req: 5 },
+      { seq: 4, t: 4, ...CALL, stack: "7" },
+      { seq: 5, t: 5, ...CALL, fg: "yes" },
+      { seq: 6, t: 6, ...CALL },
+    ]);
+    const a = analyzeDir(dir);
+    expect(a.trace.calls).toBe(2);
+    expect(a.trace.skippedLines).toBe(4);
+    expect(a.warnings.join("\n")).toMatch(/field 'args' must be an array of strings/);
+  });
+
+  it("skips markers and stacks that do not match their schema", () => {
+    const dir = withLines("timeline.jsonl", [
+      { t: 5, kind: "scenario_start", scenario: "s", needs: "location" },
+      { t: 6, kind: "permission_dialog_answered", permissions: 5, answer: "deny" },
+      { t: 7, kind: "step_start", step: "<img src=x>" },
+    ]);
+    appendFileSync(join(dir, "stacks.jsonl"), '{"id":99,"frames":[null]}\n{"id":98,"frames":[{"c":7}]}\n');
+    const a = analyzeDir(dir);
+    expect(a.trace.skippedLines).toBe(5);
+    expect(a.scenarios).toEqual([]);
+    expect(renderMarkdown(a)).not.toContain("<img");
+  });
+
+  it("a calls file with no valid line is an error, not a clean report", () => {
+    const dir = new TraceBuilder().close();
+    writeFileSync(join(dir, "calls.jsonl"), "\u0000\u0001garbage\n{oops\n");
+    expect(() => analyzeDir(dir)).toThrowError(TraceError);
+    expect(() => analyzeDir(dir)).toThrowError(/no valid call among 2 line\(s\); line 1: not JSON/);
+    // An empty calls file is a valid, quiet trace.
+    writeFileSync(join(dir, "calls.jsonl"), "");
+    expect(analyzeDir(dir).findings).toEqual([]);
+  });
+
+  it("a dialog answered without an answer denies nothing", () => {
+    const dir = new TraceBuilder()
+      .consented(0)
+      .mark(10, "permission_dialog_answered", { permissions: ["android.permission.CAMERA"] })
+      .call(20, "camera.Camera.open", "camera", { perm: "android.permission.CAMERA" })
+      .close();
+    expect(ruleFindings(analyzeDir(dir), "refusal.after_permission_denied")).toEqual([]);
+  });
+
+  it("bounds the frames a finding shows, whatever the stack's depth", () => {
+    const deep = Array.from({ length: 5000 }, (_, i) => `com.example.app.R${i}.f`);
+    const dir = new TraceBuilder().mark(0, "consent_shown").call(1, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: deep }).close();
+    const stack = analyzeDir(dir).findings[0]!.evidence.stack!;
+    expect(stack.frames.length).toBeLessThanOrEqual(60);
+    expect(stack.omittedFrames).toBe(5003 - stack.frames.length);
+  });
+
+  it("warns when calls reference stacks that are missing", () => {
+    const dir = new TraceBuilder().consented(0).call(1, "clipboard.ClipboardManager.getPrimaryClip", "clipboard").close();
+    rmSync(join(dir, "stacks.jsonl"));
+    const a = analyzeDir(dir);
+    expect(a.warnings.join("\n")).toMatch(/1 call\(s\) reference stacks missing from stacks.jsonl/);
+    expect(a.parties[0]!.party.name).toBe("unattributed");
+  });
+
+  it("the writer refuses a directory that already holds a trace", () => {
+    const dir = new TraceBuilder().close();
+    expect(() => new TraceWriter(dir, { tool: { name: "permtrace", version: "t" }, device: {}, app: { package: "a.b" } })).toThrowError(/already holds a trace/);
+    expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).complete).toBe(true);
+  });
+
+  it("app code dispatched through an event bus stays the app's", () => {
+    const dir = new TraceBuilder()
+      .mark(0, "consent_shown")
+      .call(1, "location.LocationManager.getLastKnownLocation", "location", { from: ["com.example.app.Tracker.onEvent", "org.greenrobot.eventbus.EventBus.invokeSubscriber", "org.greenrobot.eventbus.EventBus.post"] })
+      .close();
+    expect(analyzeDir(dir).findings[0]!.party.kind).toBe("app");
+  });
+
+  it("redacts clipboard text unless values are asked for", () => {
+    const dir = new TraceBuilder().mark(0, "consent_shown").call(1, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: APP, ret: "SMS code 482913" }).close();
+    const first = (a: ReturnType<typeof analyzeDir>) => (a.findings[0]!.evidence.details as { firstCall: { ret: string } }).firstCall.ret;
+    expect(first(analyzeDir(dir))).toBe("redacted:15");
+    expect(first(analyzeDir(dir, { showValues: true }))).toBe("SMS code 482913");
+  });
+
+  it("a class name cannot start a Markdown heading in the summary", () => {
+    const dir = new TraceBuilder("com.x").mark(0, "consent_shown").call(1, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: ["# No findings – compliant.x.Y.run"] }).close();
+    const md = renderMarkdown(analyzeDir(dir));
+    expect(md.split("\n").filter((l) => l.startsWith("# "))).toHaveLength(1);
+  });
+});
