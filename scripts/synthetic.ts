@@ -85,7 +85,9 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
   mark({ t: 0, kind: "session_start" });
   mark({ t: 10, kind: "app_launch", pid: 4100, cold: true });
   mark({ t: 200, kind: "consent_shown" });
-  const scenarioEvery = 600_000;
+  // Twelve scenarios whatever the size, each at least ten minutes: a longer trace has longer
+  // scenarios, not more of them, so its findings (and report) stay the same size.
+  const scenarioEvery = Math.max(600_000, Math.ceil((opts.events / rate) * 1000 / 12));
   let nextScenario = 3_000;
   let scenarioIdx = 0;
   let nextPoll = 5_000;
