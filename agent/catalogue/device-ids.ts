@@ -1,0 +1,55 @@
+/**
+ * Device identifiers: the Android ID, advertising identifiers (Google, Huawei, the Chinese MSA
+ * OAID), and the network hardware addresses that serve as identifiers (Wi-Fi and Bluetooth MAC,
+ * BSSID, SSID, IP). All identifier values are hashed.
+ *
+ * The IMEI family and the serial number are in telephony.ts.
+ */
+import type { HookEntry } from "./types.js";
+
+const GETSTRING: readonly (readonly string[])[] = [["android.content.ContentResolver", "java.lang.String"]];
+const WI = "android.net.wifi.WifiInfo";
+const BA = "android.bluetooth.BluetoothAdapter";
+// MAC addresses read as 02:00:00:00:00:00 from API 23 unless the caller holds this signature permission.
+const LOCAL_MAC = "android.permission.LOCAL_MAC_ADDRESS";
+const OAID = "MSA (China Mobile Security Alliance) OAID SDK in the app, not the platform";
+const IDS = "https://developer.android.com/training/articles/user-data-ids";
+// The Play services permission (not an android.permission.*), so it is named in `ref`, not `permission`.
+const AD_ID = "needs com.google.android.gms.permission.AD_ID when the app targets API 33+";
+
+export const DEVICE_IDS: readonly HookEntry[] = [
+  // Settings getString is read for dozens of names; only the identifying ones are recorded.
+  { id: "settings.Secure.getString.android_id", className: "android.provider.Settings$Secure", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["android_id"] }, category: "device_identifiers", args: ["omit", "raw"], ret: "hash", ref: IDS },
+  // Settings.System.ANDROID_ID is the pre-API 3 name; the platform forwards the read to Secure.
+  { id: "settings.System.getString.android_id", className: "android.provider.Settings$System", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["android_id"] }, category: "device_identifiers", args: ["omit", "raw"], ret: "hash", ref: IDS },
+  // The Bluetooth MAC and name were readable from Secure settings before API 26.
+  { id: "settings.Secure.getString.bluetooth_address", className: "android.provider.Settings$Secure", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["bluetooth_address", "bluetooth_name"] }, category: "bluetooth", args: ["omit", "raw"], ret: "hash" },
+
+  // Advertising identifiers: resettable, but identifiers all the same.
+  { id: "ids.AdvertisingIdClient.getAdvertisingIdInfo", className: "com.google.android.gms.ads.identifier.AdvertisingIdClient", method: "getAdvertisingIdInfo", overloads: "all", category: "device_identifiers", ret: "type", nonPublic: "Play services SDK, not the platform", ref: AD_ID },
+  { id: "ids.Info.getId", className: "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info", method: "getId", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: "Play services SDK, not the platform", ref: AD_ID },
+  { id: "ids.AdvertisingIdClient.getAdvertisingIdInfo.androidx", className: "androidx.ads.identifier.AdvertisingIdClient", method: "getAdvertisingIdInfo", overloads: "all", category: "device_identifiers", ret: "type", nonPublic: "Jetpack library class in the app" },
+  { id: "ids.AdvertisingIdClient.getAdvertisingIdInfo.hms", className: "com.huawei.hms.ads.identifier.AdvertisingIdClient", method: "getAdvertisingIdInfo", overloads: "all", category: "device_identifiers", ret: "type", nonPublic: "Huawei Mobile Services SDK, not the platform" },
+  // MSA OAID SDK: InitSdk starts the read; the IdSupplier handed to the listener returns the IDs.
+  // IdSupplier is an interface implemented per vendor inside the SDK: hooking it needs the loaded
+  // implementation, so the installer reports it absent where only the interface exists.
+  { id: "ids.MdidSdkHelper.InitSdk", className: "com.bun.miitmdid.core.MdidSdkHelper", method: "InitSdk", overloads: "all", category: "device_identifiers", args: ["omit", "raw"], ret: "raw", nonPublic: OAID },
+  { id: "ids.IdSupplier.getOAID", className: "com.bun.miitmdid.interfaces.IdSupplier", method: "getOAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
+  { id: "ids.IdSupplier.getVAID", className: "com.bun.miitmdid.interfaces.IdSupplier", method: "getVAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
+  { id: "ids.IdSupplier.getAAID", className: "com.bun.miitmdid.interfaces.IdSupplier", method: "getAAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
+  // MSA SDK 1.0.10–1.0.13 package name.
+  { id: "ids.IdSupplier.getOAID.legacy", className: "com.bun.supplier.IdSupplier", method: "getOAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
+
+  // Wi-Fi connection identifiers. SSID and BSSID need a location permission from API 26 (else
+  // "<unknown ssid>" / 02:00:00:00:00:00): they name the network and the access point, a location.
+  { id: "wifi.WifiInfo.getMacAddress", className: WI, method: "getMacAddress", overloads: "all", permission: LOCAL_MAC, category: "network_identifiers", ret: "hash" },
+  { id: "wifi.WifiInfo.getBSSID", className: WI, method: "getBSSID", overloads: "all", permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "hash" },
+  { id: "wifi.WifiInfo.getSSID", className: WI, method: "getSSID", overloads: "all", permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "hash" },
+  { id: "wifi.WifiInfo.getIpAddress", className: WI, method: "getIpAddress", overloads: "all", permission: "android.permission.ACCESS_WIFI_STATE", category: "network_identifiers", ret: "hash" },
+  // The MAC through java.net: no permission; returns null for apps targeting API 30+.
+  { id: "net.NetworkInterface.getHardwareAddress", className: "java.net.NetworkInterface", method: "getHardwareAddress", overloads: "all", category: "network_identifiers", ret: "hash" },
+
+  // The Bluetooth adapter's own address and name (the name is often the owner's).
+  { id: "bluetooth.BluetoothAdapter.getAddress", className: BA, method: "getAddress", overloads: "all", permission: LOCAL_MAC, category: "bluetooth", ret: "hash" },
+  { id: "bluetooth.BluetoothAdapter.getName", className: BA, method: "getName", overloads: "all", permission: "android.permission.BLUETOOTH_CONNECT", category: "bluetooth", ret: "hash" },
+];

@@ -1,0 +1,70 @@
+/**
+ * The agent's hook catalogue is data: one module per Android API family, each a readonly array
+ * of HookEntry. One installer (agent/engine/installer.ts) turns entries into hooks; nothing in a
+ * catalogue module runs code.
+ */
+import type { Category } from "../../reports/trace/categories.js";
+
+/** How an argument or return value is summarised before it leaves the device. */
+export type Summary =
+  /** The value as a string (cut at 256 characters): for non-identifying values only. */
+  | "raw"
+  /** Salted SHA-256 prefix (`hash:…`): equal values stay comparable within a run. */
+  | "hash"
+  /** Masked (`mask:86********1234`): keeps the shape, hides the value. */
+  | "mask"
+  /** Only the Java type (`type:android.location.Location`). */
+  | "type"
+  /** Only the length or size (`len:15`). */
+  | "len"
+  /** A package name (another app's, or the app's own): kept raw, it is not personal data. */
+  | "package"
+  /** A content URI: scheme, authority and path kept, query and ids dropped. */
+  | "uri"
+  /** An Intent: its target package/component and action. */
+  | "intent"
+  /** A String[] or List of permission names. */
+  | "permissions"
+  /** Not sent at all. */
+  | "omit";
+
+/** Named classifiers for entries whose category or relevance depends on an argument. */
+export type Classifier =
+  /** ContentResolver calls: category from the URI's authority and path (contacts, call log, SMS…). */
+  | "content-uri"
+  /** startActivity/startService/bindService/sendBroadcast: recorded only when the target is another package. */
+  | "other-package-intent"
+  /** PackageManager.getPackageInfo & co.: `own` when the package argument is the app's own. */
+  | "package-arg"
+  /** SensorManager.registerListener: the sensor type in the summary. */
+  | "sensor-type";
+
+export interface HookEntry {
+  /** Stable id, `family.Class.method[.variant]`; never reused for another API. */
+  readonly id: string;
+  /** Fully qualified Java class (nested classes with `$`). */
+  readonly className: string;
+  /** Method name; `$init` for constructors. */
+  readonly method: string;
+  /**
+   * Which overloads: "all", or the parameter type lists to hook (Java names as frida-java-bridge
+   * writes them: `java.lang.String`, `int`, `[Ljava.lang.String;`).
+   */
+  readonly overloads: "all" | readonly (readonly string[])[];
+  /** API levels where the method exists (inclusive); absent = no bound. */
+  readonly minApi?: number;
+  readonly maxApi?: number;
+  /** The permission guarding the API, as the trace records it. */
+  readonly permission?: string;
+  readonly category: Category;
+  /** Record only when argument `arg` (as a string) is one of `oneOf` (e.g. Settings getString "android_id"). */
+  readonly when?: { readonly arg: number; readonly oneOf: readonly string[] };
+  readonly classify?: Classifier;
+  /** Summaries of the arguments by position; missing positions are omitted. */
+  readonly args?: readonly Summary[];
+  readonly ret?: Summary;
+  /** Set when the API is not in the public SDK (an SDK entry point or a hidden method), with why. */
+  readonly nonPublic?: string;
+  /** What the entry rests on (documentation, the permission mapping). */
+  readonly ref?: string;
+}

@@ -1,0 +1,106 @@
+import { CATEGORY_IDS, type Category } from "../../reports/trace/categories.js";
+import type { FrameTuple } from "../protocol.js";
+import { now } from "./clock.js";
+import { Java } from "./java.js";
+import type { Recorder } from "./recorder.js";
+import { summarize, type RedactionConfig } from "./summaries.js";
+
+/** A libc function that reads the same data as a Java API, bypassing it. */
+export interface NativeEntry {
+  readonly id: string;
+  readonly symbol: string;
+  readonly category: Category;
+  /** Which argument holds the interesting string (a property name, a path), and what it must match. */
+  readonly arg?: { readonly index: number; readonly match: RegExp };
+  /** ioctl: the request code that reads a hardware address. */
+  readonly request?: number;
+}
+
+const SERIAL_PROPS = /^(ro\.serialno|ro\.boot\.serialno|ril\.serialnumber|gsm\.device\.id|persist\.radio\.(imei|meid)\d*|ro\.ril\.oem\.(imei|meid)\d*|persist\.sys\.(imei|meid))$/;
+const MAC_FILES = /^\/sys\/class\/net\/[^/]+\/address$|^\/proc\/net\/arp$/;
+const SIOCGIFHWADDR = 0x8927;
+
+export const NATIVE_ENTRIES: readonly NativeEntry[] = [
+  { id: "native.libc.__system_property_get.serial", symbol: "__system_property_get", category: "phone_identifiers", arg: { index: 0, match: SERIAL_PROPS } },
+  { id: "native.libc.open.mac", symbol: "open", category: "network_identifiers", arg: { index: 0, match: MAC_FILES } },
+  { id: "native.libc.openat.mac", symbol: "openat", category: "network_identifiers", arg: { index: 1, match: MAC_FILES } },
+  { id: "native.libc.fopen.mac", symbol: "fopen", category: "network_identifiers", arg: { index: 0, match: MAC_FILES } },
+  { id: "native.libc.getifaddrs", symbol: "getifaddrs", category: "network_identifiers" },
+  { id: "native.libc.ioctl.SIOCGIFHWADDR", symbol: "ioctl", category: "network_identifiers", request: SIOCGIFHWADDR },
+];
+
+const categoryIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
+
+/** The Java stack when the native call came from Java (the thread is attached to the VM). */
+function javaFrames(): FrameTuple[] {
+  try {
+    const bt = (Java as { backtrace?: (o: { limit: number }) => { frames: { className: string; methodName: string }[] } }).backtrace?.call(Java, { limit: 24 });
+    return bt ? bt.frames.map((f) => [f.className, f.methodName] as FrameTuple) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Side channels through Interceptor: the same categories as the Java twins, with a native
+ * backtrace followed by the Java stack when there is one. Returns coverage rows.
+ */
+export function installNative(
+  entries: readonly NativeEntry[],
+  hookNumber: (id: string) => number,
+  recorder: Recorder,
+  redaction: RedactionConfig,
+  guarded: <T>(fn: () => T) => T,
+  reportError: (where: string, err: unknown) => void,
+): [string, "hooked" | "absent" | "failed", string?][] {
+  const rows: [string, "hooked" | "absent" | "failed", string?][] = [];
+  for (const e of entries) {
+    const address = Module.findGlobalExportByName(e.symbol);
+    if (address === null) {
+      rows.push([e.id, "absent", `${e.symbol} not exported here`]);
+      continue;
+    }
+    const hook = hookNumber(e.id);
+    const category = categoryIndex.get(e.category)!;
+    try {
+      Interceptor.attach(address, {
+        onEnter(args) {
+          this.id = -1;
+          guarded(() => {
+            let detail: string | undefined;
+            if (e.arg) {
+              const s = args[e.arg.index]!.readCString();
+              if (s === null || !e.arg.match.test(s)) return;
+              detail = s;
+            }
+            if (e.request !== undefined && args[1]!.toInt32() !== e.request) return;
+            const t = now();
+            if (recorder.sampledOut(hook, t)) return;
+            const native = Thread.backtrace(this.context, Backtracer.FUZZY)
+              .slice(0, 16)
+              .map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple);
+            const frames = [...native, ...javaFrames()];
+            const stack = recorder.stack(frames.map((f) => f.join(":")).join("|"), () => frames, false);
+            this.valueBuffer = e.symbol === "__system_property_get" ? args[1] : null;
+            this.id = recorder.begin(t, hook, category, Process.getCurrentThreadId(), stack, detail === undefined ? null : [detail], 0, null);
+          });
+        },
+        onLeave(retval) {
+          const id = this.id as number;
+          if (id < 0) return;
+          guarded(() => {
+            const buf = this.valueBuffer as NativePointer | null;
+            const value = buf ? buf.readCString() : null;
+            const failed = e.symbol === "__system_property_get" ? false : retval.toInt32() === -1;
+            recorder.end(id, failed, failed ? "errno" : null, value ? (summarize("hash", value, redaction) ?? null) : null);
+          });
+        },
+      });
+      rows.push([e.id, "hooked"]);
+    } catch (err) {
+      reportError(e.id, err);
+      rows.push([e.id, "failed", (err as Error)?.message ?? String(err)]);
+    }
+  }
+  return rows;
+}

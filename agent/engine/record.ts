@@ -1,0 +1,97 @@
+import { CATEGORY_IDS } from "../../reports/trace/categories.js";
+import type { HookEntry } from "../catalogue/types.js";
+import { CALL_FLAGS } from "../protocol.js";
+import { classify } from "./classifiers.js";
+import { now } from "./clock.js";
+import type { Handler } from "./installer.js";
+import type { Recorder } from "./recorder.js";
+import { javaStack } from "./stack.js";
+import { summarize, type RedactionConfig } from "./summaries.js";
+
+const categoryIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
+
+export interface RecordContext {
+  readonly recorder: Recorder;
+  readonly redaction: RedactionConfig;
+  readonly appPackage: string;
+  readonly maxStackDepth: number;
+  /** The process's foreground state as the agent counts it, or null before it knows. */
+  readonly foreground: () => boolean | null;
+  /** Runs agent code with the reentrancy guard up, so the agent's own Java calls are not recorded. */
+  readonly guarded: <T>(fn: () => T) => T;
+  readonly tid: () => number;
+  /** Per thread, the classes whose hooked calls are in progress (outermost first). */
+  readonly active: Map<number, string[]>;
+}
+
+/** The exception class of an error thrown through the bridge ("java.lang.SecurityException: …"). */
+export function exceptionClass(err: unknown): string {
+  const e = err as { $className?: string; message?: string } | null;
+  if (e && typeof e.$className === "string") return e.$className;
+  const m = typeof e?.message === "string" ? /^([\w$.]+)(?::|$)/.exec(e.message) : null;
+  return m?.[1] ?? "Error";
+}
+
+/**
+ * The handler that records a catalogue entry's calls: the attempt before the original runs
+ * (arguments, stack, context), the outcome after (returned or threw, and what). It reads the
+ * arguments and the result and changes neither.
+ */
+export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordContext): Handler {
+  const baseCategory = categoryIndex.get(entry.category)!;
+  return (_self, args) =>
+    ctx.guarded(() => {
+      // An overload that calls another hooked overload of the same class (getImei() → getImei(int),
+      // the query chain) is one call from the app: only the outermost is recorded.
+      const tid = ctx.tid();
+      const active = ctx.active.get(tid);
+      if (active?.includes(entry.className)) return undefined;
+      if (entry.when) {
+        const v = args[entry.when.arg];
+        if (typeof v !== "string" || !entry.when.oneOf.includes(v)) return undefined;
+      }
+      let category = baseCategory;
+      let own = false;
+      let detail: string | undefined;
+      if (entry.classify) {
+        const d = classify(entry.classify, args, ctx.appPackage);
+        if (!d.record) return undefined;
+        if (d.category) category = categoryIndex.get(d.category)!;
+        own = d.own === true;
+        detail = d.detail;
+      }
+      const t = now();
+      if (ctx.recorder.sampledOut(hook, t)) return undefined;
+      const s = javaStack(entry.className, entry.method, ctx.maxStackDepth);
+      const stack = ctx.recorder.stack(s.key, s.frames, s.truncated);
+      let summaries: string[] | null = null;
+      if (entry.args || detail !== undefined) {
+        summaries = [];
+        const kinds = entry.args ?? [];
+        for (let i = 0; i < args.length && i < Math.max(kinds.length, detail !== undefined ? 1 : 0); i++) {
+          const v = i === 0 && detail !== undefined ? detail : summarize(kinds[i] ?? "omit", args[i], ctx.redaction);
+          summaries.push(v ?? "");
+        }
+        while (summaries.length > 0 && summaries[summaries.length - 1] === "") summaries.pop();
+        if (summaries.length === 0) summaries = null;
+      }
+      let req: string[] | null = null;
+      if (entry.category === "permission_request") {
+        const list = args.find((a) => Array.isArray(a)) as unknown[] | undefined;
+        if (list) req = list.map(String);
+      }
+      const fg = ctx.foreground();
+      const flags = (own ? CALL_FLAGS.own : 0) | (fg === null ? 0 : CALL_FLAGS.fgKnown | (fg ? CALL_FLAGS.fg : 0));
+      const id = ctx.recorder.begin(t, hook, category, tid, stack, summaries, flags, req);
+      if (active) active.push(entry.className);
+      else ctx.active.set(tid, [entry.className]);
+      return (threw: boolean, result: unknown) =>
+        ctx.guarded(() => {
+          const list = ctx.active.get(tid);
+          list?.pop();
+          if (list?.length === 0) ctx.active.delete(tid);
+          if (threw) ctx.recorder.end(id, true, exceptionClass(result), null);
+          else ctx.recorder.end(id, false, null, entry.ret ? (summarize(entry.ret, result, ctx.redaction) ?? null) : null);
+        });
+    });
+}

@@ -1,0 +1,122 @@
+/**
+ * Every message between the agent and the runner. The agent sends with `send()`; the runner calls
+ * the RPC exports. The Node side imports this file with `import type` only.
+ *
+ * Calls travel as compact tuples in batches; strings (hook ids, exception classes) and stacks are
+ * sent once and referenced by index after. The runner turns batches into trace format v1.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export interface AgentConfig {
+  /** The app's own package: calls about it (its own package info) are marked `own`. */
+  readonly appPackage: string;
+  /** Hook ids or id prefixes (`location.`) to install; default: all. */
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+  /** How identifier values leave the device: hashed (default), masked, or raw (only when asked for). */
+  readonly redaction?: "hash" | "mask" | "raw";
+  /** Salt for hashes: equal values hash equally within one run, not across runs. */
+  readonly salt?: string;
+  /** Flush after this many calls, and at least every flushMs. */
+  readonly batchSize?: number;
+  readonly flushMs?: number;
+  /** Frames kept per stack. */
+  readonly maxStackDepth?: number;
+  /**
+   * Sampling for very hot hooks: past `threshold` calls of one hook in one second, only one call
+   * in `keepEvery` is sent in full; the others are counted (counts stay exact).
+   */
+  readonly sampling?: { readonly threshold: number; readonly keepEvery: number };
+}
+
+export type HookStatus = "hooked" | "absent" | "failed" | "pending";
+
+/** [hook id, status, reason?]; a hook's index in this list is its number in call tuples. */
+export type CoverageRow = readonly [string, HookStatus, string?];
+
+/** A stack frame: [class, method, file?, line?] or, for native frames, [null, "module!symbol+0x…"]. */
+export type FrameTuple = readonly [string | null, string, string?, number?];
+
+/** [id, frames (innermost first, the hooked method excluded), truncated]. */
+export type StackTuple = readonly [number, readonly FrameTuple[], boolean];
+
+/** Bits of CallTuple[9]. */
+export const CALL_FLAGS = { threw: 1, own: 2, fgKnown: 4, fg: 8, pending: 16 } as const;
+
+/**
+ * One call: [t (agent clock, ms, to the µs), hook number, category number (index in
+ * CATEGORY_IDS), flags, thread id, stack id or -1, return summary string number or -1,
+ * exception string number or -1, argument summary string numbers or null, requested
+ * permissions or null]. Trailing fields at their default (-1 or null) are left off.
+ * A call's local id is its batch's `firstId` plus its index in `calls`. It is queued before the
+ * original runs, with the `pending` flag; the outcome is filled in after, or, when the batch
+ * left meanwhile, sent as an OutcomeTuple.
+ */
+export type CallTuple = (number | readonly number[] | readonly string[] | null)[];
+
+/** Field positions in a CallTuple. */
+export const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, ret: 6, exc: 7, args: 8, req: 9 } as const;
+
+/** [local id of a call already sent, flags, exception string number or -1, return summary string number or -1]. */
+export type OutcomeTuple = readonly [number, number, number, number];
+
+/** [t, kind, detail]: foreground/background/screen changes and permission results seen in the app. */
+export type LifecycleTuple = readonly [number, "foreground" | "background" | "screen_on" | "screen_off" | "permission_result", Readonly<Record<string, unknown>>?];
+
+export interface HelloMessage {
+  readonly type: "hello";
+  readonly protocol: number;
+  readonly agent: string;
+  readonly pid: number;
+  readonly apiLevel: number | null;
+  /** The agent clock when the message was built, for the runner's clock handshake. */
+  readonly clock: number;
+}
+
+export interface CoverageMessage {
+  readonly type: "coverage";
+  readonly hooks: readonly CoverageRow[];
+}
+
+export interface BatchMessage {
+  readonly type: "batch";
+  /** Strings new since the previous batch, appended to the string table in order. */
+  readonly strings: readonly string[];
+  readonly stacks: readonly StackTuple[];
+  /** Local id of the first call in `calls`. */
+  readonly firstId: number;
+  readonly calls: readonly CallTuple[];
+  readonly outcomes: readonly OutcomeTuple[];
+  readonly lifecycle: readonly LifecycleTuple[];
+  /** Calls counted but not sent in full because of sampling: [hook number, count]. */
+  readonly sampled: readonly (readonly [number, number])[];
+}
+
+export interface AgentErrorMessage {
+  readonly type: "agent-error";
+  /** The hook or part of the agent where it happened. */
+  readonly where: string;
+  readonly message: string;
+}
+
+export type AgentMessage = HelloMessage | CoverageMessage | BatchMessage | AgentErrorMessage;
+
+export interface AgentStatus {
+  readonly calls: number;
+  readonly sampled: number;
+  readonly batches: number;
+  readonly errors: number;
+  readonly hooked: number;
+  readonly pending: number;
+}
+
+/** The RPC exports (`script.exports` on the runner side). */
+export interface AgentRpc {
+  init(config: AgentConfig): readonly CoverageRow[];
+  status(): AgentStatus;
+  /** Sends what is buffered now; returns the number of calls sent. */
+  flush(): number;
+  /** The agent clock now (the runner's handshake and markers). */
+  mark(label: string): number;
+  dispose(): void;
+}

@@ -1,0 +1,115 @@
+import type { AgentMessage, BatchMessage, CoverageRow, FrameTuple } from "../agent/protocol.js";
+import { CATEGORY_IDS } from "../reports/trace/categories.js";
+import type { CallEvent, CoverageEntry, StackFrame } from "../reports/trace/format.js";
+import type { CallInput, TraceWriter } from "../reports/trace/writer.js";
+
+// Mirrors agent/protocol.ts (imported there as a type only, so the values are restated here).
+const FLAGS = { threw: 1, own: 2, fgKnown: 4, fg: 8, pending: 16 } as const;
+const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, ret: 6, exc: 7, args: 8, req: 9 } as const;
+
+export interface SinkOptions {
+  readonly pid: number;
+  /** Host clock minus agent clock, ms: added to every agent time. */
+  readonly clockOffset?: number;
+  /** Called for agent errors (they go to the log, not the trace). */
+  readonly onAgentError?: (where: string, message: string) => void;
+}
+
+function frame(f: FrameTuple): StackFrame {
+  if (f[0] === null) return { n: f[1] };
+  // Absent file and line arrive as null (JSON has no undefined in arrays).
+  return { c: f[0], m: f[1], ...(typeof f[2] === "string" && f[2] ? { f: f[2] } : {}), ...(typeof f[3] === "number" && Number.isInteger(f[3]) ? { l: f[3] } : {}) };
+}
+
+/**
+ * Turns one agent's messages (agent/protocol.ts) into trace format v1 through a TraceWriter:
+ * strings and stacks resolved (stack ids remapped to the trace's, shared by all processes),
+ * calls written once their outcome is known, lifecycle changes as markers, coverage into the
+ * manifest. Calls whose outcome never came (the process died inside the call) are written at
+ * `close()` as having thrown, with a reason.
+ */
+export class AgentSink {
+  private readonly strings: string[] = [];
+  private readonly stacks = new Map<number, number>();
+  private hooks: string[] = [];
+  private readonly pending = new Map<number, CallInput>();
+  coverage: CoverageEntry[] = [];
+  apiLevel: number | null = null;
+
+  constructor(
+    private readonly writer: TraceWriter,
+    private readonly opts: SinkOptions,
+  ) {}
+
+  onMessage(message: AgentMessage): void {
+    switch (message.type) {
+      case "hello":
+        this.apiLevel = message.apiLevel;
+        break;
+      case "coverage":
+        this.hooks = message.hooks.map((r) => r[0]);
+        this.coverage = message.hooks.map((r: CoverageRow) => ({ hook: r[0], status: r[1] === "pending" ? "absent" : r[1], ...(r[2] ? { reason: r[2] } : r[1] === "pending" ? { reason: "class not loaded (yet)" } : {}) }));
+        break;
+      case "batch":
+        this.batch(message);
+        break;
+      case "agent-error":
+        this.opts.onAgentError?.(message.where, message.message);
+        break;
+    }
+  }
+
+  /** Writes calls still waiting for an outcome (the process ended during them). */
+  close(reason = "the process ended during the call"): void {
+    for (const call of this.pending.values()) this.writer.call({ ...call, out: "threw", exc: `(no outcome: ${reason})` });
+    this.pending.clear();
+  }
+
+  private time(t: number): number {
+    return Math.round((t + (this.opts.clockOffset ?? 0)) * 1000) / 1000;
+  }
+
+  private batch(b: BatchMessage): void {
+    this.strings.push(...b.strings);
+    for (const [id, frames, truncated] of b.stacks) this.stacks.set(id, this.writer.stack(frames.map(frame), truncated));
+    b.calls.forEach((c, i) => {
+      const at = <T>(k: number, d: T): T => (c.length > k ? (c[k] as T) : d);
+      const flags = c[CALL.flags] as number;
+      const stack = c[CALL.stack] as number;
+      const args = at<number[] | null>(CALL.args, null);
+      const req = at<string[] | null>(CALL.req, null);
+      const ret = at<number>(CALL.ret, -1);
+      const exc = at<number>(CALL.exc, -1);
+      const event: CallInput = {
+        t: this.time(c[CALL.t] as number),
+        hook: this.hooks[c[CALL.hook] as number] ?? `unknown.hook.${String(c[CALL.hook])}`,
+        cat: CATEGORY_IDS[c[CALL.category] as number] ?? "permission_check",
+        out: flags & FLAGS.threw ? "threw" : "returned",
+        ...(exc >= 0 ? { exc: this.strings[exc]! } : {}),
+        pid: this.opts.pid,
+        tid: c[CALL.tid] as number,
+        ...(stack >= 0 && this.stacks.has(stack) ? { stack: this.stacks.get(stack)! } : {}),
+        ...(args ? { args: args.map((a) => this.strings[a] ?? "") } : {}),
+        ...(ret >= 0 ? { ret: this.strings[ret]! } : {}),
+        ...(req ? { req } : {}),
+        ...(flags & FLAGS.own ? { own: true } : {}),
+        ...(flags & FLAGS.fgKnown ? { fg: (flags & FLAGS.fg) !== 0 } : {}),
+      } as CallInput;
+      if (flags & FLAGS.pending) this.pending.set(b.firstId + i, event);
+      else this.writer.call(event);
+    });
+    for (const [id, flags, exc, ret] of b.outcomes) {
+      const call = this.pending.get(id);
+      if (!call) continue;
+      this.pending.delete(id);
+      const done: Partial<CallEvent> = { out: flags & FLAGS.threw ? "threw" : "returned", ...(exc >= 0 ? { exc: this.strings[exc]! } : {}), ...(ret >= 0 ? { ret: this.strings[ret]! } : {}) };
+      this.writer.call({ ...call, ...done } as CallInput);
+    }
+    for (const [t, kind, detail] of b.lifecycle) {
+      if (kind === "permission_result") {
+        const d = (detail ?? {}) as { permissions?: string[]; granted?: boolean[] };
+        (d.permissions ?? []).forEach((p, i) => this.writer.mark({ t: this.time(t), kind: "permission_result", permissions: [p], granted: d.granted?.[i] === true, pid: this.opts.pid }));
+      } else this.writer.mark({ t: this.time(t), kind, pid: this.opts.pid });
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * A stand-in for the Frida runtime, enough to run the compiled agent bundle in a Node `vm`
+ * context: send/rpc, Process, Module, Interceptor, Thread/DebugSymbol, Checksum, timers, and the
+ * Java bridge of ./java.ts. Everything the agent sends is collected in `messages`.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+import type { AgentMessage, AgentRpc } from "../../../agent/protocol.js";
+import { FakeJava, type ClassSpec, type FrameSpec } from "./java.js";
+
+/** The compiled agent: dist/agent/permtrace-agent.js of the package this file belongs to. */
+export const BUNDLE = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  // Compiled copies of this file live in dist/test/…: the package root is above dist.
+  if (basename(dir) === "dist") dir = dirname(dir);
+  return join(dir, "dist", "agent", "permtrace-agent.js");
+})();
+
+/**
+ * A pointer that answers any arithmetic the bridge does at load time (ptr(…).not(), .and(…))
+ * with another pointer: the stand-in's Java bridge never dereferences them.
+ */
+class FakePointer {
+  constructor(readonly value: unknown) {
+    return new Proxy(this, {
+      get(target, prop, receiver) {
+        if (prop in target || typeof prop === "symbol") return Reflect.get(target, prop, receiver);
+        return () => receiver;
+      },
+    });
+  }
+  readCString(): string | null {
+    return typeof this.value === "string" ? this.value : null;
+  }
+  toInt32(): number {
+    return typeof this.value === "number" ? this.value : 0;
+  }
+  isNull(): boolean {
+    return this.value === 0 || this.value === null;
+  }
+  toString(): string {
+    return String(this.value);
+  }
+}
+
+/** A namespace the bridge only touches lazily: any function on it returns a fake pointer. */
+function inert(name: string, known: Record<string, unknown> = {}): Record<string, unknown> {
+  return new Proxy(known, {
+    get(target, prop) {
+      if (prop in target) return target[prop as string];
+      if (typeof prop === "symbol") return undefined;
+      return () => new FakePointer(`${name}.${prop}`);
+    },
+  });
+}
+
+interface Attached {
+  onEnter?: (this: Record<string, unknown>, args: FakePointer[]) => void;
+  onLeave?: (this: Record<string, unknown>, retval: FakePointer) => void;
+}
+
+export interface Runtime {
+  readonly java: FakeJava;
+  readonly messages: AgentMessage[];
+  readonly rpc: AgentRpc;
+  /** The thread the next call runs on. */
+  tid: number;
+  /** The app calls a Java method: the stack is the hooked method's frame over `callers`. */
+  call(className: string, method: string, params: readonly string[], args: unknown[], callers: readonly FrameSpec[], self?: unknown): unknown;
+  /** The app calls a libc function that the agent may have intercepted. */
+  native(symbol: string, args: unknown[], result: unknown): void;
+  /** Waits for the agent's flush timer. */
+  settle(ms?: number): Promise<void>;
+  batches(): Extract<AgentMessage, { type: "batch" }>[];
+}
+
+export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: readonly string[]; pid?: number } = {}): Runtime {
+  const java = new FakeJava(classes);
+  const messages: AgentMessage[] = [];
+  const rpc: { exports: Record<string, unknown> } = { exports: {} };
+  const exportsAvailable = new Set(opts.exports ?? ["__system_property_get", "open", "openat", "fopen", "getifaddrs", "ioctl"]);
+  const attached = new Map<string, Attached>();
+  const state = { tid: 1 };
+  const context: Record<string, unknown> = {
+    Java: java.api(),
+    send: (m: AgentMessage) => messages.push(JSON.parse(JSON.stringify(m)) as AgentMessage),
+    rpc,
+    Process: {
+      id: opts.pid ?? 4242,
+      pointerSize: 8,
+      arch: "arm64",
+      platform: "linux",
+      getCurrentThreadId: () => state.tid,
+      findModuleByName: () => null,
+      getModuleByName: (n: string) => {
+        throw new Error(`unable to find module '${n}'`);
+      },
+      enumerateModules: () => [],
+    },
+    Module: {
+      findGlobalExportByName: (name: string) => (exportsAvailable.has(name) ? new FakePointer(name) : null),
+      getGlobalExportByName: (name: string) => {
+        if (!exportsAvailable.has(name)) throw new Error(`unable to find export '${name}'`);
+        return new FakePointer(name);
+      },
+      findExportByName: () => null,
+    },
+    Interceptor: inert("Interceptor", {
+      attach: (target: FakePointer, callbacks: Attached) => {
+        attached.set(String(target.value), callbacks);
+        return { detach: () => attached.delete(String(target.value)) };
+      },
+    }),
+    Thread: inert("Thread", { backtrace: () => [new FakePointer(0x1000), new FakePointer(0x2000)] }),
+    Script: inert("Script", { runtime: "V8", nextTick: (f: (...a: unknown[]) => void, ...a: unknown[]) => queueMicrotask(() => f(...a)), bindWeak: () => 1, unbindWeak: () => undefined }),
+    Memory: inert("Memory"),
+    Instruction: inert("Instruction"),
+    Backtracer: { ACCURATE: "accurate", FUZZY: "fuzzy" },
+    DebugSymbol: { fromAddress: (a: FakePointer) => ({ toString: () => `libapp.so!fn_${Number(a.value).toString(16)}` }) },
+    Checksum: { compute: (type: string, data: string) => createHash(type).update(data).digest("hex") },
+    NativePointer: FakePointer,
+    ptr: (v: unknown) => new FakePointer(v),
+    NULL: new FakePointer(0),
+    setTimeout,
+    clearTimeout,
+    setInterval,
+    clearInterval,
+    console,
+  };
+  vm.createContext(context);
+  vm.runInContext(readFileSync(BUNDLE, "utf8"), context, { filename: "permtrace-agent.js" });
+  const runtime: Runtime = {
+    java,
+    messages,
+    rpc: rpc.exports as unknown as AgentRpc,
+    get tid() {
+      return state.tid;
+    },
+    set tid(v: number) {
+      state.tid = v;
+    },
+    call(className, method, params, args, callers, self) {
+      const cls = java.get(className);
+      java.top = { className, methodName: method };
+      java.callers = callers;
+      try {
+        return cls.overload(method, params).invoke(self ?? { $className: className }, args);
+      } finally {
+        java.top = undefined;
+        java.callers = [];
+      }
+    },
+    native(symbol, args, result) {
+      const cb = attached.get(symbol);
+      const self: Record<string, unknown> = { context: {} };
+      cb?.onEnter?.call(self, args.map((a) => new FakePointer(a)));
+      cb?.onLeave?.call(self, new FakePointer(result));
+    },
+    settle: (ms = 80) => new Promise((r) => setTimeout(r, ms)),
+    batches: () => messages.filter((m): m is Extract<AgentMessage, { type: "batch" }> => m.type === "batch"),
+  };
+  return runtime;
+}
