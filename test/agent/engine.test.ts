@@ -258,3 +258,21 @@ describe("nested hooked calls", () => {
     expect(inner.calls).toBe(1);
   });
 });
+
+describe("overloads and API levels", () => {
+  it("hooks exactly the overloads an entry lists, and leaves the others to the app", async () => {
+    const { rt, coverage } = start();
+    expect(status(coverage, "telephony.TelephonyManager.getSubscriberId")).toBe("hooked");
+    const tm = rt.java.get(TM);
+    expect(tm.overload("getSubscriberId", []).implementation).not.toBeNull();
+    expect(tm.overload("getSubscriberId", ["int"]).implementation).toBeNull();
+  });
+
+  it("marks entries outside the device's API level absent, with the range", () => {
+    const { rt, coverage } = start();
+    const row = coverage.find((r) => r[0] === "telephony.TelephonyManager.getPrimaryImei")!;
+    expect(row[1]).toBe("absent");
+    expect(row[2]).toMatch(/API 31 outside 34/);
+    expect(rt.java.get(TM).overload("getPrimaryImei", []).implementation).toBeNull();
+  });
+});

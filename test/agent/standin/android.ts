@@ -29,6 +29,9 @@ export function android(state: AndroidState): ClassSpec[] {
         { name: "getImei", params: ["int"], impl: imei },
         { name: "getDeviceId", params: [], impl: imei },
         { name: "getNetworkOperatorName", params: [], impl: () => "China Mobile" },
+        { name: "getSubscriberId", params: [], impl: () => "460001234567890" },
+        { name: "getSubscriberId", params: ["int"], impl: () => "460001234567890" },
+        { name: "getPrimaryImei", params: [], impl: imei },
       ],
     },
     {
