@@ -59,7 +59,7 @@ export class Agent {
       },
     );
     this.installer = installer;
-    const lifecycle = new Lifecycle(recorder);
+    const lifecycle = new Lifecycle(recorder, guarded);
     const active = new Map<number, string[]>();
     const entries = catalogue.filter((e) => selected(e.id, config));
     const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));

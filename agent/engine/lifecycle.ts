@@ -1,16 +1,35 @@
 import type { Installer } from "./installer.js";
 import { now } from "./clock.js";
+import { Java } from "./java.js";
 import type { Recorder } from "./recorder.js";
 
 /**
- * Foreground/background as the app sees it: resumed activities are counted (onResume/onPause),
- * and grants and denials arrive through onRequestPermissionsResult. Both land in the timeline.
+ * Foreground/background as the app sees it: resumed activities are counted (onResume/onPause);
+ * the screen state is read when the last activity pauses (screen off pauses it) and turns back
+ * on at the next resume; grants and denials arrive through onRequestPermissionsResult. All land
+ * in the timeline.
  */
 export class Lifecycle {
   private resumed = 0;
   private known = false;
+  private screenOff = false;
 
-  constructor(private readonly recorder: Recorder) {}
+  constructor(
+    private readonly recorder: Recorder,
+    /** The reentrancy guard: what the agent reads itself is not recorded. */
+    private readonly guarded: <T>(fn: () => T) => T = (fn) => fn(),
+  ) {}
+
+  /** PowerManager.isInteractive(), read only at pause: null when it cannot be read. */
+  private interactive(): boolean | null {
+    try {
+      const app = Java.use("android.app.ActivityThread").currentApplication();
+      const pm = Java.cast(app.getSystemService("power"), Java.use("android.os.PowerManager"));
+      return pm.isInteractive() as boolean;
+    } catch {
+      return null;
+    }
+  }
 
   foreground(): boolean | null {
     return this.known ? this.resumed > 0 : null;
@@ -23,6 +42,10 @@ export class Lifecycle {
       overloads: [[]],
       handler: () => () => {
         this.known = true;
+        if (this.screenOff) {
+          this.screenOff = false;
+          this.recorder.life([now(), "screen_on"]);
+        }
         if (this.resumed++ === 0) this.recorder.life([now(), "foreground"]);
       },
     });
@@ -34,6 +57,11 @@ export class Lifecycle {
         this.known = true;
         this.resumed = Math.max(0, this.resumed - 1);
         if (this.resumed === 0) this.recorder.life([now(), "background"]);
+        // The screen going off pauses the foreground activity: that is when to look.
+        if (!this.screenOff && this.guarded(() => this.interactive()) === false) {
+          this.screenOff = true;
+          this.recorder.life([now(), "screen_off"]);
+        }
       },
     });
     installer.add({

@@ -276,3 +276,16 @@ describe("overloads and API levels", () => {
     expect(rt.java.get(TM).overload("getPrimaryImei", []).implementation).toBeNull();
   });
 });
+
+describe("screen state", () => {
+  it("reports the screen going off when the foreground activity pauses for it, and on at the next resume", async () => {
+    const { rt, state } = start();
+    rt.call("android.app.Activity", "onResume", [], [], []);
+    state.screenOn = false;
+    rt.call("android.app.Activity", "onPause", [], [], []);
+    state.screenOn = true;
+    rt.call("android.app.Activity", "onResume", [], [], []);
+    await rt.settle();
+    expect(rt.batches().flatMap((b) => b.lifecycle).map((l) => l[1])).toEqual(["foreground", "background", "screen_off", "screen_on", "foreground"]);
+  });
+});

@@ -13,6 +13,7 @@ export class JavaException extends Error {
 export interface AndroidState {
   imeiDenied: boolean;
   clipboardText: string;
+  screenOn?: boolean;
 }
 
 export function android(state: AndroidState): ClassSpec[] {
@@ -77,6 +78,11 @@ export function android(state: AndroidState): ClassSpec[] {
       ],
     },
     { name: "dalvik.system.BaseDexClassLoader", methods: [{ name: "$init", params: [] }] },
+    {
+      name: "android.app.ActivityThread",
+      methods: [{ name: "currentApplication", params: [], impl: () => ({ getSystemService: () => ({ isInteractive: () => state.screenOn !== false }) }) }],
+    },
+    { name: "android.os.PowerManager", methods: [] },
   ];
 }
 

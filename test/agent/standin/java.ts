@@ -163,6 +163,7 @@ export class FakeJava {
       use: (name: string) => this.get(name).wrapper(),
       perform: (fn: () => void) => fn(),
       performNow: (fn: () => void) => fn(),
+      cast: (obj: unknown) => obj,
       enumerateClassLoadersSync: () => [...this.loaders],
       ClassFactory: {
         get: (loader: { id: string }) => ({ use: (name: string) => this.get(name, loader.id).wrapper() }),
