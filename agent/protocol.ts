@@ -80,6 +80,8 @@ export interface CoverageMessage {
 
 export interface BatchMessage {
   readonly type: "batch";
+  /** The string table starts over with this batch's strings (the agent bounds its table). */
+  readonly resetStrings?: true;
   /** Strings new since the previous batch, appended to the string table in order. */
   readonly strings: readonly string[];
   readonly stacks: readonly StackTuple[];

@@ -338,6 +338,11 @@ function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedP
   if (timeline.consentMarkers === 0 && policy.initialConsent === "pending" && policy.rules["consent.pre_consent_collection"]?.enabled) {
     w.push("the timeline has no consent marker: every call was judged as made before consent (use a policy with consent.initialState: accepted if the app was already consented)");
   }
+  const sampled = Object.entries(m.agent?.sampledCalls ?? {}).filter(([, n]) => n > 0);
+  if (sampled.length > 0) {
+    const total = sampled.reduce((n, [, k]) => n + k, 0);
+    w.push(`sampling was on: ${total} call(s) were counted but not recorded in full (${sampled.slice(0, 5).map(([h, n]) => `${h} ×${n}`).join(", ")}${sampled.length > 5 ? ", …" : ""}); frequency findings count recorded calls only`);
+  }
   const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
   if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   return w;

@@ -33,7 +33,11 @@ export class AgentSink {
   private readonly stacks = new Map<number, number>();
   private hooks: string[] = [];
   private readonly pending = new Map<number, CallInput>();
+  /** Batches that arrived before the coverage message that names their hooks. */
+  private early: BatchMessage[] = [];
   coverage: CoverageEntry[] = [];
+  /** Calls counted but not recorded in full because of sampling, by hook id. */
+  readonly sampled = new Map<string, number>();
   apiLevel: number | null = null;
 
   constructor(
@@ -46,12 +50,18 @@ export class AgentSink {
       case "hello":
         this.apiLevel = message.apiLevel;
         break;
-      case "coverage":
+      case "coverage": {
         this.hooks = message.hooks.map((r) => r[0]);
         this.coverage = message.hooks.map((r: CoverageRow) => ({ hook: r[0], status: r[1] === "pending" ? "absent" : r[1], ...(r[2] ? { reason: r[2] } : r[1] === "pending" ? { reason: "class not loaded (yet)" } : {}) }));
+        const early = this.early;
+        this.early = [];
+        for (const b of early) this.batch(b);
         break;
+      }
       case "batch":
-        this.batch(message);
+        // Hooks installed during init may fire before init's coverage message: hold them.
+        if (this.hooks.length === 0) this.early.push(message);
+        else this.batch(message);
         break;
       case "agent-error":
         this.opts.onAgentError?.(message.where, message.message);
@@ -70,7 +80,12 @@ export class AgentSink {
   }
 
   private batch(b: BatchMessage): void {
+    if (b.resetStrings) this.strings.length = 0;
     this.strings.push(...b.strings);
+    for (const [hook, n] of b.sampled) {
+      const id = this.hooks[hook] ?? `unknown.hook.${hook}`;
+      this.sampled.set(id, (this.sampled.get(id) ?? 0) + n);
+    }
     for (const [id, frames, truncated] of b.stacks) this.stacks.set(id, this.writer.stack(frames.map(frame), truncated));
     b.calls.forEach((c, i) => {
       const at = <T>(k: number, d: T): T => (c.length > k ? (c[k] as T) : d);

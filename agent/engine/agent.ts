@@ -88,7 +88,7 @@ export class Agent {
     } catch (err) {
       this.error("java", err);
     }
-    nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e));
+    nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()));
     this.coverage = this.rowsInOrder(installer.rows(), nativeRows);
     this.sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, agent: AGENT_VERSION, pid: Process.id, apiLevel: api.level, clock: now() });
     this.sendMessage({ type: "coverage", hooks: this.coverage });

@@ -6,7 +6,8 @@ const CLOCK_MONOTONIC = 1;
 
 function monotonic(): (() => number) | undefined {
   try {
-    const fn = new NativeFunction(Module.getGlobalExportByName("clock_gettime"), "int", ["int", "pointer"]);
+    // Exclusive: the JS lock is kept during the call, so no other thread writes `ts` meanwhile.
+    const fn = new NativeFunction(Module.getGlobalExportByName("clock_gettime"), "int", ["int", "pointer"], { scheduling: "exclusive", exceptions: "propagate" });
     const ts = Memory.alloc(16);
     // struct timespec: two longs (4 bytes each on 32-bit ABIs, 8 on 64-bit).
     const wide = Process.pointerSize === 8;

@@ -85,6 +85,11 @@ export class Installer {
   }
 
   private hookIn(cls: JavaWrapper, target: Target): void {
+    if (isInterface(cls)) {
+      // Calls on an interface dispatch to the implementing class: a hook here would never fire.
+      this.set(target, "absent", `${target.className} is an interface here; its implementations are not known in advance`);
+      return;
+    }
     const dispatcher = (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[target.method];
     const overloads = dispatcher?.overloads;
     if (!overloads || overloads.length === 0) {
@@ -161,7 +166,12 @@ export class Installer {
     try {
       const base = Java.use("dalvik.system.BaseDexClassLoader") as unknown as { $init: { overloads: Overload[] } };
       for (const o of base.$init.overloads) {
-        this.attach("dalvik.system.BaseDexClassLoader", "$init", o, (loader) => () => self.retryPending(loader as JavaWrapper));
+        this.attach("dalvik.system.BaseDexClassLoader", "$init", o, (loader) => () => {
+          // `this` in a replacement is a local reference, valid only during the call: keep a
+          // global one, and look only after the subclass constructor has finished.
+          const retained = Java.retain(loader as JavaWrapper);
+          setTimeout(() => Java.perform(() => self.retryPending(retained)), 0);
+        });
       }
     } catch (err) {
       this.reportError("class loader watch", err);
@@ -192,5 +202,13 @@ function safeLoaders(): JavaWrapper[] {
     return Java.enumerateClassLoadersSync();
   } catch {
     return [];
+  }
+}
+
+function isInterface(cls: JavaWrapper): boolean {
+  try {
+    return (cls as unknown as { class: { isInterface(): boolean } }).class.isInterface() === true;
+  } catch {
+    return false;
   }
 }

@@ -4,12 +4,14 @@ import { Java } from "./java.js";
 import type { Recorder } from "./recorder.js";
 
 /**
- * Foreground/background as the app sees it: resumed activities are counted (onResume/onPause);
- * the screen state is read when the last activity pauses (screen off pauses it) and turns back
- * on at the next resume; grants and denials arrive through onRequestPermissionsResult. All land
+ * Foreground/background as the app sees it: started activities are counted (onStart/onStop, which
+ * overlap when one activity opens another, so a switch is not a trip to the background); the
+ * screen state is read when the last activity stops (screen off stops it) and turns back on at
+ * the next start; grants and denials arrive through onRequestPermissionsResult. All land
  * in the timeline.
  */
 export class Lifecycle {
+  /** Started activities: during a switch from A to B, B starts before A stops, so it never drops to 0. */
   private resumed = 0;
   private known = false;
   private screenOff = false;
@@ -20,7 +22,7 @@ export class Lifecycle {
     private readonly guarded: <T>(fn: () => T) => T = (fn) => fn(),
   ) {}
 
-  /** PowerManager.isInteractive(), read only at pause: null when it cannot be read. */
+  /** PowerManager.isInteractive(), read only when the last activity stops: null when it cannot be read. */
   private interactive(): boolean | null {
     try {
       const app = Java.use("android.app.ActivityThread").currentApplication();
@@ -38,7 +40,7 @@ export class Lifecycle {
   install(installer: Installer): void {
     installer.add({
       className: "android.app.Activity",
-      method: "onResume",
+      method: "onStart",
       overloads: [[]],
       handler: () => () => {
         this.known = true;
@@ -51,13 +53,13 @@ export class Lifecycle {
     });
     installer.add({
       className: "android.app.Activity",
-      method: "onPause",
+      method: "onStop",
       overloads: [[]],
       handler: () => () => {
         this.known = true;
         this.resumed = Math.max(0, this.resumed - 1);
         if (this.resumed === 0) this.recorder.life([now(), "background"]);
-        // The screen going off pauses the foreground activity: that is when to look.
+        // The screen going off stops the foreground activity: that is when to look.
         if (!this.screenOff && this.guarded(() => this.interactive()) === false) {
           this.screenOff = true;
           this.recorder.life([now(), "screen_off"]);

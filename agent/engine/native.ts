@@ -24,6 +24,9 @@ export const NATIVE_ENTRIES: readonly NativeEntry[] = [
   { id: "native.libc.__system_property_get.serial", symbol: "__system_property_get", category: "phone_identifiers", arg: { index: 0, match: SERIAL_PROPS } },
   { id: "native.libc.open.mac", symbol: "open", category: "network_identifiers", arg: { index: 0, match: MAC_FILES } },
   { id: "native.libc.openat.mac", symbol: "openat", category: "network_identifiers", arg: { index: 1, match: MAC_FILES } },
+  // FORTIFY builds (the NDK default) call the checked variants.
+  { id: "native.libc.__open_2.mac", symbol: "__open_2", category: "network_identifiers", arg: { index: 0, match: MAC_FILES } },
+  { id: "native.libc.__openat_2.mac", symbol: "__openat_2", category: "network_identifiers", arg: { index: 1, match: MAC_FILES } },
   { id: "native.libc.fopen.mac", symbol: "fopen", category: "network_identifiers", arg: { index: 0, match: MAC_FILES } },
   { id: "native.libc.getifaddrs", symbol: "getifaddrs", category: "network_identifiers" },
   { id: "native.libc.ioctl.SIOCGIFHWADDR", symbol: "ioctl", category: "network_identifiers", request: SIOCGIFHWADDR },
@@ -52,21 +55,25 @@ export function installNative(
   redaction: RedactionConfig,
   guarded: <T>(fn: () => T) => T,
   reportError: (where: string, err: unknown) => void,
+  /** True while a Java catalogue call is in progress on this thread: its native work is part of it. */
+  inJavaCall: () => boolean,
 ): [string, "hooked" | "absent" | "failed", string?][] {
   const rows: [string, "hooked" | "absent" | "failed", string?][] = [];
   for (const e of entries) {
+    const hook = hookNumber(e.id);
     const address = Module.findGlobalExportByName(e.symbol);
     if (address === null) {
       rows.push([e.id, "absent", `${e.symbol} not exported here`]);
       continue;
     }
-    const hook = hookNumber(e.id);
     const category = categoryIndex.get(e.category)!;
     try {
       Interceptor.attach(address, {
         onEnter(args) {
           this.id = -1;
-          guarded(() => {
+          if (inJavaCall()) return;
+          try {
+            guarded(() => {
             let detail: string | undefined;
             if (e.arg) {
               const s = args[e.arg.index]!.readCString();
@@ -83,17 +90,25 @@ export function installNative(
             const stack = recorder.stack(frames.map((f) => f.join(":")).join("|"), () => frames, false);
             this.valueBuffer = e.symbol === "__system_property_get" ? args[1] : null;
             this.id = recorder.begin(t, hook, category, Process.getCurrentThreadId(), stack, detail === undefined ? null : [detail], 0, null);
-          });
+            });
+          } catch (err) {
+            reportError(e.id, err);
+          }
         },
         onLeave(retval) {
           const id = this.id as number;
           if (id < 0) return;
-          guarded(() => {
-            const buf = this.valueBuffer as NativePointer | null;
-            const value = buf ? buf.readCString() : null;
-            const failed = e.symbol === "__system_property_get" ? false : retval.toInt32() === -1;
-            recorder.end(id, failed, failed ? "errno" : null, value ? (summarize("hash", value, redaction) ?? null) : null);
-          });
+          try {
+            guarded(() => {
+              const buf = this.valueBuffer as NativePointer | null;
+              const value = buf ? buf.readCString() : null;
+              // fopen returns NULL on failure; the others -1.
+              const failed = e.symbol === "__system_property_get" ? false : e.symbol === "fopen" ? retval.isNull() : retval.toInt32() === -1;
+              recorder.end(id, failed, failed ? "errno" : null, value ? (summarize("hash", value, redaction) ?? null) : null);
+            });
+          } catch (err) {
+            reportError(e.id, err);
+          }
         },
       });
       rows.push([e.id, "hooked"]);

@@ -60,38 +60,52 @@ export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordCont
         own = d.own === true;
         detail = d.detail;
       }
-      const t = now();
-      if (ctx.recorder.sampledOut(hook, t)) return undefined;
-      const s = javaStack(entry.className, entry.method, ctx.maxStackDepth);
-      const stack = ctx.recorder.stack(s.key, s.frames, s.truncated);
-      let summaries: string[] | null = null;
-      if (entry.args || detail !== undefined) {
-        summaries = [];
-        const kinds = entry.args ?? [];
-        for (let i = 0; i < args.length && i < Math.max(kinds.length, detail !== undefined ? 1 : 0); i++) {
-          const v = i === 0 && detail !== undefined ? detail : summarize(kinds[i] ?? "omit", args[i], ctx.redaction);
-          summaries.push(v ?? "");
-        }
-        while (summaries.length > 0 && summaries[summaries.length - 1] === "") summaries.pop();
-        if (summaries.length === 0) summaries = null;
-      }
-      let req: string[] | null = null;
-      if (entry.category === "permission_request") {
-        const list = args.find((a) => Array.isArray(a)) as unknown[] | undefined;
-        if (list) req = list.map(String);
-      }
-      const fg = ctx.foreground();
-      const flags = (own ? CALL_FLAGS.own : 0) | (fg === null ? 0 : CALL_FLAGS.fgKnown | (fg ? CALL_FLAGS.fg : 0));
-      const id = ctx.recorder.begin(t, hook, category, tid, stack, summaries, flags, req);
+      // From here on the call counts as in progress on this thread, sampled or not, so the
+      // overloads it calls inside are not counted again.
       if (active) active.push(entry.className);
       else ctx.active.set(tid, [entry.className]);
-      return (threw: boolean, result: unknown) =>
-        ctx.guarded(() => {
-          const list = ctx.active.get(tid);
-          list?.pop();
-          if (list?.length === 0) ctx.active.delete(tid);
-          if (threw) ctx.recorder.end(id, true, exceptionClass(result), null);
-          else ctx.recorder.end(id, false, null, entry.ret ? (summarize(entry.ret, result, ctx.redaction) ?? null) : null);
-        });
+      const leave = (): void => {
+        const list = ctx.active.get(tid);
+        list?.pop();
+        if (list?.length === 0) ctx.active.delete(tid);
+      };
+      try {
+        const t = now();
+        if (ctx.recorder.sampledOut(hook, t)) return () => leave();
+        const s = javaStack(entry.className, entry.method, ctx.maxStackDepth);
+        const stack = ctx.recorder.stack(s.key, s.frames, s.truncated);
+        let summaries: string[] | null = null;
+        if (entry.args || detail !== undefined) {
+          summaries = [];
+          const kinds = entry.args ?? [];
+          for (let i = 0; i < args.length && i < Math.max(kinds.length, detail !== undefined ? 1 : 0); i++) {
+            const v = i === 0 && detail !== undefined ? detail : summarize(kinds[i] ?? "omit", args[i], ctx.redaction);
+            summaries.push(v ?? "");
+          }
+          while (summaries.length > 0 && summaries[summaries.length - 1] === "") summaries.pop();
+          if (summaries.length === 0) summaries = null;
+        }
+        let req: string[] | null = null;
+        if (entry.category === "permission_request") {
+          const list = args.find((a) => Array.isArray(a)) as unknown[] | undefined;
+          if (list) req = list.map(String);
+        }
+        const fg = ctx.foreground();
+        const flags = (own ? CALL_FLAGS.own : 0) | (fg === null ? 0 : CALL_FLAGS.fgKnown | (fg ? CALL_FLAGS.fg : 0));
+        const id = ctx.recorder.begin(t, hook, category, tid, stack, summaries, flags, req);
+        return (threw: boolean, result: unknown) =>
+          ctx.guarded(() => {
+            leave();
+            if (threw) {
+              ctx.recorder.end(id, true, exceptionClass(result), null);
+              // An uncaught exception may kill the process before the timer fires: send it now.
+              ctx.recorder.flush();
+            } else ctx.recorder.end(id, false, null, entry.ret ? (summarize(entry.ret, result, ctx.redaction) ?? null) : null);
+          });
+      } catch (err) {
+        // Never leave the thread marked as inside a call: later calls would go unrecorded.
+        leave();
+        throw err;
+      }
     });
 }

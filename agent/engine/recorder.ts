@@ -1,5 +1,8 @@
 import { CALL, CALL_FLAGS, type AgentMessage, type CallTuple, type FrameTuple, type LifecycleTuple, type OutcomeTuple, type StackTuple } from "../protocol.js";
 
+/** Strings kept before the table starts over (at a batch boundary). */
+const MAX_STRINGS = 50_000;
+
 export interface RecorderOptions {
   readonly batchSize: number;
   readonly flushMs: number;
@@ -20,6 +23,7 @@ export interface RecorderStats {
 export class Recorder {
   private readonly strings = new Map<string, number>();
   private newStrings: string[] = [];
+  private resetStrings = false;
   private readonly stacks = new Map<string, number>();
   private newStacks: StackTuple[] = [];
   private calls: CallTuple[] = [];
@@ -41,6 +45,12 @@ export class Recorder {
   str(s: string): number {
     let i = this.strings.get(s);
     if (i === undefined) {
+      if (this.strings.size >= MAX_STRINGS && this.newStrings.length === 0 && this.calls.length === 0) {
+        // Ever-new values (timestamps, coordinates) would grow the table forever: start a new
+        // one. The batch that carries the first new string says so, and the runner starts over too.
+        this.strings.clear();
+        this.resetStrings = true;
+      }
       i = this.strings.size;
       this.strings.set(s, i);
       this.newStrings.push(s);
@@ -122,6 +132,7 @@ export class Recorder {
     if (n === 0 && this.outcomes.length === 0 && this.lifecycle.length === 0 && this.sampledCounts.size === 0 && this.newStacks.length === 0) return 0;
     this.send({
       type: "batch",
+      ...(this.resetStrings ? { resetStrings: true } : {}),
       strings: this.newStrings,
       stacks: this.newStacks,
       firstId: this.firstId,
@@ -131,6 +142,7 @@ export class Recorder {
       sampled: [...this.sampledCounts],
     });
     this.stats.batches++;
+    this.resetStrings = false;
     this.firstId += n;
     this.newStrings = [];
     this.newStacks = [];

@@ -21,7 +21,9 @@ export function javaStack(hookedClass: string, hookedMethod: string, maxDepth: n
     let i = 0;
     while (i < frames.length) {
       const [c, m] = frames[i]!;
-      if (c !== null && (MACHINERY.test(c) || (m === hookedMethod && (c === hookedClass || hookedMethod === "$init")))) i++;
+      // Java.backtrace() names constructors <init>; the catalogue says $init.
+      const isHooked = hookedMethod === "$init" ? m === "<init>" || m === "$init" : m === hookedMethod && c === hookedClass;
+      if (c !== null && (MACHINERY.test(c) || isHooked)) i++;
       else break;
     }
     return frames.slice(i, i + maxDepth);

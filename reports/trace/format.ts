@@ -185,6 +185,8 @@ export interface TraceManifest {
     readonly coverage?: readonly CoverageEntry[];
     readonly redaction?: string;
     readonly sampling?: boolean;
+    /** Calls counted but not recorded in full (sampling), by hook id: frequency rules do not see them. */
+    readonly sampledCalls?: Readonly<Record<string, number>>;
   };
   /** Counts written so far (informative; the reader counts for itself). */
   readonly counts?: { readonly calls?: number; readonly stacks?: number; readonly markers?: number };

@@ -128,6 +128,7 @@ export const MANIFEST_SCHEMA = {
         version: { type: "string" },
         redaction: { type: "string" },
         sampling: { type: "boolean" },
+        sampledCalls: { type: "object", additionalProperties: { type: "integer", minimum: 0 } },
         coverage: {
           type: "array",
           items: { type: "object", required: ["hook", "status"], properties: { hook: { type: "string" }, status: { enum: ["hooked", "absent", "failed"] }, reason: { type: "string" } } },

@@ -28,7 +28,7 @@ describe("agent → trace → report", () => {
     writer.mark({ t: rt.rpc.mark("launch"), kind: "consent_shown" });
     rt.call(TM, "getImei", [], [], UMENG_STACK);
     rt.call(TM, "getImei", [], [], UMENG_STACK);
-    rt.call("android.app.Activity", "onResume", [], [], []);
+    rt.call("android.app.Activity", "onStart", [], [], []);
     await rt.settle();
     writer.mark({ t: rt.rpc.mark("consent"), kind: "consent_accepted" });
     rt.call(TM, "getImei", [], [], APP_STACK);
@@ -47,5 +47,23 @@ describe("agent → trace → report", () => {
     expect(f[0]!.evidence.stack!.frames[0]).toBe("com.umeng.commonsdk.internal.utils.a.b(Unknown Source)");
     expect((f[0]!.evidence.details as { firstCall: { ret: string } }).firstCall.ret).toMatch(/^hash:/);
     expect(a.parties.map((p) => p.party.key).sort()).toEqual(["app", "sdk:umeng-common"]);
+  });
+});
+
+describe("agent sink", () => {
+  it("holds batches that arrive before the coverage message, and keeps sampled counts", () => {
+    const dir = tempDir();
+    const writer = new TraceWriter(dir, { tool: { name: "permtrace", version: "test" }, device: {}, app: { package: "com.example.app" } });
+    const sink = new AgentSink(writer, { pid: 1 });
+    sink.onMessage({ type: "batch", strings: ["hash:ab"], stacks: [[1, [["com.example.app.A", "b", null as unknown as string, null as unknown as number]], false]], firstId: 1, calls: [[5, 0, 5, 0, 7, 1, 0]], outcomes: [], lifecycle: [], sampled: [[0, 12]] });
+    sink.onMessage({ type: "coverage", hooks: [["telephony.TelephonyManager.getImei", "hooked"]] });
+    sink.onMessage({ type: "batch", resetStrings: true, strings: ["hash:cd"], stacks: [], firstId: 2, calls: [[6, 0, 5, 0, 7, 1, 0]], outcomes: [], lifecycle: [], sampled: [] });
+    sink.close();
+    writer.updateManifest({ agent: { sampledCalls: Object.fromEntries(sink.sampled) } });
+    writer.close();
+    const a = analyzeDir(dir, { policy: "strict" });
+    expect(a.trace.calls).toBe(2);
+    expect(a.warnings.join("\n")).toMatch(/12 call\(s\) were counted but not recorded in full \(telephony.TelephonyManager.getImei ×12\)/);
+    expect(a.parties.map((p) => p.party.key)).toEqual(["app"]);
   });
 });

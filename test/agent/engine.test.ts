@@ -194,6 +194,8 @@ describe("agent engine on the stand-in", () => {
   it("hooks an SDK's classes when their class loader appears later", async () => {
     const { rt } = start();
     rt.java.newLoader("sdk-dex", [AMAP]);
+    // The retry runs after the loader's constructor has returned.
+    await rt.settle(10);
     const coverage = (rt.messages.filter((m) => m.type === "coverage").pop() as { hooks: readonly CoverageRow[] }).hooks;
     expect(coverage.filter((r) => r[0].startsWith("location.AMapLocationClient")).map((r) => r[1])).toContain("hooked");
     rt.java.get(AMAP.name, "sdk-dex").overload("getLastKnownLocation", []).invoke({}, []);
@@ -204,9 +206,9 @@ describe("agent engine on the stand-in", () => {
   it("tags calls with the process's foreground state and reports lifecycle and permission results", async () => {
     const { rt } = start();
     rt.call(TM, "getImei", [], [], APP_STACK);
-    rt.call("android.app.Activity", "onResume", [], [], []);
+    rt.call("android.app.Activity", "onStart", [], [], []);
     rt.call(TM, "getImei", [], [], APP_STACK);
-    rt.call("android.app.Activity", "onPause", [], [], []);
+    rt.call("android.app.Activity", "onStop", [], [], []);
     rt.call(TM, "getImei", [], [], APP_STACK);
     rt.call("android.app.Activity", "onRequestPermissionsResult", ["int", "[Ljava.lang.String;", "[I"], [1, ["android.permission.CAMERA", "android.permission.READ_CONTACTS"], [0, -1]], []);
     await rt.settle();
@@ -280,12 +282,60 @@ describe("overloads and API levels", () => {
 describe("screen state", () => {
   it("reports the screen going off when the foreground activity pauses for it, and on at the next resume", async () => {
     const { rt, state } = start();
-    rt.call("android.app.Activity", "onResume", [], [], []);
+    rt.call("android.app.Activity", "onStart", [], [], []);
     state.screenOn = false;
-    rt.call("android.app.Activity", "onPause", [], [], []);
+    rt.call("android.app.Activity", "onStop", [], [], []);
     state.screenOn = true;
-    rt.call("android.app.Activity", "onResume", [], [], []);
+    rt.call("android.app.Activity", "onStart", [], [], []);
     await rt.settle();
     expect(rt.batches().flatMap((b) => b.lifecycle).map((l) => l[1])).toEqual(["foreground", "background", "screen_off", "screen_on", "foreground"]);
+  });
+});
+
+describe("review regressions", () => {
+  it("an activity opening another is not a trip to the background", async () => {
+    const { rt } = start();
+    rt.call("android.app.Activity", "onStart", [], [], []);
+    rt.call("android.app.Activity", "onStart", [], [], []);
+    rt.call("android.app.Activity", "onStop", [], [], []);
+    rt.call(TM, "getImei", [], [], APP_STACK);
+    await rt.settle();
+    expect(rt.batches().flatMap((b) => b.lifecycle).map((l) => l[1])).toEqual(["foreground"]);
+    const c = calls(rt).find((x) => x.hook === "telephony.TelephonyManager.getImei")!;
+    expect(c.flags & CALL_FLAGS.fg).toBe(CALL_FLAGS.fg);
+  });
+
+  it("a sampled call still counts as in progress: its inner overload is not counted again", () => {
+    const s: AndroidState = { imeiDenied: false, clipboardText: "" };
+    const rt = loadAgent(android(s));
+    const tm = rt.java.get(TM);
+    const inner = tm.overload("getImei", ["int"]);
+    const outer = tm.overload("getImei", []);
+    const original = outer.apply.bind(outer);
+    outer.apply = (self: unknown, args: unknown[]) => {
+      original(self, args);
+      return inner.invoke(self, [0]);
+    };
+    rt.rpc.init({ appPackage: APP, salt: "s", sampling: { threshold: 2, keepEvery: 1000 } });
+    for (let i = 0; i < 10; i++) rt.call(TM, "getImei", [], [], APP_STACK);
+    rt.rpc.flush();
+    const full = calls(rt).filter((c) => c.hook === "telephony.TelephonyManager.getImei").length;
+    const sampled = rt.batches().flatMap((b) => b.sampled).reduce((n, [, k]) => n + k, 0);
+    expect(full + sampled).toBe(10);
+  });
+
+  it("interfaces are reported absent, not hooked", () => {
+    const rt = loadAgent([...android({ imeiDenied: false, clipboardText: "" }), { name: "com.google.android.gms.location.FusedLocationProviderClient", methods: [{ name: "getLastLocation", params: [] }], isInterface: true }]);
+    const coverage = rt.rpc.init({ appPackage: APP, salt: "s" });
+    const rows = coverage.filter((r) => r[0].includes("FusedLocationProviderClient"));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r[1]).not.toBe("hooked");
+    expect(rows.some((r) => /interface/.test(r[2] ?? ""))).toBe(true);
+  });
+
+  it("sends a thrown call at once, without waiting for the timer", () => {
+    const { rt } = start({ flushMs: 10_000 }, { imeiDenied: true });
+    expect(() => rt.call(TM, "getImei", [], [], APP_STACK)).toThrow();
+    expect(calls(rt).map((c) => c.exc)).toEqual(["java.lang.SecurityException"]);
   });
 });

@@ -71,8 +71,8 @@ export function android(state: AndroidState): ClassSpec[] {
     {
       name: "android.app.Activity",
       methods: [
-        { name: "onResume", params: [] },
-        { name: "onPause", params: [] },
+        { name: "onStart", params: [] },
+        { name: "onStop", params: [] },
         { name: "requestPermissions", params: ["[Ljava.lang.String;", "int"] },
         { name: "onRequestPermissionsResult", params: ["int", "[Ljava.lang.String;", "[I"] },
       ],

@@ -24,6 +24,7 @@ export interface ClassSpec {
   readonly methods: readonly MethodSpec[];
   /** Static fields. */
   readonly fields?: Readonly<Record<string, unknown>>;
+  readonly isInterface?: boolean;
 }
 
 export class FakeOverload {
@@ -82,7 +83,7 @@ export class FakeClass {
 
   /** The wrapper `Java.use()` returns. */
   wrapper(): Record<string, unknown> {
-    const w: Record<string, unknown> = { $className: this.spec.name };
+    const w: Record<string, unknown> = { $className: this.spec.name, class: { isInterface: () => this.spec.isInterface === true } };
     for (const [name, overloads] of this.overloads) {
       const dispatcher = (...args: unknown[]) => overloads.find((o) => o.argumentTypes.length === args.length)?.invoke(w, args);
       Object.assign(dispatcher, {
@@ -118,7 +119,9 @@ export class FakeJava {
     const key = `${this.top?.className}.${this.top?.methodName}/${limit}`;
     let bt = byTop.get(key);
     if (!bt) {
-      const frames = [...(this.top ? [this.top] : []), ...this.callers]
+      // The real bridge names constructors <init>.
+      const top = this.top ? [{ ...this.top, methodName: this.top.methodName === "$init" ? "<init>" : this.top.methodName }] : [];
+      const frames = [...top, ...this.callers]
         .slice(0, limit)
         .map((f) => ({ ...f, signature: "", origin: "", methodFlags: 0, fileName: f.fileName ?? "", lineNumber: f.lineNumber ?? -1 }));
       bt = { id: frames.map((f) => `${f.className}.${f.methodName}`).join("|"), frames };
@@ -164,6 +167,7 @@ export class FakeJava {
       perform: (fn: () => void) => fn(),
       performNow: (fn: () => void) => fn(),
       cast: (obj: unknown) => obj,
+      retain: (obj: unknown) => obj,
       enumerateClassLoadersSync: () => [...this.loaders],
       ClassFactory: {
         get: (loader: { id: string }) => ({ use: (name: string) => this.get(name, loader.id).wrapper() }),
