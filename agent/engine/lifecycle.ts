@@ -22,6 +22,10 @@ export class Lifecycle {
     private readonly guarded: <T>(fn: () => T) => T = (fn) => fn(),
   ) {}
 
+  private results(permissions: readonly string[], results: readonly number[]): void {
+    this.recorder.life([now(), "permission_result", { permissions: [...permissions], granted: permissions.map((_, i) => results[i] === 0) }]);
+  }
+
   /** PowerManager.isInteractive(), read only when the last activity stops: null when it cannot be read. */
   private interactive(): boolean | null {
     try {
@@ -66,14 +70,32 @@ export class Lifecycle {
         }
       },
     });
+    // Every activity gets its results through dispatchRequestPermissionsResult (AndroidX's
+    // ComponentActivity does not call onRequestPermissionsResult for Activity Result API requests).
+    // onRequestPermissionsResult is the fallback where the dispatch method is not there.
+    let dispatching = false;
+    installer.add({
+      className: "android.app.Activity",
+      method: "dispatchRequestPermissionsResult",
+      overloads: [["int", "android.content.Intent"]],
+      handler: (_self, args) => {
+        const intent = args[1] as { getStringArrayExtra(k: string): string[] | null; getIntArrayExtra(k: string): number[] | null } | null;
+        const permissions = this.guarded(() => intent?.getStringArrayExtra("android.content.pm.extra.REQUEST_PERMISSIONS_NAMES") ?? null);
+        const results = this.guarded(() => intent?.getIntArrayExtra("android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS") ?? null);
+        if (permissions) this.results(permissions, results ?? []);
+        dispatching = true;
+        return () => {
+          dispatching = false;
+        };
+      },
+    });
     installer.add({
       className: "android.app.Activity",
       method: "onRequestPermissionsResult",
       overloads: [["int", "[Ljava.lang.String;", "[I"]],
       handler: (_self, args) => {
-        const permissions = (args[1] as unknown[] | null)?.map(String) ?? [];
-        const results = (args[2] as number[] | null) ?? [];
-        this.recorder.life([now(), "permission_result", { permissions, granted: permissions.map((_, i) => results[i] === 0) }]);
+        if (dispatching) return;
+        this.results((args[1] as unknown[] | null)?.map(String) ?? [], (args[2] as number[] | null) ?? []);
       },
     });
   }

@@ -339,3 +339,27 @@ describe("review regressions", () => {
     expect(calls(rt).map((c) => c.exc)).toEqual(["java.lang.SecurityException"]);
   });
 });
+
+describe("permission results through the dispatch method", () => {
+  it("reads grants from the result Intent once, even when onRequestPermissionsResult runs inside", async () => {
+    const { rt } = start();
+    const A = "android.app.Activity";
+    const activity = rt.java.get(A);
+    const onResult = activity.overload("onRequestPermissionsResult", ["int", "[Ljava.lang.String;", "[I"]);
+    const dispatch = activity.overload("dispatchRequestPermissionsResult", ["int", "android.content.Intent"]);
+    const original = dispatch.apply.bind(dispatch);
+    dispatch.apply = (self: unknown, args: unknown[]) => {
+      original(self, args);
+      // The platform calls onRequestPermissionsResult from inside the dispatch.
+      return onResult.invoke(self, [1, ["android.permission.CAMERA"], [0]]);
+    };
+    const intent = {
+      getStringArrayExtra: () => ["android.permission.CAMERA"],
+      getIntArrayExtra: () => [0],
+    };
+    rt.call(A, "dispatchRequestPermissionsResult", ["int", "android.content.Intent"], [1, intent], []);
+    await rt.settle();
+    const results = rt.batches().flatMap((b) => b.lifecycle).filter((l) => l[1] === "permission_result");
+    expect(results).toEqual([[expect.any(Number), "permission_result", { permissions: ["android.permission.CAMERA"], granted: [true] }]]);
+  });
+});

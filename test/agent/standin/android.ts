@@ -75,6 +75,7 @@ export function android(state: AndroidState): ClassSpec[] {
         { name: "onStop", params: [] },
         { name: "requestPermissions", params: ["[Ljava.lang.String;", "int"] },
         { name: "onRequestPermissionsResult", params: ["int", "[Ljava.lang.String;", "[I"] },
+        { name: "dispatchRequestPermissionsResult", params: ["int", "android.content.Intent"] },
       ],
     },
     { name: "dalvik.system.BaseDexClassLoader", methods: [{ name: "$init", params: [] }] },
