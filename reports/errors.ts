@@ -43,3 +43,5 @@ export class TraceError extends PermtraceError {}
 export class PolicyError extends PermtraceError {}
 /** An invalid app profile. */
 export class ProfileError extends PermtraceError {}
+/** An invalid scenario file or suite. */
+export class ScenarioError extends PermtraceError {}

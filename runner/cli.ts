@@ -64,6 +64,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (result.failing > 0) setExit(EXIT.findings);
     });
 
+  program
+    .command("validate")
+    .description("check a scenario suite (app.profile.yaml and *.scenario.yaml) without a device")
+    .argument("<suite-dir>", "a folder holding app.profile.yaml and *.scenario.yaml files")
+    .action(async (dir: string) => {
+      const { loadSuite } = await import("./scenario/load.js");
+      const suite = loadSuite(dir);
+      const steps = suite.scenarios.reduce((n, s) => n + s.steps.length, 0);
+      io.out(`${suite.scenarios.length} scenario(s), ${steps} step(s) for ${suite.profile.app}: valid\n`);
+      for (const s of suite.scenarios) io.out(`  ${s.name}: ${s.steps.length} step(s), needs ${s.needs.join(", ") || "no personal data"}\n`);
+    });
+
   return program;
 }
 

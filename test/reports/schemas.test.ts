@@ -57,10 +57,21 @@ describe("published schemas", () => {
     expect((shown.evidence.details as { firstCall: { ret: string } }).firstCall.ret).toBe("raw-value");
   });
 
+  it("every example scenario validates against the published scenario schema", async () => {
+    const { readdirSync } = await import("node:fs");
+    const { parse } = await import("yaml");
+    const v = validator("scenario.schema.json");
+    const dir = "scenarios/examples/shop";
+    const files = readdirSync(dir).filter((f) => f.endsWith(".scenario.yaml"));
+    expect(files.length).toBe(8);
+    for (const f of files) expect(v(parse(readFileSync(join(dir, f), "utf8"))), `${f}: ${JSON.stringify(v.errors)}`).toBe(true);
+    expect(v(parse("name: s\npurpose: p\nneeds: []\nsteps: [{tapon: x}]"))).toBe(false);
+  });
+
   it("the example policy and app profile validate", async () => {
     const { resolvePolicy } = await import("../../reports/policy/policy.js");
     const { loadAppProfile } = await import("../../reports/profile.js");
     expect(resolvePolicy("scenarios/examples/lab-policy.yaml").name).toBe("lab-default");
-    expect(loadAppProfile("scenarios/examples/shop.profile.yaml").sdks).toHaveLength(4);
+    expect(loadAppProfile("scenarios/examples/shop/app.profile.yaml").sdks).toHaveLength(4);
   });
 });
