@@ -65,6 +65,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command("hooks")
+    .description("list the agent's hook catalogue: Java hooks and native side channels")
+    .option("--json", "as JSON")
+    .action(async (o: { json?: boolean }) => {
+      const { renderHooks } = await import("./commands/hooks.js");
+      io.out(renderHooks(o.json === true));
+    });
+
+  program
     .command("validate")
     .description("check a scenario suite (app.profile.yaml and *.scenario.yaml) without a device")
     .argument("<suite-dir>", "a folder holding app.profile.yaml and *.scenario.yaml files")

@@ -113,3 +113,28 @@ describe("file system errors", () => {
     expect(w.err).toMatch(/a-file.*(not a directory|no such file|already exists)/);
   });
 });
+
+describe("permtrace hooks and validate", () => {
+  it("lists the catalogue as text and JSON", async () => {
+    const text = await cli("hooks");
+    expect(text.code).toBe(EXIT.ok);
+    expect(text.out).toMatch(/^telephony\.TelephonyManager\.getImei\s+phone_identifiers\s+READ_PRIVILEGED_PHONE_STATE/m);
+    expect(text.out).toMatch(/native\.libc\.__system_property_get\.serial/);
+    const json = JSON.parse((await cli("hooks", "--json")).out) as { hooks: { id: string }[] };
+    expect(json.hooks.length).toBeGreaterThan(280);
+    expect(new Set(json.hooks.map((h) => h.id)).size).toBe(json.hooks.length);
+  });
+
+  it("validates a suite, and names the line of a bad step", async () => {
+    const ok = await cli("validate", "scenarios/examples/shop");
+    expect(ok.code).toBe(EXIT.ok);
+    expect(ok.out).toMatch(/^8 scenario\(s\), \d+ step\(s\) for com\.example\.shop: valid/);
+    const { cpSync } = await import("node:fs");
+    const dir = tempDir();
+    cpSync("scenarios/examples/shop", dir, { recursive: true });
+    writeFileSync(join(dir, "01-launch-accept.scenario.yaml"), "name: a\npurpose: p\nneeds: []\nsteps:\n  - lanch\n");
+    const bad = await cli("validate", dir);
+    expect(bad.code).toBe(EXIT.input);
+    expect(bad.err.trim()).toBe(`permtrace: ${join(dir, "01-launch-accept.scenario.yaml")}:5: unknown step 'lanch' — did you mean 'launch'?`);
+  });
+});
