@@ -1,0 +1,62 @@
+/**
+ * The device interface the runner drives: frida's (runner/device/frida-backend.ts), the sandbox
+ * device's, or a test's fake. Everything above it (sessions, scenarios, traces) is the same for all.
+ */
+import type { AgentConfig, AgentStatus, CoverageRow } from "../../agent/protocol.js";
+
+/** Why a session ended (frida's SessionDetachReason values). */
+export type DetachReason = "application-requested" | "process-replaced" | "process-terminated" | "connection-terminated" | "device-lost";
+
+export type ScriptMessage = { readonly type: "send"; readonly payload: unknown } | { readonly type: "error"; readonly description: string; readonly stack?: string };
+
+/** The agent's RPC exports as the host sees them: every call is asynchronous. */
+export interface AgentExports {
+  init(config: AgentConfig): Promise<readonly CoverageRow[]>;
+  status(): Promise<AgentStatus>;
+  flush(): Promise<number>;
+  mark(label: string): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export interface ScriptHandle {
+  load(): Promise<void>;
+  unload(): Promise<void>;
+  readonly exports: AgentExports;
+  onMessage(handler: (message: ScriptMessage) => void): void;
+}
+
+export interface SessionHandle {
+  readonly pid: number;
+  createScript(source: string, name: string): Promise<ScriptHandle>;
+  /** Child processes (`:push`, `:remote`…) stop at birth until resumed, so they can be instrumented. */
+  enableChildGating(): Promise<void>;
+  detach(): Promise<void>;
+  onDetached(handler: (reason: DetachReason, crash: string | null) => void): void;
+}
+
+export interface ChildProcess {
+  readonly pid: number;
+  readonly parentPid: number;
+  readonly identifier: string;
+}
+
+export interface DeviceHandle {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: "usb" | "remote" | "sandbox";
+  spawn(packageName: string): Promise<number>;
+  attach(pid: number): Promise<SessionHandle>;
+  resume(pid: number): Promise<void>;
+  kill(pid: number): Promise<void>;
+  onChildAdded(handler: (child: ChildProcess) => void): void;
+}
+
+/** How the user named the device: a USB serial, a remote frida-server host:port, or the first USB one. */
+export interface DeviceSelector {
+  readonly serial?: string;
+  readonly remote?: string;
+}
+
+export interface DeviceBackend {
+  open(selector: DeviceSelector): Promise<DeviceHandle>;
+}

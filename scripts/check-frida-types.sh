@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Type-checks the frida adapter against frida's own type definitions: the pinned version's
+# registry tarball carries build/src/frida.d.ts, fetched with `npm pack` (no install script runs,
+# so this works where the binding cannot be downloaded).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+version=$(node -p "require('$root/package.json').optionalDependencies.frida")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm pack "frida@$version" --silent > /dev/null 2>&1 && tar xzf frida-*.tgz)
+test -f "$tmp/package/build/src/frida.d.ts" || { echo "check:frida: frida@$version has no build/src/frida.d.ts" >&2; exit 1; }
+cat > "$tmp/tsconfig.json" <<JSON
+{
+  "extends": "$root/tsconfig.json",
+  "compilerOptions": {
+    "noEmit": true,
+    "rootDir": "/",
+    "allowImportingTsExtensions": true,
+    "typeRoots": ["$root/node_modules/@types"],
+    "paths": { "frida": ["$tmp/package/build/src/frida.d.ts"] }
+  },
+  "include": [],
+  "files": ["$root/runner/device/frida-backend.ts"]
+}
+JSON
+"$root/node_modules/.bin/tsc" -p "$tmp/tsconfig.json"
+echo "check:frida: runner/device/frida-backend.ts type-checks against frida@$version's frida.d.ts"

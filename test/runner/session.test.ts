@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import type { AgentMessage } from "../../agent/protocol.js";
+import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptHandle, ScriptMessage, SessionHandle } from "../../runner/device/backend.js";
+import { instrumentApp } from "../../runner/device/session.js";
+
+/** A fake device behind the backend interface: it logs every call in order. */
+class FakeDevice implements DeviceHandle {
+  readonly id = "fake";
+  readonly name = "Fake";
+  readonly kind = "usb" as const;
+  readonly log: string[] = [];
+  private nextPid = 100;
+  private childHandler: ((c: ChildProcess) => void) | undefined;
+  readonly detachers = new Map<number, (r: DetachReason, crash: string | null) => void>();
+  readonly messagers = new Map<number, (m: ScriptMessage) => void>();
+  failAttach = new Set<number>();
+
+  async spawn(pkg: string): Promise<number> {
+    this.log.push(`spawn ${pkg}`);
+    return this.nextPid++;
+  }
+  async attach(pid: number): Promise<SessionHandle> {
+    this.log.push(`attach ${pid}`);
+    if (this.failAttach.has(pid)) throw new Error("unable to attach");
+    const log = this.log;
+    const device = this;
+    return {
+      pid,
+      async createScript(_source: string, name: string): Promise<ScriptHandle> {
+        log.push(`createScript ${pid} ${name}`);
+        const exports: AgentExports = {
+          init: async () => {
+            log.push(`init ${pid}`);
+            return [["telephony.TelephonyManager.getImei", "hooked"]];
+          },
+          status: async () => ({ calls: 0, sampled: 0, batches: 0, errors: 0, hooked: 1, pending: 0 }),
+          flush: async () => {
+            log.push(`flush ${pid}`);
+            return 0;
+          },
+          mark: async () => 0,
+          dispose: async () => void log.push(`dispose ${pid}`),
+        };
+        return {
+          exports,
+          load: async () => void log.push(`load ${pid}`),
+          unload: async () => void log.push(`unload ${pid}`),
+          onMessage: (h) => void device.messagers.set(pid, h),
+        };
+      },
+      enableChildGating: async () => void log.push(`childGating ${pid}`),
+      detach: async () => void log.push(`detach ${pid}`),
+      onDetached: (h) => void device.detachers.set(pid, h),
+    };
+  }
+  async resume(pid: number): Promise<void> {
+    this.log.push(`resume ${pid}`);
+  }
+  async kill(pid: number): Promise<void> {
+    this.log.push(`kill ${pid}`);
+  }
+  onChildAdded(h: (c: ChildProcess) => void): void {
+    this.childHandler = h;
+  }
+  addChild(pid: number, parentPid: number, identifier: string): void {
+    this.log.push(`child ${pid}`);
+    this.childHandler?.({ pid, parentPid, identifier });
+  }
+}
+
+function recorder() {
+  const got = { messages: [] as [number, AgentMessage][], errors: [] as [number, string][], detached: [] as [number, DetachReason, string | null][], children: [] as string[] };
+  return {
+    got,
+    events: {
+      message: (pid: number, m: AgentMessage) => void got.messages.push([pid, m]),
+      scriptError: (pid: number, d: string) => void got.errors.push([pid, d]),
+      detached: (pid: number, r: DetachReason, c: string | null) => void got.detached.push([pid, r, c]),
+      child: (pid: number, _parent: number, id: string) => void got.children.push(`${pid} ${id}`),
+    },
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 10));
+
+describe("instrumenting an app through the device interface", () => {
+  it("spawns, attaches, gates children, loads and inits the agent, and only then resumes", async () => {
+    const d = new FakeDevice();
+    const { events } = recorder();
+    const app = await instrumentApp(d, "com.example.app", "/* agent */", { appPackage: "com.example.app" }, events);
+    expect(d.log).toEqual(["spawn com.example.app", "attach 100", "childGating 100", "createScript 100 permtrace-agent", "load 100", "init 100", "resume 100"]);
+    expect(app.coverage).toEqual([["telephony.TelephonyManager.getImei", "hooked"]]);
+  });
+
+  it("instruments child processes before they resume, and forwards their messages", async () => {
+    const d = new FakeDevice();
+    const { got, events } = recorder();
+    await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    d.log.length = 0;
+    d.addChild(200, 100, "com.example.app:push");
+    await settle();
+    expect(d.log).toEqual(["child 200", "attach 200", "childGating 200", "createScript 200 permtrace-agent", "load 200", "init 200", "resume 200"]);
+    expect(got.children).toEqual(["200 com.example.app:push"]);
+    d.messagers.get(200)!({ type: "send", payload: { type: "agent-error", where: "x", message: "y" } });
+    d.messagers.get(100)!({ type: "error", description: "ReferenceError: boom" });
+    expect(got.messages).toEqual([[200, { type: "agent-error", where: "x", message: "y" }]]);
+    expect(got.errors).toEqual([[100, "ReferenceError: boom"]]);
+  });
+
+  it("a child that cannot be instrumented is still resumed, and the failure reported", async () => {
+    const d = new FakeDevice();
+    const { got, events } = recorder();
+    await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    d.failAttach.add(300);
+    d.addChild(300, 100, "com.example.app:remote");
+    await settle();
+    expect(d.log.slice(-1)).toEqual(["resume 300"]);
+    expect(got.errors[0]![1]).toMatch(/could not instrument child com.example.app:remote: unable to attach/);
+  });
+
+  it("reports each detach reason with the crash, and forgets the process", async () => {
+    for (const reason of ["process-terminated", "connection-terminated", "device-lost", "application-requested"] as DetachReason[]) {
+      const d = new FakeDevice();
+      const { got, events } = recorder();
+      const app = await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+      d.detachers.get(100)!(reason, reason === "process-terminated" ? "SIGSEGV in libapp.so" : null);
+      expect(got.detached).toEqual([[100, reason, reason === "process-terminated" ? "SIGSEGV in libapp.so" : null]]);
+      expect(app.scripts.size).toBe(0);
+    }
+  });
+
+  it("kills the spawned process when the agent cannot be loaded, and stops cleanly otherwise", async () => {
+    const d = new FakeDevice();
+    d.failAttach.add(100);
+    await expect(instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, recorder().events)).rejects.toThrow(/unable to attach/);
+    expect(d.log).toEqual(["spawn com.example.app", "attach 100", "kill 100"]);
+    const ok = new FakeDevice();
+    const app = await instrumentApp(ok, "com.example.app", "", { appPackage: "com.example.app" }, recorder().events);
+    ok.log.length = 0;
+    await app.flush();
+    await app.stop(true);
+    expect(ok.log).toEqual(["flush 100", "dispose 100", "unload 100", "detach 100", "kill 100"]);
+  });
+});
+
+describe("frida backend without frida", () => {
+  it("says exactly what is missing and how to get it", async () => {
+    const { FridaBackend } = await import("../../runner/device/frida-backend.js");
+    let line = "";
+    try {
+      await new FridaBackend().open({});
+    } catch (e) {
+      line = (e as { toLine(): string }).toLine();
+    }
+    expect(line).toMatch(/^--device: cannot load frida: .* — frida \(the Node binding, an optional dependency\) is not installed: .*npm install frida@/);
+  });
+});
