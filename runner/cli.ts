@@ -65,6 +65,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command("doctor")
+    .description("check adb, the device, frida-server against the frida package, Appium and its UiAutomator2 driver")
+    .option("--device <serial>", "the device to check (default: the first attached)")
+    .option("--appium-url <url>", "an Appium server or Selenium Grid to check instead of the in-process one")
+    .action(async (o: { device?: string; appiumUrl?: string }) => {
+      const { runDoctor, renderDoctor } = await import("./commands/doctor.js");
+      const results = await runDoctor({ ...(o.device ? { device: o.device } : {}), ...(o.appiumUrl ? { appiumUrl: o.appiumUrl } : {}) });
+      io.out(renderDoctor(results));
+      if (results.some((r) => r.status === "fail")) setExit(EXIT.findings);
+    });
+
+  program
     .command("hooks")
     .description("list the agent's hook catalogue: Java hooks and native side channels")
     .option("--json", "as JSON")

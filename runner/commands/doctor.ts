@@ -1,0 +1,137 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { FRIDA_MISSING_FIX } from "../device/frida-backend.js";
+
+export type CheckStatus = "ok" | "warn" | "fail" | "skip";
+
+export interface CheckResult {
+  readonly name: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+/** Runs a program; resolves with its output, or with an error code when it cannot run. */
+export type Exec = (cmd: string, args: readonly string[]) => Promise<{ ok: boolean; stdout: string; stderr: string; missing?: boolean }>;
+
+export const realExec: Exec = (cmd, args) =>
+  new Promise((resolve) => {
+    execFile(cmd, [...args], { timeout: 15_000 }, (err, stdout, stderr) => {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr), ...(code === "ENOENT" ? { missing: true } : {}) });
+    });
+  });
+
+export interface DoctorOptions {
+  readonly exec?: Exec;
+  readonly device?: string;
+  readonly appiumUrl?: string;
+  readonly fetch?: (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+  /** Where the frida package's package.json is, or null when it is not installed (tests). */
+  readonly fridaVersion?: string | null;
+  readonly appiumHome?: string;
+}
+
+function installedFridaVersion(): string | null {
+  try {
+    const req = createRequire(import.meta.url);
+    return (JSON.parse(readFileSync(req.resolve("frida/package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function pinnedFridaVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { optionalDependencies?: { frida?: string } };
+    return pkg.optionalDependencies?.frida ?? "?";
+  } catch {
+    return "?";
+  }
+}
+
+/**
+ * `permtrace doctor`: the environment checks, as a list, each with a fix. Most failures of device
+ * tooling are environment failures: no adb, no device, an unauthorised device, frida-server
+ * missing or of another version than the frida package, no Appium or no UiAutomator2 driver.
+ */
+export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
+  const exec = o.exec ?? realExec;
+  const out: CheckResult[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  out.push(major > 20 || (major === 20 && minor >= 19) ? { name: "node", status: "ok", detail: process.versions.node } : { name: "node", status: "fail", detail: process.versions.node, fix: "install Node.js 20.19 or later" });
+
+  const adb = await exec("adb", ["version"]);
+  if (!adb.ok) {
+    out.push({ name: "adb", status: "fail", detail: adb.missing ? "not found on PATH" : adb.stderr.trim(), fix: "install Android platform-tools (Debian: apt-get install adb)" });
+  } else {
+    out.push({ name: "adb", status: "ok", detail: /version ([\d.]+)/.exec(adb.stdout)?.[1] ?? adb.stdout.split("\n")[0]!.trim() });
+  }
+
+  let serial: string | undefined;
+  if (adb.ok) {
+    const list = await exec("adb", ["devices"]);
+    const rows = list.stdout
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((r) => r.length >= 2 && r[0]);
+    const wanted = o.device ? rows.filter((r) => r[0] === o.device) : rows;
+    const ready = wanted.filter((r) => r[1] === "device");
+    if (ready.length > 0) {
+      serial = ready[0]![0];
+      out.push({ name: "device", status: "ok", detail: ready.map((r) => r[0]).join(", ") });
+    } else if (wanted.some((r) => r[1] === "unauthorized")) {
+      out.push({ name: "device", status: "fail", detail: `${wanted[0]![0]} is unauthorized`, fix: "unlock the device and accept the USB debugging prompt" });
+    } else {
+      out.push({ name: "device", status: "fail", detail: o.device ? `${o.device} not attached` : "no device attached", fix: "connect a device with USB debugging on, or start an emulator (`--device sandbox` needs none)" });
+    }
+  } else out.push({ name: "device", status: "skip", detail: "needs adb" });
+
+  const fridaVersion = o.fridaVersion === undefined ? installedFridaVersion() : o.fridaVersion;
+  out.push(fridaVersion ? { name: "frida package", status: "ok", detail: fridaVersion } : { name: "frida package", status: "fail", detail: `not installed (pinned ${pinnedFridaVersion()})`, fix: FRIDA_MISSING_FIX });
+
+  if (serial) {
+    const v = await exec("adb", ["-s", serial, "shell", "su -c '/data/local/tmp/frida-server --version' 2>/dev/null || /data/local/tmp/frida-server --version"]);
+    const server = /^\d+\.\d+\.\d+/.exec(v.stdout.trim())?.[0];
+    if (!server) {
+      out.push({ name: "frida-server", status: "fail", detail: "not found at /data/local/tmp/frida-server", fix: `push frida-server ${fridaVersion ?? pinnedFridaVersion()} for the device's ABI there, chmod 755 it and start it as root` });
+    } else if (fridaVersion && server !== fridaVersion) {
+      out.push({ name: "frida-server", status: "fail", detail: `${server} on the device, frida package ${fridaVersion}`, fix: `run frida-server ${fridaVersion} (the versions must match)` });
+    } else {
+      const running = await exec("adb", ["-s", serial, "shell", "pidof frida-server"]);
+      out.push(running.ok && running.stdout.trim() ? { name: "frida-server", status: "ok", detail: `${server}, running` } : { name: "frida-server", status: "fail", detail: `${server}, not running`, fix: "start it as root: adb shell su -c '/data/local/tmp/frida-server &'" });
+    }
+  } else out.push({ name: "frida-server", status: "skip", detail: "needs a device" });
+
+  if (o.appiumUrl) {
+    try {
+      const r = await (o.fetch ?? fetch)(`${o.appiumUrl.replace(/\/$/, "")}/status`);
+      out.push(r.ok ? { name: "appium", status: "ok", detail: `${o.appiumUrl} answers` } : { name: "appium", status: "fail", detail: `${o.appiumUrl}/status answered ${r.status}`, fix: "check the URL (a Selenium Grid 4 hub or an Appium server)" });
+    } catch (err) {
+      out.push({ name: "appium", status: "fail", detail: `${o.appiumUrl}: ${(err as Error)?.message ?? String(err)}`, fix: "start the server, or leave --appium-url out to start one in-process" });
+    }
+  } else {
+    let appium = false;
+    try {
+      createRequire(import.meta.url).resolve("appium/package.json");
+      appium = true;
+    } catch {
+      // not installed
+    }
+    out.push(appium ? { name: "appium", status: "ok", detail: "in-process server available" } : { name: "appium", status: "warn", detail: "not installed here", fix: "npm install appium, or pass --appium-url to use a running server or grid" });
+    const home = o.appiumHome ?? process.env.APPIUM_HOME ?? join(homedir(), ".appium");
+    const driver = existsSync(join(home, "node_modules", "appium-uiautomator2-driver"));
+    out.push(driver ? { name: "uiautomator2 driver", status: "ok", detail: home } : { name: "uiautomator2 driver", status: "warn", detail: `not in ${home}`, fix: "npx appium driver install uiautomator2" });
+  }
+  return out;
+}
+
+export function renderDoctor(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const mark: Record<CheckStatus, string> = { ok: "ok  ", warn: "warn", fail: "FAIL", skip: "skip" };
+  return `${results.map((r) => `${mark[r.status]}  ${r.name.padEnd(width)}  ${r.detail}${r.fix ? ` — ${r.fix}` : ""}`).join("\n")}\n`;
+}

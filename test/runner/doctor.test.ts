@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { renderDoctor, runDoctor, type Exec } from "../../runner/commands/doctor.js";
+
+/** A fake shell: canned answers by command line. */
+function shell(answers: Record<string, { ok?: boolean; stdout?: string; missing?: boolean }>): Exec {
+  return async (cmd, args) => {
+    const key = [cmd, ...args].join(" ");
+    const hit = Object.entries(answers).find(([k]) => key.startsWith(k))?.[1];
+    if (!hit) return { ok: false, stdout: "", stderr: "unexpected" };
+    return { ok: hit.ok ?? true, stdout: hit.stdout ?? "", stderr: "", ...(hit.missing ? { missing: true } : {}) };
+  };
+}
+
+const byName = (r: Awaited<ReturnType<typeof runDoctor>>) => Object.fromEntries(r.map((c) => [c.name, c]));
+
+describe("permtrace doctor", () => {
+  it("all green: adb, an authorised device, matching frida-server running, Appium reachable", async () => {
+    const r = byName(
+      await runDoctor({
+        exec: shell({
+          "adb version": { stdout: "Android Debug Bridge version 1.0.41\n" },
+          "adb devices": { stdout: "List of devices attached\nemulator-5554\tdevice\n\n" },
+          "adb -s emulator-5554 shell su -c": { stdout: "17.18.0\n" },
+          "adb -s emulator-5554 shell pidof": { stdout: "4242\n" },
+        }),
+        fridaVersion: "17.18.0",
+        appiumUrl: "http://127.0.0.1:4723",
+        fetch: async () => ({ ok: true, status: 200, json: async () => ({}) }),
+      }),
+    );
+    expect(Object.values(r).map((c) => c.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
+    expect(r["frida-server"]!.detail).toBe("17.18.0, running");
+  });
+
+  it("names each environment failure with its fix", async () => {
+    const missingAdb = byName(await runDoctor({ exec: shell({ adb: { ok: false, missing: true } }), fridaVersion: null, appiumHome: "/nonexistent" }));
+    expect(missingAdb.adb).toMatchObject({ status: "fail", detail: "not found on PATH" });
+    expect(missingAdb.adb!.fix).toMatch(/apt-get install adb/);
+    expect(missingAdb.device!.status).toBe("skip");
+    expect(missingAdb["frida package"]!.fix).toMatch(/npm install frida@/);
+    expect(missingAdb["uiautomator2 driver"]).toMatchObject({ status: "warn", fix: "npx appium driver install uiautomator2" });
+
+    const unauthorized = byName(await runDoctor({ exec: shell({ "adb version": { stdout: "version 1.0.41" }, "adb devices": { stdout: "List of devices attached\nR58M\tunauthorized\n" } }), fridaVersion: "17.18.0" }));
+    expect(unauthorized.device).toMatchObject({ status: "fail", detail: "R58M is unauthorized" });
+
+    const mismatch = byName(
+      await runDoctor({
+        exec: shell({ "adb version": { stdout: "version 1.0.41" }, "adb devices": { stdout: "x\nR58M\tdevice\n" }, "adb -s R58M shell su -c": { stdout: "16.5.9\n" } }),
+        fridaVersion: "17.18.0",
+      }),
+    );
+    expect(mismatch["frida-server"]).toMatchObject({ status: "fail", detail: "16.5.9 on the device, frida package 17.18.0" });
+
+    const down = byName(await runDoctor({ exec: shell({ adb: { ok: false, missing: true } }), fridaVersion: null, appiumUrl: "http://127.0.0.1:1", fetch: async () => Promise.reject(new Error("ECONNREFUSED")) }));
+    expect(down.appium).toMatchObject({ status: "fail", detail: "http://127.0.0.1:1: ECONNREFUSED" });
+  });
+
+  it("renders one line per check", () => {
+    expect(renderDoctor([{ name: "adb", status: "fail", detail: "not found on PATH", fix: "install it" }])).toBe("FAIL  adb  not found on PATH — install it\n");
+  });
+});
