@@ -1,16 +1,25 @@
 import { readFileSync } from "node:fs";
 
-function packageVersion(): string {
-  // dist/reports/version.js and reports/version.ts both sit two levels below the package root or one.
+interface PackageJson {
+  readonly name?: string;
+  readonly version?: string;
+  readonly optionalDependencies?: Readonly<Record<string, string>>;
+}
+
+/** permtrace's own package.json, found from the sources (reports/) or the build (dist/reports/). */
+export function packageJson(): PackageJson {
   for (const rel of ["../package.json", "../../package.json"]) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "permtrace" && pkg.version) return pkg.version;
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as PackageJson;
+      if (pkg.name === "permtrace") return pkg;
     } catch {
       // try the next candidate
     }
   }
-  return "0.0.0";
+  return {};
 }
 
-export const TOOL = { name: "permtrace", version: packageVersion() } as const;
+export const TOOL = { name: "permtrace", version: packageJson().version ?? "0.0.0" } as const;
+
+/** The frida version the project pins (its optional dependency). */
+export const PINNED_FRIDA = packageJson().optionalDependencies?.frida ?? "";

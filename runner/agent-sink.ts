@@ -9,8 +9,8 @@ const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, ret: 6, e
 
 export interface SinkOptions {
   readonly pid: number;
-  /** Host clock minus agent clock, ms: added to every agent time. */
-  readonly clockOffset?: number;
+  /** Host clock minus agent clock, ms, added to every agent time (read at each write: it is re-measured). */
+  readonly clockOffset?: number | (() => number);
   /** Called for agent errors (they go to the log, not the trace). */
   readonly onAgentError?: (where: string, message: string) => void;
 }
@@ -76,7 +76,8 @@ export class AgentSink {
   }
 
   private time(t: number): number {
-    return Math.round((t + (this.opts.clockOffset ?? 0)) * 1000) / 1000;
+    const o = this.opts.clockOffset;
+    return Math.round((t + (typeof o === "function" ? o() : (o ?? 0))) * 1000) / 1000;
   }
 
   private batch(b: BatchMessage): void {

@@ -65,6 +65,39 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command("run")
+    .description("run a scenario suite on a device with the agent loaded, write the trace as it goes, then report")
+    .requiredOption("--app <package>", "the app under test (the suite's app profile must be for it)")
+    .requiredOption("--scenarios <dir>", "a suite: app.profile.yaml and *.scenario.yaml")
+    .requiredOption("--out <trace-dir>", "a new directory for the trace (and its report)")
+    .option("--device <serial|host:port>", "a USB device by serial, or a remote frida-server (default: the first USB device)")
+    .option("--appium-url <url>", "an Appium server or Selenium Grid 4 hub (default: one started in-process)")
+    .option("--policy <name|file>", "the report's policy", "strict")
+    .option("--report <list>", "report formats: json, md", "json,md")
+    .action(async (o: { app: string; scenarios: string; out: string; device?: string; appiumUrl?: string; policy: string; report: string }) => {
+      const { runRun } = await import("./commands/run.js");
+      const { parseFormats, reportSummary } = await import("./commands/report.js");
+      const { FridaBackend } = await import("./device/frida-backend.js");
+      const { AdbActions } = await import("./device/adb.js");
+      const { appiumUi } = await import("./scenario/appium.js");
+      const formats = parseFormats(o.report);
+      const r = await runRun({
+        app: o.app,
+        scenarios: o.scenarios,
+        out: o.out,
+        ...(o.device ? { device: o.device } : {}),
+        policy: o.policy,
+        formats,
+        backend: new FridaBackend(),
+        ui: (device) => appiumUi(device, o.app, o.appiumUrl),
+        actions: (device, spawn) => new AdbActions(device.id, o.app, spawn),
+      });
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${s.failure.error}` : ""}\n`);
+      if (r.incomplete) io.out(`trace incomplete: ${r.incomplete}\n`);
+      io.out(reportSummary(r.report));
+    });
+
+  program
     .command("doctor")
     .description("check adb, the device, frida-server against the frida package, Appium and its UiAutomator2 driver")
     .option("--device <serial>", "the device to check (default: the first attached)")

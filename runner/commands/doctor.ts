@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { PINNED_FRIDA } from "../../reports/version.js";
 import { FRIDA_MISSING_FIX } from "../device/frida-backend.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
@@ -41,15 +42,6 @@ function installedFridaVersion(): string | null {
     return (JSON.parse(readFileSync(req.resolve("frida/package.json"), "utf8")) as { version: string }).version;
   } catch {
     return null;
-  }
-}
-
-function pinnedFridaVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { optionalDependencies?: { frida?: string } };
-    return pkg.optionalDependencies?.frida ?? "?";
-  } catch {
-    return "?";
   }
 }
 
@@ -92,13 +84,13 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
   } else out.push({ name: "device", status: "skip", detail: "needs adb" });
 
   const fridaVersion = o.fridaVersion === undefined ? installedFridaVersion() : o.fridaVersion;
-  out.push(fridaVersion ? { name: "frida package", status: "ok", detail: fridaVersion } : { name: "frida package", status: "fail", detail: `not installed (pinned ${pinnedFridaVersion()})`, fix: FRIDA_MISSING_FIX });
+  out.push(fridaVersion ? { name: "frida package", status: "ok", detail: fridaVersion } : { name: "frida package", status: "fail", detail: `not installed (pinned ${(PINNED_FRIDA || "?")})`, fix: FRIDA_MISSING_FIX });
 
   if (serial) {
     const v = await exec("adb", ["-s", serial, "shell", "su -c '/data/local/tmp/frida-server --version' 2>/dev/null || /data/local/tmp/frida-server --version"]);
     const server = /^\d+\.\d+\.\d+/.exec(v.stdout.trim())?.[0];
     if (!server) {
-      out.push({ name: "frida-server", status: "fail", detail: "not found at /data/local/tmp/frida-server", fix: `push frida-server ${fridaVersion ?? pinnedFridaVersion()} for the device's ABI there, chmod 755 it and start it as root` });
+      out.push({ name: "frida-server", status: "fail", detail: "not found at /data/local/tmp/frida-server", fix: `push frida-server ${fridaVersion ?? (PINNED_FRIDA || "?")} for the device's ABI there, chmod 755 it and start it as root` });
     } else if (fridaVersion && server !== fridaVersion) {
       out.push({ name: "frida-server", status: "fail", detail: `${server} on the device, frida package ${fridaVersion}`, fix: `run frida-server ${fridaVersion} (the versions must match)` });
     } else {

@@ -1,12 +1,12 @@
 import type * as Frida from "frida";
 import { PermtraceError } from "../../reports/errors.js";
+import { PINNED_FRIDA } from "../../reports/version.js";
 import type { AgentExports, ChildProcess, DetachReason, DeviceBackend, DeviceHandle, DeviceSelector, ScriptHandle, ScriptMessage, SessionHandle } from "./backend.js";
 
 /** A device that cannot be reached or used, with what to do about it. */
 export class DeviceError extends PermtraceError {}
 
-export const FRIDA_MISSING_FIX =
-  "frida (the Node binding, an optional dependency) is not installed: its install downloads a prebuilt binding, so run `npm install frida@<version in package.json>` on a machine with internet access (or copy node_modules/frida from one); `--device sandbox` needs no frida";
+export const FRIDA_MISSING_FIX = `frida (the Node binding, an optional dependency) is not installed: its install downloads a prebuilt binding, so run \`npm install frida@${PINNED_FRIDA || "<the version in package.json>"}\` on a machine with internet access, or copy node_modules/frida from one`;
 
 /** Loads the optional `frida` package, or says exactly what is missing and how to get it. */
 export async function loadFrida(): Promise<typeof Frida> {

@@ -28,7 +28,15 @@ export interface Instrumented {
  * child gating on → load the agent → init → resume, so Application and ContentProvider start-up
  * is seen. Children are instrumented the same way before they resume.
  */
-export async function instrumentApp(device: DeviceHandle, packageName: string, agentSource: string, config: AgentConfig, events: ProcessEvents): Promise<Instrumented> {
+export async function instrumentApp(
+  device: DeviceHandle,
+  packageName: string,
+  agentSource: string,
+  config: AgentConfig,
+  events: ProcessEvents,
+  /** Runs with the agent loaded, before the app resumes (the clock handshake). */
+  beforeResume?: (script: ScriptHandle) => Promise<void>,
+): Promise<Instrumented> {
   const scripts = new Map<number, ScriptHandle>();
   const sessions = new Map<number, SessionHandle>();
 
@@ -69,6 +77,7 @@ export async function instrumentApp(device: DeviceHandle, packageName: string, a
   let coverage: readonly CoverageRow[];
   try {
     coverage = await instrument(pid);
+    if (beforeResume) await beforeResume(scripts.get(pid)!);
   } catch (err) {
     await device.kill(pid).catch(() => undefined);
     throw err;

@@ -138,3 +138,20 @@ describe("permtrace hooks and validate", () => {
     expect(bad.err.trim()).toBe(`permtrace: ${join(dir, "01-launch-accept.scenario.yaml")}:5: unknown step 'lanch' — did you mean 'launch'?`);
   });
 });
+
+describe("permtrace run (no device here)", () => {
+  it("checks the suite first, then says exactly what is missing for the device path", async () => {
+    const bad = await cli("run", "--app", "com.example.shop", "--scenarios", "scenarios/examples/nope", "--out", join(tempDir(), "t"));
+    expect(bad.code).toBe(EXIT.input);
+    expect(bad.err).toMatch(/scenario folder not found/);
+    const wrongApp = await cli("run", "--app", "com.other", "--scenarios", "scenarios/examples/shop", "--out", join(tempDir(), "t"));
+    expect(wrongApp.code).toBe(EXIT.usage);
+    expect(wrongApp.err).toMatch(/--app: --app com.other is not the suite's app com.example.shop/);
+    const out = join(tempDir(), "t");
+    const noFrida = await cli("run", "--app", "com.example.shop", "--scenarios", "scenarios/examples/shop", "--out", out);
+    expect(noFrida.code).toBe(EXIT.input);
+    expect(noFrida.err.trim().split("\n")).toHaveLength(1);
+    expect(noFrida.err).toMatch(/^permtrace: --device: cannot load frida: .* — frida \(the Node binding, an optional dependency\) is not installed: .*npm install frida@17\.18\.0/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -78,7 +78,7 @@ export interface Runtime {
   batches(): Extract<AgentMessage, { type: "batch" }>[];
 }
 
-export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: readonly string[]; pid?: number } = {}): Runtime {
+export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: readonly string[]; pid?: number; onSend?: (m: AgentMessage) => void } = {}): Runtime {
   const java = new FakeJava(classes);
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
@@ -87,7 +87,12 @@ export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: reado
   const state = { tid: 1 };
   const context: Record<string, unknown> = {
     Java: java.api(),
-    send: (m: AgentMessage) => messages.push(JSON.parse(JSON.stringify(m)) as AgentMessage),
+    send: (m: AgentMessage) => {
+      // What frida does: the message is serialised on its way to the host.
+      const copy = JSON.parse(JSON.stringify(m)) as AgentMessage;
+      messages.push(copy);
+      opts.onSend?.(copy);
+    },
     rpc,
     Process: {
       id: opts.pid ?? 4242,

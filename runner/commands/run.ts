@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AgentMessage } from "../../agent/protocol.js";
+import { PermtraceError, UsageError } from "../../reports/errors.js";
+import { resolvePolicy } from "../../reports/policy/policy.js";
+import { TraceWriter } from "../../reports/trace/writer.js";
+import { TOOL } from "../../reports/version.js";
+import { AgentSink } from "../agent-sink.js";
+import type { DetachReason, DeviceBackend, DeviceHandle } from "../device/backend.js";
+import { AlignedClock, handshake } from "../device/clock.js";
+import { instrumentApp, type Instrumented } from "../device/session.js";
+import { logger } from "../logger.js";
+import { runScenario, type DeviceActions, type ScenarioResult } from "../scenario/executor.js";
+import { loadSuite } from "../scenario/load.js";
+import type { UiDriver } from "../scenario/ui.js";
+import { runReport, type ReportFormat, type ReportResult } from "./report.js";
+
+/** The compiled agent: dist/agent/permtrace-agent.js beside this package's dist/runner. */
+export function agentBundlePath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, "dist", "agent", "permtrace-agent.js");
+}
+
+export interface RunOptions {
+  readonly app: string;
+  readonly scenarios: string;
+  readonly out: string;
+  readonly device?: string;
+  readonly policy?: string;
+  readonly formats?: readonly ReportFormat[];
+  /** The device layer (frida by default; the sandbox or a test's fake otherwise). */
+  readonly backend: DeviceBackend;
+  /** UI automation for the opened device (Appium by default). */
+  readonly ui: (device: DeviceHandle) => Promise<{ ui: UiDriver; close(): Promise<void> }>;
+  /** Device actions (adb by default); `spawn` starts the app with the agent. */
+  readonly actions: (device: DeviceHandle, spawn: () => Promise<void>) => DeviceActions;
+  readonly agentSource?: string;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunResult {
+  readonly trace: string;
+  readonly scenarios: readonly ScenarioResult[];
+  readonly incomplete?: string;
+  readonly report: ReportResult;
+}
+
+/**
+ * `permtrace run`: checks the suite and policy before any device work, then per scenario starts
+ * the app through frida (spawn → agent → resume) whenever a step launches it, drives the steps,
+ * and writes calls, stacks and markers to one trace as it goes; ends with the report. Sessions
+ * and servers are closed in `finally`; a process that dies mid-scenario leaves the trace marked
+ * incomplete and the run goes on with the next scenario.
+ */
+export async function runRun(o: RunOptions): Promise<RunResult> {
+  const log = logger("run");
+  const suite = loadSuite(o.scenarios);
+  if (suite.profile.app !== o.app) {
+    throw new UsageError(`--app ${o.app} is not the suite's app ${suite.profile.app}`, { where: "--app", fix: `pass --app ${suite.profile.app} or another suite` });
+  }
+  resolvePolicy(o.policy);
+  const source = o.agentSource ?? readAgent();
+  if (existsSync(join(o.out, "manifest.json"))) {
+    throw new UsageError("the output directory already holds a trace", { where: "--out", fix: "choose a new directory for each run" });
+  }
+
+  const device = await o.backend.open(o.device?.includes(":") ? { remote: o.device } : o.device ? { serial: o.device } : {});
+  const t0 = performance.now();
+  const hostNow = (): number => performance.now() - t0;
+  const writer = new TraceWriter(o.out, {
+    tool: { name: TOOL.name, version: TOOL.version },
+    device: { kind: device.kind, id: device.id, model: device.name },
+    app: { package: o.app, ...(suite.profile.ownPackages ? { ownPackages: suite.profile.ownPackages } : {}) },
+  });
+  writer.mark({ t: 0, kind: "session_start" });
+  const sinks = new Map<number, AgentSink>();
+  let clock: AlignedClock | undefined;
+  let current: Instrumented | undefined;
+  let incomplete: string | undefined;
+  const screenshotsDir = join(o.out, "screenshots");
+  mkdirSync(screenshotsDir, { recursive: true });
+
+  const sinkFor = (pid: number): AgentSink => {
+    let s = sinks.get(pid);
+    if (!s) sinks.set(pid, (s = new AgentSink(writer, { pid, clockOffset: () => clock?.offsetMs ?? 0, onAgentError: (where, message) => log.warn({ pid, where }, message.split("\n")[0]) })));
+    return s;
+  };
+  const events = {
+    message: (pid: number, m: AgentMessage) => sinkFor(pid).onMessage(m),
+    scriptError: (pid: number, d: string) => log.warn({ pid }, d),
+    detached: (pid: number, reason: DetachReason, crash: string | null) => {
+      writer.mark({ t: hostNow(), kind: "process_end", pid, reason: crash ? `${reason}: ${crash}` : reason });
+      if (reason !== "application-requested") {
+        incomplete = `process ${pid} ended during the run (${reason}${crash ? `: ${crash}` : ""})`;
+        writer.mark({ t: hostNow(), kind: "incomplete", reason: incomplete });
+      }
+    },
+    child: (pid: number, parent: number, id: string) => writer.mark({ t: hostNow(), kind: "process_start", pid, name: id }),
+  };
+
+  const spawn = async (): Promise<void> => {
+    if (current) await current.stop(true).catch(() => undefined);
+    current = await instrumentApp(device, o.app, source, { appPackage: o.app }, events, async (script) => {
+      // One clock: the agent's (CLOCK_MONOTONIC, shared by the device's processes) aligned to the host's before the app runs.
+      clock = new AlignedClock(await handshake(hostNow, () => script.exports.mark("sync")));
+    });
+    writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: clock!.offsetMs, pid: current.pid });
+    writer.mark({ t: hostNow(), kind: "process_start", pid: current.pid, name: o.app });
+  };
+
+  let ui: { ui: UiDriver; close(): Promise<void> } | undefined;
+  const results: ScenarioResult[] = [];
+  try {
+    ui = await o.ui(device);
+    const actions = o.actions(device, spawn);
+    let shot = 0;
+    for (const scenario of suite.scenarios) {
+      log.info({ scenario: scenario.name }, "scenario");
+      const r = await runScenario(scenario, {
+        ui: ui.ui,
+        device: actions,
+        mark: (m) => writer.mark(m),
+        now: hostNow,
+        sleep: o.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))),
+        saveScreenshot: (name, png) => {
+          const file = `${String(++shot).padStart(4, "0")}-${name.replace(/[^\w.-]/g, "_")}.png`;
+          writeFileSync(join(screenshotsDir, file), Buffer.from(png, "base64"));
+          return `screenshots/${file}`;
+        },
+      });
+      results.push(r);
+      // What the agents buffered belongs before the next scenario's markers.
+      await current?.flush();
+      if (r.status === "failed") log.warn({ scenario: r.scenario, step: r.failure?.step }, r.failure?.error ?? "failed");
+    }
+  } finally {
+    await current?.flush().catch(() => undefined);
+    await current?.stop(false).catch(() => undefined);
+    await ui?.close().catch(() => undefined);
+    for (const s of sinks.values()) s.close();
+    const coverage = [...sinks.values()].flatMap((s) => s.coverage);
+    const sampled = Object.fromEntries([...sinks.values()].flatMap((s) => [...s.sampled]));
+    writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}) } });
+    writer.mark({ t: hostNow(), kind: "session_end" });
+    writer.close(incomplete);
+  }
+  const report = await runReport({ trace: o.out, ...(o.policy ? { policy: o.policy } : {}), profile: join(o.scenarios, "app.profile.yaml"), formats: o.formats ?? ["json", "md"] });
+  return { trace: o.out, scenarios: results, ...(incomplete ? { incomplete } : {}), report };
+}
+
+function dedupe<T extends { hook: string }>(rows: T[]): T[] {
+  const m = new Map<string, T>();
+  for (const r of rows) if (!m.has(r.hook) || (r as { status?: string }).status === "hooked") m.set(r.hook, r);
+  return [...m.values()];
+}
+
+function readAgent(): string {
+  const path = agentBundlePath();
+  if (!existsSync(path)) throw new PermtraceError("the agent bundle is missing", { where: path, fix: "run `npm run build` in the permtrace folder" });
+  return readFileSync(path, "utf8");
+}

@@ -1,0 +1,67 @@
+import { createServer } from "node:net";
+import { PermtraceError } from "../../reports/errors.js";
+import type { DeviceHandle } from "../device/backend.js";
+import { WebdriverUi, type UiDriver } from "./ui.js";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The UI side of a run: a UiAutomator2 session that attaches to the app frida already started
+ * (no auto-launch, no reset), on the same device, through an Appium server — the one at
+ * `appiumUrl` (a server or a Selenium Grid 4 hub), or one started in-process. `close()` deletes
+ * the session before stopping the server (a live session keeps a server busy for a minute).
+ */
+export async function appiumUi(device: DeviceHandle, appPackage: string, appiumUrl?: string): Promise<{ ui: UiDriver; close(): Promise<void> }> {
+  let server: { close(): Promise<void> } | undefined;
+  let url = appiumUrl;
+  if (!url) {
+    const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
+    const port = await freePort();
+    server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server" });
+    url = `http://127.0.0.1:${port}`;
+  }
+  const u = new URL(url);
+  const { remote } = await import("webdriverio");
+  try {
+    const browser = await remote({
+      protocol: u.protocol.replace(":", ""),
+      hostname: u.hostname,
+      port: Number(u.port || (u.protocol === "https:" ? 443 : 80)),
+      path: u.pathname || "/",
+      logLevel: "error",
+      connectionRetryCount: 1,
+      capabilities: {
+        platformName: "Android",
+        "appium:automationName": "UiAutomator2",
+        "appium:udid": device.id,
+        "appium:appPackage": appPackage,
+        "appium:autoLaunch": false,
+        "appium:noReset": true,
+        "appium:dontStopAppOnReset": true,
+        "appium:newCommandTimeout": 600,
+      } as WebdriverIO.Capabilities,
+    });
+    return {
+      ui: new WebdriverUi(browser as never),
+      close: async () => {
+        await browser.deleteSession().catch(() => undefined);
+        await server?.close();
+      },
+    };
+  } catch (err) {
+    await server?.close().catch(() => undefined);
+    throw new PermtraceError(`cannot start a UiAutomator2 session on ${device.id}: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, {
+      where: appiumUrl ? "--appium-url" : "appium",
+      fix: "check `permtrace doctor`: the UiAutomator2 driver must be installed (npx appium driver install uiautomator2) and the device reachable by adb",
+    });
+  }
+}
