@@ -13,6 +13,8 @@ export interface SinkOptions {
   readonly clockOffset?: number | (() => number);
   /** Called for agent errors (they go to the log, not the trace). */
   readonly onAgentError?: (where: string, message: string) => void;
+  /** Called for every call written, with its category (a progress display). */
+  readonly onCall?: (category: string) => void;
 }
 
 function frame(f: FrameTuple): StackFrame {
@@ -111,6 +113,7 @@ export class AgentSink {
         ...(flags & FLAGS.own ? { own: true } : {}),
         ...(flags & FLAGS.fgKnown ? { fg: (flags & FLAGS.fg) !== 0 } : {}),
       } as CallInput;
+      this.opts.onCall?.(event.cat);
       if (flags & FLAGS.pending) this.pending.set(b.firstId + i, event);
       else this.writer.call(event);
     });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { PermtraceError, UsageError } from "../reports/errors.js";
 import { SEVERITIES, type Severity } from "../reports/rules/types.js";
@@ -15,6 +16,17 @@ const FS_ERRORS: Readonly<Record<string, string>> = {
   EROFS: "read-only file system — choose another --out",
   EMFILE: "too many open files",
 };
+
+/** A devices file: one serial or host:port a line; blank lines and # comments ignored. */
+function readDevicesFile(path: string): string[] {
+  if (!existsSync(path)) throw new UsageError("devices file not found", { where: "--devices-file", fix: `check the path ${path}` });
+  const devices = readFileSync(path, "utf8")
+    .split("\n")
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter(Boolean);
+  if (devices.length === 0) throw new UsageError("no device in the file", { where: path, fix: "one serial or host:port a line" });
+  return devices;
+}
 
 /** Exit codes, decided here and only here. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
@@ -70,28 +82,37 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption("--app <package>", "the app under test (the suite's app profile must be for it)")
     .requiredOption("--scenarios <dir>", "a suite: app.profile.yaml and *.scenario.yaml")
     .requiredOption("--out <trace-dir>", "a new directory for the trace (and its report)")
-    .option("--device <serial|host:port>", "a USB device by serial, or a remote frida-server (default: the first USB device)")
+    .option("--device <serial|host:port>", "a USB device by serial, or a remote frida-server (default: the first USB device); repeat it to shard the suite across devices", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--devices-file <file>", "devices, one per line (# comments), instead of --device")
     .option("--appium-url <url>", "an Appium server or Selenium Grid 4 hub (default: one started in-process)")
     .option("--policy <name|file>", "the report's policy", "strict")
     .option("--report <list>", "report formats: json, md", "json,md")
-    .action(async (o: { app: string; scenarios: string; out: string; device?: string; appiumUrl?: string; policy: string; report: string }) => {
+    .action(async (o: { app: string; scenarios: string; out: string; device?: string[]; devicesFile?: string; appiumUrl?: string; policy: string; report: string }) => {
       const { runRun } = await import("./commands/run.js");
+      const { runMany } = await import("./commands/run-many.js");
+      const { TerminalProgress } = await import("./progress.js");
+      const devices = o.devicesFile ? readDevicesFile(o.devicesFile) : (o.device ?? []);
       const { parseFormats, reportSummary } = await import("./commands/report.js");
       const { FridaBackend } = await import("./device/frida-backend.js");
       const { AdbActions } = await import("./device/adb.js");
       const { appiumUi } = await import("./scenario/appium.js");
       const formats = parseFormats(o.report);
-      const r = await runRun({
+      const common = {
         app: o.app,
         scenarios: o.scenarios,
-        out: o.out,
-        ...(o.device ? { device: o.device } : {}),
         policy: o.policy,
         formats,
         backend: new FridaBackend(),
-        ui: (device) => appiumUi(device, o.app, o.appiumUrl),
-        actions: (device, spawn) => new AdbActions(device.id, o.app, spawn),
-      });
+        ui: (device: import("./device/backend.js").DeviceHandle) => appiumUi(device, o.app, o.appiumUrl),
+        actions: (device: import("./device/backend.js").DeviceHandle, spawn: () => Promise<void>) => new AdbActions(device.id, o.app, spawn),
+      };
+      if (devices.length > 1) {
+        const many = await runMany({ ...common, devices, out: o.out, progress: (d) => new TerminalProgress(d) });
+        for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s)${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${run.error}\n`);
+        for (const f of many.files) io.out(`  ${f}\n`);
+        return;
+      }
+      const r = await runRun({ ...common, out: o.out, ...(devices[0] ? { device: devices[0] } : {}), progress: new TerminalProgress(devices[0] ?? "device") });
       for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${s.failure.error}` : ""}\n`);
       if (r.incomplete) io.out(`trace incomplete: ${r.incomplete}\n`);
       io.out(reportSummary(r.report));

@@ -38,6 +38,17 @@ export interface RunOptions {
   readonly actions: (device: DeviceHandle, spawn: () => Promise<void>) => DeviceActions;
   readonly agentSource?: string;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Run only these scenarios (by name), in suite order: how several devices share a suite. */
+  readonly only?: readonly string[];
+  readonly progress?: Progress;
+}
+
+/** What a progress display hears. */
+export interface Progress {
+  scenario(name: string, index: number, total: number): void;
+  step(scenario: string, step: number, action: string): void;
+  call(category: string): void;
+  done(): void;
 }
 
 export interface RunResult {
@@ -84,7 +95,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
 
   const sinkFor = (pid: number): AgentSink => {
     let s = sinks.get(pid);
-    if (!s) sinks.set(pid, (s = new AgentSink(writer, { pid, clockOffset: () => clock?.offsetMs ?? 0, onAgentError: (where, message) => log.warn({ pid, where }, message.split("\n")[0]) })));
+    if (!s) sinks.set(pid, (s = new AgentSink(writer, { pid, clockOffset: () => clock?.offsetMs ?? 0, ...(o.progress ? { onCall: (c: string) => o.progress!.call(c) } : {}), onAgentError: (where, message) => log.warn({ pid, where }, message.split("\n")[0]) })));
     return s;
   };
   const events = {
@@ -116,7 +127,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     ui = await o.ui(device);
     const actions = o.actions(device, spawn);
     let shot = 0;
-    for (const scenario of suite.scenarios) {
+    const scenarios = o.only ? suite.scenarios.filter((s) => o.only!.includes(s.name)) : suite.scenarios;
+    for (const [index, scenario] of scenarios.entries()) {
+      o.progress?.scenario(scenario.name, index, scenarios.length);
       log.info({ scenario: scenario.name }, "scenario");
       const r = await runScenario(scenario, {
         ui: ui.ui,
@@ -124,6 +137,15 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
         mark: (m) => writer.mark(m),
         now: hostNow,
         sleep: o.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))),
+        afterStep: async (scenarioName, step, action) => {
+          // Drift check at every step: the offset in use follows the device's clock.
+          const script = current?.scripts.get(current.pid);
+          if (clock && script) {
+            const r = await clock.recheck(hostNow, () => script.exports.mark("sync")).catch(() => undefined);
+            if (r) writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: r.offsetMs, driftMs: r.driftMs });
+          }
+          o.progress?.step(scenarioName, step, action);
+        },
         saveScreenshot: (name, png) => {
           const file = `${String(++shot).padStart(4, "0")}-${name.replace(/[^\w.-]/g, "_")}.png`;
           writeFileSync(join(screenshotsDir, file), Buffer.from(png, "base64"));
@@ -145,6 +167,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}) } });
     writer.mark({ t: hostNow(), kind: "session_end" });
     writer.close(incomplete);
+    o.progress?.done();
   }
   const report = await runReport({ trace: o.out, ...(o.policy ? { policy: o.policy } : {}), profile: join(o.scenarios, "app.profile.yaml"), formats: o.formats ?? ["json", "md"] });
   return { trace: o.out, scenarios: results, ...(incomplete ? { incomplete } : {}), report };

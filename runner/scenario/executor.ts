@@ -38,6 +38,8 @@ export interface ExecutorContext {
   saveScreenshot(name: string, pngBase64: string): string;
   /** Default time to wait for an element. */
   readonly findTimeoutMs?: number;
+  /** Runs after every step (the runner re-checks the clock there and reports progress). */
+  afterStep?(scenario: string, step: number, action: string, status: "ok" | "failed"): Promise<void> | void;
 }
 
 export interface ScenarioResult {
@@ -227,6 +229,7 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
         // A screenshot that fails does not fail the step.
       }
       ctx.mark({ t: ctx.now(), kind: "step_end", scenario: scenario.name, step: i, action: step.action, status: error ? "failed" : "ok", ...(error ? { error } : {}) });
+      await ctx.afterStep?.(scenario.name, i, step.action, error ? "failed" : "ok");
       if (error) {
         ctx.mark({ t: ctx.now(), kind: "scenario_end", scenario: scenario.name, status: "failed", error: `step ${i + 1} (${step.action}, line ${step.line}): ${error}` });
         return { scenario: scenario.name, status: "failed", steps: index, failure: { step: i, action: step.action, line: step.line, error } };
