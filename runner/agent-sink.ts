@@ -15,6 +15,8 @@ export interface SinkOptions {
   readonly onAgentError?: (where: string, message: string) => void;
   /** Called for every call written, with its category (a progress display). */
   readonly onCall?: (category: string) => void;
+  /** Called with the permissions of every permission request the app makes. */
+  readonly onRequest?: (permissions: string[]) => void;
 }
 
 function frame(f: FrameTuple): StackFrame {
@@ -114,6 +116,7 @@ export class AgentSink {
         ...(flags & FLAGS.fgKnown ? { fg: (flags & FLAGS.fg) !== 0 } : {}),
       } as CallInput;
       this.opts.onCall?.(event.cat);
+      if (req && event.cat === "permission_request") this.opts.onRequest?.(req);
       if (flags & FLAGS.pending) this.pending.set(b.firstId + i, event);
       else this.writer.call(event);
     });

@@ -104,12 +104,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         formats,
         backend: new FridaBackend(),
         ui: (device: import("./device/backend.js").DeviceHandle) => appiumUi(device, o.app, o.appiumUrl),
-        actions: (device: import("./device/backend.js").DeviceHandle, spawn: () => Promise<void>) => new AdbActions(device.id, o.app, spawn),
+        actions: (device: import("./device/backend.js").DeviceHandle, spawn: () => Promise<void>) => new AdbActions(device.serial, o.app, spawn),
       };
       if (devices.length > 1) {
-        const many = await runMany({ ...common, devices, out: o.out, progress: (d) => new TerminalProgress(d) });
+        // One live line per device would overwrite each other on one terminal: logs tell progress.
+        const many = await runMany({ ...common, devices, out: o.out });
         for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s)${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${run.error}\n`);
         for (const f of many.files) io.out(`  ${f}\n`);
+        if (many.runs.some((r) => !r.result)) setExit(EXIT.findings);
         return;
       }
       const r = await runRun({ ...common, out: o.out, ...(devices[0] ? { device: devices[0] } : {}), progress: new TerminalProgress(devices[0] ?? "device") });

@@ -79,7 +79,8 @@ export class Timeline {
         case "consent_shown":
         case "consent_reset":
           consentMarkers++;
-          put({ ...s, start: t, consent: "pending", consentAt: t, optOut: m.kind === "consent_reset" ? undefined : s.optOut });
+          // consent_reset is the app's data cleared (pm clear): runtime permissions are reset too.
+          put({ ...s, start: t, consent: "pending", consentAt: t, optOut: m.kind === "consent_reset" ? undefined : s.optOut, denied: m.kind === "consent_reset" ? new Map() : s.denied });
           break;
         case "consent_accepted":
           consentMarkers++;

@@ -59,6 +59,8 @@ export class TraceWriter {
   private nextSeq = 1;
   private counts = { calls: 0, stacks: 0, markers: 0 };
   private closed = false;
+  /** Quiet stretches (a five-minute background step) still reach the disk every second. */
+  private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(dir: string, init: ManifestInit) {
     this.dir = dir;
@@ -77,10 +79,13 @@ export class TraceWriter {
     this.calls = new AppendFile(join(dir, TRACE_FILES.calls));
     this.stacks = new AppendFile(join(dir, TRACE_FILES.stacks));
     this.timeline = new AppendFile(join(dir, TRACE_FILES.timeline));
+    this.timer = setInterval(() => this.flush(), 1000);
+    this.timer.unref();
   }
 
   /** Interns a stack: the first time a frame list is seen it is written; its id is returned every time. */
   stack(frames: readonly StackFrame[], truncated = false): number {
+    if (this.closed) return -1;
     const key = JSON.stringify(frames) + (truncated ? "+" : "");
     let id = this.stackIds.get(key);
     if (id === undefined) {
@@ -95,6 +100,8 @@ export class TraceWriter {
 
   /** Appends a call; returns its seq. */
   call(event: CallInput): number {
+    // Late events (a process ending after the run closed) are dropped, not written to a closed file.
+    if (this.closed) return -1;
     const seq = this.nextSeq++;
     this.counts.calls++;
     if (this.calls.push(JSON.stringify({ seq, ...event }) + "\n")) this.flushData();
@@ -103,6 +110,7 @@ export class TraceWriter {
 
   /** Appends a marker and flushes everything, so the timeline never runs ahead of the calls on disk. */
   mark(marker: Marker): void {
+    if (this.closed) return;
     this.counts.markers++;
     this.timeline.push(JSON.stringify(marker) + "\n");
     this.flush();
@@ -110,11 +118,13 @@ export class TraceWriter {
 
   /** Updates manifest fields (device, app, agent coverage) and rewrites it atomically. */
   updateManifest(patch: Partial<ManifestInit>): void {
+    if (this.closed) return;
     this.manifest = { ...this.manifest, ...patch };
     this.writeManifest();
   }
 
   flush(): void {
+    if (this.closed) return;
     this.flushData();
     this.timeline.flush();
   }
@@ -122,6 +132,9 @@ export class TraceWriter {
   /** Flushes, closes, and marks the trace complete (or incomplete with a reason). */
   close(incompleteReason?: string): void {
     if (this.closed) return;
+    clearInterval(this.timer);
+    this.flushData();
+    this.timeline.flush();
     this.closed = true;
     this.calls.close();
     this.stacks.close();

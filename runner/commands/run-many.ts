@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Analysis } from "../../reports/analyze.js";
 import { UsageError } from "../../reports/errors.js";
+import { resolvePolicy } from "../../reports/policy/policy.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { loadSuite } from "../scenario/load.js";
 import { runRun, type Progress, type RunOptions, type RunResult } from "./run.js";
@@ -37,6 +38,9 @@ export function shard<T>(items: readonly T[], n: number): T[][] {
 export async function runMany(o: ManyOptions): Promise<ManyResult> {
   if (new Set(o.devices).size !== o.devices.length) throw new UsageError("the same device is given twice", { where: "--device", fix: "give each device once" });
   const suite = loadSuite(o.scenarios);
+  // Everything the user can get wrong is checked once, before any device work.
+  resolvePolicy(o.policy);
+  if (suite.profile.app !== o.app) throw new UsageError(`--app ${o.app} is not the suite's app ${suite.profile.app}`, { where: "--app", fix: `pass --app ${suite.profile.app} or another suite` });
   const shares = shard(
     suite.scenarios.map((s) => s.name),
     o.devices.length,

@@ -7,9 +7,9 @@ import { resolvePolicy } from "../../reports/policy/policy.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { TOOL } from "../../reports/version.js";
 import { AgentSink } from "../agent-sink.js";
-import type { DetachReason, DeviceBackend, DeviceHandle } from "../device/backend.js";
+import { parseDevice, type DetachReason, type DeviceBackend, type DeviceHandle } from "../device/backend.js";
 import { AlignedClock, handshake } from "../device/clock.js";
-import { instrumentApp, type Instrumented } from "../device/session.js";
+import { instrumentApp, releaseDevice, type Instrumented } from "../device/session.js";
 import { logger } from "../logger.js";
 import { runScenario, type DeviceActions, type ScenarioResult } from "../scenario/executor.js";
 import { loadSuite } from "../scenario/load.js";
@@ -77,7 +77,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     throw new UsageError("the output directory already holds a trace", { where: "--out", fix: "choose a new directory for each run" });
   }
 
-  const device = await o.backend.open(o.device?.includes(":") ? { remote: o.device } : o.device ? { serial: o.device } : {});
+  const device = await o.backend.open(parseDevice(o.device));
   const t0 = performance.now();
   const hostNow = (): number => performance.now() - t0;
   const writer = new TraceWriter(o.out, {
@@ -87,15 +87,23 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   });
   writer.mark({ t: 0, kind: "session_start" });
   const sinks = new Map<number, AgentSink>();
+  /** Sinks of processes from earlier launches: their coverage and counts go into the manifest. */
+  const retired: AgentSink[] = [];
   let clock: AlignedClock | undefined;
   let current: Instrumented | undefined;
   let incomplete: string | undefined;
+  /** Processes the runner itself is ending (a relaunch, a revoke): their end is not a crash. */
+  const expectedEnd = new Set<number>();
+  /** Set when the app's main process died unexpectedly: the scenario cannot go on. */
+  let appDied: string | undefined;
+  /** Permissions the app asked for last: what the next permission dialog is about. */
+  let lastRequested: string[] = [];
   const screenshotsDir = join(o.out, "screenshots");
   mkdirSync(screenshotsDir, { recursive: true });
 
   const sinkFor = (pid: number): AgentSink => {
     let s = sinks.get(pid);
-    if (!s) sinks.set(pid, (s = new AgentSink(writer, { pid, clockOffset: () => clock?.offsetMs ?? 0, ...(o.progress ? { onCall: (c: string) => o.progress!.call(c) } : {}), onAgentError: (where, message) => log.warn({ pid, where }, message.split("\n")[0]) })));
+    if (!s) sinks.set(pid, (s = new AgentSink(writer, { pid, clockOffset: () => clock?.offsetMs ?? 0, onRequest: (req: string[]) => void (lastRequested = req), ...(o.progress ? { onCall: (c: string) => o.progress!.call(c) } : {}), onAgentError: (where, message) => log.warn({ pid, where }, message.split("\n")[0]) })));
     return s;
   };
   const events = {
@@ -103,21 +111,37 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     scriptError: (pid: number, d: string) => log.warn({ pid }, d),
     detached: (pid: number, reason: DetachReason, crash: string | null) => {
       writer.mark({ t: hostNow(), kind: "process_end", pid, reason: crash ? `${reason}: ${crash}` : reason });
-      if (reason !== "application-requested") {
-        incomplete = `process ${pid} ended during the run (${reason}${crash ? `: ${crash}` : ""})`;
-        writer.mark({ t: hostNow(), kind: "incomplete", reason: incomplete });
-      }
+      // Only the main process ending on its own is a crash; the runner's own kills and
+      // short-lived child processes are not.
+      if (reason === "application-requested" || expectedEnd.has(pid) || pid !== current?.pid) return;
+      appDied = `the app's process ${pid} ended (${reason}${crash ? `: ${crash}` : ""})`;
+      incomplete = `${appDied} during the run`;
+      writer.mark({ t: hostNow(), kind: "incomplete", reason: incomplete });
     },
     child: (pid: number, parent: number, id: string) => writer.mark({ t: hostNow(), kind: "process_start", pid, name: id }),
   };
 
+  /** The processes of the current launch are about to be ended by the runner. */
+  const expectEnd = (): void => {
+    for (const pid of current?.scripts.keys() ?? []) expectedEnd.add(pid);
+    if (current) expectedEnd.add(current.pid);
+  };
   const spawn = async (): Promise<void> => {
+    expectEnd();
     if (current) await current.stop(true).catch(() => undefined);
+    for (const [pid, sink] of sinks) {
+      sink.close();
+      retired.push(sink);
+      sinks.delete(pid);
+    }
+    appDied = undefined;
     current = await instrumentApp(device, o.app, source, { appPackage: o.app }, events, async (script) => {
-      // One clock: the agent's (CLOCK_MONOTONIC, shared by the device's processes) aligned to the host's before the app runs.
+      // One clock: the agent's (CLOCK_MONOTONIC, shared by the device's processes) aligned to the
+      // host's, and the launch on the timeline, before any of the app's code runs.
       clock = new AlignedClock(await handshake(hostNow, () => script.exports.mark("sync")));
+      writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: clock.offsetMs });
+      writer.mark({ t: hostNow(), kind: "app_launch", cold: true });
     });
-    writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: clock!.offsetMs, pid: current.pid });
     writer.mark({ t: hostNow(), kind: "process_start", pid: current.pid, name: o.app });
   };
 
@@ -125,7 +149,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   const results: ScenarioResult[] = [];
   try {
     ui = await o.ui(device);
-    const actions = o.actions(device, spawn);
+    const base = o.actions(device, spawn);
+    // Steps that make the system kill the app: its end is expected, not a crash.
+    const actions: DeviceActions = { ...bind(base), launch: (c) => (expectEnd(), base.launch(c)), revoke: (p) => (expectEnd(), base.revoke(p)) };
     let shot = 0;
     const scenarios = o.only ? suite.scenarios.filter((s) => o.only!.includes(s.name)) : suite.scenarios;
     for (const [index, scenario] of scenarios.entries()) {
@@ -134,7 +160,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
       const r = await runScenario(scenario, {
         ui: ui.ui,
         device: actions,
-        mark: (m) => writer.mark(m),
+        // A dialog answer is about what the app asked for last (the agent saw the request).
+        mark: (m) => writer.mark(m.kind === "permission_dialog_answered" && !m.permissions && lastRequested.length > 0 ? { ...m, permissions: lastRequested } : m),
+        aborted: () => appDied,
         now: hostNow,
         sleep: o.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))),
         afterStep: async (scenarioName, step, action) => {
@@ -157,13 +185,19 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
       await current?.flush();
       if (r.status === "failed") log.warn({ scenario: r.scenario, step: r.failure?.step }, r.failure?.error ?? "failed");
     }
+  } catch (err) {
+    incomplete ??= `the run stopped: ${(err as { toLine?: () => string }).toLine?.() ?? (err as Error)?.message ?? String(err)}`;
+    throw err;
   } finally {
     await current?.flush().catch(() => undefined);
     await current?.stop(false).catch(() => undefined);
+    await releaseDevice(device);
     await ui?.close().catch(() => undefined);
     for (const s of sinks.values()) s.close();
-    const coverage = [...sinks.values()].flatMap((s) => s.coverage);
-    const sampled = Object.fromEntries([...sinks.values()].flatMap((s) => [...s.sampled]));
+    const all = [...retired, ...sinks.values()];
+    const coverage = all.flatMap((s) => s.coverage);
+    const sampled: Record<string, number> = {};
+    for (const s of all) for (const [h, n] of s.sampled) sampled[h] = (sampled[h] ?? 0) + n;
     writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}) } });
     writer.mark({ t: hostNow(), kind: "session_end" });
     writer.close(incomplete);
@@ -183,4 +217,18 @@ function readAgent(): string {
   const path = agentBundlePath();
   if (!existsSync(path)) throw new PermtraceError("the agent bundle is missing", { where: path, fix: "run `npm run build` in the permtrace folder" });
   return readFileSync(path, "utf8");
+}
+
+/** An object's methods bound to it, so they can be spread into another. */
+function bind(a: DeviceActions): DeviceActions {
+  return {
+    launch: a.launch.bind(a),
+    back: a.back.bind(a),
+    home: a.home.bind(a),
+    bringToFront: a.bringToFront.bind(a),
+    screenOff: a.screenOff.bind(a),
+    screenOn: a.screenOn.bind(a),
+    grant: a.grant.bind(a),
+    revoke: a.revoke.bind(a),
+  };
 }

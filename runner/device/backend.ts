@@ -42,6 +42,8 @@ export interface ChildProcess {
 
 export interface DeviceHandle {
   readonly id: string;
+  /** The adb serial (and Appium udid) of the device: not frida's id for a remote frida-server. */
+  readonly serial: string;
   readonly name: string;
   readonly kind: "usb" | "remote" | "sandbox";
   spawn(packageName: string): Promise<number>;
@@ -49,12 +51,32 @@ export interface DeviceHandle {
   resume(pid: number): Promise<void>;
   kill(pid: number): Promise<void>;
   onChildAdded(handler: (child: ChildProcess) => void): void;
+  /**
+   * Spawn gating: every new app process on the device waits until resumed. Android starts an
+   * app's other processes (`:push`, `:remote`) from zygote, not by fork, so child gating alone
+   * does not catch them. Optional: devices without it instrument forked children only.
+   */
+  enableSpawnGating?(): Promise<void>;
+  disableSpawnGating?(): Promise<void>;
+  onSpawnAdded?(handler: (spawn: { readonly pid: number; readonly identifier: string }) => void): void;
 }
 
-/** How the user named the device: a USB serial, a remote frida-server host:port, or the first USB one. */
+/**
+ * How the user named the device: `--device <adb-serial>` (a USB or `adb connect` device, through
+ * frida's USB backend), `--device <adb-serial>@<host:port>` (the same device, frida through a
+ * remote frida-server), or nothing (the first USB device).
+ */
 export interface DeviceSelector {
   readonly serial?: string;
   readonly remote?: string;
+}
+
+/** Parses `--device`. */
+export function parseDevice(value: string | undefined): DeviceSelector {
+  if (!value) return {};
+  const at = value.lastIndexOf("@");
+  if (at > 0) return { serial: value.slice(0, at), remote: value.slice(at + 1) };
+  return { serial: value };
 }
 
 export interface DeviceBackend {

@@ -61,7 +61,11 @@ class FridaDevice implements DeviceHandle {
   constructor(
     private readonly device: Frida.Device,
     readonly kind: "usb" | "remote",
+    private readonly adbSerial?: string,
   ) {}
+  get serial(): string {
+    return this.adbSerial ?? this.device.id;
+  }
   get id(): string {
     return this.device.id;
   }
@@ -83,6 +87,15 @@ class FridaDevice implements DeviceHandle {
   onChildAdded(handler: (child: ChildProcess) => void): void {
     this.device.childAdded.connect((child: Frida.Child) => handler({ pid: child.pid, parentPid: child.parentPid, identifier: child.identifier }));
   }
+  enableSpawnGating(): Promise<void> {
+    return this.device.enableSpawnGating();
+  }
+  disableSpawnGating(): Promise<void> {
+    return this.device.disableSpawnGating();
+  }
+  onSpawnAdded(handler: (spawn: { pid: number; identifier: string }) => void): void {
+    this.device.spawnAdded.connect((spawn: Frida.Spawn) => handler({ pid: spawn.pid, identifier: spawn.identifier }));
+  }
 }
 
 /** Devices through frida: USB by serial (or the first USB device), or a remote frida-server. */
@@ -91,10 +104,14 @@ export class FridaBackend implements DeviceBackend {
     const frida = await loadFrida();
     const manager = frida.getDeviceManager();
     try {
-      if (selector.remote) return new FridaDevice(await manager.addRemoteDevice(selector.remote), "remote");
+      if (selector.remote) {
+        if (!selector.serial) throw new DeviceError("a remote frida-server needs the device's adb serial too", { where: "--device", fix: "write it as <adb-serial>@<host:port>" });
+        return new FridaDevice(await manager.addRemoteDevice(selector.remote), "remote", selector.serial);
+      }
       if (selector.serial) return new FridaDevice(await manager.getDeviceById(selector.serial, 5000), "usb");
       return new FridaDevice(await frida.getUsbDevice({ timeout: 5000 }), "usb");
     } catch (err) {
+      if (err instanceof DeviceError) throw err;
       const what = selector.remote ? `frida-server at ${selector.remote}` : selector.serial ? `device ${selector.serial}` : "a USB device";
       throw new DeviceError(`cannot reach ${what}: ${(err as Error)?.message ?? String(err)}`, {
         where: "--device",

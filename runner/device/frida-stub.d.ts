@@ -6,6 +6,7 @@ export type DeviceManager = any;
 export type Session = any;
 export type Script = any;
 export type Child = any;
+export type Spawn = any;
 export type Crash = any;
 export type Message = any;
 export type SessionDetachReason = any;

@@ -1,5 +1,5 @@
 import type { AgentConfig, AgentMessage, CoverageRow } from "../../agent/protocol.js";
-import type { DetachReason, DeviceHandle, ScriptHandle, SessionHandle } from "./backend.js";
+import type { ChildProcess, DetachReason, DeviceHandle, ScriptHandle, SessionHandle } from "./backend.js";
 
 /** What the runner learns from an instrumented process. */
 export interface ProcessEvents {
@@ -59,19 +59,34 @@ export async function instrumentApp(
     return script.exports.init(config);
   }
 
-  device.onChildAdded((child) => {
+  let stopped = false;
+  const adopt = (pid: number, parentPid: number, identifier: string): void => {
     void (async () => {
       try {
-        await instrument(child.pid);
-        events.child?.(child.pid, child.parentPid, child.identifier);
+        if (stopped) return;
+        await instrument(pid);
+        events.child?.(pid, parentPid, identifier);
       } catch (err) {
-        events.scriptError(child.pid, `could not instrument child ${child.identifier}: ${(err as Error)?.message ?? String(err)}`);
+        events.scriptError(pid, `could not instrument ${identifier}: ${(err as Error)?.message ?? String(err)}`);
       } finally {
-        // A gated child waits until resumed, instrumented or not.
-        await device.resume(child.pid).catch(() => undefined);
+        // A gated process waits until resumed, instrumented or not.
+        await device.resume(pid).catch(() => undefined);
       }
     })();
-  });
+  };
+  // One listener per device for its whole life: each launch's instrumentation takes over.
+  const routes = routing(device);
+  routes.child = (child) => adopt(child.pid, child.parentPid, child.identifier);
+  // The app's other processes come from zygote: spawn gating, filtered on the app's name; every
+  // other app's process is let go at once.
+  routes.spawn = (spawn) => {
+    if (spawn.identifier === packageName || spawn.identifier.startsWith(`${packageName}:`)) adopt(spawn.pid, -1, spawn.identifier);
+    else void device.resume(spawn.pid).catch(() => undefined);
+  };
+  if (device.enableSpawnGating && !routes.gating) {
+    routes.gating = true;
+    await device.enableSpawnGating().catch((err: unknown) => events.scriptError(-1, `spawn gating unavailable: ${(err as Error)?.message ?? String(err)}`));
+  }
 
   const pid = await device.spawn(packageName);
   let coverage: readonly CoverageRow[];
@@ -92,6 +107,7 @@ export async function instrumentApp(
       await Promise.all([...scripts.values()].map((s) => s.exports.flush().catch(() => 0)));
     },
     async stop(kill = false) {
+      stopped = true;
       for (const s of scripts.values()) {
         await s.exports.dispose().catch(() => undefined);
         await s.unload().catch(() => undefined);
@@ -100,4 +116,34 @@ export async function instrumentApp(
       if (kill) await device.kill(pid).catch(() => undefined);
     },
   };
+}
+
+interface Routes {
+  child?: (child: ChildProcess) => void;
+  spawn?: (spawn: { readonly pid: number; readonly identifier: string }) => void;
+  gating?: boolean;
+}
+
+const deviceRoutes = new WeakMap<DeviceHandle, Routes>();
+
+/** The device's single child/spawn listeners, pointing at the current instrumentation. */
+function routing(device: DeviceHandle): Routes {
+  let r = deviceRoutes.get(device);
+  if (!r) {
+    const routes: Routes = {};
+    r = routes;
+    deviceRoutes.set(device, routes);
+    device.onChildAdded((c) => routes.child?.(c));
+    device.onSpawnAdded?.((sp) => routes.spawn?.(sp));
+  }
+  return r;
+}
+
+/** Lets every gated spawn go: call when the run ends, or the device's other apps stay frozen. */
+export async function releaseDevice(device: DeviceHandle): Promise<void> {
+  const r = deviceRoutes.get(device);
+  if (r?.gating) {
+    r.gating = false;
+    await device.disableSpawnGating?.().catch(() => undefined);
+  }
 }

@@ -26,7 +26,8 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
   if (!url) {
     const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
     const port = await freePort();
-    server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server" });
+    // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.
+    server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server", throwInsteadOfExit: true });
     url = `http://127.0.0.1:${port}`;
   }
   const u = new URL(url);
@@ -42,12 +43,13 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
       capabilities: {
         platformName: "Android",
         "appium:automationName": "UiAutomator2",
-        "appium:udid": device.id,
+        "appium:udid": device.serial,
         "appium:appPackage": appPackage,
         "appium:autoLaunch": false,
         "appium:noReset": true,
         "appium:dontStopAppOnReset": true,
-        "appium:newCommandTimeout": 600,
+        // Steps can wait for minutes (background, lock): never end the session for idleness.
+        "appium:newCommandTimeout": 0,
       } as WebdriverIO.Capabilities,
     });
     return {
@@ -59,7 +61,7 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
     };
   } catch (err) {
     await server?.close().catch(() => undefined);
-    throw new PermtraceError(`cannot start a UiAutomator2 session on ${device.id}: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, {
+    throw new PermtraceError(`cannot start a UiAutomator2 session on ${device.serial}: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, {
       where: appiumUrl ? "--appium-url" : "appium",
       fix: "check `permtrace doctor`: the UiAutomator2 driver must be installed (npx appium driver install uiautomator2) and the device reachable by adb",
     });

@@ -38,6 +38,8 @@ export interface ExecutorContext {
   saveScreenshot(name: string, pngBase64: string): string;
   /** Default time to wait for an element. */
   readonly findTimeoutMs?: number;
+  /** Why the scenario cannot go on (the app died), checked before every step. */
+  aborted?(): string | undefined;
   /** Runs after every step (the runner re-checks the clock there and reports progress). */
   afterStep?(scenario: string, step: number, action: string, status: "ok" | "failed"): Promise<void> | void;
 }
@@ -96,15 +98,18 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
     if (el === null) throw new StepFailure(`no element ${JSON.stringify(sel)} on screen`);
     return el;
   };
-  const firstOf = async (sels: ElementSelector[], what: string): Promise<string> => {
-    // A short look for each candidate, then a longer one round again.
-    for (const wait of [0, timeout]) {
+  const firstOf = async (sels: ElementSelector[], what: string, waitMs = timeout): Promise<string> => {
+    // Every candidate is looked at in every round, until the deadline: a button that appears
+    // late is found whichever wording it has.
+    const deadline = Date.now() + waitMs;
+    for (;;) {
       for (const s of sels) {
-        const el = await ctx.ui.find(s, wait === 0 ? 0 : Math.ceil(wait / sels.length));
+        const el = await ctx.ui.find(s, 0);
         if (el !== null) return el;
       }
+      if (Date.now() >= deadline) throw new StepFailure(`no ${what} on screen`);
+      await new Promise((r) => setTimeout(r, 250));
     }
-    throw new StepFailure(`no ${what} on screen`);
   };
 
   async function perform(step: Step): Promise<void> {
@@ -113,15 +118,16 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
       case "launch": {
         const o = (p ?? {}) as { clearData?: boolean; wait?: number | string };
         if (o.clearData) ctx.mark({ t: ctx.now(), kind: "consent_reset" });
+        // The device writes app_launch itself, before the app's code runs.
         await ctx.device.launch(o.clearData === true);
-        ctx.mark({ t: ctx.now(), kind: "app_launch", cold: true });
         if (o.wait !== undefined) await ctx.sleep(durationMs(o.wait));
         return;
       }
       case "consent": {
         const o = typeof p === "string" ? { answer: p as "accept" | "reject" } : (p as { answer: "accept" | "reject"; text?: string; id?: string; timeout?: number | string });
         const sels: ElementSelector[] = "text" in o && o.text ? [{ text: o.text }] : "id" in o && o.id ? [{ id: o.id }] : CONSENT_WORDINGS[o.answer].map((text) => ({ text }));
-        await ctx.ui.click(await firstOf(sels, `${o.answer} button of the privacy policy (${sels.map((s) => s.text ?? s.id).join(" / ")})`));
+        const wait = "timeout" in o && o.timeout !== undefined ? durationMs(o.timeout) : timeout;
+        await ctx.ui.click(await firstOf(sels, `${o.answer} button of the privacy policy (${sels.map((s) => s.text ?? s.id).join(" / ")})`, wait));
         ctx.mark({ t: ctx.now(), kind: o.answer === "accept" ? "consent_accepted" : "consent_rejected" });
         return;
       }
@@ -215,11 +221,13 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
       const i = index++;
       const l = label(step);
       ctx.mark({ t: ctx.now(), kind: "step_start", scenario: scenario.name, step: i, action: step.action, ...(l ? { label: l } : {}) });
-      let error: string | undefined;
-      try {
-        await perform(step);
-      } catch (err) {
-        error = (err as Error)?.message ?? String(err);
+      let error: string | undefined = step.action === "launch" ? undefined : ctx.aborted?.();
+      if (error === undefined) {
+        try {
+          await perform(step);
+        } catch (err) {
+          error = (err as Error)?.message ?? String(err);
+        }
       }
       try {
         const name = step.action === "screenshot" && typeof step.params === "string" ? step.params : `${scenario.name}-${String(i).padStart(3, "0")}-${step.action}`;

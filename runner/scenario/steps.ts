@@ -55,8 +55,8 @@ export const STEPS: Readonly<Record<string, StepDef>> = {
     description: "Types text, into an element when given.",
   },
   swipe: {
-    params: { oneOf: [{ enum: ["up", "down", "left", "right"] }, { type: "object", additionalProperties: false, required: ["direction"], properties: { direction: { enum: ["up", "down", "left", "right"] }, on: SELECTOR, duration: DURATION } }] },
-    description: "Swipes the screen or an element.",
+    params: { oneOf: [{ enum: ["up", "down", "left", "right"] }, { type: "object", additionalProperties: false, required: ["direction"], properties: { direction: { enum: ["up", "down", "left", "right"] } } }] },
+    description: "Swipes across the middle of the screen.",
   },
   scroll: {
     params: { oneOf: [{ enum: ["up", "down"] }, { type: "object", additionalProperties: false, properties: { direction: { enum: ["up", "down"] }, until: SELECTOR, max: { type: "integer", minimum: 1 } } }] },

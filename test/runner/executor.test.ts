@@ -85,7 +85,7 @@ describe("scenario executor on a real Appium server (fake driver)", () => {
     expect(await clicks("agree")).toBe(before + 1);
     expect(log).toEqual(["launch clearData", "home", "sleep 2000", "front", "grant android.permission.CAMERA"]);
     const kinds = markers.map((m) => m.kind).filter((k) => !["step_start", "step_end", "screenshot"].includes(k));
-    expect(kinds).toEqual(["scenario_start", "consent_reset", "app_launch", "consent_accepted", "permission_dialog_shown", "permission_dialog_answered", "background", "foreground", "permission_granted", "mark", "scenario_end"]);
+    expect(kinds).toEqual(["scenario_start", "consent_reset", "consent_accepted", "permission_dialog_shown", "permission_dialog_answered", "background", "foreground", "permission_granted", "mark", "scenario_end"]);
     expect(markers.filter((m) => m.kind === "screenshot")).toHaveLength(8);
     expect(markers.find((m) => m.kind === "permission_dialog_answered")).toMatchObject({ answer: "deny" });
     expect(markers[0]).toMatchObject({ kind: "scenario_start", scenario: "accept", needs: ["location"] });

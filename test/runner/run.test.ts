@@ -33,11 +33,13 @@ describe("permtrace run (stand-in device, fake UI)", () => {
       }),
       sleep: async () => undefined,
     });
+    // The crash ends its scenario (the steps after it fail at once); the next one relaunches.
     expect(r.scenarios.map((s) => [s.scenario, s.status])).toEqual([
       ["accept", "ok"],
-      ["crash", "ok"],
+      ["crash", "failed"],
       ["after", "ok"],
     ]);
+    expect(r.scenarios[1]!.failure).toMatchObject({ action: "wait", error: expect.stringMatching(/the app's process 1001 ended \(process-terminated/) });
     expect(r.incomplete).toMatch(/process-terminated: java.lang.IllegalStateException/);
     expect(log).toEqual(["ui closed"]);
 
@@ -52,6 +54,9 @@ describe("permtrace run (stand-in device, fake UI)", () => {
     expect(hooks.filter((h) => h === "location.LocationManager.getLastKnownLocation")).toHaveLength(2);
     const kinds = trace.markers.map((m) => m.kind);
     expect(kinds).toContain("clock_sync");
+    // Each launch is on the timeline before the app's start-up calls.
+    const launches = trace.markers.filter((m) => m.kind === "app_launch").map((m) => m.t);
+    expect(launches).toHaveLength(3);
     expect(kinds.filter((k) => k === "scenario_start")).toHaveLength(3);
     expect(kinds).toContain("incomplete");
     expect(readdirSync(join(out, "screenshots")).length).toBe(8);

@@ -6,6 +6,7 @@ import { instrumentApp } from "../../runner/device/session.js";
 /** A fake device behind the backend interface: it logs every call in order. */
 class FakeDevice implements DeviceHandle {
   readonly id = "fake";
+  readonly serial = "fake";
   readonly name = "Fake";
   readonly kind = "usb" as const;
   readonly log: string[] = [];
@@ -59,8 +60,26 @@ class FakeDevice implements DeviceHandle {
   async kill(pid: number): Promise<void> {
     this.log.push(`kill ${pid}`);
   }
+  childHandlers = 0;
+  private spawnHandler: ((s: { pid: number; identifier: string }) => void) | undefined;
+  gating = 0;
   onChildAdded(h: (c: ChildProcess) => void): void {
+    this.childHandlers++;
     this.childHandler = h;
+  }
+  async enableSpawnGating(): Promise<void> {
+    this.gating++;
+    this.log.push("spawnGating on");
+  }
+  async disableSpawnGating(): Promise<void> {
+    this.log.push("spawnGating off");
+  }
+  onSpawnAdded(h: (s: { pid: number; identifier: string }) => void): void {
+    this.spawnHandler = h;
+  }
+  addSpawn(pid: number, identifier: string): void {
+    this.log.push(`spawned ${pid} ${identifier}`);
+    this.spawnHandler?.({ pid, identifier });
   }
   addChild(pid: number, parentPid: number, identifier: string): void {
     this.log.push(`child ${pid}`);
@@ -88,7 +107,7 @@ describe("instrumenting an app through the device interface", () => {
     const d = new FakeDevice();
     const { events } = recorder();
     const app = await instrumentApp(d, "com.example.app", "/* agent */", { appPackage: "com.example.app" }, events);
-    expect(d.log).toEqual(["spawn com.example.app", "attach 100", "childGating 100", "createScript 100 permtrace-agent", "load 100", "init 100", "resume 100"]);
+    expect(d.log).toEqual(["spawnGating on", "spawn com.example.app", "attach 100", "childGating 100", "createScript 100 permtrace-agent", "load 100", "init 100", "resume 100"]);
     expect(app.coverage).toEqual([["telephony.TelephonyManager.getImei", "hooked"]]);
   });
 
@@ -115,7 +134,7 @@ describe("instrumenting an app through the device interface", () => {
     d.addChild(300, 100, "com.example.app:remote");
     await settle();
     expect(d.log.slice(-1)).toEqual(["resume 300"]);
-    expect(got.errors[0]![1]).toMatch(/could not instrument child com.example.app:remote: unable to attach/);
+    expect(got.errors[0]![1]).toMatch(/could not instrument com.example.app:remote: unable to attach/);
   });
 
   it("reports each detach reason with the crash, and forgets the process", async () => {
@@ -133,13 +152,41 @@ describe("instrumenting an app through the device interface", () => {
     const d = new FakeDevice();
     d.failAttach.add(100);
     await expect(instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, recorder().events)).rejects.toThrow(/unable to attach/);
-    expect(d.log).toEqual(["spawn com.example.app", "attach 100", "kill 100"]);
+    expect(d.log).toEqual(["spawnGating on", "spawn com.example.app", "attach 100", "kill 100"]);
     const ok = new FakeDevice();
     const app = await instrumentApp(ok, "com.example.app", "", { appPackage: "com.example.app" }, recorder().events);
     ok.log.length = 0;
     await app.flush();
     await app.stop(true);
     expect(ok.log).toEqual(["flush 100", "dispose 100", "unload 100", "detach 100", "kill 100"]);
+  });
+});
+
+describe("the app's other processes", () => {
+  it("instruments the app's zygote-spawned processes, lets other apps go at once, and listens once per device", async () => {
+    const d = new FakeDevice();
+    const { got, events } = recorder();
+    const first = await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    await first.stop(true);
+    await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    expect(d.childHandlers).toBe(1);
+    expect(d.gating).toBe(1);
+    d.log.length = 0;
+    d.addSpawn(400, "com.other.app");
+    d.addSpawn(401, "com.example.app:push");
+    await settle();
+    expect(d.log).toEqual(["spawned 400 com.other.app", "resume 400", "spawned 401 com.example.app:push", "attach 401", "childGating 401", "createScript 401 permtrace-agent", "load 401", "init 401", "resume 401"]);
+    expect(got.children).toEqual(["401 com.example.app:push"]);
+    const { releaseDevice } = await import("../../runner/device/session.js");
+    await releaseDevice(d);
+    expect(d.log[d.log.length - 1]).toBe("spawnGating off");
+  });
+
+  it("parses --device: an adb serial, or a serial with a remote frida-server", async () => {
+    const { parseDevice } = await import("../../runner/device/backend.js");
+    expect(parseDevice(undefined)).toEqual({});
+    expect(parseDevice("192.168.1.5:5555")).toEqual({ serial: "192.168.1.5:5555" });
+    expect(parseDevice("emulator-5554@127.0.0.1:27042")).toEqual({ serial: "emulator-5554", remote: "127.0.0.1:27042" });
   });
 });
 

@@ -20,6 +20,9 @@ const GDT_STACK = [{ className: "com.qq.e.comm.managers.status.DeviceStatus", me
  */
 export class StandInDevice implements DeviceHandle {
   constructor(readonly id = "stand-in") {}
+  get serial(): string {
+    return this.id;
+  }
   readonly name = "Stand-in";
   readonly kind = "sandbox" as const;
   private nextPid = 1000;
@@ -64,7 +67,13 @@ export class StandInDevice implements DeviceHandle {
     // Application.onCreate: Umeng initialises and reads the IMEI.
     this.processes.get(pid)!.rt!.call(TM, "getImei", [], [], UMENG_STACK);
   }
-  async kill(): Promise<void> {}
+  /** Like frida: killing a process ends its session with process-terminated. */
+  async kill(pid: number): Promise<void> {
+    const p = this.processes.get(pid);
+    const detached = p?.onDetached;
+    if (p) p.onDetached = undefined;
+    detached?.("process-terminated", null);
+  }
   onChildAdded(_h: (c: ChildProcess) => void): void {}
   app(): Runtime {
     return this.processes.get(this.current)!.rt!;
