@@ -27,7 +27,12 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
     const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
     const port = await freePort();
     // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.
+    const before = { int: process.listeners("SIGINT"), term: process.listeners("SIGTERM") };
     server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server", throwInsteadOfExit: true });
+    // Appium's own signal handlers exit 0 at Ctrl-C, skipping our cleanup: take them off, so an
+    // interrupted run ends like a killed one (the trace on disk stays readable, marked incomplete).
+    for (const l of process.listeners("SIGINT")) if (!before.int.includes(l)) process.off("SIGINT", l);
+    for (const l of process.listeners("SIGTERM")) if (!before.term.includes(l)) process.off("SIGTERM", l);
     url = `http://127.0.0.1:${port}`;
   }
   const u = new URL(url);
