@@ -343,6 +343,13 @@ function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedP
     const total = sampled.reduce((n, [, k]) => n + k, 0);
     w.push(`sampling was on: ${total} call(s) were counted but not recorded in full (${sampled.slice(0, 5).map(([h, n]) => `${h} ×${n}`).join(", ")}${sampled.length > 5 ? ", …" : ""}); frequency findings count recorded calls only`);
   }
+  // Calls are placed on the host clock with the offset measured last: drift between re-checks is
+  // how far off a call near a marker may be.
+  const drift = trace.markers.filter((x) => x.kind === "clock_sync" && typeof x.driftMs === "number" && Math.abs(x.driftMs) > 50);
+  if (drift.length > 0) {
+    const worst = drift.reduce((a, b) => (Math.abs(b.driftMs!) > Math.abs(a.driftMs!) ? b : a));
+    w.push(`the device clock drifted by up to ${Math.round(Math.abs(worst.driftMs!))} ms between re-checks (at ${(worst.t / 1000).toFixed(1)} s): calls close to a marker may be placed that far off`);
+  }
   const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
   if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   return w;

@@ -57,6 +57,13 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
         "appium:newCommandTimeout": 0,
       } as WebdriverIO.Capabilities,
     });
+    // A Grid routes by node, not by udid: make sure the session is on the device frida instruments.
+    const caps = browser.capabilities as Record<string, unknown>;
+    const landed = caps["appium:udid"] ?? caps.udid ?? caps.deviceUDID;
+    if (typeof landed === "string" && landed !== device.serial) {
+      await browser.deleteSession().catch(() => undefined);
+      throw new Error(`the session landed on device ${landed}, not ${device.serial}: give the Grid node a stereotype for this device`);
+    }
     return {
       ui: new WebdriverUi(browser as never),
       close: async () => {

@@ -104,3 +104,18 @@ describe("odd and hostile input", () => {
     expect(md.split("\n").filter((l) => l.startsWith("# "))).toHaveLength(1);
   });
 });
+
+describe("clock drift", () => {
+  it("warns when the device clock drifted past 50 ms between re-checks", () => {
+    const dir = new TraceBuilder()
+      .consented(0)
+      .mark(10, "clock_sync", { offsetMs: 1000 })
+      .mark(60_000, "clock_sync", { offsetMs: 1080, driftMs: 80 })
+      .mark(120_000, "clock_sync", { offsetMs: 1090, driftMs: 10 })
+      .call(5, "clipboard.ClipboardManager.getPrimaryClip", "clipboard")
+      .close();
+    expect(analyzeDir(dir).warnings.join("\n")).toMatch(/drifted by up to 80 ms between re-checks \(at 60\.0 s\)/);
+    const calm = new TraceBuilder().consented(0).mark(60_000, "clock_sync", { offsetMs: 1, driftMs: 20 }).call(5, "clipboard.ClipboardManager.getPrimaryClip", "clipboard").close();
+    expect(analyzeDir(calm).warnings.join("\n")).not.toMatch(/drifted/);
+  });
+});
