@@ -6,12 +6,14 @@ import { resolvePolicy } from "../../reports/policy/policy.js";
 import { loadAppProfile } from "../../reports/profile.js";
 import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
+import { renderJunit } from "../../reports/render/junit.js";
+import { renderFindingsCsv } from "../../reports/render/csv.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
 import { openTrace } from "../../reports/trace/reader.js";
 import { didYouMean } from "../../reports/yaml-input.js";
 import { logger } from "../logger.js";
 
-export const REPORT_FORMATS = ["json", "md"] as const;
+export const REPORT_FORMATS = ["json", "md", "junit", "csv"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
@@ -31,7 +33,9 @@ export interface ReportResult {
   readonly failing: number;
 }
 
-const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md" };
+const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv" };
+
+const RENDERERS: Record<ReportFormat, (a: Analysis) => string> = { json: renderJson, md: renderMarkdown, junit: renderJunit, csv: renderFindingsCsv };
 
 /** Parses `--format json,md`. */
 export function parseFormats(value: string): ReportFormat[] {
@@ -65,7 +69,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   const files: string[] = [];
   for (const f of opts.formats ?? ["json", "md"]) {
     const path = join(outDir, FILE_NAMES[f]);
-    writeFileSync(path, f === "json" ? renderJson(analysis) : renderMarkdown(analysis));
+    writeFileSync(path, RENDERERS[f](analysis));
     files.push(path);
   }
   for (const w of analysis.warnings) log.warn(w);

@@ -1,0 +1,42 @@
+import type { Analysis } from "../analyze.js";
+
+/**
+ * One CSV field. Quoted when needed (RFC 4180); a value that a spreadsheet would run as a formula
+ * (starting with = + - @, tab or carriage return) is prefixed with a quote: the strings come from
+ * the app under test.
+ */
+export function csvField(value: unknown): string {
+  let s = String(value ?? "");
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message"] as const;
+
+/** The findings as one CSV table, for desks and spreadsheets. */
+export function renderFindingsCsv(a: Analysis): string {
+  const rows = a.findings.map((f) => {
+    const stack = f.evidence.stack;
+    return [
+      f.id,
+      f.severity,
+      f.rule,
+      f.scenario ?? "",
+      f.category ?? "",
+      f.party.name,
+      f.party.kind,
+      f.party.sdkKind ?? "",
+      f.party.vendor ?? "",
+      f.count,
+      (f.window.start / 1000).toFixed(3),
+      (f.window.end / 1000).toFixed(3),
+      f.evidence.step ? `${f.evidence.step.index + 1} ${f.evidence.step.action ?? ""}`.trim() : "",
+      stack ? (stack.frames[stack.responsibleFrame] ?? "") : "",
+      stack ? stack.confidence : "",
+      f.evidence.screenshot?.path ?? "",
+      f.evidence.events.join(" "),
+      f.message,
+    ];
+  });
+  return `${[COLUMNS as readonly unknown[], ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
+}

@@ -1,0 +1,50 @@
+import type { Analysis } from "../analyze.js";
+
+/** XML text and attribute escaping; control characters (not allowed in XML 1.0) are dropped. */
+export function xml(value: unknown): string {
+  return String(value ?? "")
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/**
+ * JUnit XML for lab CI: one test suite per scenario (plus "(no scenario)"), one test case per
+ * evaluated rule; a rule with findings in that scenario fails with them as the message, a
+ * skipped or disabled rule is skipped. CI systems then show failures per scenario and rule.
+ */
+export function renderJunit(a: Analysis): string {
+  const scenarios = [...a.scenarios.map((s) => s.name), ...(a.findings.some((f) => !f.scenario) ? ["(no scenario)"] : [])];
+  if (scenarios.length === 0) scenarios.push("(no scenario)");
+  const suites: string[] = [];
+  let totalTests = 0;
+  let totalFailures = 0;
+  for (const scenario of scenarios) {
+    const cases: string[] = [];
+    let failures = 0;
+    let skipped = 0;
+    for (const rule of a.rules) {
+      const name = `${xml(rule.id)}`;
+      if (rule.status !== "evaluated") {
+        skipped++;
+        cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"><skipped message="${xml(rule.status === "disabled" ? "disabled by the policy" : (rule.reason ?? "not evaluated"))}"/></testcase>`);
+        continue;
+      }
+      const found = a.findings.filter((f) => f.rule === rule.id && (f.scenario ?? "(no scenario)") === scenario);
+      if (found.length === 0) {
+        cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"/>`);
+        continue;
+      }
+      failures++;
+      const body = found.map((f) => `${f.id} [${f.severity}] ${f.message}`).join("\n");
+      cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"><failure type="${xml(found[0]!.severity)}" message="${xml(`${found.length} finding(s): ${rule.title}`)}">${xml(body)}</failure></testcase>`);
+    }
+    totalTests += cases.length;
+    totalFailures += failures;
+    suites.push(`  <testsuite name="${xml(scenario)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="permtrace ${xml(a.trace.app)}" tests="${totalTests}" failures="${totalFailures}">\n${suites.join("\n")}\n</testsuites>\n`;
+}

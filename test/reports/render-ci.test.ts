@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { csvField, renderFindingsCsv } from "../../reports/render/csv.js";
+import { renderJunit, xml } from "../../reports/render/junit.js";
+import { analyzeDir, GDT, TraceBuilder, UMENG } from "../support/trace-builder.js";
+
+/** A fixed trace: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
+function fixed() {
+  const dir = new TraceBuilder()
+    .mark(0, "app_launch", { cold: true })
+    .mark(0, "consent_shown")
+    .mark(1, "scenario_start", { scenario: "launch-accept", needs: [] })
+    .mark(1, "step_start", { scenario: "launch-accept", step: 0, action: "launch" })
+    .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:ab12cd34ef56" })
+    .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
+    .mark(20, "consent_accepted")
+    .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
+    .close();
+  return analyzeDir(dir);
+}
+
+/** Compares with a committed golden file (PERMTRACE_UPDATE_GOLDEN=1 rewrites it). */
+function golden(name: string, actual: string): void {
+  const path = new URL(`../golden/${name}`, import.meta.url).pathname;
+  if (process.env.PERMTRACE_UPDATE_GOLDEN) writeFileSync(path, actual);
+  expect(existsSync(path), `${path} missing: run the test with PERMTRACE_UPDATE_GOLDEN=1 to create it`).toBe(true);
+  expect(actual).toBe(readFileSync(path, "utf8"));
+}
+
+describe("CI and desk formats", () => {
+  it("JUnit: a suite per scenario, a case per rule, failures carrying the findings", () => {
+    const out = renderJunit(fixed());
+    golden("junit.xml", out);
+    expect(out).toMatch(/<testsuite name="launch-accept" tests="18" failures="\d+" skipped="\d+">/);
+    expect(out).toMatch(/<testcase classname="launch-accept" name="consent.pre_consent_collection"><failure type="high" message="1 finding\(s\)/);
+    expect(out).toMatch(/<testcase classname="launch-accept" name="disclosure.undeclared_sdk"><skipped message="no app profile: pass --profile/);
+  });
+
+  it("CSV: one row per finding, with its evidence", () => {
+    const out = renderFindingsCsv(fixed());
+    golden("findings.csv", out);
+    const lines = out.trim().split("\r\n");
+    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message");
+    expect(lines.some((l) => l.startsWith("F0001,high,consent.pre_consent_collection,launch-accept,phone_identifiers,"))).toBe(true);
+  });
+
+  it("neutralises hostile strings: XML escaping, spreadsheet formulas, quotes and line breaks", () => {
+    expect(xml(`<script>"x"&'y'\u0001</script>`)).toBe("&lt;script&gt;&quot;x&quot;&amp;&apos;y&apos;&lt;/script&gt;");
+    expect(csvField("=HYPERLINK(\"http://evil\")")).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csvField("+1-555")).toBe("'+1-555");
+    expect(csvField("a,b\nc")).toBe(`"a,b\nc"`);
+    expect(csvField("plain")).toBe("plain");
+  });
+});
