@@ -1,0 +1,148 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import type { Analysis } from "./analyze.js";
+import { TraceError } from "./errors.js";
+import { mdCode, mdText } from "./render/escape.js";
+import { severityRank, type Finding, type Severity } from "./rules/types.js";
+
+export interface PartyChange {
+  readonly party: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly categories: readonly string[];
+}
+
+export interface RateChange {
+  readonly party: string;
+  readonly name: string;
+  readonly category: string;
+  /** Calls per minute of trace in the old and the new run. */
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface FindingChange {
+  readonly key: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly party: string;
+  readonly category?: string;
+  readonly scenario?: string;
+  readonly message: string;
+}
+
+export interface Diff {
+  readonly format: "permtrace-diff";
+  readonly schemaVersion: 1;
+  readonly old: { readonly app: string; readonly findings: number };
+  readonly new: { readonly app: string; readonly findings: number };
+  readonly newParties: readonly PartyChange[];
+  readonly goneParties: readonly PartyChange[];
+  readonly newCategories: readonly string[];
+  readonly goneCategories: readonly string[];
+  readonly rateUp: readonly RateChange[];
+  readonly rateDown: readonly RateChange[];
+  readonly introduced: readonly FindingChange[];
+  readonly fixed: readonly FindingChange[];
+}
+
+/** A finding's identity across runs: its rule, who, what and where — not its counts or times. */
+function findingKey(f: Finding): string {
+  return [f.rule, f.party.key, f.category ?? "", f.scenario ?? ""].join("|");
+}
+
+function change(f: Finding): FindingChange {
+  return { key: findingKey(f), rule: f.rule, severity: f.severity, party: f.party.name, ...(f.category ? { category: f.category } : {}), ...(f.scenario ? { scenario: f.scenario } : {}), message: f.message };
+}
+
+/** Reads a findings.json written by `permtrace report`. */
+export function readFindings(path: string): Analysis {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new TraceError("findings file not found", { where: path, fix: "pass a trace directory or the findings.json `permtrace report` wrote" });
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    throw new TraceError("not valid JSON", { where: path, fix: "pass the findings.json `permtrace report` wrote" });
+  }
+  const a = v as Partial<Analysis>;
+  if (a.format !== "permtrace-findings") throw new TraceError(`format is ${JSON.stringify(a.format)}, expected "permtrace-findings"`, { where: path });
+  if (a.schemaVersion !== 1) throw new TraceError(`findings schema version ${JSON.stringify(a.schemaVersion)} is not supported (this permtrace reads 1)`, { where: path, fix: "re-run `permtrace report` with this permtrace" });
+  return v as Analysis;
+}
+
+/** What changed between two runs of an app. Rates are per minute of trace so runs of different length compare. */
+export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly minFactor?: number; readonly minCalls?: number } = {}): Diff {
+  const factor = opts.minFactor ?? 1.5;
+  const minCalls = opts.minCalls ?? 5;
+  const parties = (a: Analysis) => new Map(a.parties.map((p) => [p.party.key, p]));
+  const pb = parties(before);
+  const pa = parties(after);
+  const asChange = (p: Analysis["parties"][number]): PartyChange => ({ party: p.party.key, name: p.party.name, kind: p.party.sdkKind ?? p.party.kind, categories: Object.keys(p.categories) });
+  const cats = (a: Analysis) => new Set(a.parties.flatMap((p) => Object.keys(p.categories)));
+  const cb = cats(before);
+  const ca = cats(after);
+  const perMinute = (a: Analysis) => 60_000 / Math.max(a.trace.duration, 60_000);
+  const rb = perMinute(before);
+  const ra = perMinute(after);
+  const rateUp: RateChange[] = [];
+  const rateDown: RateChange[] = [];
+  for (const [key, p] of pa) {
+    const old = pb.get(key);
+    if (!old) continue;
+    for (const [cat, n] of Object.entries(p.categories)) {
+      const m = old.categories[cat as keyof typeof old.categories] ?? 0;
+      if (Math.max(n ?? 0, m) < minCalls) continue;
+      const r: RateChange = { party: key, name: p.party.name, category: cat, before: Math.round(m * rb * 100) / 100, after: Math.round((n ?? 0) * ra * 100) / 100 };
+      if (r.after >= r.before * factor && r.after > r.before) rateUp.push(r);
+      else if (r.after * factor <= r.before) rateDown.push(r);
+    }
+  }
+  const fb = new Map(before.findings.map((f) => [findingKey(f), f]));
+  const fa = new Map(after.findings.map((f) => [findingKey(f), f]));
+  const bySeverity = (x: FindingChange, y: FindingChange) => severityRank(y.severity) - severityRank(x.severity) || x.key.localeCompare(y.key);
+  return {
+    format: "permtrace-diff",
+    schemaVersion: 1,
+    old: { app: before.trace.app, findings: before.findings.length },
+    new: { app: after.trace.app, findings: after.findings.length },
+    newParties: [...pa.values()].filter((p) => !pb.has(p.party.key)).map(asChange),
+    goneParties: [...pb.values()].filter((p) => !pa.has(p.party.key)).map(asChange),
+    newCategories: [...ca].filter((c) => !cb.has(c)).sort(),
+    goneCategories: [...cb].filter((c) => !ca.has(c)).sort(),
+    rateUp,
+    rateDown,
+    introduced: [...fa.entries()].filter(([k]) => !fb.has(k)).map(([, f]) => change(f)).sort(bySeverity),
+    fixed: [...fb.entries()].filter(([k]) => !fa.has(k)).map(([, f]) => change(f)).sort(bySeverity),
+  };
+}
+
+/** Plain text for a terminal. Strings from the app are shown as they are: a terminal runs no markup. */
+export function renderDiffText(d: Diff): string {
+  const out: string[] = [`${d.old.findings} → ${d.new.findings} finding(s); ${d.introduced.length} introduced, ${d.fixed.length} fixed`];
+  const section = (title: string, lines: readonly string[]) => {
+    if (lines.length > 0) out.push("", title, ...lines.map((l) => `  ${l.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "?")}`));
+  };
+  section("Introduced findings:", d.introduced.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
+  section("Fixed findings:", d.fixed.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
+  section("New collectors:", d.newParties.map((p) => `${p.name} (${p.kind}): ${p.categories.join(", ")}`));
+  section("Collectors gone:", d.goneParties.map((p) => `${p.name} (${p.kind})`));
+  section("Categories that appeared:", d.newCategories);
+  section("Categories no longer read:", d.goneCategories);
+  section("More frequent (calls per minute):", d.rateUp.map((r) => `${r.name} ${r.category}: ${r.before} → ${r.after}`));
+  section("Less frequent (calls per minute):", d.rateDown.map((r) => `${r.name} ${r.category}: ${r.before} → ${r.after}`));
+  return `${out.join("\n")}\n`;
+}
+
+export function renderDiffMarkdown(d: Diff): string {
+  const out = [`# permtrace diff: ${mdText(d.new.app)}`, "", `${d.old.findings} → ${d.new.findings} finding(s): **${d.introduced.length} introduced**, ${d.fixed.length} fixed.`, ""];
+  const table = (title: string, head: string, rows: string[]) => {
+    if (rows.length === 0) return;
+    out.push(`## ${title}`, "", head, `|${head.split("|").slice(1, -1).map(() => "---").join("|")}|`, ...rows, "");
+  };
+  table("Introduced findings", "| Severity | Rule | Party | Category | Scenario |", d.introduced.map((f) => `| ${f.severity} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${f.category ?? ""} | ${mdText(f.scenario ?? "")} |`));
+  table("Fixed findings", "| Severity | Rule | Party | Category | Scenario |", d.fixed.map((f) => `| ${f.severity} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${f.category ?? ""} | ${mdText(f.scenario ?? "")} |`));
+  table("New collectors", "| Party | Kind | Categories |", d.newParties.map((p) => `| ${mdText(p.name)} | ${p.kind} | ${p.categories.join(", ")} |`));
+  table("Frequency changes (calls per minute)", "| Party | Category | Before | After |", [...d.rateUp, ...d.rateDown].map((r) => `| ${mdText(r.name)} | ${r.category} | ${r.before} | ${r.after} |`));
+  if (d.newCategories.length > 0) out.push(`Categories that appeared: ${d.newCategories.join(", ")}`, "");
+  if (d.goneCategories.length > 0) out.push(`Categories no longer read: ${d.goneCategories.join(", ")}`, "");
+  return `${out.join("\n")}\n`;
+}
