@@ -39,6 +39,16 @@ export interface PartyStats {
   readonly categories: Partial<Record<Category, number>>;
 }
 
+export interface StackStats {
+  readonly id: number;
+  readonly party: PartySummary;
+  readonly immediateCaller: PartySummary;
+  readonly frame: string;
+  readonly confidence: number;
+  readonly calls: number;
+  readonly categories: Partial<Record<Category, number>>;
+}
+
 export interface Analysis {
   readonly format: typeof FINDINGS_FORMAT;
   readonly schemaVersion: number;
@@ -72,6 +82,8 @@ export interface Analysis {
     readonly byScenario: Readonly<Record<string, number>>;
   };
   readonly parties: readonly PartyStats[];
+  /** The busiest call stacks (at most 500): who, through which frame, how often, what. */
+  readonly stacks: readonly StackStats[];
   readonly scenarios: readonly { readonly name: string; readonly purpose?: string; readonly needs?: readonly Category[]; readonly start: number }[];
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
@@ -82,6 +94,9 @@ interface StackSlot {
   readonly partyIdx: number;
   /** Site numbers of this stack, by hookIdx * 32 + catIdx. */
   readonly sites: Map<number, number>;
+  /** Calls through this stack, and by category index. */
+  calls: number;
+  readonly categories: number[];
 }
 
 /** Reads the whole trace once and returns the findings. Memory is bounded by distinct stacks, parties, hooks and groups. */
@@ -126,7 +141,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     }
     return s;
   };
-  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible), sites: new Map() });
+  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible), sites: new Map(), calls: 0, categories: [] });
   const catIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
   const collecting: boolean[] = CATEGORY_IDS.map((c) => isCollection(c));
   const hookIndex = new Map<string, number>();
@@ -168,6 +183,8 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       state: timeline.at(ev.t),
       collection: collecting[catIdx]! && !own,
     };
+    slot.calls++;
+    slot.categories[catIdx] = (slot.categories[catIdx] ?? 0) + 1;
     const pc = slot.partyIdx * nCat + catIdx;
     partyCat[pc] = (partyCat[pc] ?? 0) + 1;
     if (ev.t < first) first = ev.t;
@@ -319,6 +336,20 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       byScenario: count((f) => f.scenario),
     },
     parties: partyStats,
+    stacks: [...trace.stacks.keys()]
+      .map((id): [number, StackSlot | undefined] => [id, stackSlots[id]])
+      .filter((e): e is [number, StackSlot] => e[1] !== undefined && e[1].calls > 0)
+      .sort((x, y) => y[1].calls - x[1].calls)
+      .slice(0, 500)
+      .map(([id, st]) => ({
+        id,
+        party: summarizeParty(st.attr.responsible),
+        immediateCaller: summarizeParty(st.attr.immediate),
+        frame: st.attr.evidence.length > 500 ? `${st.attr.evidence.slice(0, 500)}…` : st.attr.evidence,
+        confidence: st.attr.confidence,
+        calls: st.calls,
+        categories: Object.fromEntries(st.categories.map((n, i) => [CATEGORY_IDS[i]!, n]).filter(([, n]) => n)) as Partial<Record<Category, number>>,
+      })),
     scenarios: timeline.scenarios.map((s) => ({ name: s.name, ...(s.purpose ? { purpose: s.purpose } : {}), ...(s.needs ? { needs: [...s.needs] } : {}), start: s.start })),
     findings,
     warnings,

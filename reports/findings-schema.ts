@@ -48,6 +48,11 @@ export const FINDINGS_SCHEMA = {
     },
     summary: { type: "object", required: ["findings", "bySeverity", "byRule", "byParty", "byCategory", "byScenario"] },
     parties: { type: "array", items: { type: "object", required: ["party", "calls", "categories"], properties: { party } } },
+    stacks: {
+      type: "array",
+      description: "The busiest call stacks (at most 500)",
+      items: { type: "object", required: ["id", "party", "immediateCaller", "frame", "confidence", "calls", "categories"], properties: { party, immediateCaller: party } },
+    },
     scenarios: { type: "array", items: { type: "object", required: ["name", "start"] } },
     findings: {
       type: "array",

@@ -8,12 +8,13 @@ import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { renderJunit } from "../../reports/render/junit.js";
 import { renderFindingsCsv } from "../../reports/render/csv.js";
+import { renderXlsx } from "../../reports/render/xlsx.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
 import { openTrace } from "../../reports/trace/reader.js";
 import { didYouMean } from "../../reports/yaml-input.js";
 import { logger } from "../logger.js";
 
-export const REPORT_FORMATS = ["json", "md", "junit", "csv"] as const;
+export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
@@ -33,9 +34,9 @@ export interface ReportResult {
   readonly failing: number;
 }
 
-const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv" };
+const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx" };
 
-const RENDERERS: Record<ReportFormat, (a: Analysis) => string> = { json: renderJson, md: renderMarkdown, junit: renderJunit, csv: renderFindingsCsv };
+const RENDERERS: Record<ReportFormat, (a: Analysis) => string | Promise<Buffer>> = { json: renderJson, md: renderMarkdown, junit: renderJunit, csv: renderFindingsCsv, xlsx: renderXlsx };
 
 /** Parses `--format json,md`. */
 export function parseFormats(value: string): ReportFormat[] {
@@ -69,7 +70,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   const files: string[] = [];
   for (const f of opts.formats ?? ["json", "md"]) {
     const path = join(outDir, FILE_NAMES[f]);
-    writeFileSync(path, RENDERERS[f](analysis));
+    writeFileSync(path, await RENDERERS[f](analysis));
     files.push(path);
   }
   for (const w of analysis.warnings) log.warn(w);

@@ -52,3 +52,32 @@ describe("CI and desk formats", () => {
     expect(csvField("plain")).toBe("plain");
   });
 });
+
+describe("XLSX", () => {
+  it("has a findings sheet and a calls-by-stack sheet, with app strings never as formulas", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const { renderXlsx } = await import("../../reports/render/xlsx.js");
+    const dir = new TraceBuilder()
+      .mark(0, "consent_shown")
+      .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG })
+      .call(6, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: ["=cmd|' /C calc'!A0.x.Y.run"] })
+      .close();
+    const a = analyzeDir(dir);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await renderXlsx(a));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Findings", "Calls by stack"]);
+    const findings = wb.getWorksheet("Findings")!;
+    expect(findings.getRow(1).getCell(3).value).toBe("Rule");
+    expect(findings.rowCount).toBe(a.findings.length + 1);
+    const stacks = wb.getWorksheet("Calls by stack")!;
+    expect(stacks.rowCount).toBe(3);
+    for (const ws of wb.worksheets) {
+      ws.eachRow((row) =>
+        row.eachCell((c) => {
+          expect(c.type).not.toBe(ExcelJS.ValueType.Formula);
+          if (typeof c.value === "string") expect(c.value.startsWith("=")).toBe(false);
+        }),
+      );
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import ExcelJS from "exceljs";
+import type { Analysis } from "../analyze.js";
+import { CATEGORIES, isCategory } from "../trace/categories.js";
+
+/** A cell value from the app under test: never a formula (Excel would run it), cut at Excel's 32767 limit. */
+function cell(v: unknown): string | number {
+  if (typeof v === "number") return v;
+  let s = String(v ?? "");
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return s.length > 32_000 ? `${s.slice(0, 32_000)}…` : s;
+}
+
+function categories(c: Partial<Record<string, number>>): string {
+  return Object.entries(c)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([k, n]) => `${isCategory(k) ? CATEGORIES[k].label : k} ${n}`)
+    .join(", ");
+}
+
+/** An XLSX workbook: a sheet of findings and a sheet of calls counted per stack (exceljs). */
+export async function renderXlsx(a: Analysis): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "permtrace";
+  const findings = wb.addWorksheet("Findings", { views: [{ state: "frozen", ySplit: 1 }] });
+  findings.columns = [
+    { header: "ID", key: "id", width: 8 },
+    { header: "Severity", key: "severity", width: 10 },
+    { header: "Rule", key: "rule", width: 34 },
+    { header: "Scenario", key: "scenario", width: 22 },
+    { header: "Category", key: "category", width: 20 },
+    { header: "Party", key: "party", width: 30 },
+    { header: "SDK kind", key: "kind", width: 12 },
+    { header: "Calls", key: "count", width: 8 },
+    { header: "From (s)", key: "start", width: 10 },
+    { header: "To (s)", key: "end", width: 10 },
+    { header: "Responsible frame", key: "frame", width: 50 },
+    { header: "Confidence", key: "confidence", width: 11 },
+    { header: "Screenshot", key: "screenshot", width: 28 },
+    { header: "Message", key: "message", width: 80 },
+  ];
+  for (const f of a.findings) {
+    const st = f.evidence.stack;
+    findings.addRow({
+      id: f.id,
+      severity: f.severity,
+      rule: f.rule,
+      scenario: cell(f.scenario ?? ""),
+      category: f.category ?? "",
+      party: cell(f.party.name),
+      kind: f.party.sdkKind ?? f.party.kind,
+      count: f.count,
+      start: Math.round(f.window.start) / 1000,
+      end: Math.round(f.window.end) / 1000,
+      frame: cell(st ? (st.frames[st.responsibleFrame] ?? "") : ""),
+      confidence: st?.confidence ?? "",
+      screenshot: cell(f.evidence.screenshot?.path ?? ""),
+      message: cell(f.message),
+    });
+  }
+  findings.getRow(1).font = { bold: true };
+  findings.autoFilter = { from: "A1", to: "N1" };
+
+  const calls = wb.addWorksheet("Calls by stack", { views: [{ state: "frozen", ySplit: 1 }] });
+  calls.columns = [
+    { header: "Stack", key: "id", width: 8 },
+    { header: "Calls", key: "calls", width: 8 },
+    { header: "Party", key: "party", width: 30 },
+    { header: "Immediate caller", key: "immediate", width: 30 },
+    { header: "Deciding frame", key: "frame", width: 60 },
+    { header: "Confidence", key: "confidence", width: 11 },
+    { header: "Categories", key: "categories", width: 50 },
+  ];
+  for (const s of a.stacks) {
+    calls.addRow({ id: s.id, calls: s.calls, party: cell(s.party.name), immediate: cell(s.immediateCaller.name), frame: cell(s.frame), confidence: s.confidence, categories: categories(s.categories) });
+  }
+  calls.getRow(1).font = { bold: true };
+  calls.autoFilter = { from: "A1", to: "G1" };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
