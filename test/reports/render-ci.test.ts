@@ -64,7 +64,8 @@ describe("XLSX", () => {
       .close();
     const a = analyzeDir(dir);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await renderXlsx(a));
+    const buf = await renderXlsx(a);
+    await wb.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(["Findings", "Calls by stack"]);
     const findings = wb.getWorksheet("Findings")!;
     expect(findings.getRow(1).getCell(3).value).toBe("Rule");
