@@ -130,6 +130,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: reado
     NativePointer: FakePointer,
     ptr: (v: unknown) => new FakePointer(v),
     NULL: new FakePointer(0),
+    // A monotonic clock with sub-millisecond resolution, as CLOCK_MONOTONIC is on the device.
+    performance: { now: () => performance.now() },
     setTimeout,
     clearTimeout,
     setInterval,
