@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 interface PackageJson {
   readonly name?: string;
@@ -17,6 +18,19 @@ export function packageJson(): PackageJson {
     }
   }
   return {};
+}
+
+/** The directory of permtrace's package.json (the repository, or the installed package). */
+export function packageRoot(): string {
+  for (const rel of ["../", "../../"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(`${rel}package.json`, import.meta.url), "utf8")) as PackageJson;
+      if (pkg.name === "permtrace") return fileURLToPath(new URL(rel, import.meta.url));
+    } catch {
+      // try the next candidate
+    }
+  }
+  return process.cwd();
 }
 
 export const TOOL = { name: "permtrace", version: packageJson().version ?? "0.0.0" } as const;

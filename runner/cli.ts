@@ -28,6 +28,27 @@ function readDevicesFile(path: string): string[] {
   return devices;
 }
 
+type DeviceHandle = import("./device/backend.js").DeviceHandle;
+
+/** A phone: frida for processes, adb for device actions, Appium (UiAutomator2) for the UI. */
+async function deviceSide(app: string, appiumUrl: string | undefined) {
+  const { FridaBackend } = await import("./device/frida-backend.js");
+  const { AdbActions } = await import("./device/adb.js");
+  const { appiumUi } = await import("./scenario/appium.js");
+  return {
+    backend: new FridaBackend(),
+    ui: (device: DeviceHandle) => appiumUi(device, app, appiumUrl),
+    actions: (device: DeviceHandle, spawn: () => Promise<void>) => new AdbActions(device.serial, app, spawn),
+  };
+}
+
+/** The sandbox phone with the sample app; Appium with the fake driver for the UI. */
+async function sandboxSide(appiumUrl: string | undefined) {
+  const { SandboxBackend, sandboxActions, sandboxUi } = await import("./sandbox/index.js");
+  const { SampleMapApp } = await import("../scenarios/sample-app/app.js");
+  return { backend: new SandboxBackend(() => new SampleMapApp()), ui: (device: DeviceHandle) => sandboxUi(device, appiumUrl), actions: sandboxActions };
+}
+
 /** Exit codes, decided here and only here. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
 
@@ -82,7 +103,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption("--app <package>", "the app under test (the suite's app profile must be for it)")
     .requiredOption("--scenarios <dir>", "a suite: app.profile.yaml and *.scenario.yaml")
     .requiredOption("--out <trace-dir>", "a new directory for the trace (and its report)")
-    .option("--device <serial|host:port>", "a USB device by serial, or a remote frida-server (default: the first USB device); repeat it to shard the suite across devices", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--device <serial|serial@host:port|sandbox>", "a USB device by serial, a remote frida-server, or `sandbox` (the sandbox phone with the sample app); default: the first USB device; repeat it to shard the suite across devices", (v: string, prev: string[] = []) => [...prev, v])
     .option("--devices-file <file>", "devices, one per line (# comments), instead of --device")
     .option("--appium-url <url>", "an Appium server or Selenium Grid 4 hub (default: one started in-process)")
     .option("--policy <name|file>", "the report's policy", "strict")
@@ -93,19 +114,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { TerminalProgress } = await import("./progress.js");
       const devices = o.devicesFile ? readDevicesFile(o.devicesFile) : (o.device ?? []);
       const { parseFormats, reportSummary } = await import("./commands/report.js");
-      const { FridaBackend } = await import("./device/frida-backend.js");
-      const { AdbActions } = await import("./device/adb.js");
-      const { appiumUi } = await import("./scenario/appium.js");
       const formats = parseFormats(o.report);
-      const common = {
-        app: o.app,
-        scenarios: o.scenarios,
-        policy: o.policy,
-        formats,
-        backend: new FridaBackend(),
-        ui: (device: import("./device/backend.js").DeviceHandle) => appiumUi(device, o.app, o.appiumUrl),
-        actions: (device: import("./device/backend.js").DeviceHandle, spawn: () => Promise<void>) => new AdbActions(device.serial, o.app, spawn),
-      };
+      const { SANDBOX } = await import("./sandbox/index.js");
+      const sandbox = devices.includes(SANDBOX);
+      if (sandbox && devices.length > 1) throw new UsageError("the sandbox phone cannot share a suite with other devices", { where: "--device", fix: "run the sandbox on its own: --device sandbox" });
+      const common = { app: o.app, scenarios: o.scenarios, policy: o.policy, formats, ...(sandbox ? await sandboxSide(o.appiumUrl) : await deviceSide(o.app, o.appiumUrl)) };
       if (devices.length > 1) {
         // One live line per device would overwrite each other on one terminal: logs tell progress.
         const many = await runMany({ ...common, devices, out: o.out });
@@ -118,6 +131,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${s.failure.error}` : ""}\n`);
       if (r.incomplete) io.out(`trace incomplete: ${r.incomplete}\n`);
       io.out(reportSummary(r.report));
+    });
+
+  program
+    .command("demo")
+    .description("the whole pipeline without a phone: the sample app's scenarios on the sandbox phone, with the real agent, runner, Appium and reports")
+    .option("--out <dir>", "a new directory for the trace and its reports (default: ./permtrace-demo, numbered when taken)")
+    .option("--appium-url <url>", "an Appium server with the fake driver (default: one started in-process)")
+    .action(async (o: { out?: string; appiumUrl?: string }) => {
+      const { runDemo } = await import("./commands/demo.js");
+      const { reportSummary } = await import("./commands/report.js");
+      const { TerminalProgress } = await import("./progress.js");
+      const started = performance.now();
+      const r = await runDemo({ ...(o.out ? { out: o.out } : {}), ...(o.appiumUrl ? { appiumUrl: o.appiumUrl } : {}), progress: new TerminalProgress("sandbox") });
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}): ${s.failure.error}` : ""}\n`);
+      if (r.incomplete) io.out(`trace incomplete: ${r.incomplete} (the sample app crashes on purpose in scan-crash)\n`);
+      io.out(reportSummary(r.report));
+      io.out(`\ndemo done in ${((performance.now() - started) / 1000).toFixed(1)} s (sandbox phone, simulated time). Trace: ${r.trace}\n`);
     });
 
   program

@@ -7,8 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import type { AgentMessage } from "../agent/protocol.js";
-import { android, APP_STACK, UMENG_STACK } from "../test/agent/standin/android.js";
-import { loadAgent } from "../test/agent/standin/runtime.js";
+import { android, APP_STACK, UMENG_STACK } from "../runner/sandbox/android.js";
+import { loadAgent } from "../runner/sandbox/runtime.js";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "200000" } } });
 const N = Number(values.calls);

@@ -78,11 +78,13 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   }
 
   const device = await o.backend.open(parseDevice(o.device));
-  const t0 = performance.now();
-  const hostNow = (): number => performance.now() - t0;
+  // The host clock, or the device's when it simulates time (the sandbox skips through waits).
+  const clockOf = device.time ?? { now: () => performance.now(), sleep: (ms: number) => new Promise<void>((res) => setTimeout(res, ms)) };
+  const t0 = clockOf.now();
+  const hostNow = (): number => clockOf.now() - t0;
   const writer = new TraceWriter(o.out, {
     tool: { name: TOOL.name, version: TOOL.version },
-    device: { kind: device.kind, id: device.id, model: device.name },
+    device: { kind: device.kind, id: device.id, model: device.name, ...(device.apiLevel !== undefined ? { apiLevel: device.apiLevel } : {}) },
     app: { package: o.app, ...(suite.profile.ownPackages ? { ownPackages: suite.profile.ownPackages } : {}) },
   });
   writer.mark({ t: 0, kind: "session_start" });
@@ -164,7 +166,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
         mark: (m) => writer.mark(m.kind === "permission_dialog_answered" && !m.permissions && lastRequested.length > 0 ? { ...m, permissions: lastRequested } : m),
         aborted: () => appDied,
         now: hostNow,
-        sleep: o.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))),
+        sleep: o.sleep ?? ((ms) => clockOf.sleep(ms)),
         afterStep: async (scenarioName, step, action) => {
           // Drift check at every step: the offset in use follows the device's clock.
           const script = current?.scripts.get(current.pid);

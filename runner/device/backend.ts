@@ -46,6 +46,13 @@ export interface DeviceHandle {
   readonly serial: string;
   readonly name: string;
   readonly kind: "usb" | "remote" | "sandbox";
+  /** The Android API level, when the device layer knows it. */
+  readonly apiLevel?: number;
+  /**
+   * The device's own clock, when it simulates time (the sandbox): the runner's timeline and its
+   * waits follow it. Real devices leave it out: host time.
+   */
+  readonly time?: { now(): number; sleep(ms: number): Promise<void> };
   spawn(packageName: string): Promise<number>;
   attach(pid: number): Promise<SessionHandle>;
   resume(pid: number): Promise<void>;

@@ -21,9 +21,35 @@ function freePort(): Promise<number> {
  * the session before stopping the server (a live session keeps a server busy for a minute).
  */
 export async function appiumUi(device: DeviceHandle, appPackage: string, appiumUrl?: string): Promise<{ ui: UiDriver; close(): Promise<void> }> {
+  return appiumSession(
+    {
+      platformName: "Android",
+      "appium:automationName": "UiAutomator2",
+      "appium:udid": device.serial,
+      "appium:appPackage": appPackage,
+      "appium:autoLaunch": false,
+      "appium:noReset": true,
+      "appium:dontStopAppOnReset": true,
+      // Steps can wait for minutes (background, lock): never end the session for idleness.
+      "appium:newCommandTimeout": 0,
+    },
+    { serial: device.serial, ...(appiumUrl ? { appiumUrl } : {}) },
+  );
+}
+
+/**
+ * A webdriverio session with these capabilities on the Appium server at `appiumUrl`, or on one
+ * started in-process; `serial` is the device the session must land on (a Grid routes by node).
+ */
+export async function appiumSession(capabilities: Record<string, unknown>, o: { serial: string; appiumUrl?: string; fix?: string; appiumHome?: string }): Promise<{ ui: UiDriver; close(): Promise<void> }> {
+  const appiumUrl = o.appiumUrl;
+  const device = { serial: o.serial };
   let server: { close(): Promise<void> } | undefined;
   let url = appiumUrl;
   if (!url) {
+    // Appium looks for its drivers under APPIUM_HOME, else in the project around the current
+    // directory: a driver that ships with permtrace is found wherever the user runs it.
+    if (o.appiumHome && !process.env.APPIUM_HOME) process.env.APPIUM_HOME = o.appiumHome;
     const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
     const port = await freePort();
     // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.
@@ -43,19 +69,10 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
       hostname: u.hostname,
       port: Number(u.port || (u.protocol === "https:" ? 443 : 80)),
       path: u.pathname || "/",
-      logLevel: "error",
+      // Failures come back as one line below, not as webdriverio's logged stacks.
+      logLevel: "silent",
       connectionRetryCount: 1,
-      capabilities: {
-        platformName: "Android",
-        "appium:automationName": "UiAutomator2",
-        "appium:udid": device.serial,
-        "appium:appPackage": appPackage,
-        "appium:autoLaunch": false,
-        "appium:noReset": true,
-        "appium:dontStopAppOnReset": true,
-        // Steps can wait for minutes (background, lock): never end the session for idleness.
-        "appium:newCommandTimeout": 0,
-      } as WebdriverIO.Capabilities,
+      capabilities: capabilities as WebdriverIO.Capabilities,
     });
     // A Grid routes by node, not by udid: make sure the session is on the device frida instruments.
     const caps = browser.capabilities as Record<string, unknown>;
@@ -73,9 +90,9 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
     };
   } catch (err) {
     await server?.close().catch(() => undefined);
-    throw new PermtraceError(`cannot start a UiAutomator2 session on ${device.serial}: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, {
+    throw new PermtraceError(`cannot start a ${String(capabilities["appium:automationName"] ?? "Appium")} session on ${device.serial}: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, {
       where: appiumUrl ? "--appium-url" : "appium",
-      fix: "check `permtrace doctor`: the UiAutomator2 driver must be installed (npx appium driver install uiautomator2) and the device reachable by adb",
+      fix: o.fix ?? "check `permtrace doctor`: the UiAutomator2 driver must be installed (npx appium driver install uiautomator2) and the device reachable by adb",
     });
   }
 }

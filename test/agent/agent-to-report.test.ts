@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { AgentSink } from "../../runner/agent-sink.js";
 import { analyzeDir, ruleFindings, tempDir } from "../support/trace-builder.js";
-import { android, APP_STACK, UMENG_STACK } from "./standin/android.js";
-import { loadAgent } from "./standin/runtime.js";
+import { android, APP_STACK, UMENG_STACK } from "../../runner/sandbox/android.js";
+import { loadAgent } from "../../runner/sandbox/runtime.js";
 
 const TM = "android.telephony.TelephonyManager";
 

@@ -4,8 +4,8 @@ import type { AgentMessage } from "../../agent/protocol.js";
 import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptMessage, SessionHandle } from "../../runner/device/backend.js";
 import type { DeviceActions } from "../../runner/scenario/executor.js";
 import type { UiDriver } from "../../runner/scenario/ui.js";
-import { android, APP_STACK, UMENG_STACK } from "../agent/standin/android.js";
-import { loadAgent, type Runtime } from "../agent/standin/runtime.js";
+import { android, APP_STACK, UMENG_STACK } from "../../runner/sandbox/android.js";
+import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
 import { tempDir } from "./trace-builder.js";
 
 export const APP = "com.example.app";

@@ -71,11 +71,15 @@ export const permissionFamily: RuleFamily = {
         }
       }
       if (on.rerequest && state.denied.size > 0) {
+        // One request for two permissions of a denied group is one re-request, not two.
+        const counted = new Set<string>();
         for (const p of perms) {
           const g = permissionGroup(p);
+          if (counted.has(g ?? p)) continue;
           for (const [denied, at] of state.denied) {
             if (ev.t - at > windowMs) continue;
             if (denied !== p && (g === null || permissionGroup(denied) !== g)) continue;
+            counted.add(g ?? p);
             const grp = rerequests.add(`${ctx.partyIdx}|${g ?? p}`, ctx);
             grp.details.permission ??= p;
             grp.details.denied ??= denied;

@@ -106,6 +106,17 @@ describe("permission.rerequest_after_denial", () => {
     expect(f[0]!.evidence.details).toMatchObject({ permission: COARSE, denied: FINE });
   });
 
+  it("counts one request for two permissions of the denied group once", () => {
+    const a = trace((b) => {
+      deny(b, 21_000, [FINE, COARSE]);
+      request(b, 30_000, [FINE, COARSE]);
+    });
+    const f = ruleFindings(a, REREQUEST);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.count).toBe(1);
+    expect(f[0]!.evidence.events).toHaveLength(1);
+  });
+
   it("still flags after a relaunch (the denial persists)", () => {
     const a = trace((b) => {
       deny(b, 21_000, [FINE]);

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the Frida runtime, enough to run the compiled agent bundle in a Node `vm`
- * context: send/rpc, Process, Module, Interceptor, Thread/DebugSymbol, Checksum, timers, and the
+ * context — what the sandbox device's processes run, and what the agent tests run against: send/rpc, Process, Module, Interceptor, Thread/DebugSymbol, Checksum, timers, and the
  * Java bridge of ./java.ts. Everything the agent sends is collected in `messages`.
  */
 import { createHash } from "node:crypto";
@@ -8,14 +8,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
-import type { AgentMessage, AgentRpc } from "../../../agent/protocol.js";
+import type { AgentMessage, AgentRpc } from "../../agent/protocol.js";
 import { FakeJava, type ClassSpec, type FrameSpec } from "./java.js";
 
 /** The compiled agent: dist/agent/permtrace-agent.js of the package this file belongs to. */
 export const BUNDLE = ((): string => {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  // Compiled copies of this file live in dist/test/…: the package root is above dist.
+  // Compiled copies of this file live in dist/runner/…: the package root is above dist.
   if (basename(dir) === "dist") dir = dirname(dir);
   return join(dir, "dist", "agent", "permtrace-agent.js");
 })();
@@ -78,7 +78,27 @@ export interface Runtime {
   batches(): Extract<AgentMessage, { type: "batch" }>[];
 }
 
-export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: readonly string[]; pid?: number; onSend?: (m: AgentMessage) => void } = {}): Runtime {
+export interface LoadOptions {
+  /** The libc exports the process has (the agent's native side channels hook these). */
+  readonly exports?: readonly string[];
+  readonly pid?: number;
+  onSend?(m: AgentMessage): void;
+  /** The agent script (default: the compiled bundle, read from dist). */
+  readonly source?: string;
+  /** The process's monotonic clock in ms (default: the host's performance.now()). */
+  now?(): number;
+  /** The process's timers (default: the host's): the sandbox runs them on its own clock. */
+  readonly timers?: Timers;
+}
+
+export interface Timers {
+  setTimeout(fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]): unknown;
+  clearTimeout(id: unknown): void;
+  setInterval(fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]): unknown;
+  clearInterval(id: unknown): void;
+}
+
+export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {}): Runtime {
   const java = new FakeJava(classes);
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
@@ -131,15 +151,12 @@ export function loadAgent(classes: readonly ClassSpec[], opts: { exports?: reado
     ptr: (v: unknown) => new FakePointer(v),
     NULL: new FakePointer(0),
     // A monotonic clock with sub-millisecond resolution, as CLOCK_MONOTONIC is on the device.
-    performance: { now: () => performance.now() },
-    setTimeout,
-    clearTimeout,
-    setInterval,
-    clearInterval,
+    performance: { now: opts.now ?? (() => performance.now()) },
+    ...(opts.timers ?? { setTimeout, clearTimeout, setInterval, clearInterval }),
     console,
   };
   vm.createContext(context);
-  vm.runInContext(readFileSync(BUNDLE, "utf8"), context, { filename: "permtrace-agent.js" });
+  vm.runInContext(opts.source ?? readFileSync(BUNDLE, "utf8"), context, { filename: "permtrace-agent.js" });
   const runtime: Runtime = {
     java,
     messages,

@@ -1,0 +1,358 @@
+/**
+ * The sandbox phone behind the runner's device interface: processes that run the compiled agent
+ * bundle in the Frida-runtime stand-in (a Node `vm` context each), the agent's messages and RPC,
+ * spawn gating for the app's other processes, kills and crashes reported as frida reports them.
+ * Everything above the interface — sessions, scenarios, the trace, the report — runs unchanged.
+ */
+import type { AgentMessage } from "../../agent/protocol.js";
+import { PermtraceError } from "../../reports/errors.js";
+import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptMessage, SessionHandle } from "../device/backend.js";
+import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "./app.js";
+import { permissionResultIntent, phoneClasses, SANDBOX_API_LEVEL, SANDBOX_MODEL, type PhoneState } from "./phone.js";
+import { loadAgent, type Runtime } from "./runtime.js";
+import { VirtualTime } from "./time.js";
+
+const ACTIVITY = "android.app.Activity";
+/** The frames under any main-thread callback: the framework's looper. */
+const LOOPER: FrameSpec[] = [
+  { className: "android.os.Handler", methodName: "dispatchMessage", fileName: "Handler.java", lineNumber: 107 },
+  { className: "android.os.Looper", methodName: "loop", fileName: "Looper.java", lineNumber: 214 },
+  { className: "android.app.ActivityThread", methodName: "main", fileName: "ActivityThread.java", lineNumber: 7356 },
+];
+
+interface Proc {
+  readonly pid: number;
+  readonly name: string;
+  state: "suspended" | "running" | "dead";
+  rt?: Runtime;
+  onMessage?: (m: ScriptMessage) => void;
+  onDetached?: (reason: DetachReason, crash: string | null) => void;
+  readonly timers: number[];
+  api?: AppProcess;
+}
+
+export class SandboxDevice implements DeviceHandle {
+  readonly id = "sandbox";
+  readonly serial = "sandbox";
+  readonly name = SANDBOX_MODEL;
+  readonly kind = "sandbox" as const;
+  readonly apiLevel = SANDBOX_API_LEVEL;
+  readonly time = new VirtualTime();
+  readonly state: PhoneState = { granted: new Set(), screenOn: true, clipboard: "" };
+  private readonly procs = new Map<number, Proc>();
+  private nextPid = 4100;
+  private gating = false;
+  private spawnHandlers: ((s: { pid: number; identifier: string }) => void)[] = [];
+  /** The activity is started (between onStart and onStop). */
+  private started = false;
+  /** The permission dialog on screen: what the app asked for. */
+  dialog: { readonly permissions: readonly string[]; readonly requester: number } | undefined;
+
+  constructor(readonly app: SandboxApp) {
+    this.time.onTimerError = (err) => {
+      // A timer callback of the app threw: on a phone that is an uncaught exception.
+      const main = this.main();
+      if (main) this.crash(main, javaError(err));
+    };
+  }
+
+  /** The app's main process, when it runs. */
+  main(): Proc | undefined {
+    for (const p of this.procs.values()) if (p.name === this.app.package && p.state !== "dead") return p;
+    return undefined;
+  }
+
+  /** The app's main process as its code sees it (for the UI and the device actions). */
+  mainProcess(): AppProcess | undefined {
+    const m = this.main();
+    return m?.state === "running" ? m.api : undefined;
+  }
+
+  get foreground(): boolean {
+    return this.started;
+  }
+
+  async spawn(packageName: string): Promise<number> {
+    if (packageName !== this.app.package) {
+      throw new PermtraceError(`the sandbox phone has only ${this.app.package} installed, not ${packageName}`, { where: "--app", fix: `use --app ${this.app.package} with the sample app's scenarios (scenarios/sample-app), or a real device` });
+    }
+    return this.newProcess(packageName).pid;
+  }
+
+  private newProcess(name: string): Proc {
+    const p: Proc = { pid: this.nextPid++, name, state: "suspended", timers: [] };
+    this.procs.set(p.pid, p);
+    return p;
+  }
+
+  async attach(pid: number): Promise<SessionHandle> {
+    const p = this.procs.get(pid);
+    if (!p || p.state === "dead") throw new PermtraceError(`process ${pid} not found`, { where: "sandbox" });
+    return {
+      pid,
+      createScript: async (source: string) => ({
+        load: async () => {
+          // The agent's clock and timers are the phone's: its flush timer fires in simulated time.
+          p.rt = loadAgent(phoneClasses(this.state), {
+            pid,
+            source,
+            now: () => this.time.now(),
+            timers: this.time.timers((id) => p.timers.push(id)),
+            onSend: (m: AgentMessage) => p.onMessage?.({ type: "send", payload: m }),
+          });
+        },
+        unload: async () => undefined,
+        onMessage: (h: (m: ScriptMessage) => void) => void (p.onMessage = h),
+        get exports(): AgentExports {
+          const rpc = p.rt!.rpc;
+          return { init: async (c) => rpc.init(c), status: async () => rpc.status(), flush: async () => rpc.flush(), mark: async (l) => rpc.mark(l), dispose: async () => rpc.dispose() };
+        },
+      }),
+      enableChildGating: async () => undefined,
+      detach: async () => {
+        const h = p.onDetached;
+        p.onDetached = undefined;
+        p.onMessage = undefined;
+        h?.("application-requested", null);
+      },
+      onDetached: (h) => void (p.onDetached = h),
+    };
+  }
+
+  async resume(pid: number): Promise<void> {
+    const p = this.procs.get(pid);
+    if (!p || p.state !== "suspended") return;
+    p.state = "running";
+    p.api = this.processApi(p);
+    if (!p.rt) {
+      // Not instrumented (no script loaded): the app runs, the agent sees nothing — like a phone.
+      p.rt = loadAgentless(this.state);
+    }
+    this.time.catchUp();
+    this.guard(p, () => {
+      this.app.start(this.phone(), p.api!);
+      if (p.name === this.app.package && p.state === "running") this.bringToFront();
+    });
+  }
+
+  async kill(pid: number): Promise<void> {
+    const p = this.procs.get(pid);
+    if (!p || p.state === "dead") return;
+    // Ending an app ends all its processes (am force-stop).
+    for (const q of [...this.procs.values()]) if (q.state !== "dead" && (q.pid === pid || (p.name === this.app.package && q.name.startsWith(`${this.app.package}:`)))) this.end(q, "process-terminated", null);
+    if (p.name === this.app.package) this.appStopped();
+  }
+
+  onChildAdded(_h: (c: ChildProcess) => void): void {
+    // Android starts an app's other processes from zygote: they arrive as spawns, not children.
+  }
+
+  async enableSpawnGating(): Promise<void> {
+    this.gating = true;
+  }
+
+  async disableSpawnGating(): Promise<void> {
+    this.gating = false;
+    for (const p of this.procs.values()) if (p.state === "suspended" && p.name !== this.app.package) await this.resume(p.pid);
+  }
+
+  onSpawnAdded(handler: (s: { readonly pid: number; readonly identifier: string }) => void): void {
+    this.spawnHandlers.push(handler);
+  }
+
+  // ——— what the runner's device actions and UI do to the phone ———
+
+  /** The user taps an element of the app (Appium already tapped it in the fake app). */
+  tap(target: UiTarget): void {
+    const m = this.main();
+    if (!m || m.state !== "running") return;
+    this.time.catchUp();
+    if (this.dialog && isDialogButton(target)) return this.answerDialog(target);
+    this.guard(m, () => this.app.tap(m.api!, target));
+  }
+
+  /** Whether the element is on screen: the system dialog covers the app while it is up. */
+  shows(target: UiTarget): boolean {
+    if (!this.main() || this.main()!.state !== "running" || !this.started || !this.state.screenOn) return false;
+    if (this.dialog) return isDialogButton(target);
+    return !isDialogButton(target) && this.app.shows(target);
+  }
+
+  back(): void {
+    const m = this.main();
+    if (!m || m.state !== "running") return;
+    if (this.dialog) return this.answerDialog({ id: DENY_ID });
+    this.guard(m, () => this.app.back(m.api!));
+  }
+
+  /** Home: the activity stops (the agent sees the app go to the background). */
+  home(): void {
+    const m = this.main();
+    if (!m || m.state !== "running" || !this.started) return;
+    this.started = false;
+    this.guard(m, () => m.rt!.call(ACTIVITY, "onStop", [], [], this.activityFrames("performStop")));
+  }
+
+  bringToFront(): void {
+    const m = this.main();
+    if (!m || m.state !== "running" || this.started) return;
+    this.started = true;
+    this.guard(m, () => {
+      m.rt!.call(ACTIVITY, "onStart", [], [], this.activityFrames("performStart"));
+      this.app.resumed(m.api!);
+    });
+  }
+
+  screen(on: boolean): void {
+    if (this.state.screenOn === on) return;
+    if (!on) {
+      // The screen going off stops the foreground activity; the agent reads the power state then.
+      this.state.screenOn = false;
+      this.home();
+    } else {
+      this.state.screenOn = true;
+      this.bringToFront();
+    }
+  }
+
+  grant(permission: string): void {
+    this.state.granted.add(permission);
+  }
+
+  /** Revoking a runtime permission kills the app, as Android does. */
+  async revoke(permission: string): Promise<void> {
+    this.state.granted.delete(permission);
+    const m = this.main();
+    if (m) await this.kill(m.pid);
+  }
+
+  clearData(): void {
+    this.state.granted.clear();
+    this.app.clearData();
+  }
+
+  // ——— inside ———
+
+  private phone(): Phone {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const device = this;
+    return {
+      time: this.time,
+      get foreground() {
+        return device.started && device.state.screenOn;
+      },
+      startProcess: (suffix: string) => {
+        const p = this.newProcess(`${this.app.package}${suffix}`);
+        if (this.gating && this.spawnHandlers.length > 0) {
+          for (const h of this.spawnHandlers) h({ pid: p.pid, identifier: p.name });
+        } else void this.resume(p.pid);
+      },
+      granted: (permission: string) => this.state.granted.has(permission),
+      requestPermissions: (from: AppProcess, permissions: readonly string[], callers: readonly FrameSpec[]) => {
+        from.call(ACTIVITY, "requestPermissions", ["[Ljava.lang.String;", "int"], [[...permissions], 1], callers);
+        const missing = permissions.filter((x) => !this.state.granted.has(x));
+        if (missing.length === 0) return this.deliverResult(from.pid, permissions, permissions.map(() => true));
+        this.dialog = { permissions, requester: from.pid };
+      },
+    };
+  }
+
+  private answerDialog(target: UiTarget): void {
+    const d = this.dialog!;
+    this.dialog = undefined;
+    const allow = target.id ? ALLOW_IDS.has(target.id) : ALLOW_TEXTS.has(target.text ?? target.accessibilityId ?? "");
+    if (allow) for (const x of d.permissions) this.state.granted.add(x);
+    this.deliverResult(d.requester, d.permissions, d.permissions.map((x) => this.state.granted.has(x)));
+  }
+
+  private deliverResult(pid: number, permissions: readonly string[], granted: readonly boolean[]): void {
+    const p = this.procs.get(pid);
+    if (!p || p.state !== "running") return;
+    this.guard(p, () => {
+      p.rt!.call(ACTIVITY, "dispatchRequestPermissionsResult", ["int", "android.content.Intent"], [1, permissionResultIntent(permissions, granted)], this.activityFrames("dispatchActivityResult"));
+      this.app.permissionResult(p.api!, permissions, granted);
+    });
+  }
+
+  private activityFrames(method: string): FrameSpec[] {
+    return [{ className: "android.app.Instrumentation", methodName: method === "performStart" ? "callActivityOnStart" : method, fileName: "Instrumentation.java", lineNumber: 1432 }, { className: "android.app.ActivityThread", methodName: "handleStartActivity", fileName: "ActivityThread.java", lineNumber: 3330 }, ...LOOPER];
+  }
+
+  private processApi(p: Proc): AppProcess {
+    return {
+      pid: p.pid,
+      name: p.name,
+      call: (className, method, params, args, callers) => {
+        if (p.state !== "running") throw new Error(`process ${p.pid} is not running`);
+        return p.rt!.call(className, method, params, args, [...callers, ...LOOPER]);
+      },
+      every: (everyMs, fn, delayMs = everyMs) => void p.timers.push(this.time.setTimer(delayMs, () => this.guard(p, fn), everyMs)),
+      later: (delayMs, fn) => void p.timers.push(this.time.setTimer(delayMs, () => this.guard(p, fn))),
+      crash: (description) => {
+        throw new AppCrash(description);
+      },
+    };
+  }
+
+  /** Runs app code in a process: an exception it does not catch ends the process, as on a phone. */
+  private guard(p: Proc, fn: () => void): void {
+    if (p.state !== "running") return;
+    try {
+      fn();
+    } catch (err) {
+      const what = err instanceof AppCrash ? err.message : javaError(err);
+      this.crash(p, what);
+    }
+  }
+
+  private crash(p: Proc, description: string): void {
+    if (p.state === "dead") return;
+    if (p.name === this.app.package) {
+      for (const q of [...this.procs.values()]) if (q !== p && q.state !== "dead" && q.name.startsWith(`${this.app.package}:`)) this.end(q, "process-terminated", null);
+      this.end(p, "process-terminated", `FATAL EXCEPTION: main ${description}`);
+      this.appStopped();
+    } else this.end(p, "process-terminated", `FATAL EXCEPTION: ${description}`);
+  }
+
+  private end(p: Proc, reason: DetachReason, crash: string | null): void {
+    p.state = "dead";
+    for (const t of p.timers) this.time.clearTimer(t);
+    p.timers.length = 0;
+    const h = p.onDetached;
+    p.onDetached = undefined;
+    p.onMessage = undefined;
+    h?.(reason, crash);
+    this.procs.delete(p.pid);
+  }
+
+  private appStopped(): void {
+    this.started = false;
+    this.dialog = undefined;
+    this.app.stopped();
+  }
+}
+
+class AppCrash extends Error {}
+
+/** How Android prints an exception: `java.lang.RuntimeException: message`. */
+function javaError(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  const cls = (err as { $className?: string }).$className;
+  // The sandbox's Java exceptions carry the class name in their message already.
+  return cls && !message.startsWith(cls) ? `${cls}: ${message}` : cls ? message : `java.lang.RuntimeException: ${message}`;
+}
+
+/** A process without the agent: the same framework, nobody listening. */
+function loadAgentless(state: PhoneState): Runtime {
+  return loadAgent(phoneClasses(state), { source: "" });
+}
+
+const PC = "com.android.permissioncontroller:id/";
+const DENY_ID = `${PC}permission_deny_button`;
+const ALLOW_IDS = new Set([`${PC}permission_allow_foreground_only_button`, `${PC}permission_allow_button`, `${PC}permission_allow_one_time_button`]);
+const ALLOW_TEXTS = new Set(["While using the app", "Allow", "仅在使用该应用期间允许", "允许"]);
+const DIALOG_TEXTS = new Set([...ALLOW_TEXTS, "Don’t allow", "Don't allow", "Deny", "拒绝", "禁止", "Deny & don’t ask again", "拒绝且不再询问"]);
+
+function isDialogButton(t: UiTarget): boolean {
+  return (t.id !== undefined && t.id.startsWith(PC)) || (t.text !== undefined && DIALOG_TEXTS.has(t.text));
+}

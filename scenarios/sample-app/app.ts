@@ -1,0 +1,163 @@
+/**
+ * 样例地图 Sample Map (com.permtrace.sample): the sandbox phone's app. A small city-guide app
+ * with the SDKs and habits that real apps get flagged for, and two uses that are fine:
+ *
+ * - Umeng analytics initialises in Application.onCreate, before the privacy dialog is answered,
+ *   and reads the Android ID and the installed-app list;
+ * - JPush runs in its own `:push` process from start-up and tries the IMEI (Android 10 refuses
+ *   it: SecurityException) and reads the Android ID;
+ * - the app's own code reads the clipboard on every resume (to offer "paste this address?");
+ * - once the user has consented and location is granted, the Tencent ad SDK (GDT) polls the
+ *   last known location every 30 s, in the background too — and the app does not list GDT;
+ * - the map screen asks for location and, through AMap's location SDK, reads it: needed there;
+ *   denied, the app asks again at once, once;
+ * - the app reads its own package info for the About line: not collection;
+ * - "Scan" opens the camera without the camera permission: Camera.open throws and the app,
+ *   which does not catch it, crashes.
+ *
+ * Every call goes through the phone's framework classes, so the agent's hooks see it with the
+ * stack given here: the SDK's frames over the app's over the framework's.
+ */
+import { join } from "node:path";
+import { packageRoot } from "../../reports/version.js";
+import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "../../runner/sandbox/app.js";
+
+export const SAMPLE_PACKAGE = "com.permtrace.sample";
+const FINE = "android.permission.ACCESS_FINE_LOCATION";
+
+const f = (className: string, methodName: string, fileName?: string, lineNumber?: number): FrameSpec => ({ className, methodName, ...(fileName ? { fileName, lineNumber: lineNumber ?? 1 } : {}) });
+
+/** Frames of the app's own start-up and screens. */
+const APP_ON_CREATE = [f("com.permtrace.sample.SampleApplication", "onCreate", "SampleApplication.kt", 31), f("android.app.Instrumentation", "callApplicationOnCreate"), f("android.app.ActivityThread", "handleBindApplication")];
+const MAIN_RESUME = [f("com.permtrace.sample.ui.MainActivity", "onResume", "MainActivity.kt", 58), f("android.app.Activity", "performResume"), f("android.app.ActivityThread", "performResumeActivity")];
+const PUSH_SERVICE = [f("cn.jpush.android.service.PushService", "onCreate"), f("android.app.ActivityThread", "handleCreateService")];
+
+/** Where each behaviour calls from. */
+const STACKS = {
+  umengAndroidId: [f("com.umeng.commonsdk.statistics.common.DeviceConfig", "getAndroidID"), f("com.umeng.commonsdk.UMConfigure", "init"), ...APP_ON_CREATE],
+  umengApps: [f("com.umeng.commonsdk.internal.utils.ApplicationLayerUtil", "getAppList"), f("com.umeng.commonsdk.UMConfigure", "init"), ...APP_ON_CREATE],
+  ownPackage: [f("com.permtrace.sample.about.VersionInfo", "read", "VersionInfo.kt", 12), ...APP_ON_CREATE],
+  clipboard: [f("com.permtrace.sample.ui.PasteHint", "check", "PasteHint.kt", 22), ...MAIN_RESUME],
+  pushImei: [f("cn.jpush.android.helper.DeviceInfo", "getImei"), f("cn.jiguang.internal.JCoreInternalHelper", "collect"), ...PUSH_SERVICE],
+  pushAndroidId: [f("cn.jpush.android.helper.DeviceInfo", "getAndroidId"), f("cn.jiguang.internal.JCoreInternalHelper", "collect"), ...PUSH_SERVICE],
+  adLocation: [f("com.qq.e.comm.managers.status.DeviceStatus", "getLocation"), f("com.qq.e.comm.managers.plugin.PM$a", "run"), f("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "run")],
+  mapLocation: [f("com.amap.api.location.AMapLocationClient", "startLocation"), f("com.permtrace.sample.map.MapActivity", "showMyLocation", "MapActivity.kt", 77)],
+  mapAsk: [f("com.permtrace.sample.map.MapActivity", "askLocation", "MapActivity.kt", 64), f("com.permtrace.sample.map.MapActivity", "onCreate", "MapActivity.kt", 40)],
+  scan: [f("com.permtrace.sample.scan.ScanActivity", "openCamera", "ScanActivity.kt", 29), f("com.permtrace.sample.ui.MainActivity", "onScanClicked", "MainActivity.kt", 91)],
+} as const;
+
+const LM = "android.location.LocationManager";
+
+type Screen = "consent" | "home" | "map" | "limited";
+
+/** What each screen shows, by id and text (scenarios may name either). */
+const SCREENS: Record<Screen, readonly UiTarget[]> = {
+  consent: [{ id: "policy", text: "隐私政策 Privacy policy" }, { id: "agree", text: "同意并继续" }, { id: "disagree", text: "不同意" }],
+  home: [{ id: "home", text: "Home" }, { id: "nearby", text: "Nearby" }, { id: "scan", text: "Scan" }, { id: "about", text: "About" }],
+  map: [{ id: "map", text: "Map" }, { id: "location_off", text: "Location off" }],
+  limited: [{ id: "limited", text: "Browse without an account" }],
+};
+
+export class SampleMapApp implements SandboxApp {
+  readonly package = SAMPLE_PACKAGE;
+  readonly versionName = "2.4.0";
+  readonly screensXml = join(packageRoot(), "scenarios", "sample-app", "screens.xml");
+  /** Stored in the app's data: survives restarts, wiped by clearData. */
+  private consent: "none" | "accepted" | "rejected" = "none";
+  private screen: Screen = "consent";
+  private phone: Phone | undefined;
+  private adsStarted = false;
+  private mapAsked = 0;
+
+  start(phone: Phone, proc: AppProcess): void {
+    this.phone = phone;
+    if (proc.name === `${SAMPLE_PACKAGE}:push`) return this.pushService(proc);
+    this.adsStarted = false;
+    this.mapAsked = 0;
+    this.screen = this.consent === "accepted" ? "home" : this.consent === "rejected" ? "limited" : "consent";
+    // Application.onCreate: the SDKs initialise before anyone asked the user.
+    proc.call("android.provider.Settings$Secure", "getString", ["android.content.ContentResolver", "java.lang.String"], [{ $className: "android.content.ContentResolver" }, "android_id"], STACKS.umengAndroidId);
+    proc.call("android.app.ApplicationPackageManager", "getInstalledPackages", ["int"], [0], STACKS.umengApps);
+    proc.call("android.app.ApplicationPackageManager", "getPackageInfo", ["java.lang.String", "int"], [SAMPLE_PACKAGE, 0], STACKS.ownPackage);
+    phone.startProcess(":push");
+    if (this.consent === "accepted") this.startAds(proc);
+  }
+
+  resumed(proc: AppProcess): void {
+    proc.call("android.content.ClipboardManager", "getPrimaryClip", [], [], STACKS.clipboard);
+  }
+
+  tap(proc: AppProcess, t: UiTarget): void {
+    const is = (id: string): boolean => SCREENS[this.screen].some((e) => e.id === id && (t.id === id || (t.text !== undefined && t.text === e.text) || t.accessibilityId === id));
+    if (this.screen === "consent" && is("agree")) {
+      this.consent = "accepted";
+      this.screen = "home";
+      this.startAds(proc);
+    } else if (this.screen === "consent" && is("disagree")) {
+      this.consent = "rejected";
+      this.screen = "limited";
+    } else if (this.screen === "home" && is("nearby")) {
+      this.screen = "map";
+      this.showMyLocation(proc);
+    } else if (this.screen === "home" && is("scan")) {
+      // No camera permission asked first: Camera.open throws, nothing catches it.
+      proc.call("android.hardware.Camera", "open", ["int"], [0], STACKS.scan);
+    }
+  }
+
+  back(_proc: AppProcess): void {
+    if (this.screen === "map") this.screen = "home";
+  }
+
+  shows(t: UiTarget): boolean {
+    return SCREENS[this.screen].some((e) => (t.id !== undefined && t.id === e.id) || (t.text !== undefined && t.text === e.text) || (t.accessibilityId !== undefined && t.accessibilityId === e.id));
+  }
+
+  permissionResult(proc: AppProcess, permissions: readonly string[], granted: readonly boolean[]): void {
+    if (!permissions.includes(FINE)) return;
+    if (granted[permissions.indexOf(FINE)]) {
+      this.showMyLocation(proc);
+      this.startAds(proc);
+    } else if (this.mapAsked < 2) {
+      // "Location is needed for the map": asked again at once — what the 48-hour store rule forbids.
+      this.askLocation(proc);
+    }
+  }
+
+  clearData(): void {
+    this.consent = "none";
+  }
+
+  stopped(): void {
+    this.adsStarted = false;
+  }
+
+  private showMyLocation(proc: AppProcess): void {
+    if (!this.phone!.granted(FINE)) return this.askLocation(proc);
+    proc.call(LM, "requestLocationUpdates", ["java.lang.String", "long", "float", "android.location.LocationListener"], ["gps", 2000, 10, { $className: "com.amap.api.location.AMapLocationClient$Listener" }], STACKS.mapLocation);
+    proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["gps"], STACKS.mapLocation);
+  }
+
+  private askLocation(proc: AppProcess): void {
+    this.mapAsked++;
+    this.phone!.requestPermissions(proc, [FINE, "android.permission.ACCESS_COARSE_LOCATION"], STACKS.mapAsk);
+  }
+
+  /** GDT's location poll: every 30 s once it may, whether the app is on screen or not. */
+  private startAds(proc: AppProcess): void {
+    if (this.adsStarted || this.consent !== "accepted" || !this.phone!.granted(FINE)) return;
+    this.adsStarted = true;
+    proc.every(30_000, () => {
+      proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], STACKS.adLocation);
+    });
+  }
+
+  private pushService(proc: AppProcess): void {
+    try {
+      proc.call("android.telephony.TelephonyManager", "getDeviceId", [], [], STACKS.pushImei);
+    } catch {
+      // Android 10 refuses it; JPush falls back to the Android ID.
+    }
+    proc.call("android.provider.Settings$Secure", "getString", ["android.content.ContentResolver", "java.lang.String"], [{ $className: "android.content.ContentResolver" }, "android_id"], STACKS.pushAndroidId);
+  }
+}

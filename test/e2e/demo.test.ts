@@ -1,0 +1,132 @@
+/**
+ * The end-to-end test: `permtrace demo` — the compiled agent in every process of the sample app
+ * on the sandbox phone, the real runner, a real Appium server (fake driver), the reporter — and
+ * the exact findings the sample app must produce.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Finding } from "../../reports/rules/types.js";
+import { forEachCall, openTrace } from "../../reports/trace/reader.js";
+import { runDemo } from "../../runner/commands/demo.js";
+import type { RunResult } from "../../runner/commands/run.js";
+import { tempDir } from "../support/trace-builder.js";
+
+/** rule, responsible party, category, scenario, count. */
+type Row = [string, string, string | null, string | null, number];
+
+const START_UP = ["first-launch", "map-deny", "map-allow", "background", "scan-crash", "after-crash", "reject"];
+
+/** What the sample app does wrong, finding by finding (scenarios/sample-app/app.ts says why). */
+const EXPECTED: Row[] = [
+  // Umeng and JPush start in Application.onCreate / the :push process before the dialog is answered;
+  // the app reads the clipboard at its first resume, under the dialog.
+  ...["first-launch", "reject"].flatMap((s): Row[] => [
+    ["consent.pre_consent_collection", "sdk:umeng-common", "device_identifiers", s, 1],
+    ["consent.pre_consent_collection", "sdk:umeng-common", "installed_apps", s, 1],
+    ["consent.pre_consent_collection", "sdk:jpush", "phone_identifiers", s, 1],
+    ["consent.pre_consent_collection", "sdk:jpush", "device_identifiers", s, 1],
+    ["consent.pre_consent_collection", "app", "clipboard", s, 1],
+  ]),
+  // The map asks again at once after a denial (and again at the next launch, within 48 h).
+  ["permission.rerequest_after_denial", "app", "permission_request", "map-deny", 2],
+  // GDT polls location every 30 s, in the background too, and is not on the published SDK list.
+  ["frequency.periodic_polling", "sdk:tencent-gdt", "location", "background", 6],
+  ["background.collection", "sdk:tencent-gdt", "location", "background", 6],
+  ["scenario.unneeded_category", "sdk:tencent-gdt", "location", "background", 6],
+  ["disclosure.undeclared_sdk", "sdk:tencent-gdt", null, null, 6],
+  // Every cold start: Umeng and JPush both read the Android ID within a second; four launches in
+  // the first minute make eight reads.
+  ["frequency.rate_per_second", "all", "device_identifiers", "first-launch", 2],
+  ["frequency.rate_per_minute", "all", "device_identifiers", "background", 8],
+  // What the profile does not declare: JPush's IMEI attempts, the clipboard, the camera attempt.
+  ["disclosure.sdk_undeclared_category", "sdk:jpush", "phone_identifiers", null, 7],
+  ["disclosure.undeclared_category", "sdk:jpush", "phone_identifiers", null, 7],
+  ["disclosure.undeclared_category", "app", "clipboard", null, 8],
+  ["disclosure.undeclared_category", "app", "camera", null, 1],
+  // A map app needs location only.
+  ["necessity.beyond_app_type", "sdk:umeng-common", "device_identifiers", null, 7],
+  ["necessity.beyond_app_type", "sdk:umeng-common", "installed_apps", null, 7],
+  ["necessity.beyond_app_type", "sdk:jpush", "phone_identifiers", null, 7],
+  ["necessity.beyond_app_type", "sdk:jpush", "device_identifiers", null, 7],
+  ["necessity.beyond_app_type", "app", "clipboard", null, 8],
+  // The start-up reads in every scenario, none of which needs them.
+  ...START_UP.flatMap((s): Row[] => [
+    ["scenario.unneeded_category", "sdk:umeng-common", "device_identifiers", s, 1],
+    ["scenario.unneeded_category", "sdk:umeng-common", "installed_apps", s, 1],
+    ["scenario.unneeded_category", "sdk:jpush", "phone_identifiers", s, 1],
+    ["scenario.unneeded_category", "sdk:jpush", "device_identifiers", s, 1],
+    // Once per resume: back from the background is a second one.
+    ["scenario.unneeded_category", "app", "clipboard", s, s === "background" ? 2 : 1],
+  ]),
+];
+
+const row = (f: Finding): Row => [f.rule, f.party.key, f.category ?? null, f.scenario ?? null, f.count];
+const sorted = (rows: Row[]): Row[] => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
+  let r: RunResult;
+  let wall = 0;
+  beforeAll(async () => {
+    const started = performance.now();
+    r = await runDemo({ out: join(tempDir(), "demo") });
+    wall = performance.now() - started;
+  }, 120_000);
+
+  it("runs every scenario; the crash ends its own scenario only", () => {
+    expect(r.scenarios.map((s) => [s.scenario, s.status])).toEqual(START_UP.map((s) => [s, s === "scan-crash" ? "failed" : "ok"]));
+    expect(r.scenarios[4]!.failure!.error).toMatch(/process-terminated: FATAL EXCEPTION: main java.lang.RuntimeException: Fail to connect to camera service/);
+    // Under a minute on a 2-core machine: time is simulated, the waits are skipped.
+    expect(wall).toBeLessThan(60_000);
+  });
+
+  it("produces exactly the sample app's findings", () => {
+    expect(sorted(r.report.analysis.findings.map(row))).toEqual(sorted(EXPECTED));
+  });
+
+  it("names the period, the stack and the step of the polling", () => {
+    const poll = r.report.analysis.findings.find((f) => f.rule === "frequency.periodic_polling")!;
+    expect(poll.evidence.details).toMatchObject({ periodMs: 30_000, occurrences: 6 });
+    expect(poll.evidence.stack!.frames[poll.evidence.stack!.responsibleFrame]).toMatch(/^com\.qq\.e\.comm\./);
+    expect(poll.evidence.step).toMatchObject({ scenario: "background", action: "background" });
+    expect(poll.evidence.screenshot?.path).toMatch(/^screenshots\/.*background.*\.png$/);
+  });
+
+  it("flags nothing the app legitimately does", () => {
+    const findings = r.report.analysis.findings;
+    // The map's location reads (AMap, in scenarios that need location) and the app's own package info.
+    expect(findings.filter((f) => f.party.key === "sdk:amap-location")).toEqual([]);
+    expect(findings.filter((f) => f.category === "location" && f.scenario !== undefined && f.scenario.startsWith("map-"))).toEqual([]);
+    expect(findings.filter((f) => f.party.key === "app" && f.category === "installed_apps")).toEqual([]);
+    // Nothing reads location after the denial.
+    expect(findings.filter((f) => f.rule === "refusal.after_permission_denied")).toEqual([]);
+    // Yet both legitimate uses are in the trace.
+    const trace = openTrace(r.trace);
+    const seen: string[] = [];
+    forEachCall(trace, (e) => void seen.push(`${e.hook}|${e.args?.[0] ?? ""}|${e.own === true}`));
+    expect(seen.some((s) => s.startsWith("location.LocationManager.requestLocationUpdates|"))).toBe(true);
+    expect(seen.some((s) => s.startsWith("apps.PackageManager.getPackageInfo|com.permtrace.sample|"))).toBe(true);
+  });
+
+  it("leaves an incomplete but readable trace that says it was made on the sandbox", () => {
+    const trace = openTrace(r.trace);
+    expect(trace.manifest.complete).toBe(false);
+    expect(trace.manifest.incompleteReason).toMatch(/FATAL EXCEPTION/);
+    expect(trace.manifest.device).toMatchObject({ kind: "sandbox", apiLevel: 29 });
+    expect(trace.skipped.total).toBe(0);
+    // The :push process was instrumented through spawn gating, every launch.
+    const pushStarts = trace.markers.filter((m) => m.kind === "process_start" && (m as { name?: string }).name === "com.permtrace.sample:push");
+    expect(pushStarts).toHaveLength(START_UP.length);
+    expect(r.report.analysis.trace.sandbox).toBe(true);
+    const md = readFileSync(join(r.trace, "report", "summary.md"), "utf8");
+    expect(md).toMatch(/Sandbox trace/);
+    expect(existsSync(join(r.trace, "report", "findings.json"))).toBe(true);
+    expect(readdirSync(join(r.trace, "screenshots")).length).toBeGreaterThan(10);
+  });
+
+  it("redacts identifier values in its reports", () => {
+    const json = readFileSync(join(r.trace, "report", "findings.json"), "utf8");
+    expect(json).not.toContain("5a4d0b1e2c3f4a5b");
+    expect(json).not.toContain("31.2304");
+  });
+});
