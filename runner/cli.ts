@@ -43,9 +43,12 @@ async function deviceSide(app: string, appiumUrl: string | undefined) {
 }
 
 /** The sandbox phone with the sample app; Appium with the fake driver for the UI. */
-async function sandboxSide(appiumUrl: string | undefined) {
+async function sandboxSide(app: string, appiumUrl: string | undefined) {
   const { SandboxBackend, sandboxActions, sandboxUi } = await import("./sandbox/index.js");
-  const { SampleMapApp } = await import("../scenarios/sample-app/app.js");
+  const { SampleMapApp, SAMPLE_PACKAGE } = await import("../scenarios/sample-app/app.js");
+  if (app !== SAMPLE_PACKAGE) {
+    throw new UsageError(`the sandbox phone has only ${SAMPLE_PACKAGE} installed, not ${app}`, { where: "--app", fix: `use --app ${SAMPLE_PACKAGE} --scenarios scenarios/sample-app, or a real device` });
+  }
   return { backend: new SandboxBackend(() => new SampleMapApp()), ui: (device: DeviceHandle) => sandboxUi(device, appiumUrl), actions: sandboxActions };
 }
 
@@ -118,7 +121,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { SANDBOX } = await import("./sandbox/index.js");
       const sandbox = devices.includes(SANDBOX);
       if (sandbox && devices.length > 1) throw new UsageError("the sandbox phone cannot share a suite with other devices", { where: "--device", fix: "run the sandbox on its own: --device sandbox" });
-      const common = { app: o.app, scenarios: o.scenarios, policy: o.policy, formats, ...(sandbox ? await sandboxSide(o.appiumUrl) : await deviceSide(o.app, o.appiumUrl)) };
+      const common = { app: o.app, scenarios: o.scenarios, policy: o.policy, formats, ...(sandbox ? await sandboxSide(o.app, o.appiumUrl) : await deviceSide(o.app, o.appiumUrl)) };
       if (devices.length > 1) {
         // One live line per device would overwrite each other on one terminal: logs tell progress.
         const many = await runMany({ ...common, devices, out: o.out });

@@ -66,18 +66,14 @@ const sorted = (rows: Row[]): Row[] => [...rows].sort((a, b) => JSON.stringify(a
 
 describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
   let r: RunResult;
-  let wall = 0;
   beforeAll(async () => {
-    const started = performance.now();
+    // How long it takes is measured by `npm run bench:demo`, not here.
     r = await runDemo({ out: join(tempDir(), "demo") });
-    wall = performance.now() - started;
   }, 120_000);
 
   it("runs every scenario; the crash ends its own scenario only", () => {
     expect(r.scenarios.map((s) => [s.scenario, s.status])).toEqual(START_UP.map((s) => [s, s === "scan-crash" ? "failed" : "ok"]));
     expect(r.scenarios[4]!.failure!.error).toMatch(/process-terminated: FATAL EXCEPTION: main java.lang.RuntimeException: Fail to connect to camera service/);
-    // Under a minute on a 2-core machine: time is simulated, the waits are skipped.
-    expect(wall).toBeLessThan(60_000);
   });
 
   it("produces exactly the sample app's findings", () => {

@@ -155,3 +155,45 @@ describe("permtrace run (no device here)", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("permtrace demo and --device sandbox", () => {
+  it("demo runs the sample app end to end and says where the trace and reports are", async () => {
+    const out = join(tempDir(), "demo");
+    const r = await cli("demo", "--out", out);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(/^ok +first-launch$/m);
+    expect(r.out).toMatch(/^FAILED scan-crash: step 3 \(wait\): the app's process \d+ ended \(process-terminated: FATAL EXCEPTION/m);
+    expect(r.out).toMatch(/^trace incomplete: .*\(the sample app crashes on purpose in scan-crash\)$/m);
+    expect(r.out).toMatch(/^\d+ finding\(s\) \(\d+ high, \d+ medium, \d+ low\) in \d+ calls of com\.permtrace\.sample$/m);
+    expect(r.out).toContain(join(out, "report", "findings.json"));
+    expect(r.out).toMatch(/demo done in [\d.]+ s \(sandbox phone, simulated time\)\. Trace: /);
+    expect(existsSync(join(out, "manifest.json"))).toBe(true);
+  }, 120_000);
+
+  it("demo refuses an --out that already holds a trace, without touching it", async () => {
+    const out = join(tempDir(), "demo");
+    await cli("demo", "--out", out);
+    const before = readFileSync(join(out, "calls.jsonl"), "utf8");
+    const again = await cli("demo", "--out", out);
+    expect(again.code).toBe(EXIT.usage);
+    expect(again.err).toMatch(/^permtrace: --out: the output directory already holds a trace — choose a new directory for each run\n$/);
+    expect(readFileSync(join(out, "calls.jsonl"), "utf8")).toBe(before);
+  }, 120_000);
+
+  it("--device sandbox: one line for another app, or for mixing it with real devices", async () => {
+    const other = await cli("run", "--device", "sandbox", "--app", "com.example.shop", "--scenarios", "scenarios/examples/shop", "--out", join(tempDir(), "t"));
+    expect(other.code).toBe(EXIT.usage);
+    expect(other.err.trim().split("\n")).toHaveLength(1);
+    expect(other.err).toMatch(/^permtrace: --app: the sandbox phone has only com\.permtrace\.sample installed, not com\.example\.shop — use --app com\.permtrace\.sample/);
+    const mixed = await cli("run", "--device", "sandbox", "--device", "emulator-5554", "--app", "com.permtrace.sample", "--scenarios", "scenarios/sample-app", "--out", join(tempDir(), "t"));
+    expect(mixed.code).toBe(EXIT.usage);
+    expect(mixed.err).toMatch(/^permtrace: --device: the sandbox phone cannot share a suite with other devices — run the sandbox on its own/);
+  }, 60_000);
+
+  it("validate accepts the sample app's suite", async () => {
+    const r = await cli("validate", "scenarios/sample-app");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/^7 scenario\(s\), \d+ step\(s\) for com\.permtrace\.sample: valid/);
+  });
+});
