@@ -1,3 +1,4 @@
+import { ActivityBins, timelineMarks, type Activity, type TimelineMark } from "./activity.js";
 import type { ResolvedPolicy } from "./policy/policy.js";
 import type { AppProfile } from "./profile.js";
 import type { FamilyRun, Emit } from "./rules/family.js";
@@ -84,9 +85,23 @@ export interface Analysis {
   readonly parties: readonly PartyStats[];
   /** The busiest call stacks (at most 500): who, through which frame, how often, what. */
   readonly stacks: readonly StackStats[];
-  readonly scenarios: readonly { readonly name: string; readonly purpose?: string; readonly needs?: readonly Category[]; readonly start: number }[];
+  readonly scenarios: readonly {
+    readonly name: string;
+    readonly purpose?: string;
+    readonly needs?: readonly Category[];
+    readonly start: number;
+    /** Calls made while the scenario ran, in all and by category. */
+    readonly calls?: number;
+    readonly categories?: Partial<Record<Category, number>>;
+  }[];
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
+  /** Calls over time by category and party (the HTML report's chart); absent in older findings files. */
+  readonly activity?: Activity;
+  /** The timeline's scenarios, steps, consent, background, screen, permission and screenshot moments. */
+  readonly marks?: readonly TimelineMark[];
+  /** Marks left out past the per-kind cap. */
+  readonly marksOmitted?: number;
 }
 
 interface StackSlot {
@@ -156,6 +171,8 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   let lastSeq = -Infinity;
   let seqBackwards = 0;
   let danglingStacks = 0;
+  const activity = new ActivityBins();
+  const scenarioCat: number[] = [];
 
   const stats = streamCalls(trace, appPackage, (ev: CallEvent, own: boolean, offset: number) => {
     const slot = slotOf(ev.stack);
@@ -187,6 +204,9 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     slot.categories[catIdx] = (slot.categories[catIdx] ?? 0) + 1;
     const pc = slot.partyIdx * nCat + catIdx;
     partyCat[pc] = (partyCat[pc] ?? 0) + 1;
+    activity.add(ev.t, catIdx, slot.partyIdx);
+    const sc = ctx.state.scenario;
+    if (sc) scenarioCat[sc.index * nCat + catIdx] = (scenarioCat[sc.index * nCat + catIdx] ?? 0) + 1;
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
@@ -300,6 +320,20 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     .filter((p) => p.calls > 0)
     .sort((a, b) => b.calls - a.calls);
 
+  const marks = timelineMarks(trace.markers);
+  const scenarioCalls = (index: number): { calls: number; categories: Partial<Record<Category, number>> } => {
+    const categories: Partial<Record<Category, number>> = {};
+    let calls = 0;
+    for (let c = 0; c < nCat; c++) {
+      const n = scenarioCat[index * nCat + c];
+      if (n) {
+        categories[CATEGORY_IDS[c]!] = n;
+        calls += n;
+      }
+    }
+    return { calls, categories };
+  };
+
   const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast);
   if (danglingStacks > 0) warnings.push(`${danglingStacks} call(s) reference stacks missing from stacks.jsonl: they are unattributed`);
   if (seqBackwards > 0) warnings.push(`${seqBackwards} call(s) have a seq not above the previous one: two recorders may have written this trace, event ids are ambiguous`);
@@ -350,9 +384,15 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
         calls: st.calls,
         categories: Object.fromEntries(st.categories.map((n, i) => [CATEGORY_IDS[i]!, n]).filter(([, n]) => n)) as Partial<Record<Category, number>>,
       })),
-    scenarios: timeline.scenarios.map((s) => ({ name: s.name, ...(s.purpose ? { purpose: s.purpose } : {}), ...(s.needs ? { needs: [...s.needs] } : {}), start: s.start })),
+    scenarios: timeline.scenarios.map((s) => ({ name: s.name, ...(s.purpose ? { purpose: s.purpose } : {}), ...(s.needs ? { needs: [...s.needs] } : {}), start: s.start, ...scenarioCalls(s.index) })),
     findings,
     warnings,
+    activity: activity.result((i) => {
+      const p = parties[i]!;
+      return { key: p.key, name: p.name, kind: p.kind };
+    }),
+    marks: marks.marks,
+    ...(marks.omitted > 0 ? { marksOmitted: marks.omitted } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { MARK_KINDS } from "./activity.js";
 import { CATEGORY_IDS } from "./trace/categories.js";
 import { SEVERITIES } from "./rules/types.js";
 
@@ -11,6 +12,36 @@ const party = {
     vendor: { type: "string" },
     sdkKind: { type: "string" },
     package: { type: "string" },
+  },
+} as const;
+
+const counts = { type: "array", items: { type: "integer", minimum: 0 } } as const;
+
+/** Calls over time: optional (findings files written before it lack it). */
+const activity = {
+  type: "object",
+  description: "Calls per time bin by category and by party, for the HTML report's chart; bounded in size whatever the trace length",
+  required: ["binMs", "start", "bins", "byCategory", "byParty"],
+  properties: {
+    binMs: { type: "number", exclusiveMinimum: 0, description: "width of one bin, ms (a power of two)" },
+    start: { type: "number", description: "trace time at which bin 0 starts, ms" },
+    bins: { type: "integer", minimum: 0 },
+    byCategory: { type: "object", propertyNames: { enum: [...CATEGORY_IDS] }, additionalProperties: counts, description: "calls per bin, for each category that has any" },
+    byParty: {
+      type: "array",
+      description: "calls per bin of the busiest parties, then key `other` for the rest",
+      items: { type: "object", required: ["key", "name", "kind", "counts"], properties: { key: { type: "string" }, name: { type: "string" }, kind: { enum: ["app", "sdk", "unknown_third_party", "unattributed", "other"] }, counts } },
+    },
+  },
+} as const;
+
+const marks = {
+  type: "array",
+  description: "Timeline moments and periods (scenario, background and screen_off spans have an end unless still open at the end of the trace)",
+  items: {
+    type: "object",
+    required: ["kind", "t"],
+    properties: { kind: { enum: [...MARK_KINDS] }, t: { type: "number" }, end: { type: "number" }, label: { type: "string" }, scenario: { type: "string" } },
   },
 } as const;
 
@@ -53,7 +84,14 @@ export const FINDINGS_SCHEMA = {
       description: "The busiest call stacks (at most 500)",
       items: { type: "object", required: ["id", "party", "immediateCaller", "frame", "confidence", "calls", "categories"], properties: { party, immediateCaller: party } },
     },
-    scenarios: { type: "array", items: { type: "object", required: ["name", "start"] } },
+    scenarios: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "start"],
+        properties: { calls: { type: "integer", minimum: 0, description: "calls made while the scenario ran" }, categories: { type: "object", propertyNames: { enum: [...CATEGORY_IDS] } } },
+      },
+    },
     findings: {
       type: "array",
       items: {
@@ -91,5 +129,8 @@ export const FINDINGS_SCHEMA = {
       },
     },
     warnings: { type: "array", items: { type: "string" } },
+    activity,
+    marks,
+    marksOmitted: { type: "integer", minimum: 1, description: "marks left out past the per-kind cap" },
   },
 } as const;
