@@ -9,12 +9,13 @@ import { renderMarkdown } from "../../reports/render/markdown.js";
 import { renderJunit } from "../../reports/render/junit.js";
 import { renderFindingsCsv } from "../../reports/render/csv.js";
 import { renderXlsx } from "../../reports/render/xlsx.js";
+import { renderHtml } from "../../reports/render/html/index.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
 import { openTrace } from "../../reports/trace/reader.js";
 import { didYouMean } from "../../reports/yaml-input.js";
 import { logger } from "../logger.js";
 
-export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx"] as const;
+export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
@@ -34,9 +35,21 @@ export interface ReportResult {
   readonly failing: number;
 }
 
-const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx" };
+const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx", html: "report.html" };
 
-const RENDERERS: Record<ReportFormat, (a: Analysis) => string | Promise<Buffer>> = { json: renderJson, md: renderMarkdown, junit: renderJunit, csv: renderFindingsCsv, xlsx: renderXlsx };
+/** What a renderer may need besides the analysis: the HTML report inlines the trace's screenshots. */
+interface RenderContext {
+  readonly traceDir: string;
+}
+
+const RENDERERS: Record<ReportFormat, (a: Analysis, ctx: RenderContext) => string | Promise<string | Buffer>> = {
+  json: renderJson,
+  md: renderMarkdown,
+  junit: renderJunit,
+  csv: renderFindingsCsv,
+  xlsx: renderXlsx,
+  html: (a, ctx) => renderHtml(a, { traceDir: ctx.traceDir }),
+};
 
 /** Parses `--format json,md`. */
 export function parseFormats(value: string): ReportFormat[] {
@@ -70,7 +83,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   const files: string[] = [];
   for (const f of opts.formats ?? ["json", "md"]) {
     const path = join(outDir, FILE_NAMES[f]);
-    writeFileSync(path, await RENDERERS[f](analysis));
+    writeFileSync(path, await RENDERERS[f](analysis, { traceDir: opts.trace }));
     files.push(path);
   }
   for (const w of analysis.warnings) log.warn(w);

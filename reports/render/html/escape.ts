@@ -1,0 +1,61 @@
+/**
+ * Escaping for the HTML report. Package names, frames, arguments, SDK names, scenario names,
+ * labels and paths come from the app under test or its trace and are hostile: every dynamic
+ * string goes through `esc` (text and double-quoted attribute contexts alike), and strings that
+ * may carry app data are wrapped by `u` so they wrap anywhere and are bidi-isolated.
+ */
+// Bidi embeddings, overrides and isolates, and the implicit marks: they could reorder the text
+// around them (a package name showing "exe.gpj" as "jpg.exe"). Same set as the Markdown escaping.
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// C0 (except tab and line feed) and C1 controls.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Cuts at max UTF-16 units without splitting a surrogate pair. */
+export function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const end = /[\uD800-\uDBFF]/.test(s[max - 1] ?? "") ? max - 1 : max;
+  return `${s.slice(0, end)}…`;
+}
+
+/** Neutralised text, not yet escaped: bidi controls shown as U+FFFD, control characters as spaces. */
+export function clean(value: unknown, max = 500): string {
+  return cut(String(value ?? ""), max).replace(BIDI, "\uFFFD").replace(CONTROL, " ");
+}
+
+/** Escaped for HTML text and for attribute values in double quotes. */
+export function esc(value: unknown, max = 500): string {
+  return clean(value, max).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** Untrusted text: escaped, bidi-isolated, wrapping anywhere (see `.u` in the stylesheet). */
+export function u(value: unknown, max = 500): string {
+  return `<bdi class="u">${esc(value, max)}</bdi>`;
+}
+
+/** Untrusted text in a code font. */
+export function uc(value: unknown, max = 500): string {
+  return `<code class="u">${esc(value, max)}</code>`;
+}
+
+/** 12345 → "12,345" (fixed locale: the report is deterministic). */
+export function int(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/** Milliseconds of trace time as seconds, with the precision short traces need. */
+export function secs(ms: number): string {
+  const s = ms / 1000;
+  const digits = Math.abs(s) >= 100 ? 1 : Math.abs(s) >= 10 ? 2 : 3;
+  return `${s.toFixed(digits)} s`;
+}
+
+/** A duration for the header: "4 min 12 s", "12.3 s". */
+export function duration(ms: number): string {
+  if (ms < 60_000) return secs(ms);
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
+}

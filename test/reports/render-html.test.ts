@@ -1,0 +1,179 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Analysis } from "../../reports/analyze.js";
+import { clean, esc, u } from "../../reports/render/html/escape.js";
+import { CSP, renderHtml } from "../../reports/render/html/index.js";
+import { ScreenshotLoader } from "../../reports/render/html/screenshots.js";
+import { parseFormats, runReport } from "../../runner/commands/report.js";
+import { HOSTILE, hostileTrace, SHOT_NAME, TINY_PNG } from "../browser/hostile-trace.js";
+import { analyzeDir, GDT, tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
+
+/** The fixed trace of render-ci.test.ts: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
+function fixed(): { dir: string; analysis: Analysis } {
+  const dir = new TraceBuilder()
+    .mark(0, "app_launch", { cold: true })
+    .mark(0, "consent_shown")
+    .mark(1, "scenario_start", { scenario: "launch-accept", needs: [] })
+    .mark(1, "step_start", { scenario: "launch-accept", step: 0, action: "launch" })
+    .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:ab12cd34ef56" })
+    .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
+    .mark(20, "consent_accepted")
+    .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
+    .close();
+  return { dir, analysis: analyzeDir(dir) };
+}
+
+/** What varies between runs (the temporary directory, the clock, versions) pinned, so the page is comparable byte for byte. */
+function pinned(a: Analysis): Analysis {
+  return { ...a, tool: { name: "permtrace", version: "test" }, catalogue: { version: "test", sdks: 1 }, trace: { ...a.trace, dir: "/trace", startedAt: "2026-01-01T00:00:00.000Z" } };
+}
+
+function golden(name: string, actual: string): void {
+  const path = new URL(`../golden/${name}`, import.meta.url).pathname;
+  if (process.env.PERMTRACE_UPDATE_GOLDEN) writeFileSync(path, actual);
+  expect(existsSync(path), `${path} missing: run the test with PERMTRACE_UPDATE_GOLDEN=1 to create it`).toBe(true);
+  expect(actual).toBe(readFileSync(path, "utf8"));
+}
+
+/** The text of the page's only <style> and <script>, and the tags outside them. */
+function parts(html: string): { styles: string[]; scripts: string[]; tags: string[] } {
+  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+  const rest = html.replace(/<style>[\s\S]*?<\/style>/g, "").replace(/<script>[\s\S]*?<\/script>/g, "");
+  return { styles, scripts, tags: rest.match(/<[a-zA-Z][^>]*>/g) ?? [] };
+}
+
+const sha = (s: string): string => `'sha256-${createHash("sha256").update(s).digest("base64")}'`;
+
+describe("HTML report", () => {
+  it("matches the golden page for the fixed trace (deterministic)", async () => {
+    const { dir, analysis } = fixed();
+    const html = await renderHtml(pinned(analysis), { traceDir: dir });
+    golden("report.html", html);
+    expect(await renderHtml(pinned(analysis), { traceDir: dir })).toBe(html);
+    expect(html).toContain("SANDBOX");
+    expect(html).toContain('<details class="finding high" id="F0001">');
+    expect(html).toContain("screenshots/0001-launch.png</code> at 0.010 s <span class=\"muted\">(not found in the trace directory)</span>");
+  });
+
+  it("has one inline style and one inline script, whose hashes are the CSP's; nothing else may load or run", async () => {
+    const dir = hostileTrace();
+    const html = await renderHtml(analyzeDir(dir, { showValues: true }), { traceDir: dir });
+    const { styles, scripts, tags } = parts(html);
+    expect(styles).toHaveLength(1);
+    expect(scripts).toHaveLength(1);
+    const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)![1];
+    expect(csp).toBe(CSP);
+    expect(csp).toBe(`default-src 'none'; img-src data:; style-src ${sha(styles[0]!)}; script-src ${sha(scripts[0]!)}; base-uri 'none'; form-action 'none'`);
+    // The policy comes before anything it governs.
+    expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<style>"));
+    for (const tag of tags) {
+      expect(tag, "no event handler attribute").not.toMatch(/\son[a-z]+\s*=/i);
+      expect(tag, "no style attribute (CSP blocks them)").not.toMatch(/\sstyle\s*=/i);
+      for (const [, attr, value] of tag.matchAll(/\s(src|href|xlink:href|action|formaction|srcset|poster|data)="([^"]*)"/gi)) {
+        if (attr!.toLowerCase() === "src") expect(value, tag.slice(0, 80)).toMatch(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/);
+        else if (attr!.toLowerCase() === "href") expect(value, tag.slice(0, 80)).toMatch(/^#[\w-]+$/);
+        else throw new Error(`unexpected URL attribute: ${tag.slice(0, 80)}`);
+      }
+    }
+    expect(html).not.toMatch(/@import|<link|<iframe|<object|<embed|<base|<form/i);
+    // url() only to clip paths in the page itself.
+    for (const [ref] of html.matchAll(/url\([^)]*\)/gi)) expect(ref).toMatch(/^url\(#band-clip-\d+\)$/);
+    // The only elements are ours: no tag name from the trace.
+    const names = new Set(tags.map((t) => t.match(/^<([a-zA-Z][\w-]*)/)![1]!.toLowerCase()));
+    expect([...names].filter((n) => !KNOWN_TAGS.has(n))).toEqual([]);
+  });
+
+  it("escapes hostile strings: as text, bidi overrides neutralised, long strings cut", async () => {
+    const dir = hostileTrace();
+    const html = await renderHtml(analyzeDir(dir, { showValues: true }), { traceDir: dir });
+    const { tags } = parts(html);
+    expect(tags.some((t) => /^<img src=x/i.test(t))).toBe(false);
+    expect(html).not.toContain("\u202E");
+    expect(html).toContain("invoice\uFFFDgnp.exe");
+    expect(html).toContain(esc(HOSTILE.script));
+    expect(html).toContain("&quot;&gt;&lt;img src=x onerror=window.__pwned=1&gt;");
+    expect(html).toContain(HOSTILE.arabic);
+    expect(html).toContain(HOSTILE.hebrew);
+    expect(html).not.toContain("x".repeat(2100));
+    // The real PNG is inlined; the traversal and the URL are named, not fetched.
+    expect(html).toContain(`src="data:image/png;base64,${TINY_PNG.toString("base64")}"`);
+    expect(html).toContain("../../../../etc/passwd</code> at 0.021 s <span class=\"muted\">(refused: outside the trace directory)</span>");
+    expect(html).toContain(esc(SHOT_NAME));
+  });
+
+  it("escaping helpers: text and attribute contexts, controls, bidi, surrogate-safe cuts", () => {
+    expect(esc(`<a href="x" onclick='y'>&amp;</a>`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+    expect(clean("a\u0000b\u0007c\u009bd\te\nf")).toBe("a b c d\te\nf");
+    expect(clean("x\u202Ay\u2066z\u200F")).toBe("x\uFFFDy\uFFFDz\uFFFD");
+    expect(esc("😀😀", 3)).toBe("😀…");
+    expect(esc("abcdef", 3)).toBe("abc…");
+    expect(u("\u05D0<b>")).toBe('<bdi class="u">\u05D0&lt;b&gt;</bdi>');
+  });
+
+  it("inlines only real images inside the trace directory, within the budgets, each read once", async () => {
+    const root = tempDir();
+    const trace = join(root, "trace");
+    mkdirSync(join(trace, "s"), { recursive: true });
+    writeFileSync(join(root, "outside.png"), TINY_PNG);
+    writeFileSync(join(trace, "s", "ok.png"), TINY_PNG);
+    writeFileSync(join(trace, "s", "photo.jpg"), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]));
+    writeFileSync(join(trace, "s", "fake.png"), "<svg onload=alert(1)>");
+    writeFileSync(join(trace, "s", "big.png"), Buffer.concat([TINY_PNG, Buffer.alloc(5000)]));
+    symlinkSync(join(root, "outside.png"), join(trace, "s", "escape.png"));
+    symlinkSync(join(trace, "s", "ok.png"), join(trace, "s", "alias.png"));
+    mkdirSync(join(trace, "s", "dir.png"));
+    const loader = new ScreenshotLoader(trace, { perImage: 4000, total: TINY_PNG.length * 2 + 10 });
+    const reason = async (p: string) => {
+      const r = await loader.load(p);
+      return r.ok ? r.dataUri.slice(0, 22) : r.reason;
+    };
+    expect(await reason("../outside.png")).toBe("refused: outside the trace directory");
+    expect(await reason("s/../../outside.png")).toBe("refused: outside the trace directory");
+    expect(await reason(join(root, "outside.png"))).toBe("refused: not a path relative to the trace directory");
+    expect(await reason("s/escape.png")).toBe("refused: links outside the trace directory");
+    expect(await reason("s/fake.png")).toBe("refused: not a PNG or JPEG image");
+    expect(await reason("s/big.png")).toBe("not inlined: larger than 0 MB");
+    expect(await reason("s/dir.png")).toBe("refused: not a regular file");
+    expect(await reason("s/missing.png")).toBe("not found in the trace directory");
+    expect(await reason("s/ok\0.png")).toBe("refused: not a path relative to the trace directory");
+    expect(await reason("")).toBe("refused: not a path relative to the trace directory");
+    expect(await reason("s/ok.png")).toBe("data:image/png;base64,");
+    // Another name of the same file is the same image: read and counted once.
+    const alias = await loader.load("s/alias.png");
+    const ok = await loader.load("s/./ok.png");
+    expect(alias.ok && ok.ok && alias.key === ok.key).toBe(true);
+    expect(await reason("s/photo.jpg")).toBe("data:image/jpeg;base64");
+    // The budget had room for the PNG and the JPEG only: a third image is refused.
+    writeFileSync(join(trace, "s", "two.png"), Buffer.concat([TINY_PNG, Buffer.from("x")]));
+    expect(await reason("s/two.png")).toBe("not inlined: the report's 0 MB image budget is used up");
+    expect(await new ScreenshotLoader(undefined).load("s/ok.png")).toEqual({ ok: false, reason: "not inlined: no trace directory given" });
+  });
+
+  it("shows each screenshot once: later findings link to the first", async () => {
+    const b = new TraceBuilder().mark(0, "consent_shown").mark(1, "screenshot", { path: "s/1.png" });
+    mkdirSync(join(b.dir, "s"));
+    writeFileSync(join(b.dir, "s", "1.png"), TINY_PNG);
+    const dir = b
+      .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG })
+      .call(6, "location.LocationManager.getLastKnownLocation", "location", { from: GDT })
+      .close();
+    const html = await renderHtml(analyzeDir(dir), { traceDir: dir });
+    expect(html.match(/<img /g)).toHaveLength(1);
+    expect(html).toMatch(/the same image as in <a href="#shot-1">F000\d<\/a>/);
+  });
+
+  it("`permtrace report --format html` writes report.html next to the others", async () => {
+    expect(parseFormats("json,html")).toEqual(["json", "html"]);
+    const { dir } = fixed();
+    const r = await runReport({ trace: dir, formats: ["html"] });
+    expect(r.files).toEqual([join(dir, "report", "report.html")]);
+    expect(readFileSync(r.files[0]!, "utf8")).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+  });
+});
+
+const KNOWN_TAGS = new Set(
+  "html head meta title style body header nav main section footer div span p a h1 h2 h3 dl dt dd ul ol li table thead tbody tr th td code bdi strong br wbr details summary figure figcaption img input label svg g rect line path text title clippath script".split(" "),
+);
