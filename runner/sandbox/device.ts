@@ -48,13 +48,7 @@ export class SandboxDevice implements DeviceHandle {
   /** The permission dialog on screen: what the app asked for. */
   dialog: { readonly permissions: readonly string[]; readonly requester: number } | undefined;
 
-  constructor(readonly app: SandboxApp) {
-    this.time.onTimerError = (err) => {
-      // A timer callback of the app threw: on a phone that is an uncaught exception.
-      const main = this.main();
-      if (main) this.crash(main, javaError(err));
-    };
-  }
+  constructor(readonly app: SandboxApp) {}
 
   /** The app's main process, when it runs. */
   main(): Proc | undefined {
@@ -97,7 +91,11 @@ export class SandboxDevice implements DeviceHandle {
             pid,
             source,
             now: () => this.time.now(),
-            timers: this.time.timers((id) => p.timers.push(id)),
+            // An exception in the agent's own timer is a script error, as frida reports it; the app runs on.
+            timers: this.time.timers(
+              (id) => p.timers.push(id),
+              (err) => p.onMessage?.({ type: "error", description: `${(err as Error)?.message ?? String(err)}`, ...((err as Error)?.stack ? { stack: (err as Error).stack! } : {}) }),
+            ),
             onSend: (m: AgentMessage) => p.onMessage?.({ type: "send", payload: m }),
           });
         },
@@ -221,7 +219,8 @@ export class SandboxDevice implements DeviceHandle {
 
   /** Revoking a runtime permission kills the app, as Android does. */
   async revoke(permission: string): Promise<void> {
-    this.state.granted.delete(permission);
+    // Android kills the app when a granted permission is taken back; revoking nothing does nothing.
+    if (!this.state.granted.delete(permission)) return;
     const m = this.main();
     if (m) await this.kill(m.pid);
   }
@@ -311,7 +310,7 @@ export class SandboxDevice implements DeviceHandle {
       for (const q of [...this.procs.values()]) if (q !== p && q.state !== "dead" && q.name.startsWith(`${this.app.package}:`)) this.end(q, "process-terminated", null);
       this.end(p, "process-terminated", `FATAL EXCEPTION: main ${description}`);
       this.appStopped();
-    } else this.end(p, "process-terminated", `FATAL EXCEPTION: ${description}`);
+    } else this.end(p, "process-terminated", `FATAL EXCEPTION: main ${description}`);
   }
 
   private end(p: Proc, reason: DetachReason, crash: string | null): void {
@@ -336,8 +335,8 @@ class AppCrash extends Error {}
 
 /** How Android prints an exception: `java.lang.RuntimeException: message`. */
 function javaError(err: unknown): string {
-  const message = (err as Error)?.message ?? String(err);
-  const cls = (err as { $className?: string }).$className;
+  const message = (err as Error | null | undefined)?.message ?? String(err);
+  const cls = (err as { $className?: string } | null | undefined)?.$className;
   // The sandbox's Java exceptions carry the class name in their message already.
   return cls && !message.startsWith(cls) ? `${cls}: ${message}` : cls ? message : `java.lang.RuntimeException: ${message}`;
 }

@@ -41,18 +41,26 @@ export class VirtualTime implements SimulatedTime {
   }
 
   /** setTimeout and friends on this clock, for code that runs inside the sandbox (the agent). */
-  timers(track: (id: number) => void = () => undefined): { setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => number; clearTimeout: (id: unknown) => void; setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => number; clearInterval: (id: unknown) => void } {
+  timers(track: (id: number) => void = () => undefined, onError?: (err: unknown) => void): { setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => number; clearTimeout: (id: unknown) => void; setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => number; clearInterval: (id: unknown) => void } {
     const clear = (id: unknown): void => {
       if (typeof id === "number") this.clearTimer(id);
     };
+    const run = (fn: (...a: unknown[]) => void, args: unknown[]) => (): void => {
+      if (!onError) return fn(...args);
+      try {
+        fn(...args);
+      } catch (err) {
+        onError(err);
+      }
+    };
     return {
       setTimeout: (fn, ms = 0, ...args) => {
-        const id = this.setTimer(ms, () => fn(...args));
+        const id = this.setTimer(ms, run(fn, args));
         track(id);
         return id;
       },
       setInterval: (fn, ms = 0, ...args) => {
-        const id = this.setTimer(ms, () => fn(...args), ms);
+        const id = this.setTimer(ms, run(fn, args), ms);
         track(id);
         return id;
       },
