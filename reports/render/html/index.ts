@@ -44,7 +44,8 @@ const NAV: readonly [string, string][] = [
  */
 export async function renderHtml(a: Analysis, opts: HtmlOptions = {}): Promise<string> {
   const loader = new ScreenshotLoader(opts.traceDir, opts.imageLimits);
-  const nav = NAV.filter(([id]) => id !== "evidence" || a.findings.length > 0)
+  // Sections that are left out when empty have no link.
+  const nav = NAV.filter(([id]) => (id !== "evidence" || a.findings.length > 0) && (id !== "stacks" || a.stacks.length > 0))
     .map(([id, text]) => `<a href="#${id}">${esc(text)}</a>`)
     .join("");
   const timeline = `<section id="timeline"><h2>Timeline</h2><p class="lead">Calls over the run, with scenarios, consent, background and screen-off periods, permission events and screenshots.</p>\n${renderChart(a)}\n</section>`;
