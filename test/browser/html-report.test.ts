@@ -40,6 +40,7 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     });
   });
 } else {
+  if (!existsSync(CHROMIUM)) console.warn(`browser test skipped: ${MISSING}`);
   describe.skipIf(!existsSync(CHROMIUM))(`HTML report in a browser${existsSync(CHROMIUM) ? "" : ` (skipped: ${MISSING})`}`, () => {
     let browser: Browser;
     let url: string;
