@@ -82,7 +82,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--policy <name|file>", "built-in policy (strict, tencent-myapp, huawei-appgallery, xiaomi-vivo, miit-164) or a policy YAML file", "strict")
     .option("--profile <file>", "app profile YAML: app type, published SDK list, declared uses")
     .option("--out <dir>", "where to write the report (default: <trace-dir>/report)")
-    .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html", "json,md")
+    .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html, sarif", "json,md")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists").choices(SEVERITIES))
     .option("--show-values", "include identifier values (IMEI, Android ID, numbers, locations) instead of redacting them")
     .action(async (traceDir: string, o: { policy: string; profile?: string; out?: string; format: string; failOn?: Severity; showValues?: boolean }) => {
@@ -110,7 +110,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--devices-file <file>", "devices, one per line (# comments), instead of --device")
     .option("--appium-url <url>", "an Appium server or Selenium Grid 4 hub (default: one started in-process)")
     .option("--policy <name|file>", "the report's policy", "strict")
-    .option("--report <list>", "report formats: json, md, junit, csv, xlsx", "json,md")
+    .option("--report <list>", "report formats: json, md, junit, csv, xlsx, html, sarif", "json,md")
     .action(async (o: { app: string; scenarios: string; out: string; device?: string[]; devicesFile?: string; appiumUrl?: string; policy: string; report: string }) => {
       const { runRun } = await import("./commands/run.js");
       const { runMany } = await import("./commands/run-many.js");

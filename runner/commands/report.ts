@@ -10,12 +10,13 @@ import { renderJunit } from "../../reports/render/junit.js";
 import { renderFindingsCsv } from "../../reports/render/csv.js";
 import { renderXlsx } from "../../reports/render/xlsx.js";
 import { renderHtml } from "../../reports/render/html/index.js";
+import { renderSarif } from "../../reports/render/sarif.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
 import { openTrace } from "../../reports/trace/reader.js";
 import { didYouMean } from "../../reports/yaml-input.js";
 import { logger } from "../logger.js";
 
-export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx", "html"] as const;
+export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx", "html", "sarif"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
@@ -35,7 +36,7 @@ export interface ReportResult {
   readonly failing: number;
 }
 
-const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx", html: "report.html" };
+const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx", html: "report.html", sarif: "findings.sarif" };
 
 /** What a renderer may need besides the analysis: the HTML report inlines the trace's screenshots. */
 interface RenderContext {
@@ -49,6 +50,7 @@ const RENDERERS: Record<ReportFormat, (a: Analysis, ctx: RenderContext) => strin
   csv: renderFindingsCsv,
   xlsx: renderXlsx,
   html: (a, ctx) => renderHtml(a, { traceDir: ctx.traceDir }),
+  sarif: renderSarif,
 };
 
 /** Parses `--format json,md`. */

@@ -117,6 +117,10 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     const md = readFileSync(join(r.trace, "report", "summary.md"), "utf8");
     expect(md).toMatch(/Sandbox trace/);
     expect(existsSync(join(r.trace, "report", "findings.json"))).toBe(true);
+    // The evidence report, made for the sandbox: it says so at the top.
+    const html = readFileSync(join(r.trace, "report", "report.html"), "utf8");
+    expect(html).toMatch(/SANDBOX/);
+    expect(html).toMatch(/frequency\.(<wbr>)?periodic_polling/);
     expect(readdirSync(join(r.trace, "screenshots")).length).toBeGreaterThan(10);
   });
 

@@ -47,6 +47,17 @@ describe("permtrace report (CLI)", () => {
     expect(existsSync(join(out, "findings.json"))).toBe(false);
   });
 
+  it("--format sarif writes findings.sarif, a SARIF 2.1.0 log with the finding", async () => {
+    const dir = preConsentTrace();
+    const r = await cli("report", dir, "--format", "sarif,html");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain(join(dir, "report", "findings.sarif"));
+    const sarif = JSON.parse(readFileSync(join(dir, "report", "findings.sarif"), "utf8"));
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain("consent.pre_consent_collection");
+    expect(existsSync(join(dir, "report", "report.html"))).toBe(true);
+  });
+
   it("every user error is one line naming the file or flag and the fix, with its exit code", async () => {
     const dir = preConsentTrace();
     const cases: [string[], number, RegExp][] = [
