@@ -1,21 +1,29 @@
 /**
- * The 39 common app types of China's 2021 provisions on the scope of necessary personal
- * information (常见类型移动互联网应用程序必要个人信息范围规定, issued 2021-03-12 by the CAC,
- * MIIT, MPS and SAMR; effective 2021-05-01), in the order of Article 5.
+ * The 39 common app types of China's provisions on the scope of necessary personal information
+ * (常见类型移动互联网应用程序必要个人信息范围规定), in the order of Article 5, items (一) to (三十九).
+ * Issued 2021-03-12 jointly by the Secretariat of the CAC and the General Offices of MIIT, MPS and
+ * SAMR (published 2021-03-22); in force 2021-05-01.
  *
- * `necessaryInfo` summarises, in English, what the provisions list as necessary for each type's
- * basic function service; "none" where the provisions say the basic function needs no personal
- * information (13 types). The summaries are paraphrases, not the legal text.
+ * Checked on 2026-11-22, item by item (number, name, basic function service, necessary personal
+ * information), against the text of Article 5 as published by the CAC (`APP_TYPES_SOURCE.url`),
+ * using two independent copies of the full text and partial copies of the first items and of the
+ * list of the 13 types that need no personal information. The English texts are our own
+ * summaries, not translations of the legal text.
+ *
+ * `necessaryInfo` summarises what Article 5 lists as necessary for each type's basic function
+ * service; "none" where it says the basic function can be used without any personal information
+ * (13 types: 21 and 27–38).
  *
  * `observableNecessary` maps that necessary information to OUR device-observable categories
  * (`../trace/categories.ts`). Most necessary information is *user-provided*: a registered mobile
- * number the user types in (and confirms by SMS code), names, ID document numbers, delivery
- * addresses, payment details, résumés, an in-app contact list. None of it is the same thing as
- * reading `phone_number` from the SIM, reading the device's `contacts`, or reading `accounts`,
- * so those types get []. Only where the necessary information is genuinely read from the device
- * — the current location of map navigation, ride-hailing and shared-vehicle users — does a
- * category appear. Capabilities (camera, microphone) are never listed: the provisions do not list
- * them, and whether they are needed depends on the feature the user invokes.
+ * number the user types in (and confirms by SMS code), names, ID document numbers and copies,
+ * delivery addresses, payment details, résumés, an in-app contact list. None of it is the same thing
+ * as reading `phone_number` from the SIM, reading the device's `contacts`, reading `accounts` or
+ * browsing the media store, so those types get []. Only where the listed information is location
+ * information that the service takes from the device — map navigation (1), ride-hailing (2) and
+ * shared bikes / time-share car rental (22) — does a category appear. Capabilities (camera,
+ * microphone) are never listed: the provisions do not list them, and whether they are needed
+ * depends on the feature the user invokes.
  */
 import type { Category } from "../trace/categories.js";
 
@@ -39,12 +47,16 @@ export interface AppType {
 export const APP_TYPES_SOURCE = {
   title: "Provisions on the Scope of Necessary Personal Information for Common Types of Mobile Internet Applications",
   titleZh: "常见类型移动互联网应用程序必要个人信息范围规定",
+  /** The article that lists the 39 types. */
+  article: 5,
+  issued: "2021-03-12",
   effective: "2021-05-01",
+  url: "http://www.cac.gov.cn/2021-03/22/c_1617990997054277.htm",
 } as const;
 
 const NONE = "none";
 const PHONE = "registered user's mobile phone number";
-const PAYMENT = "payment information (time, amount, channel)";
+const PAYMENT = "payment details such as the time, amount and channel of payment";
 
 type Row = readonly [
   id: string,
@@ -61,90 +73,90 @@ const ROWS: readonly Row[] = [
   ["map_navigation", "地图导航", "Map navigation", "Positioning and navigation",
     "location information, departure point, destination", ["location"]],
   ["ride_hailing", "网络约车", "Ride-hailing",
-    "Online booking of ride-hailing cars and dispatch of street taxis",
-    `${PHONE}; passenger's departure point, destination, location information and itinerary track; ${PAYMENT} (ride-hailing bookings)`,
+    "Booking ride-hailing cars online and calling cruising taxis",
+    `${PHONE}; the passenger's departure point, destination, location information and movement track; ${PAYMENT} (ride-hailing bookings only)`,
     ["location"]],
   ["instant_messaging", "即时通信", "Instant messaging",
-    "Instant messaging by text, pictures, voice and video",
+    "Online instant messaging by text, pictures, voice, video and the like",
     `${PHONE}; account information: the account and its list of instant-messaging contacts' accounts`, [],
     "The contact list meant is the in-app list of IM accounts, not the device address book: `contacts` is not necessary."],
   ["online_community", "网络社区", "Online community",
-    "Topic discussion, information sharing and following/interaction in blogs, forums and communities", PHONE, []],
-  ["online_payment", "网络支付", "Online payment", "Online payment, withdrawal and transfers",
-    `${PHONE}; registered user's name, ID document type, number and validity period, bank card number`, []],
+    "Topic discussion, information sharing, following and interaction in blogs, forums, communities and the like", PHONE, []],
+  ["online_payment", "网络支付", "Online payment", "Online payment, withdrawal, transfer and similar functions",
+    `${PHONE}; the registered user's name, ID document type and number, document validity period, bank card number`, []],
   ["online_shopping", "网上购物", "Online shopping", "Buying goods",
-    `${PHONE}; consignee's name, address and contact phone; ${PAYMENT}`, [],
+    `${PHONE}; the consignee's name (or organisation name), address and contact phone; ${PAYMENT}`, [],
     "The delivery address is typed or picked by the user; it does not make device location necessary."],
-  ["food_delivery", "餐饮外卖", "Food delivery", "Buying and delivering meals",
-    `${PHONE}; consignee's name, address and contact phone; ${PAYMENT}`, [],
+  ["food_delivery", "餐饮外卖", "Food delivery", "Buying meals and having them delivered",
+    `${PHONE}; the consignee's name (or organisation name), address and contact phone; ${PAYMENT}`, [],
     "The delivery address is user-provided; device location is not listed."],
   ["postal_courier", "邮件快件寄递", "Postal and courier delivery",
-    "Delivery of letters, parcels, printed matter and other items",
-    "sender's name, ID document type and number; sender's address and phone; recipient's name, address and phone; name, nature and quantity of the items",
+    "Sending letters, parcels, printed matter and other items",
+    "the sender's identity (name, ID document type and number); the sender's address and contact phone; the recipient's name (or organisation name), address and contact phone; the name, nature and quantity of the items sent",
     []],
   ["transport_ticketing", "交通票务", "Transport ticketing",
-    "Transport ticketing and trip management (buying, changing and refunding tickets, managing trips)",
-    `${PHONE}; passenger's name, ID document type and number, passenger type; departure, destination, time, train/ship/flight number, seat class and seat; plate number and colour (ETC); ${PAYMENT}`,
+    "Ticketing and trip management for transport (buying, changing and refunding tickets, managing trips and the like)",
+    `${PHONE}; the passenger's name, ID document type and number, and passenger type (child, adult, student and so on); departure point, destination, departure time, train/ship/flight number, seat class or cabin grade, seat number (if any), and plate number and plate colour (ETC services); ${PAYMENT}`,
     [], "Departure and destination are chosen by the user, not read from the device."],
   ["dating_matchmaking", "婚恋相亲", "Dating and matchmaking", "Dating and matchmaking",
-    `${PHONE}; gender, age and marital status of the person seeking a match`, []],
-  ["job_recruitment", "求职招聘", "Job seeking and recruitment", "Exchange of job-seeking and recruitment information",
-    `${PHONE}; the job seeker's résumé`, []],
+    `${PHONE}; gender, age and marital status of the person looking for a partner`, []],
+  ["job_recruitment", "求职招聘", "Job seeking and recruitment", "Exchanging job-seeking and recruitment information",
+    `${PHONE}; the résumé the job seeker provides`, []],
   ["online_lending", "网络借贷", "Online lending",
-    "Personal loan applications through an online platform, for consumption or day-to-day business turnover",
-    `${PHONE}; borrower's name, ID document type, number and validity period, bank card number`, []],
+    "Personal loan applications through an Internet platform, for consumption, day-to-day business turnover and the like",
+    `${PHONE}; the borrower's name, ID document type and number, document validity period, bank card number`, []],
   ["housing_rental_sale", "房屋租售", "Housing rental and sale",
-    "Publishing personal housing listings; renting or selling housing",
-    `${PHONE}; basic listing information: address, area/layout, expected price or rent`, []],
-  ["used_car_trading", "二手车交易", "Used-car trading", "Information services for buying and selling used cars",
-    `${PHONE}; buyer's name, ID document type and number; seller's name, ID document type and number, vehicle licence number and vehicle identification number`,
+    "Publishing personal housing listings; renting out or selling housing",
+    `${PHONE}; basic listing information: the property's address, floor area/layout, asking price or rent`, []],
+  ["used_car_trading", "二手车交易", "Used-car trading", "Exchanging information for buying and selling used cars",
+    `${PHONE}; the buyer's name, ID document type and number; the seller's name, ID document type and number, vehicle licence number and vehicle identification number`,
     []],
   ["medical_consultation", "问诊挂号", "Online consultation and hospital appointments",
     "Online medical consultation and appointment registration",
-    `${PHONE}; for appointments, patient's name, ID document type and number, hospital and department; for consultations, a description of the condition`,
+    `${PHONE}; for appointments, the patient's name, ID document type and number, and the hospital and department booked; for consultations, a description of the condition`,
     []],
   ["travel_services", "旅游服务", "Travel services", "Publishing and ordering travel service products",
-    `${PHONE}; traveller's destination and travel dates; traveller's name, ID document type and number, contact details`, []],
+    `${PHONE}; the traveller's destination and travel dates; the traveller's name, ID document type and number, and contact details`, []],
   ["hotel_services", "酒店服务", "Hotel services", "Hotel booking",
-    `${PHONE}; guest's name and contact details, check-in and check-out times, hotel name`, []],
-  ["online_games", "网络游戏", "Online games", "Online game products and services", PHONE, []],
+    `${PHONE}; the guest's name and contact details, check-in and check-out times, the hotel's name`, []],
+  ["online_games", "网络游戏", "Online games", "Providing online game products and services", PHONE, []],
   ["education", "学习教育", "Learning and education", "Online tutoring, online classes and the like", PHONE, []],
   ["local_life", "本地生活", "Local life services",
-    "Everyday services such as housekeeping and repairs, home decoration, second-hand goods trading", NONE, []],
+    "Everyday services such as housekeeping and repairs, home decoration and second-hand goods trading", PHONE, []],
   ["womens_health", "女性健康", "Women's health",
     "Health management such as menstrual-cycle tracking, pregnancy preparation and parenting, beauty and body care", NONE, []],
   ["car_services", "用车服务", "Vehicle use services",
-    "Self-service vehicle use such as bike sharing, car sharing and car rental",
-    `${PHONE}; for car sharing/rental, the user's ID document and driving licence details; ${PAYMENT}; the location of users of shared bikes and time-share cars`,
+    "Shared bikes, shared cars, rental cars and similar services",
+    `${PHONE}; for users of shared or rental cars, the ID document type and number and driving-licence details; ${PAYMENT}; for users of shared bikes or time-share car rental, location information`,
     ["location"],
-    "Item list given from memory of the text and kept general; verify against the official text. Location is kept because the provisions list the user's location for shared bikes/time-share cars."],
+    "Location is listed only for shared bikes and time-share (分时租赁) car rental, not for conventional car rental; ID and driving-licence details are typed or uploaded by the user."],
   ["investment_finance", "投资理财", "Investment and wealth management",
-    "Investment services in stocks, futures, funds, bonds and the like",
-    `${PHONE}; investor's name, ID document type, number, validity period and a copy of the document; investor's fund account, bank card number or payment account`,
-    []],
+    "Investment and wealth-management services in stocks, futures, funds, bonds and the like",
+    `${PHONE}; the investor's name, ID document type and number, document validity period and a copy of the document; the investor's fund account, bank card number or payment account`,
+    [], "The document copy is supplied by the user (photo or picked file); it does not make reading the media store necessary."],
   ["mobile_banking", "手机银行", "Mobile banking",
-    "Bank account management, enquiries, transfers and remittances on a mobile device",
-    `${PHONE}; user's name, ID document type, number, validity period and copy, bank card number, the mobile number registered with the bank; for transfers, the payee's name, card number and bank`,
-    [], "The bank-registered mobile number is checked against what the user enters (SMS code), not read from the SIM."],
+    "Bank account management, information enquiries, transfers and remittances on a phone or other mobile device",
+    `${PHONE}; the user's name, ID document type and number, document validity period, a copy of the document, bank card number and the mobile number registered with the bank; for transfers, the payee's name, bank card number and bank`,
+    [], "The bank-registered mobile number is checked against what the user enters (SMS code), not read from the SIM; the document copy is supplied by the user."],
   ["mail_cloud_storage", "邮箱云盘", "Email and cloud storage", "Email, cloud storage and the like", PHONE, []],
-  ["remote_meetings", "远程会议", "Remote meetings", "Audio/video meetings over the network and their management", PHONE, [],
-    "Basic function summarised in general terms. Camera and microphone are capabilities used by the meeting feature, not necessary information."],
+  ["remote_meetings", "远程会议", "Remote meetings", "Audio or video meetings over the network", PHONE, [],
+    "Camera and microphone are capabilities the meeting feature uses, not listed necessary information."],
   ["live_streaming", "网络直播", "Live streaming",
-    "Continuous real-time video, audio, picture and text content for the public to watch", NONE, []],
-  ["online_audio_video", "在线影音", "Online audio and video", "Searching and playing films, TV and music", NONE, []],
-  ["short_video", "短视频", "Short video", "Searching and playing videos under a certain length", NONE, []],
+    "Continuous real-time video, audio, picture and text content offered to the public for viewing", NONE, []],
+  ["online_audio_video", "在线影音", "Online audio and video", "Searching for and playing films, TV and music", NONE, []],
+  ["short_video", "短视频", "Short video", "Searching for and playing videos up to a certain length", NONE, []],
   ["news", "新闻资讯", "News and information", "Browsing and searching news", NONE, []],
   ["sports_fitness", "运动健身", "Sports and fitness", "Sports and fitness training", NONE, []],
   ["browser", "浏览器", "Browser", "Browsing information resources on the Internet", NONE, []],
   ["input_method", "输入法", "Input method", "Input of text, symbols and the like", NONE, []],
   ["security_management", "安全管理", "Security management",
     "Virus scanning and removal, cleaning malicious plug-ins, patching vulnerabilities and the like", NONE, []],
-  ["ebooks", "电子图书", "E-books", "Searching and reading e-books", NONE, []],
-  ["photo_beautification", "拍摄美化", "Photography and beautification", "Taking photos, beautification, filters and the like", NONE, []],
-  ["app_store", "应用商店", "App store", "Searching for, downloading and managing mobile apps", PHONE, [],
-    "Basic function and necessary information given from memory and kept general: the provisions count 13 types needing no personal information, and the app store is not among them."],
+  ["ebooks", "电子图书", "E-books", "Searching for and reading e-books", NONE, []],
+  ["photo_beautification", "拍摄美化", "Photography and beautification", "Shooting, beauty effects, filters and the like", NONE, []],
+  ["app_store", "应用商店", "App store", "Searching for and downloading apps", NONE, [],
+    "No personal information at all: not even a registered mobile number, so searching and downloading must work without an account."],
   ["utilities", "实用工具", "Utilities",
-    "Calendar, weather, dictionary/translation, calculator, remote control, flashlight, compass, clock/alarm, file transfer and management, wallpapers/ringtones, screenshots/recording, voice recording, documents, smart-home assistants and similar tools",
+    "Calendar, weather, dictionary and translation, calculator, remote control, flashlight, compass, clock and alarm, file transfer, file management, wallpapers and ringtones, screenshots and screen recording, voice recording, document processing, smart-home assistants, horoscope and personality tests and similar tools",
     NONE, [],
     "No personal information at all, so a weather or compass tool does not need device location (the user can choose a city)."],
   ["performance_ticketing", "演出票务", "Performance ticketing", "Buying tickets for performances",

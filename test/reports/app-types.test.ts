@@ -32,14 +32,64 @@ describe("APP_TYPES", () => {
     for (const t of none) expect(t.observableNecessary, t.id).toEqual([]);
   });
 
-  it("starts with map navigation and ends with performance ticketing", () => {
-    expect(APP_TYPES[0]?.nameZh).toBe("地图导航");
-    expect(APP_TYPES[38]?.nameZh).toBe("演出票务");
-  });
-
   it("names its source", () => {
+    expect(APP_TYPES_SOURCE.article).toBe(5);
+    expect(APP_TYPES_SOURCE.issued).toBe("2021-03-12");
     expect(APP_TYPES_SOURCE.effective).toBe("2021-05-01");
     expect(APP_TYPES_SOURCE.titleZh).toBe("常见类型移动互联网应用程序必要个人信息范围规定");
+    expect(APP_TYPES_SOURCE.url).toMatch(/cac\.gov\.cn/);
+  });
+
+  it("carries no unverified notes", () => {
+    for (const t of APP_TYPES) expect(t.note ?? "", t.id).not.toMatch(/memory|verify|unverified/i);
+  });
+});
+
+// Facts checked against the text of Article 5, items (一)–(三十九).
+describe("APP_TYPES against Article 5", () => {
+  it.each([
+    [1, "map_navigation", "地图导航"],
+    [8, "postal_courier", "邮件快件寄递"],
+    [22, "car_services", "用车服务"],
+    [37, "app_store", "应用商店"],
+    [39, "performance_ticketing", "演出票务"],
+  ] as const)("item %i is %s (%s类)", (number, id, nameZh) => {
+    const t = appType(number);
+    expect(t?.id).toBe(id);
+    expect(t?.nameZh).toBe(nameZh);
+    expect(appType(`${nameZh}类`)?.number).toBe(number);
+  });
+
+  it("the 13 types that need no personal information are items 21 and 27–38", () => {
+    const none = APP_TYPES.filter((t) => t.necessaryInfo === "none");
+    expect(none.map((t) => t.number)).toEqual([21, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38]);
+    expect(none.map((t) => t.nameZh)).toEqual([
+      "女性健康", "网络直播", "在线影音", "短视频", "新闻资讯", "运动健身", "浏览器",
+      "输入法", "安全管理", "电子图书", "拍摄美化", "应用商店", "实用工具",
+    ]);
+  });
+
+  it("local life services need the registered mobile number; the app store needs nothing", () => {
+    expect(appType("local_life")?.necessaryInfo).toMatch(/mobile phone number/);
+    expect(appType("app_store")?.necessaryInfo).toBe("none");
+    expect(appType("app_store")?.basicFunction).toMatch(/search/i);
+  });
+
+  it("vehicle use lists location only for shared bikes and time-share car rental", () => {
+    const t = appType(22);
+    expect(t?.basicFunction).toMatch(/shared bikes.*shared cars.*rental cars/i);
+    expect(t?.necessaryInfo).toMatch(/driving-licence/);
+    expect(t?.necessaryInfo).toMatch(/shared bikes or time-share car rental, location information/);
+    expect(t?.observableNecessary).toEqual(["location"]);
+  });
+
+  it("only map navigation, ride-hailing and vehicle use make a device category necessary (location)", () => {
+    const observable = APP_TYPES.filter((t) => t.observableNecessary.length > 0);
+    expect(observable.map((t) => [t.number, t.observableNecessary])).toEqual([
+      [1, ["location"]],
+      [2, ["location"]],
+      [22, ["location"]],
+    ]);
   });
 });
 
