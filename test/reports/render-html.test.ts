@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Analysis } from "../../reports/analyze.js";
@@ -150,6 +151,45 @@ describe("HTML report", () => {
     writeFileSync(join(trace, "s", "two.png"), Buffer.concat([TINY_PNG, Buffer.from("x")]));
     expect(await reason("s/two.png")).toBe("not inlined: the report's 0 MB image budget is used up");
     expect(await new ScreenshotLoader(undefined).load("s/ok.png")).toEqual({ ok: false, reason: "not inlined: no trace directory given" });
+  });
+
+  it.skipIf(process.platform === "win32")("never opens a FIFO named as a screenshot: opening it for reading would wait for a writer forever", async () => {
+    const trace = tempDir();
+    const fifo = join(trace, "shot.png");
+    execFileSync("mkfifo", [fifo]);
+    const loader = new ScreenshotLoader(trace);
+    try {
+      const r = await Promise.race([loader.load("shot.png"), new Promise((done) => setTimeout(() => done("still waiting after 3 s"), 3000))]);
+      expect(r).toEqual({ ok: false, reason: "refused: not a regular file" });
+    } finally {
+      // Should a reader be blocked in open(), a writer releases it (else: ENXIO, nobody waiting).
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader
+      }
+    }
+  });
+
+  it("inlines identical images once: files with the same bytes share one image and one share of the budget", async () => {
+    const b = new TraceBuilder().mark(0, "consent_shown").mark(1, "screenshot", { path: "s/1.png" }).mark(40_000, "screenshot", { path: "s/2.png" });
+    mkdirSync(join(b.dir, "s"));
+    writeFileSync(join(b.dir, "s", "1.png"), TINY_PNG);
+    writeFileSync(join(b.dir, "s", "2.png"), TINY_PNG);
+    writeFileSync(join(b.dir, "s", "3.png"), Buffer.concat([TINY_PNG, Buffer.from("x")]));
+    const loader = new ScreenshotLoader(b.dir, { perImage: 4000, total: TINY_PNG.length + 10 });
+    const [one, two] = [await loader.load("s/1.png"), await loader.load("s/2.png")];
+    expect(one.ok && two.ok && one.key === two.key).toBe(true);
+    // The budget holds one image: the copy cost nothing, a different image does not fit.
+    expect(await loader.load("s/3.png")).toEqual({ ok: false, reason: "not inlined: the report's 0 MB image budget is used up" });
+    const dir = b
+      .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG })
+      .call(40_005, "location.LocationManager.getLastKnownLocation", "location", { from: GDT })
+      .close();
+    const html = await renderHtml(analyzeDir(dir), { traceDir: dir });
+    expect(html).toContain("s/2.png");
+    expect(html.match(/<img /g)).toHaveLength(1);
+    expect(html).toMatch(/s\/2\.png<\/code> at 40\.00 s: the same image as in <a href="#shot-1">F000\d<\/a>/);
   });
 
   it("shows each screenshot once: later findings link to the first", async () => {

@@ -1,4 +1,6 @@
-import { open, realpath } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { open, realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 
 export interface ImageLimits {
@@ -29,15 +31,20 @@ function inside(root: string, path: string): boolean {
 }
 
 /**
- * Reads screenshots named by the trace (markers are hostile input) for inlining: only files
- * inside the trace directory after resolving symlinks, only real PNG or JPEG by their magic
- * bytes, within the per-image and total budgets. Each file is read and counted once.
+ * Reads screenshots named by the trace (markers are hostile input) for inlining: only regular
+ * files inside the trace directory after resolving symlinks (a FIFO or device is never opened
+ * for reading, which could block forever), only real PNG or JPEG by their magic bytes, within
+ * the per-image and total budgets. Each file is read once, and each distinct image is inlined
+ * and counted once: files with the same bytes (a recorder that saves an unchanged screen again)
+ * share one key.
  */
 export class ScreenshotLoader {
   private used = 0;
   private readonly cache = new Map<string, Promise<Screenshot>>();
   /** By resolved path: two names of one file are read and counted once. */
   private readonly byReal = new Map<string, Promise<Screenshot>>();
+  /** By content: identical images in several files are one image. */
+  private readonly byHash = new Map<string, Screenshot>();
   private rootReal: Promise<string | undefined> | undefined;
 
   constructor(
@@ -78,20 +85,30 @@ export class ScreenshotLoader {
   }
 
   private async readFile(real: string): Promise<Screenshot> {
-    const fh = await open(real, "r").catch(() => undefined);
+    // Checked before opening: opening a FIFO for reading waits for a writer (forever).
+    const before = await stat(real).catch(() => undefined);
+    if (!before) return { ok: false, reason: "could not be opened" };
+    if (!before.isFile()) return { ok: false, reason: "refused: not a regular file" };
+    // Should the name be swapped for a FIFO or a link in between: never block, never follow.
+    const fh = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
     if (!fh) return { ok: false, reason: "could not be opened" };
     try {
       const st = await fh.stat();
       if (!st.isFile()) return { ok: false, reason: "refused: not a regular file" };
       if (st.size > this.limits.perImage) return { ok: false, reason: `not inlined: larger than ${mb(this.limits.perImage)}` };
-      if (this.used + st.size > this.limits.total) return { ok: false, reason: `not inlined: the report's ${mb(this.limits.total)} image budget is used up` };
       const buf = new Uint8Array(st.size);
       const { bytesRead } = await fh.read(buf, 0, st.size, 0);
       const data = buf.subarray(0, bytesRead);
       const type = startsWith(data, PNG) ? "png" : startsWith(data, JPEG) ? "jpeg" : undefined;
       if (!type) return { ok: false, reason: "refused: not a PNG or JPEG image" };
+      const key = createHash("sha256").update(data).digest("hex");
+      const same = this.byHash.get(key);
+      if (same) return same;
+      if (this.used + bytesRead > this.limits.total) return { ok: false, reason: `not inlined: the report's ${mb(this.limits.total)} image budget is used up` };
       this.used += bytesRead;
-      return { ok: true, key: real, dataUri: `data:image/${type};base64,${Buffer.from(data).toString("base64")}`, ...(type === "png" ? pngSize(data) : {}) };
+      const shot: Screenshot = { ok: true, key, dataUri: `data:image/${type};base64,${Buffer.from(data).toString("base64")}`, ...(type === "png" ? pngSize(data) : {}) };
+      this.byHash.set(key, shot);
+      return shot;
     } finally {
       await fh.close();
     }
