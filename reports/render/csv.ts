@@ -1,12 +1,13 @@
 import type { Analysis } from "../analyze.js";
+import { plainText } from "./escape.js";
 
 /**
  * One CSV field. Quoted when needed (RFC 4180); a value that a spreadsheet would run as a formula
  * (starting with = + - @, tab or carriage return) is prefixed with a quote: the strings come from
- * the app under test.
+ * the app under test. Bidi and other control characters are neutralised first (plainText).
  */
 export function csvField(value: unknown): string {
-  let s = String(value ?? "");
+  let s = plainText(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

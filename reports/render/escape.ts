@@ -35,3 +35,17 @@ export function mdLine(value: unknown, max = 300): string {
   const s = mdText(value, max);
   return /^(#|>|[-+=]|\d+[.)]|&gt;)/.test(s) ? `\\${s}` : s;
 }
+
+// Not characters of XML 1.0 (an XLSX or JUnit file holding one no longer parses): U+FFFE, U+FFFF
+// and surrogates without their pair. C0 controls are handled with CONTROL.
+const NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const CELL_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * Plain text for a spreadsheet cell or an XML file: bidi controls shown as U+FFFD (Excel and CI
+ * pages would reorder the text around them), control characters but tab and line breaks as
+ * spaces, and what XML 1.0 cannot hold as U+FFFD. Not escaped: the caller's format does that.
+ */
+export function plainText(value: unknown): string {
+  return String(value ?? "").replace(BIDI, "\uFFFD").replace(CELL_CONTROL, " ").replace(NOT_XML, "\uFFFD");
+}

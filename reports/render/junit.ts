@@ -1,9 +1,12 @@
 import type { Analysis } from "../analyze.js";
+import { plainText } from "./escape.js";
 
-/** XML text and attribute escaping; control characters (not allowed in XML 1.0) are dropped. */
+/**
+ * XML text and attribute escaping. What XML 1.0 cannot hold, control characters and bidi
+ * controls (a CI page would reorder the text around them) are neutralised first (plainText).
+ */
 export function xml(value: unknown): string {
-  return String(value ?? "")
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+  return plainText(value)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -17,7 +20,8 @@ export function xml(value: unknown): string {
  * skipped or disabled rule is skipped. CI systems then show failures per scenario and rule.
  */
 export function renderJunit(a: Analysis): string {
-  const scenarios = [...a.scenarios.map((s) => s.name), ...(a.findings.some((f) => !f.scenario) ? ["(no scenario)"] : [])];
+  // A scenario run twice is one suite: its findings are matched by name.
+  const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...(a.findings.some((f) => !f.scenario) ? ["(no scenario)"] : [])])];
   if (scenarios.length === 0) scenarios.push("(no scenario)");
   const suites: string[] = [];
   let totalTests = 0;

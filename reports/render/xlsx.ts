@@ -1,11 +1,16 @@
 import ExcelJS from "exceljs";
 import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
+import { plainText } from "./escape.js";
 
-/** A cell value from the app under test: never a formula (Excel would run it), cut at Excel's 32767 limit. */
+/**
+ * A cell value from the app under test: never a formula (Excel would run it), no character the
+ * sheet's XML cannot hold (exceljs writes U+FFFE as it is, and the workbook no longer opens), no
+ * bidi control, cut at Excel's 32767 limit.
+ */
 function cell(v: unknown): string | number {
   if (typeof v === "number") return v;
-  let s = String(v ?? "");
+  let s = plainText(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return s.length > 32_000 ? `${s.slice(0, 32_000)}…` : s;
 }

@@ -45,11 +45,63 @@ describe("CI and desk formats", () => {
   });
 
   it("neutralises hostile strings: XML escaping, spreadsheet formulas, quotes and line breaks", () => {
-    expect(xml(`<script>"x"&'y'\u0001</script>`)).toBe("&lt;script&gt;&quot;x&quot;&amp;&apos;y&apos;&lt;/script&gt;");
+    expect(xml(`<script>"x"&'y'\u0001</script>`)).toBe("&lt;script&gt;&quot;x&quot;&amp;&apos;y&apos; &lt;/script&gt;");
+    expect(xml("a\u202Eb\uFFFEc\uD800d")).toBe("a\uFFFDb\uFFFDc\uFFFDd");
+    expect(csvField("\u202Eexe.gpj")).toBe("\uFFFDexe.gpj");
+    expect(csvField("\u0007=1+1")).toBe(" =1+1");
     expect(csvField("=HYPERLINK(\"http://evil\")")).toBe(`"'=HYPERLINK(""http://evil"")"`);
     expect(csvField("+1-555")).toBe("'+1-555");
     expect(csvField("a,b\nc")).toBe(`"a,b\nc"`);
     expect(csvField("plain")).toBe("plain");
+  });
+});
+
+/** App strings with a bidi override, U+FFFE (not a character of XML 1.0) and a control character, in frames (so party names) and a scenario run twice. */
+function hostile() {
+  const evil = "com.evil\u202Etxt.exe\uFFFE\u0001.tracker";
+  return analyzeDir(
+    new TraceBuilder()
+      .mark(0, "consent_shown")
+      .mark(1, "scenario_start", { scenario: "browse\u202E", needs: [] })
+      .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`${evil}.X.run`] })
+      .mark(6, "scenario_end", { scenario: "browse\u202E" })
+      .mark(7, "scenario_start", { scenario: "browse\u202E", needs: [] })
+      .call(8, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: [`${evil}.Y.run`] })
+      .mark(9, "scenario_end", { scenario: "browse\u202E" })
+      .close(),
+  );
+}
+
+describe("hostile strings in the CI and desk formats", () => {
+  it("CSV and JUnit: no bidi override, no character XML cannot hold", () => {
+    const a = hostile();
+    expect(a.findings.some((f) => f.party.name.includes("\uFFFE"))).toBe(true);
+    for (const out of [renderFindingsCsv(a), renderJunit(a)]) {
+      expect(out).not.toMatch(/[\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF\u0001]/);
+      expect(out).toContain("com.evil\uFFFDtxt.exe\uFFFD ");
+    }
+  });
+
+  it("JUnit: a scenario run twice is one suite, its findings counted once", () => {
+    const a = hostile();
+    expect(a.scenarios.map((s) => s.name)).toEqual(["browse\u202E", "browse\u202E"]);
+    const out = renderJunit(a);
+    expect(out.match(/<testsuite /g)).toHaveLength(1);
+    const failures = out.match(/<testsuite name="browse\uFFFD" tests="\d+" failures="(\d+)"/)![1];
+    expect(Number(failures)).toBe(new Set(a.findings.map((f) => f.rule)).size);
+    expect(out.match(/<testsuites [^>]*failures="(\d+)"/)![1]).toBe(failures);
+  });
+
+  it("XLSX: the workbook still opens, with the strings neutralised", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const { renderXlsx } = await import("../../reports/render/xlsx.js");
+    const buf = await renderXlsx(hostile());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+    const parties: unknown[] = [];
+    wb.getWorksheet("Findings")!.eachRow((row, n) => void (n > 1 && parties.push(row.getCell(6).value)));
+    expect(parties).toContain("com.evil\uFFFDtxt.exe\uFFFD ");
+    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((c) => expect(String(c.value)).not.toMatch(/[\u202A-\u202E\uFFFE]/)));
   });
 });
 
