@@ -190,6 +190,28 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     );
 
     it(
+      "jumps to a finding's evidence or a section below the sticky section bar, not under it, at desktop and phone width",
+      async () => {
+        for (const width of [1280, 390]) {
+          const { page } = await open(width);
+          const clear = (sel: string) => js<[number, number]>(page, `[document.querySelector("nav.toc").getBoundingClientRect().bottom, document.querySelector(${JSON.stringify(sel)}).getBoundingClientRect().top]`);
+          const id = await js<string>(page, "document.querySelectorAll('details.finding')[2].id");
+          await page.locator(`#findings a[href="#${id}"]`).click();
+          await expect.poll(() => page.locator(`details#${id}`).getAttribute("open")).not.toBeNull();
+          const [bar, finding] = await clear(`details#${id}`);
+          expect(finding, `finding at ${finding}px, the bar ends at ${bar}px (${width}px wide)`).toBeGreaterThanOrEqual(bar - 1);
+          expect(finding).toBeLessThan(bar + 40);
+          await page.locator('nav.toc a[href="#rules"]').click();
+          const [bar2, heading] = await clear("#rules h2");
+          expect(heading, `heading at ${heading}px, the bar ends at ${bar2}px (${width}px wide)`).toBeGreaterThanOrEqual(bar2 - 1);
+          expect(heading).toBeLessThan(bar2 + 40);
+          await page.context().close();
+        }
+      },
+      TIMEOUT,
+    );
+
+    it(
       "does not overflow the page at desktop or phone width, evidence open; full-page screenshot",
       async () => {
         for (const width of [1280, 390]) {

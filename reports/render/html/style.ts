@@ -14,7 +14,7 @@ export const STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d8dee4;--soft:#f6f8fa;--accent:#0b5cad;--ink:#0f172a;
 --critical:#7f1d1d;--high:#b91c1c;--medium:#c2410c;--low:#a16207;--info:#475569;--ok:#15803d;--warn:#b45309}
 *{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
+html{-webkit-text-size-adjust:100%;scroll-padding-top:60px}
 body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans","DejaVu Sans",Arial,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
 code,.mono,kbd{font-family:ui-monospace,"SFMono-Regular","DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,monospace;font-size:12.5px}
 a{color:var(--accent)}
@@ -35,7 +35,7 @@ header.top h1 .ver{font-weight:400;color:#cbd5e1;margin-left:8px}
 .facts dt{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:#94a3b8}
 .facts dd{margin:0;color:#f1f5f9;overflow-wrap:anywhere}
 nav.toc{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line)}
-nav.toc .wrap{display:flex;flex-wrap:wrap;gap:2px 18px;padding-top:8px;padding-bottom:8px;font-size:13px}
+nav.toc .wrap{display:flex;flex-wrap:nowrap;gap:2px 18px;padding-top:8px;padding-bottom:8px;font-size:13px;white-space:nowrap;overflow-x:auto;scrollbar-width:thin}
 nav.toc a{text-decoration:none;color:var(--muted)}
 nav.toc a:hover{color:var(--accent)}
 main{padding-bottom:48px}
@@ -154,5 +154,5 @@ figure.shot img{display:block;max-width:min(100%,300px);max-height:540px;width:a
 figure.shot figcaption{font-size:12px;color:var(--muted);margin-top:4px;overflow-wrap:anywhere}
 .refs li{margin:3px 0}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:12px;padding:14px 0 28px}
-@media print{nav.toc{position:static}.tools{display:none}.tw.scroll{max-height:none;overflow:visible}details.finding{break-inside:avoid}header.top{background:#fff;color:#000}}
+@media print{html{scroll-padding-top:0}nav.toc{position:static}.tools{display:none}.tw.scroll{max-height:none;overflow:visible}details.finding{break-inside:avoid}header.top{background:#fff;color:#000}}
 `;
