@@ -156,7 +156,8 @@ export interface TimelineMark {
   readonly scenario?: string;
 }
 
-const MAX_MARKS_PER_KIND = 500;
+/** Marks of one kind past this many are counted in `omitted`, not kept. */
+export const MAX_MARKS_PER_KIND = 500;
 const MAX_LABEL = 300;
 
 function cut(s: string): string {

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_MARKS_PER_KIND } from "../../reports/activity.js";
 import type { Analysis } from "../../reports/analyze.js";
 import { clean, esc, u } from "../../reports/render/html/escape.js";
 import { CSP, renderHtml } from "../../reports/render/html/index.js";
@@ -203,6 +204,29 @@ describe("HTML report", () => {
     const html = await renderHtml(analyzeDir(dir), { traceDir: dir });
     expect(html.match(/<img /g)).toHaveLength(1);
     expect(html).toMatch(/the same image as in <a href="#shot-1">F000\d<\/a>/);
+  });
+
+  it("shows at most MAX_ARGS arguments of a call, however many the trace line carries", async () => {
+    const args = Array.from({ length: 5000 }, (_, i) => `arg-${i}`);
+    const dir = new TraceBuilder().mark(0, "consent_shown").call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, args }).close();
+    const html = await renderHtml(analyzeDir(dir, { showValues: true }), { traceDir: dir });
+    expect(html).toContain(">arg-19<");
+    expect(html).not.toContain(">arg-20<");
+    expect(html).toContain("4,980 more argument(s) not shown.");
+    expect(html.length).toBeLessThan(200_000);
+  });
+
+  it("says how many timeline markers the chart leaves out past the per-kind cap", async () => {
+    const b = new TraceBuilder().mark(0, "consent_shown").mark(0, "scenario_start", { scenario: "long", needs: [] });
+    for (let i = 0; i < MAX_MARKS_PER_KIND + 40; i++) b.mark(10 + i, "step_start", { scenario: "long", step: i, action: "tap" });
+    const dir = b.call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG }).close();
+    const a = analyzeDir(dir);
+    expect(a.marksOmitted).toBe(40);
+    const html = await renderHtml(a, { traceDir: dir });
+    // Step ticks on the chart (the legend's key has one more, at y1="-5").
+    expect(html.match(/<line class="step" x1="[\d.]+" x2="[\d.]+" y1="20"/g)).toHaveLength(MAX_MARKS_PER_KIND);
+    expect(html).toContain(`40 timeline marker(s) are not drawn: the chart shows the first ${MAX_MARKS_PER_KIND} of each kind`);
+    expect(await renderHtml(analyzeDir(new TraceBuilder().call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG }).close()))).not.toContain("not drawn");
   });
 
   it("`permtrace report --format html` writes report.html next to the others", async () => {

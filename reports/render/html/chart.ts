@@ -1,4 +1,4 @@
-import type { Activity, TimelineMark } from "../../activity.js";
+import { MAX_MARKS_PER_KIND, type Activity, type TimelineMark } from "../../activity.js";
 import type { Analysis } from "../../analyze.js";
 import { CATEGORIES, isCategory } from "../../trace/categories.js";
 import { clean, esc, int, secs, u } from "./escape.js";
@@ -128,7 +128,14 @@ export function renderChart(analysis: Analysis): string {
     keys(marks),
     `</div>`,
     a ? `<p class="more">${esc(binText)}; y axis: calls per bar. Hover a bar, band or mark for details.</p>` : "",
+    omittedNote(analysis.marksOmitted),
   ].join("\n");
+}
+
+/** Says so when the analysis dropped timeline markers: a mark missing from the chart is not an event that did not happen. */
+function omittedNote(n: number | undefined): string {
+  if (!n || !(n > 0)) return "";
+  return `<p class="more warn-note">${int(n)} timeline marker(s) are not drawn: the chart shows the first ${int(MAX_MARKS_PER_KIND)} of each kind (scenario, step, screenshot…). findings.json counts them as marksOmitted.</p>`;
 }
 
 function stackMax(a: Activity): number {

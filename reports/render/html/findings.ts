@@ -56,14 +56,18 @@ function stack(f: Finding): string {
   return `<ol class="stack" aria-label="Stack ${s.id}, innermost first">${frames.join("")}</ol>${omitted}`;
 }
 
+/** Arguments shown per call: a call line of the trace may carry any number of them. */
+export const MAX_ARGS = 20;
+
 function firstCall(fc: FirstCall | undefined): string {
   if (!fc || typeof fc !== "object") return "";
   const args = Array.isArray(fc.args) ? fc.args : [];
+  const more = args.length > MAX_ARGS ? `<p class="more">${int(args.length - MAX_ARGS)} more argument(s) not shown.</p>` : "";
   const rows = [
     kv("Event", `#${esc(fc.seq)} · pid ${esc(fc.pid)} · tid ${esc(fc.tid)}`),
     kv("Hook", uc(fc.hook, 200)),
     kv("Outcome", `${esc(fc.out)}${fc.exc !== undefined ? ` ${uc(fc.exc, 200)}` : ""}`),
-    args.length ? kv("Arguments", `<ol class="plain">${args.map((x) => `<li>${uc(x, 300)}</li>`).join("")}</ol>`) : "",
+    args.length ? kv("Arguments", `<ol class="plain">${args.slice(0, MAX_ARGS).map((x) => `<li>${uc(x, 300)}</li>`).join("")}</ol>${more}`) : "",
     fc.ret !== undefined ? kv("Returned", uc(fc.ret, 300)) : "",
   ];
   return `<h3>First call</h3><dl class="kv">${rows.join("")}</dl>`;

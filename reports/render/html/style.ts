@@ -77,6 +77,7 @@ input.filter{font:inherit;padding:5px 10px;border:1px solid var(--line);border-r
 input.filter:focus{outline:2px solid #bfdbfe;border-color:var(--accent)}
 .tools .rows{font-size:12px;color:var(--muted)}
 .more{font-size:12.5px;color:var(--muted);margin:6px 2px 0}
+.more.warn-note{color:var(--warn);font-weight:600}
 .chips{display:flex;flex-wrap:wrap;gap:4px}
 .chip{font-size:12px;padding:0 6px;border-radius:4px;background:var(--soft);border:1px solid var(--line);white-space:nowrap}
 .view{position:absolute;opacity:0;pointer-events:none}
