@@ -31,17 +31,32 @@ export const MAX_BINS = 600;
 export const TOP_PARTIES = 12;
 
 /**
+ * One party's calls per bin, sparse: a trace can name any number of parties (every unknown
+ * package is one), most with a few calls, so a dense array of every bin per party would cost
+ * bins × parties. Keys are absolute bin numbers (floor(t / width)) at the width of `level`; the
+ * party is brought to the current width only when touched again, or at the end.
+ */
+interface PartyBins {
+  level: number;
+  readonly bins: Map<number, number>;
+  total: number;
+}
+
+/**
  * Accumulates calls in time bins, starting 1 ms wide and doubling (merging neighbours) whenever
  * the calls seen so far would need more than MAX_BINS bins. Calls may arrive slightly out of
- * time order (several processes): a call before bin 0 extends the range to the left.
+ * time order (several processes): a call before bin 0 extends the range to the left. Memory:
+ * a dense row of bins per category, and per party one entry per bin it has calls in.
  */
 export class ActivityBins {
   private binMs = 1;
+  /** log2(binMs). */
+  private level = 0;
   /** Start of bin 0; NaN before the first call. Always a multiple of binMs. */
   private origin = Number.NaN;
   private used = 0;
   private readonly byCat: number[][] = [];
-  private readonly byParty: number[][] = [];
+  private readonly byParty: PartyBins[] = [];
 
   add(t: number, catIdx: number, partyIdx: number): void {
     let i = Math.floor((t - this.origin) / this.binMs);
@@ -52,7 +67,25 @@ export class ActivityBins {
     }
     if (i >= this.used) this.used = i + 1;
     bump(this.byCat, catIdx, i);
-    bump(this.byParty, partyIdx, i);
+    let p = this.byParty[partyIdx];
+    if (p === undefined) p = this.byParty[partyIdx] = { level: this.level, bins: new Map(), total: 0 };
+    else this.align(p);
+    const k = Math.round(this.origin / this.binMs) + i;
+    p.bins.set(k, (p.bins.get(k) ?? 0) + 1);
+    p.total++;
+  }
+
+  /** Brings a party's bins to the current width: absolute bin k of width w is bin floor(k / 2) of width 2w. */
+  private align(p: PartyBins): void {
+    if (p.level === this.level) return;
+    const f = 2 ** (this.level - p.level);
+    const old = [...p.bins];
+    p.bins.clear();
+    for (const [k, n] of old) {
+      const j = Math.floor(k / f);
+      p.bins.set(j, (p.bins.get(j) ?? 0) + n);
+    }
+    p.level = this.level;
   }
 
   /** Re-shapes the bins so that t fits; returns its bin, or -1 for a time that cannot be placed. */
@@ -69,14 +102,14 @@ export class ActivityBins {
     const origin = Math.floor(earliest / this.binMs) * this.binMs;
     if (origin < this.origin) {
       const k = Math.round((this.origin - origin) / this.binMs);
-      for (const s of [...this.byCat, ...this.byParty]) if (s) s.unshift(...new Array<number>(k).fill(0));
+      for (const s of this.byCat) if (s) s.unshift(...new Array<number>(k).fill(0));
       this.used += k;
       this.origin = origin;
     }
     return Math.floor((t - this.origin) / this.binMs);
   }
 
-  /** Doubles the bin width; bin 0 realigns to a multiple of the new width. */
+  /** Doubles the bin width; bin 0 realigns to a multiple of the new width. Parties follow lazily (align). */
   private double(): void {
     const width = this.binMs * 2;
     const origin = Math.floor(this.origin / width) * width;
@@ -88,30 +121,46 @@ export class ActivityBins {
       return out;
     };
     for (let i = 0; i < this.byCat.length; i++) this.byCat[i] = merge(this.byCat[i])!;
-    for (let i = 0; i < this.byParty.length; i++) this.byParty[i] = merge(this.byParty[i])!;
     if (this.used > 0) this.used = Math.floor((this.used - 1 + shift) / 2) + 1;
     this.binMs = width;
+    this.level++;
     this.origin = origin;
+  }
+
+  /** Bins stored for the parties (one per party and bin with calls): what their memory grows with. */
+  partyCells(): number {
+    let n = 0;
+    for (const p of this.byParty) if (p) n += p.bins.size;
+    return n;
   }
 
   /** The aggregate, with parties named by `party(index)`; the busiest TOP_PARTIES, then the rest summed. */
   result(party: (index: number) => { key: string; name: string; kind: PartyKind }): Activity {
     const n = this.used;
+    const first = Number.isNaN(this.origin) ? 0 : Math.round(this.origin / this.binMs);
     const pad = (s: readonly number[]): number[] => (s.length >= n ? s.slice(0, n) : [...s, ...new Array<number>(n - s.length).fill(0)]);
+    const dense = (p: PartyBins, into: number[] = new Array<number>(n).fill(0)): number[] => {
+      this.align(p);
+      for (const [k, c] of p.bins) {
+        const i = k - first;
+        if (i >= 0 && i < n) into[i]! += c;
+      }
+      return into;
+    };
     const byCategory: Partial<Record<Category, number[]>> = {};
     this.byCat.forEach((s, i) => {
       if (s && s.some((x) => x > 0)) byCategory[CATEGORY_IDS[i]!] = pad(s);
     });
     const parties = this.byParty
-      .map((s, i) => ({ i, s, total: s ? s.reduce((a, b) => a + b, 0) : 0 }))
-      .filter((p) => p.total > 0)
-      .map((p) => ({ ...p, info: party(p.i) }))
+      .map((p, i) => ({ i, p, total: p ? p.total : 0 }))
+      .filter((x) => x.total > 0)
+      .map((x) => ({ ...x, info: party(x.i) }))
       .sort((a, b) => b.total - a.total || (a.info.key < b.info.key ? -1 : a.info.key > b.info.key ? 1 : 0));
-    const byParty: ActivityParty[] = parties.slice(0, TOP_PARTIES).map((p) => ({ key: p.info.key, name: p.info.name, kind: p.info.kind, counts: pad(p.s!) }));
+    const byParty: ActivityParty[] = parties.slice(0, TOP_PARTIES).map((x) => ({ key: x.info.key, name: x.info.name, kind: x.info.kind, counts: dense(x.p) }));
     const rest = parties.slice(TOP_PARTIES);
     if (rest.length > 0) {
       const counts = new Array<number>(n).fill(0);
-      for (const p of rest) p.s!.forEach((x, k) => (counts[k]! += x));
+      for (const x of rest) dense(x.p, counts);
       byParty.push({ key: "other", name: `${rest.length} other part${rest.length === 1 ? "y" : "ies"}`, kind: "other", counts });
     }
     return { binMs: this.binMs, start: Number.isNaN(this.origin) ? 0 : this.origin, bins: n, byCategory, byParty };

@@ -76,6 +76,32 @@ describe("activity aggregate (calls over time)", () => {
     expect(sum(a.byParty.flatMap((p) => p.counts))).toBe(sum(a.byCategory.location!));
   });
 
+  it("keeps a party's bins sparse: memory grows with the bins a party has calls in, not bins × parties", () => {
+    // A trace can name any number of parties (each unknown package is one): 50,000 with one call
+    // each, late in a run of ~500 bins, would have held 25 million counters as dense rows.
+    const b = new ActivityBins();
+    const n = 50_000;
+    b.add(0, 0, 0);
+    for (let p = 1; p < n; p++) b.add(400_000 + p, 1, p);
+    expect(b.partyCells()).toBeLessThanOrEqual(n);
+    const a = b.result(party);
+    expect(a.bins).toBeGreaterThan(MAX_BINS / 2);
+    expect(a.byParty).toHaveLength(TOP_PARTIES + 1);
+    expect(a.byParty[TOP_PARTIES]!.name).toBe(`${n - TOP_PARTIES} other parties`);
+    expect(sum(a.byParty.flatMap((p) => p.counts))).toBe(n);
+    // Parties untouched since the bins last widened are merged like the rest: every call in its bin.
+    const all = new Array<number>(a.bins).fill(0);
+    for (const p of a.byParty) p.counts.forEach((x, i) => (all[i]! += x));
+    const expected = new Array<number>(a.bins).fill(0);
+    expected[binOf(a, 0)]!++;
+    for (let p = 1; p < n; p++) expected[binOf(a, 400_000 + p)]!++;
+    expect(all).toEqual(expected);
+    for (const p of a.byParty.slice(0, TOP_PARTIES)) {
+      const i = Number(p.key.slice(1));
+      expect(p.counts[binOf(a, i === 0 ? 0 : 400_000 + i)]).toBe(1);
+    }
+  });
+
   it("drops non-finite times and survives huge ranges", () => {
     const b = new ActivityBins();
     b.add(Number.NaN, 0, 0);
