@@ -251,7 +251,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       family,
       severity,
       title: def.title,
-      message: what.message,
+      message: attempts(what.message, what.count ?? g.count, g.threw, c.ev.exc),
       references: def.references,
       party: summarizeParty(what.party ?? c.attr.responsible),
       ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
@@ -442,4 +442,14 @@ function boundedFrames(frames: readonly StackFrame[], responsible: number, immed
     return s.length > MAX_FRAME_CHARS ? `${s.slice(0, MAX_FRAME_CHARS)}…` : s;
   });
   return frames.length > keep ? { frames: out, omittedFrames: frames.length - keep } : { frames: out };
+}
+
+/**
+ * A finding whose calls all threw (an identifier Android refused, a camera that would not open)
+ * is about attempts: the message says so, so nobody reads "read the IMEI 7 times" as success.
+ */
+function attempts(message: string, count: number, threw: number, exc: string | undefined): string {
+  if (threw === 0 || threw < count || message.includes(" threw ")) return message;
+  const e = exc ?? "an exception";
+  return count === 1 ? `${message} — the call threw ${e}: an attempt, refused or failed on the device` : `${message} — all ${count} threw ${e}: attempts, refused or failed on the device`;
 }

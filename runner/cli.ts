@@ -119,8 +119,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { parseFormats, reportSummary } = await import("./commands/report.js");
       const formats = parseFormats(o.report);
       const { SANDBOX } = await import("./sandbox/index.js");
+      const odd = devices.find((d) => /^sandbox\b/i.test(d) && d !== SANDBOX);
+      if (odd) throw new UsageError(`'${odd}' is not a device: the sandbox phone is named exactly '${SANDBOX}' and takes no host:port`, { where: "--device", fix: `use --device ${SANDBOX}` });
       const sandbox = devices.includes(SANDBOX);
-      if (sandbox && devices.length > 1) throw new UsageError("the sandbox phone cannot share a suite with other devices", { where: "--device", fix: "run the sandbox on its own: --device sandbox" });
+      if (sandbox && devices.length > 1) {
+        const fix = devices.every((d) => d === SANDBOX) ? `give --device ${SANDBOX} once` : `run the sandbox on its own: --device ${SANDBOX}`;
+        throw new UsageError(devices.every((d) => d === SANDBOX) ? "there is one sandbox phone: it cannot shard a suite" : "the sandbox phone cannot share a suite with other devices", { where: "--device", fix });
+      }
       const common = { app: o.app, scenarios: o.scenarios, policy: o.policy, formats, ...(sandbox ? await sandboxSide(o.app, o.appiumUrl) : await deviceSide(o.app, o.appiumUrl)) };
       if (devices.length > 1) {
         // One live line per device would overwrite each other on one terminal: logs tell progress.

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentMessage } from "../../agent/protocol.js";
@@ -76,6 +77,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   if (existsSync(join(o.out, "manifest.json"))) {
     throw new UsageError("the output directory already holds a trace", { where: "--out", fix: "choose a new directory for each run" });
   }
+  if (existsSync(o.out) && (!statSync(o.out).isDirectory() || readdirSync(o.out).length > 0)) {
+    throw new UsageError(`${o.out} is not an empty directory`, { where: "--out", fix: "choose a new directory for each run" });
+  }
 
   const device = await o.backend.open(parseDevice(o.device));
   // The host clock, or the device's when it simulates time (the sandbox skips through waits).
@@ -100,6 +104,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   let appDied: string | undefined;
   /** Permissions the app asked for last: what the next permission dialog is about. */
   let lastRequested: string[] = [];
+  // One salt for the whole run: the same identifier hashes alike in every process and launch, so
+  // a report can tell that two SDKs read the same value; another run cannot link the hashes.
+  const salt = randomBytes(16).toString("hex");
   const screenshotsDir = join(o.out, "screenshots");
   mkdirSync(screenshotsDir, { recursive: true });
 
@@ -137,7 +144,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
       sinks.delete(pid);
     }
     appDied = undefined;
-    current = await instrumentApp(device, o.app, source, { appPackage: o.app }, events, async (script) => {
+    current = await instrumentApp(device, o.app, source, { appPackage: o.app, salt }, events, async (script) => {
       // One clock: the agent's (CLOCK_MONOTONIC, shared by the device's processes) aligned to the
       // host's, and the launch on the timeline, before any of the app's code runs.
       clock = new AlignedClock(await handshake(hostNow, () => script.exports.mark("sync")));
@@ -148,9 +155,12 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   };
 
   let ui: { ui: UiDriver; close(): Promise<void> } | undefined;
+  /** Whether the UI came up: before it, a failed run recorded nothing of the app's and leaves no trace. */
+  let uiUp = false;
   const results: ScenarioResult[] = [];
   try {
     ui = await o.ui(device);
+    uiUp = true;
     const base = o.actions(device, spawn);
     // Steps that make the system kill the app: its end is expected, not a crash.
     const actions: DeviceActions = { ...bind(base), launch: (c) => (expectEnd(), base.launch(c)), revoke: (p) => (expectEnd(), base.revoke(p)) };
@@ -204,6 +214,8 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     writer.mark({ t: hostNow(), kind: "session_end" });
     writer.close(incomplete);
     o.progress?.done();
+    // Nothing of the app's was recorded: leave no half-made trace to block the same --out next time.
+    if (!uiUp) rmSync(o.out, { recursive: true, force: true });
   }
   const report = await runReport({ trace: o.out, ...(o.policy ? { policy: o.policy } : {}), profile: join(o.scenarios, "app.profile.yaml"), formats: o.formats ?? ["json", "md"] });
   return { trace: o.out, scenarios: results, ...(incomplete ? { incomplete } : {}), report };

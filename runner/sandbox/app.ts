@@ -21,8 +21,12 @@ export interface AppProcess {
   readonly pid: number;
   /** `com.example.app` or `com.example.app:push`. */
   readonly name: string;
-  /** Calls a framework method: the agent sees the method's frame over `callers`. Throws what Android throws. */
-  call(className: string, method: string, params: readonly string[], args: unknown[], callers: readonly FrameSpec[]): unknown;
+  /**
+   * Calls a framework method: the agent sees the method's frame over `callers`, over the main
+   * thread's looper — or, with `thread`, over a worker thread of that name (its own tid). Throws
+   * what Android throws.
+   */
+  call(className: string, method: string, params: readonly string[], args: unknown[], callers: readonly FrameSpec[], thread?: string): unknown;
   /** Runs `fn` every `everyMs` (first after `delayMs`) while this process lives. */
   every(everyMs: number, fn: () => void, delayMs?: number): void;
   /** Runs `fn` once after `delayMs` while this process lives. */
@@ -54,7 +58,10 @@ export interface SandboxApp {
   resumed(proc: AppProcess): void;
   /** The user tapped an element. */
   tap(proc: AppProcess, target: UiTarget): void;
-  back(proc: AppProcess): void;
+  /** Back pressed: true when the app handled it (left a screen); false on its first screen, which then closes (the app goes to the background). */
+  back(proc: AppProcess): boolean;
+  /** The app left the screen (home, screen off, back on its first screen): onStop. */
+  paused(proc: AppProcess): void;
   /** Whether the element is on the current screen (the fake app holds every screen's elements). */
   shows(target: UiTarget): boolean;
   /** The answer to the app's last permission request. */

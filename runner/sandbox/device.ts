@@ -14,6 +14,12 @@ import { VirtualTime } from "./time.js";
 
 const ACTIVITY = "android.app.Activity";
 /** The frames under any main-thread callback: the framework's looper. */
+/** The frames under a task on a worker thread (an executor's pool). */
+const WORKER: FrameSpec[] = [
+  { className: "java.util.concurrent.ThreadPoolExecutor", methodName: "runWorker", fileName: "ThreadPoolExecutor.java", lineNumber: 1167 },
+  { className: "java.util.concurrent.ThreadPoolExecutor$Worker", methodName: "run", fileName: "ThreadPoolExecutor.java", lineNumber: 641 },
+  { className: "java.lang.Thread", methodName: "run", fileName: "Thread.java", lineNumber: 919 },
+];
 const LOOPER: FrameSpec[] = [
   { className: "android.os.Handler", methodName: "dispatchMessage", fileName: "Handler.java", lineNumber: 107 },
   { className: "android.os.Looper", methodName: "loop", fileName: "Looper.java", lineNumber: 214 },
@@ -28,6 +34,8 @@ interface Proc {
   onMessage?: (m: ScriptMessage) => void;
   onDetached?: (reason: DetachReason, crash: string | null) => void;
   readonly timers: number[];
+  /** Worker threads by name, with their tids. */
+  readonly threads: Map<string, number>;
   api?: AppProcess;
 }
 
@@ -74,7 +82,7 @@ export class SandboxDevice implements DeviceHandle {
   }
 
   private newProcess(name: string): Proc {
-    const p: Proc = { pid: this.nextPid++, name, state: "suspended", timers: [] };
+    const p: Proc = { pid: this.nextPid++, name, state: "suspended", timers: [], threads: new Map() };
     this.procs.set(p.pid, p);
     return p;
   }
@@ -126,7 +134,7 @@ export class SandboxDevice implements DeviceHandle {
       // Not instrumented (no script loaded): the app runs, the agent sees nothing — like a phone.
       p.rt = loadAgentless(this.state);
     }
-    this.time.catchUp();
+    p.rt.tid = p.pid;
     this.guard(p, () => {
       this.app.start(this.phone(), p.api!);
       if (p.name === this.app.package && p.state === "running") this.bringToFront();
@@ -164,7 +172,6 @@ export class SandboxDevice implements DeviceHandle {
   tap(target: UiTarget): void {
     const m = this.main();
     if (!m || m.state !== "running") return;
-    this.time.catchUp();
     if (this.dialog && isDialogButton(target)) return this.answerDialog(target);
     this.guard(m, () => this.app.tap(m.api!, target));
   }
@@ -172,15 +179,19 @@ export class SandboxDevice implements DeviceHandle {
   /** Whether the element is on screen: the system dialog covers the app while it is up. */
   shows(target: UiTarget): boolean {
     if (!this.main() || this.main()!.state !== "running" || !this.started || !this.state.screenOn) return false;
+    // The system dialog covers the app; without it, the app decides (its own "拒绝" is its own).
     if (this.dialog) return isDialogButton(target);
-    return !isDialogButton(target) && this.app.shows(target);
+    return this.app.shows(target);
   }
 
   back(): void {
     const m = this.main();
     if (!m || m.state !== "running") return;
     if (this.dialog) return this.answerDialog({ id: DENY_ID });
-    this.guard(m, () => this.app.back(m.api!));
+    let handled = true;
+    this.guard(m, () => void (handled = this.app.back(m.api!)));
+    // Back on the app's first screen closes it: the app goes to the background.
+    if (!handled) this.home();
   }
 
   /** Home: the activity stops (the agent sees the app go to the background). */
@@ -188,7 +199,10 @@ export class SandboxDevice implements DeviceHandle {
     const m = this.main();
     if (!m || m.state !== "running" || !this.started) return;
     this.started = false;
-    this.guard(m, () => m.rt!.call(ACTIVITY, "onStop", [], [], this.activityFrames("performStop")));
+    this.guard(m, () => {
+      m.rt!.call(ACTIVITY, "onStop", [], [], this.activityFrames("performStop"));
+      this.app.paused(m.api!);
+    });
   }
 
   bringToFront(): void {
@@ -281,9 +295,20 @@ export class SandboxDevice implements DeviceHandle {
     return {
       pid: p.pid,
       name: p.name,
-      call: (className, method, params, args, callers) => {
+      call: (className, method, params, args, callers, thread) => {
         if (p.state !== "running") throw new Error(`process ${p.pid} is not running`);
-        return p.rt!.call(className, method, params, args, [...callers, ...LOOPER]);
+        const rt = p.rt!;
+        // Android's main thread has the process's id; worker threads get the next ones, by name.
+        if (thread === undefined) rt.tid = p.pid;
+        else {
+          if (!p.threads.has(thread)) p.threads.set(thread, p.pid + 1 + p.threads.size);
+          rt.tid = p.threads.get(thread)!;
+        }
+        try {
+          return rt.call(className, method, params, args, [...callers, ...(thread === undefined ? LOOPER : WORKER)]);
+        } finally {
+          rt.tid = p.pid;
+        }
       },
       every: (everyMs, fn, delayMs = everyMs) => void p.timers.push(this.time.setTimer(delayMs, () => this.guard(p, fn), everyMs)),
       later: (delayMs, fn) => void p.timers.push(this.time.setTimer(delayMs, () => this.guard(p, fn))),

@@ -3,7 +3,9 @@
  * real Appium server with the fake driver showing the app's screens, each tap also delivered to
  * the app so it reacts as a phone's app would.
  */
-import { UsageError } from "../../reports/errors.js";
+import { createRequire } from "node:module";
+import { sep } from "node:path";
+import { PermtraceError, UsageError } from "../../reports/errors.js";
 import { packageRoot } from "../../reports/version.js";
 import type { DeviceBackend, DeviceHandle, DeviceSelector } from "../device/backend.js";
 import type { DeviceActions, ElementSelector } from "../scenario/executor.js";
@@ -15,6 +17,9 @@ import { SandboxDevice } from "./device.js";
 export const SANDBOX = "sandbox";
 /** How long the sandbox phone takes to start the app: a mid-range phone's cold start. */
 export const COLD_START_MS = 1500;
+/** How long a tap (and a typed character) takes on the sandbox, and a swipe: the phone's time moves only by what happens on it. */
+export const TAP_MS = 100;
+export const SWIPE_MS = 300;
 
 export class SandboxBackend implements DeviceBackend {
   /** The phone opened last (one per run). */
@@ -83,14 +88,17 @@ export class SandboxUi implements UiDriver {
     await this.inner.click(element);
     const t = this.targets.get(element);
     if (t) this.device.tap(t);
+    await this.device.time.sleep(TAP_MS);
   }
 
-  type(element: string | null, text: string): Promise<void> {
-    return this.inner.type(element, text);
+  async type(element: string | null, text: string): Promise<void> {
+    await this.inner.type(element, text);
+    await this.device.time.sleep(TAP_MS * text.length);
   }
 
-  swipe(direction: "up" | "down" | "left" | "right", element?: string | null): Promise<void> {
-    return this.inner.swipe(direction, element);
+  async swipe(direction: "up" | "down" | "left" | "right", element?: string | null): Promise<void> {
+    await this.inner.swipe(direction, element);
+    await this.device.time.sleep(SWIPE_MS);
   }
 
   screenshot(): Promise<string> {
@@ -98,12 +106,29 @@ export class SandboxUi implements UiDriver {
   }
 }
 
+/**
+ * The folder whose node_modules holds Appium's fake driver, for the in-process server's
+ * APPIUM_HOME: permtrace's own, or the project it is installed in when npm hoisted the driver.
+ */
+export function fakeDriverHome(): string {
+  let pkg: string;
+  try {
+    pkg = createRequire(import.meta.url).resolve("@appium/fake-driver/package.json");
+  } catch {
+    throw new PermtraceError("Appium's fake driver (@appium/fake-driver) is not installed", { where: "sandbox", fix: "reinstall permtrace's dependencies (npm ci in the permtrace folder)" });
+  }
+  const at = pkg.lastIndexOf(`${sep}node_modules${sep}`);
+  return at >= 0 ? pkg.slice(0, at) : packageRoot();
+}
+
 /** An Appium session with the fake driver on the app's screens (a server in-process unless `appiumUrl`). */
 export async function sandboxUi(handle: DeviceHandle, appiumUrl?: string): Promise<{ ui: UiDriver; close(): Promise<void> }> {
   const device = sandboxOf(handle);
   const session = await appiumSession(
     { platformName: "Fake", "appium:automationName": "Fake", "appium:deviceName": SANDBOX, "appium:app": device.app.screensXml, "appium:newCommandTimeout": 0 },
-    { serial: SANDBOX, ...(appiumUrl ? { appiumUrl } : {}), appiumHome: packageRoot(), fix: "the sandbox needs Appium's fake driver (@appium/fake-driver), which `npm ci` installs in the permtrace folder" },
+    appiumUrl
+      ? { serial: SANDBOX, appiumUrl, fix: `the Appium server at ${appiumUrl} must be running and have the fake driver (appium driver install --source npm @appium/fake-driver)` }
+      : { serial: SANDBOX, appiumHome: fakeDriverHome(), fix: "Appium's fake driver ships with permtrace (@appium/fake-driver): reinstall permtrace's dependencies (npm ci)" },
   );
   return { ui: new SandboxUi(session.ui, device), close: session.close };
 }

@@ -1,9 +1,11 @@
 /**
- * The sandbox's clock. Real time passes as usual while the runner talks to Appium; a wait (a
- * `wait:` or `background:` step) skips ahead at once instead of sleeping, firing the app's timers
- * at their due times on the way. So a two-minute background soak takes milliseconds, the calls the
- * app's timers make land exactly where a phone would have made them, and the demo is fast and
- * its findings are the same on every run.
+ * The sandbox's clock: simulated, never the host's. It moves only when something on the phone
+ * takes time — a wait (`wait:`, `background:`, `lock: <d>`), a cold start, a tap — and then skips
+ * ahead at once, firing on the way the timers due in it (the app's, the agent's) with the clock
+ * set to each one's due time. What happens in one instant (a launch's start-up calls) shares a
+ * timestamp; its order is the calls' seq and the markers' file order. Real time — Appium's HTTP
+ * round trips, a loaded CI machine — never reaches a timestamp: a run's trace, findings, windows
+ * and periods are the same every time, and a three-minute background soak takes milliseconds.
  */
 export interface SimulatedTime {
   now(): number;
@@ -17,22 +19,24 @@ interface Timer {
   readonly fn: () => void;
 }
 
+/** The shortest timer delay, as on the platform: a 0 ms timer that re-arms itself cannot spin a wait forever. */
+const MIN_DELAY = 1;
+
 export class VirtualTime implements SimulatedTime {
-  private readonly t0 = performance.now();
-  private skipped = 0;
+  private t = 0;
   private seq = 0;
   private readonly pending = new Map<number, Timer>();
-  /** Errors thrown by timer callbacks (the app's code): reported, never fatal to the clock. */
+  /** Errors thrown by timer callbacks: reported, never fatal to the clock. */
   onTimerError?: (err: unknown) => void;
 
   now(): number {
-    return performance.now() - this.t0 + this.skipped;
+    return this.t;
   }
 
   /** Runs `fn` after `delayMs` of sandbox time, and every `everyMs` after that when given. */
   setTimer(delayMs: number, fn: () => void, everyMs?: number): number {
     const id = ++this.seq;
-    this.pending.set(id, { id, at: this.now() + Math.max(0, delayMs), fn, ...(everyMs !== undefined ? { every: Math.max(1, everyMs) } : {}) });
+    this.pending.set(id, { id, at: this.now() + Math.max(MIN_DELAY, delayMs), fn, ...(everyMs !== undefined ? { every: Math.max(MIN_DELAY, everyMs) } : {}) });
     return id;
   }
 
@@ -69,28 +73,14 @@ export class VirtualTime implements SimulatedTime {
     };
   }
 
-  /** Fires the timers that real time has made due (call before the app acts). */
-  catchUp(): void {
-    this.runUntil(this.now(), false);
-  }
-
-  async sleep(ms: number): Promise<void> {
-    // First let what is already under way finish at the current time (a process being
-    // instrumented before it resumes, agent messages on their way).
-    await new Promise((r) => setImmediate(r));
-    const end = this.now() + Math.max(0, ms);
-    this.runUntil(end, true);
-    if (this.now() < end) this.skipped += end - this.now();
-    // Let what the timers started (agent batches, messages) reach the host before the next step.
-    await new Promise((r) => setImmediate(r));
-  }
-
-  private runUntil(end: number, skip: boolean): void {
+  /** Time passes on the phone: `ms` later, with the timers due meanwhile fired at their times. */
+  advance(ms: number): void {
+    const end = this.t + Math.max(0, ms);
     for (;;) {
       let next: Timer | undefined;
-      for (const t of this.pending.values()) if (t.at <= end && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t;
-      if (!next) return;
-      if (skip && next.at > this.now()) this.skipped += next.at - this.now();
+      for (const x of this.pending.values()) if (x.at <= end && (!next || x.at < next.at || (x.at === next.at && x.id < next.id))) next = x;
+      if (!next) break;
+      if (next.at > this.t) this.t = next.at;
       if (next.every !== undefined) next.at += next.every;
       else this.pending.delete(next.id);
       try {
@@ -99,5 +89,15 @@ export class VirtualTime implements SimulatedTime {
         this.onTimerError?.(err);
       }
     }
+    if (this.t < end) this.t = end;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    // First let what is already under way finish at the current time (a process being
+    // instrumented before it resumes, agent messages on their way).
+    await new Promise((r) => setImmediate(r));
+    this.advance(ms);
+    // Let what the timers started (agent batches, a process they spawned) settle before the next step.
+    await new Promise((r) => setImmediate(r));
   }
 }

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { PermtraceError } from "../../reports/errors.js";
+import { PermtraceError, UsageError } from "../../reports/errors.js";
 import type { DeviceHandle } from "../device/backend.js";
 import { WebdriverUi, type UiDriver } from "./ui.js";
 
@@ -43,13 +43,17 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
  */
 export async function appiumSession(capabilities: Record<string, unknown>, o: { serial: string; appiumUrl?: string; fix?: string; appiumHome?: string }): Promise<{ ui: UiDriver; close(): Promise<void> }> {
   const appiumUrl = o.appiumUrl;
+  if (appiumUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(appiumUrl)) {
+    throw new UsageError(`not an Appium server URL: ${appiumUrl}`, { where: "--appium-url", fix: "give an http(s) URL, like http://127.0.0.1:4723" });
+  }
   const device = { serial: o.serial };
   let server: { close(): Promise<void> } | undefined;
   let url = appiumUrl;
   if (!url) {
     // Appium looks for its drivers under APPIUM_HOME, else in the project around the current
-    // directory: a driver that ships with permtrace is found wherever the user runs it.
-    if (o.appiumHome && !process.env.APPIUM_HOME) process.env.APPIUM_HOME = o.appiumHome;
+    // directory: a driver that ships with permtrace is found wherever the user runs it. Only this
+    // process's in-process server sees it.
+    if (o.appiumHome) process.env.APPIUM_HOME = o.appiumHome;
     const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
     const port = await freePort();
     // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.

@@ -228,6 +228,8 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
         } catch (err) {
           error = (err as Error)?.message ?? String(err);
         }
+        // The app died during this step (a tap that crashed it): this step is the one that failed.
+        error ??= ctx.aborted?.();
       }
       try {
         const name = step.action === "screenshot" && typeof step.params === "string" ? step.params : `${scenario.name}-${String(i).padStart(3, "0")}-${step.action}`;

@@ -40,7 +40,7 @@ const STACKS = {
   clipboard: [f("com.permtrace.sample.ui.PasteHint", "check", "PasteHint.kt", 22), ...MAIN_RESUME],
   pushImei: [f("cn.jpush.android.helper.DeviceInfo", "getImei"), f("cn.jiguang.internal.JCoreInternalHelper", "collect"), ...PUSH_SERVICE],
   pushAndroidId: [f("cn.jpush.android.helper.DeviceInfo", "getAndroidId"), f("cn.jiguang.internal.JCoreInternalHelper", "collect"), ...PUSH_SERVICE],
-  adLocation: [f("com.qq.e.comm.managers.status.DeviceStatus", "getLocation"), f("com.qq.e.comm.managers.plugin.PM$a", "run"), f("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "run")],
+  adLocation: [f("com.qq.e.comm.managers.status.DeviceStatus", "getLocation"), f("com.qq.e.comm.managers.plugin.PM$a", "run"), f("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "run", "ScheduledThreadPoolExecutor.java", 301)],
   mapLocation: [f("com.amap.api.location.AMapLocationClient", "startLocation"), f("com.permtrace.sample.map.MapActivity", "showMyLocation", "MapActivity.kt", 77)],
   mapAsk: [f("com.permtrace.sample.map.MapActivity", "askLocation", "MapActivity.kt", 64), f("com.permtrace.sample.map.MapActivity", "onCreate", "MapActivity.kt", 40)],
   scan: [f("com.permtrace.sample.scan.ScanActivity", "openCamera", "ScanActivity.kt", 29), f("com.permtrace.sample.ui.MainActivity", "onScanClicked", "MainActivity.kt", 91)],
@@ -68,6 +68,7 @@ export class SampleMapApp implements SandboxApp {
   private phone: Phone | undefined;
   private adsStarted = false;
   private mapAsked = 0;
+  private mapUpdates = false;
 
   start(phone: Phone, proc: AppProcess): void {
     this.phone = phone;
@@ -85,6 +86,8 @@ export class SampleMapApp implements SandboxApp {
 
   resumed(proc: AppProcess): void {
     proc.call("android.content.ClipboardManager", "getPrimaryClip", [], [], STACKS.clipboard);
+    // Back on the map: it asks for location updates again.
+    if (this.screen === "map" && !this.mapUpdates && this.phone!.granted(FINE)) this.showMyLocation(proc);
   }
 
   tap(proc: AppProcess, t: UiTarget): void {
@@ -105,8 +108,16 @@ export class SampleMapApp implements SandboxApp {
     }
   }
 
-  back(_proc: AppProcess): void {
-    if (this.screen === "map") this.screen = "home";
+  back(_proc: AppProcess): boolean {
+    if (this.screen !== "map") return false;
+    this.screen = "home";
+    return true;
+  }
+
+  paused(_proc: AppProcess): void {
+    // The map stops its own location updates when it leaves the screen (AMap's stopLocation):
+    // nothing of the app's reads location in the background. GDT does not care.
+    this.mapUpdates = false;
   }
 
   shows(t: UiTarget): boolean {
@@ -134,6 +145,7 @@ export class SampleMapApp implements SandboxApp {
 
   private showMyLocation(proc: AppProcess): void {
     if (!this.phone!.granted(FINE)) return this.askLocation(proc);
+    this.mapUpdates = true;
     proc.call(LM, "requestLocationUpdates", ["java.lang.String", "long", "float", "android.location.LocationListener"], ["gps", 2000, 10, { $className: "com.amap.api.location.AMapLocationClient$Listener" }], STACKS.mapLocation);
     proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["gps"], STACKS.mapLocation);
   }
@@ -148,7 +160,7 @@ export class SampleMapApp implements SandboxApp {
     if (this.adsStarted || this.consent !== "accepted" || !this.phone!.granted(FINE)) return;
     this.adsStarted = true;
     proc.every(30_000, () => {
-      proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], STACKS.adLocation);
+      proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], STACKS.adLocation, "GDT-pool-1");
     });
   }
 

@@ -15,7 +15,7 @@ import { tempDir } from "../support/trace-builder.js";
 /** rule, responsible party, category, scenario, count. */
 type Row = [string, string, string | null, string | null, number];
 
-const START_UP = ["first-launch", "map-deny", "map-allow", "background", "scan-crash", "after-crash", "reject"];
+const START_UP = ["first-launch", "map-deny", "map-allow", "background", "scan-crash", "after-crash", "reject", "reopen-after-reject"];
 
 /** What the sample app does wrong, finding by finding (scenarios/sample-app/app.ts says why). */
 const EXPECTED: Row[] = [
@@ -28,6 +28,12 @@ const EXPECTED: Row[] = [
     ["consent.pre_consent_collection", "sdk:jpush", "device_identifiers", s, 1],
     ["consent.pre_consent_collection", "app", "clipboard", s, 1],
   ]),
+  // Rejected, the app is opened again: Umeng and JPush start all the same, and the clipboard is read.
+  ["refusal.after_consent_rejected", "sdk:umeng-common", "device_identifiers", "reopen-after-reject", 1],
+  ["refusal.after_consent_rejected", "sdk:umeng-common", "installed_apps", "reopen-after-reject", 1],
+  ["refusal.after_consent_rejected", "sdk:jpush", "phone_identifiers", "reopen-after-reject", 1],
+  ["refusal.after_consent_rejected", "sdk:jpush", "device_identifiers", "reopen-after-reject", 1],
+  ["refusal.after_consent_rejected", "app", "clipboard", "reopen-after-reject", 1],
   // The map asks again at once after a denial (and again at the next launch, within 48 h).
   ["permission.rerequest_after_denial", "app", "permission_request", "map-deny", 2],
   // GDT polls location every 30 s, in the background too, and is not on the published SDK list.
@@ -40,16 +46,16 @@ const EXPECTED: Row[] = [
   ["frequency.rate_per_second", "all", "device_identifiers", "first-launch", 2],
   ["frequency.rate_per_minute", "all", "device_identifiers", "background", 8],
   // What the profile does not declare: JPush's IMEI attempts, the clipboard, the camera attempt.
-  ["disclosure.sdk_undeclared_category", "sdk:jpush", "phone_identifiers", null, 7],
-  ["disclosure.undeclared_category", "sdk:jpush", "phone_identifiers", null, 7],
-  ["disclosure.undeclared_category", "app", "clipboard", null, 8],
+  ["disclosure.sdk_undeclared_category", "sdk:jpush", "phone_identifiers", null, 8],
+  ["disclosure.undeclared_category", "sdk:jpush", "phone_identifiers", null, 8],
+  ["disclosure.undeclared_category", "app", "clipboard", null, 9],
   ["disclosure.undeclared_category", "app", "camera", null, 1],
   // A map app needs location only.
-  ["necessity.beyond_app_type", "sdk:umeng-common", "device_identifiers", null, 7],
-  ["necessity.beyond_app_type", "sdk:umeng-common", "installed_apps", null, 7],
-  ["necessity.beyond_app_type", "sdk:jpush", "phone_identifiers", null, 7],
-  ["necessity.beyond_app_type", "sdk:jpush", "device_identifiers", null, 7],
-  ["necessity.beyond_app_type", "app", "clipboard", null, 8],
+  ["necessity.beyond_app_type", "sdk:umeng-common", "device_identifiers", null, 8],
+  ["necessity.beyond_app_type", "sdk:umeng-common", "installed_apps", null, 8],
+  ["necessity.beyond_app_type", "sdk:jpush", "phone_identifiers", null, 8],
+  ["necessity.beyond_app_type", "sdk:jpush", "device_identifiers", null, 8],
+  ["necessity.beyond_app_type", "app", "clipboard", null, 9],
   // The start-up reads in every scenario, none of which needs them.
   ...START_UP.flatMap((s): Row[] => [
     ["scenario.unneeded_category", "sdk:umeng-common", "device_identifiers", s, 1],
@@ -66,23 +72,51 @@ const sorted = (rows: Row[]): Row[] => [...rows].sort((a, b) => JSON.stringify(a
 
 describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
   let r: RunResult;
+  let again: RunResult;
   beforeAll(async () => {
     // How long it takes is measured by `npm run bench:demo`, not here.
     r = await runDemo({ out: join(tempDir(), "demo") });
+    again = await runDemo({ out: join(tempDir(), "demo") });
   }, 120_000);
 
   it("runs every scenario; the crash ends its own scenario only", () => {
     expect(r.scenarios.map((s) => [s.scenario, s.status])).toEqual(START_UP.map((s) => [s, s === "scan-crash" ? "failed" : "ok"]));
-    expect(r.scenarios[4]!.failure!.error).toMatch(/process-terminated: FATAL EXCEPTION: main java.lang.RuntimeException: Fail to connect to camera service/);
+    // The tap on Scan is the step that failed: the app died during it.
+    expect(r.scenarios[4]!.failure).toMatchObject({ step: 1, action: "tapOn", error: expect.stringMatching(/process-terminated: FATAL EXCEPTION: main java.lang.RuntimeException: Fail to connect to camera service/) });
   });
 
   it("produces exactly the sample app's findings", () => {
     expect(sorted(r.report.analysis.findings.map(row))).toEqual(sorted(EXPECTED));
   });
 
+  it("is the same run every time: simulated time, not the host's, stamps every call and marker", () => {
+    // Hashes of identifier values use a salt per run; everything else is equal.
+    const strip = (x: RunResult) => JSON.parse(JSON.stringify(x.report.analysis.findings, (k, v) => (k === "firstCall" ? undefined : v)));
+    expect(strip(again)).toEqual(strip(r));
+    expect(again.report.analysis.trace.duration).toBe(r.report.analysis.trace.duration);
+  });
+
+  it("places each finding where it happened on the timeline", () => {
+    const trace = openTrace(r.trace);
+    const at = (kind: string, scenario?: string) => trace.markers.filter((m) => m.kind === kind && (scenario === undefined || (m as { scenario?: string }).scenario === scenario)).map((m) => m.t);
+    const findings = r.report.analysis.findings;
+    // Pre-consent reads of the first launch end before the consent moment.
+    const accepted = at("consent_accepted")[0]!;
+    for (const f of findings.filter((x) => x.rule === "consent.pre_consent_collection" && x.scenario === "first-launch")) expect(f.window.end).toBeLessThan(accepted);
+    // The background reads lie inside the background period.
+    const bg = at("background")[0]!;
+    const fg = at("foreground").find((t) => t > bg)!;
+    const inBg = findings.find((x) => x.rule === "background.collection")!;
+    expect(inBg.window.start).toBeGreaterThan(bg);
+    expect(inBg.window.end).toBeLessThan(fg);
+    // The reads after the rejection come after it, at the next launch.
+    const rejected = at("consent_rejected")[0]!;
+    for (const f of findings.filter((x) => x.rule === "refusal.after_consent_rejected")) expect(f.window.start).toBeGreaterThan(rejected);
+  });
+
   it("names the period, the stack and the step of the polling", () => {
     const poll = r.report.analysis.findings.find((f) => f.rule === "frequency.periodic_polling")!;
-    expect(poll.evidence.details).toMatchObject({ periodMs: 30_000, occurrences: 6 });
+    expect(poll.evidence.details).toMatchObject({ periodMs: 30_000, jitterMs: 0, occurrences: 6 });
     expect(poll.evidence.stack!.frames[poll.evidence.stack!.responsibleFrame]).toMatch(/^com\.qq\.e\.comm\./);
     expect(poll.evidence.step).toMatchObject({ scenario: "background", action: "background" });
     expect(poll.evidence.screenshot?.path).toMatch(/^screenshots\/.*background.*\.png$/);

@@ -174,9 +174,9 @@ describe("permtrace demo and --device sandbox", () => {
     expect(r.code).toBe(EXIT.ok);
     expect(r.err).toBe("");
     expect(r.out).toMatch(/^ok +first-launch$/m);
-    expect(r.out).toMatch(/^FAILED scan-crash: step 3 \(wait\): the app's process \d+ ended \(process-terminated: FATAL EXCEPTION/m);
+    expect(r.out).toMatch(/^FAILED scan-crash: step 2 \(tapOn\): the app's process \d+ ended \(process-terminated: FATAL EXCEPTION/m);
     expect(r.out).toMatch(/^trace incomplete: .*\(the sample app crashes on purpose in scan-crash\)$/m);
-    expect(r.out).toMatch(/^\d+ finding\(s\) \(\d+ high, \d+ medium, \d+ low\) in \d+ calls of com\.permtrace\.sample$/m);
+    expect(r.out).toMatch(/^\d+ finding\(s\) \(\d+ critical, \d+ high, \d+ medium, \d+ low\) in \d+ calls of com\.permtrace\.sample$/m);
     expect(r.out).toContain(join(out, "report", "findings.json"));
     expect(r.out).toMatch(/demo done in [\d.]+ s \(sandbox phone, simulated time\)\. Trace: /);
     expect(existsSync(join(out, "manifest.json"))).toBe(true);
@@ -205,6 +205,6 @@ describe("permtrace demo and --device sandbox", () => {
   it("validate accepts the sample app's suite", async () => {
     const r = await cli("validate", "scenarios/sample-app");
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/^7 scenario\(s\), \d+ step\(s\) for com\.permtrace\.sample: valid/);
+    expect(r.out).toMatch(/^8 scenario\(s\), \d+ step\(s\) for com\.permtrace\.sample: valid/);
   });
 });

@@ -33,13 +33,13 @@ describe("permtrace run (stand-in device, fake UI)", () => {
       }),
       sleep: async () => undefined,
     });
-    // The crash ends its scenario (the steps after it fail at once); the next one relaunches.
+    // The crash fails the tap that caused it and ends its scenario; the next one relaunches.
     expect(r.scenarios.map((s) => [s.scenario, s.status])).toEqual([
       ["accept", "ok"],
       ["crash", "failed"],
       ["after", "ok"],
     ]);
-    expect(r.scenarios[1]!.failure).toMatchObject({ action: "wait", error: expect.stringMatching(/the app's process 1001 ended \(process-terminated/) });
+    expect(r.scenarios[1]!.failure).toMatchObject({ action: "tapOn", error: expect.stringMatching(/the app's process 1001 ended \(process-terminated/) });
     expect(r.incomplete).toMatch(/process-terminated: java.lang.IllegalStateException/);
     expect(log).toEqual(["ui closed"]);
 
@@ -59,7 +59,8 @@ describe("permtrace run (stand-in device, fake UI)", () => {
     expect(launches).toHaveLength(3);
     expect(kinds.filter((k) => k === "scenario_start")).toHaveLength(3);
     expect(kinds).toContain("incomplete");
-    expect(readdirSync(join(out, "screenshots")).length).toBe(8);
+    // A screenshot after every step run: the crash scenario stops at the tap that crashed it.
+    expect(readdirSync(join(out, "screenshots")).length).toBe(7);
 
     const findings = r.report.analysis.findings;
     const pre = findings.find((f) => f.rule === "consent.pre_consent_collection")!;

@@ -12,7 +12,7 @@ import type { ElementSelector } from "../../runner/scenario/executor.js";
 import type { UiDriver } from "../../runner/scenario/ui.js";
 import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "../../runner/sandbox/app.js";
 import { SandboxDevice } from "../../runner/sandbox/device.js";
-import { COLD_START_MS, SandboxBackend, sandboxActions, SandboxUi } from "../../runner/sandbox/index.js";
+import { COLD_START_MS, SandboxBackend, sandboxActions, SandboxUi, TAP_MS } from "../../runner/sandbox/index.js";
 import { BUNDLE } from "../../runner/sandbox/runtime.js";
 import { VirtualTime } from "../../runner/sandbox/time.js";
 
@@ -45,8 +45,8 @@ describe("VirtualTime", () => {
     expect(fired).toEqual([]);
     await time.sleep(200);
     expect(fired).toEqual([
-      ["e0", 0],
-      ["f-neg", 0],
+      ["e0", 1],
+      ["f-neg", 1],
       ["b50", 50],
       ["d50", 50],
       ["a100", 100],
@@ -58,17 +58,22 @@ describe("VirtualTime", () => {
     expect(fired.at(-1)).toEqual(["late", 300]);
   });
 
-  it("advances now() by at least the sleep's length, on the real clock too, without sleeping for real", async () => {
+  it("moves only by what happens on the phone: real time never reaches it, a long sleep takes no real time", async () => {
     const time = new VirtualTime();
-    const before = time.now();
+    expect(time.now()).toBe(0);
     const realBefore = performance.now();
+    while (performance.now() - realBefore < 20) {
+      // real time passes
+    }
+    expect(time.now()).toBe(0);
     await time.sleep(60_000);
-    expect(time.now() - before).toBeGreaterThanOrEqual(60_000);
+    expect(time.now()).toBe(60_000);
     expect(performance.now() - realBefore).toBeLessThan(5_000);
-    // Never backwards: a second sleep moves on from there.
-    const mid = time.now();
-    await time.sleep(0);
-    expect(time.now()).toBeGreaterThanOrEqual(mid);
+    time.advance(250);
+    expect(time.now()).toBe(60_250);
+    // Never backwards.
+    await time.sleep(-5);
+    expect(time.now()).toBe(60_250);
   });
 
   it("repeats intervals at their period until cleared, from outside or from inside the callback", async () => {
@@ -149,27 +154,30 @@ describe("VirtualTime", () => {
     expect(time.now()).toBe(30);
   });
 
-  it("catchUp() fires only the timers real time has made due, without skipping ahead", () => {
-    const real = frozenClock();
+  it("advance() fires the timers due in it at their times, synchronously; a 0 ms timer waits 1 ms", () => {
     const time = new VirtualTime();
-    const fired: string[] = [];
-    time.setTimer(10, () => void fired.push("10"));
-    time.setTimer(50, () => void fired.push("50"));
-    time.setTimer(100, () => void fired.push("100"));
-    time.catchUp();
-    expect(fired).toEqual([]);
-    real.t += 50;
-    time.catchUp();
-    expect(fired).toEqual(["10", "50"]);
+    const fired: [string, number][] = [];
+    time.setTimer(10, () => void fired.push(["10", time.now()]));
+    time.setTimer(50, () => void fired.push(["50", time.now()]));
+    time.setTimer(100, () => void fired.push(["100", time.now()]));
+    time.advance(50);
+    expect(fired).toEqual([
+      ["10", 10],
+      ["50", 50],
+    ]);
     expect(time.now()).toBe(50);
-    time.catchUp();
-    expect(fired).toEqual(["10", "50"]);
-    real.t += 49;
-    time.catchUp();
-    expect(fired).toEqual(["10", "50"]);
-    real.t += 1;
-    time.catchUp();
-    expect(fired).toEqual(["10", "50", "100"]);
+    // A timer that re-arms itself at 0 ms cannot spin: it fires once per simulated millisecond.
+    let spins = 0;
+    const again = (): void => {
+      spins++;
+      time.setTimer(0, again);
+    };
+    time.setTimer(0, again);
+    time.advance(49);
+    expect(spins).toBe(49);
+    expect(fired).toHaveLength(2);
+    time.advance(1);
+    expect(fired.at(-1)).toEqual(["100", 100]);
   });
 
   it("timers(): setTimeout/setInterval pass their arguments, report ids, clear by numeric id only", async () => {
@@ -192,7 +200,7 @@ describe("VirtualTime", () => {
     t.clearTimeout(d);
     await time.sleep(85);
     expect(seen).toEqual([
-      ["default delay", 0],
+      ["default delay", 1],
       ["timeout", 30, "x", 2],
       ["interval", 40, { k: 1 }],
       ["interval", 80, { k: 1 }],
@@ -253,9 +261,16 @@ class TinyApp implements SandboxApp {
     if (t.id === "ask") this.phone!.requestPermissions(proc, [FINE], ASK_STACK);
     else if (t.id === "locate") proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["gps"], LOCATE_STACK);
     else if (t.id === "boom") proc.crash("java.lang.IllegalStateException: boom");
+    else if (t.id === "locate-bg") proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], LOCATE_STACK, "pool-1");
   }
-  back(proc: AppProcess): void {
+  /** Whether back is handled (true) or closes the app (false). */
+  backHandled = true;
+  back(proc: AppProcess): boolean {
     this.log.push(`back ${proc.name}`);
+    return this.backHandled;
+  }
+  paused(proc: AppProcess): void {
+    this.log.push(`paused ${proc.name}`);
   }
   shows(t: UiTarget): boolean {
     return this.screen.some((e) => (t.id !== undefined && e.id === t.id) || (t.text !== undefined && e.text === t.text));
@@ -357,6 +372,55 @@ function calls(t: Traced): Call[] {
 const life = (t: Traced): LifecycleTuple[] => batches(t).flatMap((b) => b.lifecycle);
 const kinds = (t: Traced): string[] => life(t).map((l) => l[1]);
 const tuple = (f: FrameSpec): FrameTuple => [f.className, f.methodName, f.fileName, f.lineNumber];
+
+describe("SandboxDevice: threads, back, taps", () => {
+  it("runs the main thread with the process's id over the looper, a named worker thread with its own id over the pool", async () => {
+    const device = new SandboxDevice(new TinyApp());
+    device.grant(FINE);
+    const t = await launch(device);
+    device.tap({ id: "locate" });
+    device.tap({ id: "locate-bg" });
+    device.tap({ id: "locate-bg" });
+    await t.script.exports.flush();
+    const rows = batches(t).flatMap((b) => b.calls.map((c) => ({ tid: c[CALL.tid] as number, frames: b.stacks.find((x) => x[0] === c[CALL.stack])?.[1] ?? [] })));
+    const located = calls(t).filter((c) => c.hook === "location.LocationManager.getLastKnownLocation");
+    expect(located).toHaveLength(3);
+    const tids = rows.slice(-3).map((r) => r.tid);
+    expect(tids[0]).toBe(t.pid);
+    expect(tids[1]).toBe(t.pid + 1);
+    expect(tids[2]).toBe(t.pid + 1);
+    const bottom = (c: (typeof located)[number]): string => c.frames.at(-1)![0] as string;
+    expect(bottom(located[0]!)).toBe("android.app.ActivityThread");
+    expect(bottom(located[1]!)).toBe("java.lang.Thread");
+  });
+
+  it("back on the app's first screen closes it: the activity stops and the agent sees the background", async () => {
+    const app = new TinyApp();
+    const device = new SandboxDevice(app);
+    const t = await launch(device);
+    app.backHandled = true;
+    device.back();
+    expect(device.foreground).toBe(true);
+    app.backHandled = false;
+    device.back();
+    expect(device.foreground).toBe(false);
+    expect(app.log.slice(-2)).toEqual([`back ${PKG}`, `paused ${PKG}`]);
+    await t.script.exports.flush();
+    expect(kinds(t)).toEqual(["foreground", "background"]);
+  });
+
+  it("a tap through SandboxUi takes the phone's time, Appium's real time does not", async () => {
+    const device = new SandboxDevice(new TinyApp());
+    await launch(device);
+    const inner = fakeInner();
+    const ui = new SandboxUi(inner, device);
+    const before = device.time.now();
+    const el = await ui.find({ id: "locate" }, 0);
+    expect(device.time.now()).toBe(before);
+    await ui.click(el!);
+    expect(device.time.now()).toBe(before + TAP_MS);
+  });
+});
 
 describe("SandboxDevice", () => {
   it("is a sandbox device on Android 10 with its own clock", () => {

@@ -125,7 +125,7 @@ export const permissionFamily: RuleFamily = {
             party: c.attr.responsible,
             category: "permission_request",
             scenario: c.state.scenario?.name,
-            message: `${c.attr.responsible.name} requested ${String(g.details.permission)} ${g.count} time(s) after ${String(g.details.denied)} was denied (first ${hours < 1 ? `${Math.round(hours * 60)} min` : `${hours.toFixed(1)} h`} later)`,
+            message: `${c.attr.responsible.name} requested ${String(g.details.permission)} ${g.count} time(s) after ${String(g.details.denied)} was denied (first ${later(hours)})`,
           });
         }
         for (const g of unneeded.map.values()) {
@@ -141,3 +141,11 @@ export const permissionFamily: RuleFamily = {
     };
   },
 };
+
+/** A delay in words: at once, seconds under a minute, minutes under an hour, hours after. */
+function later(hours: number): string {
+  const s = hours * 3600;
+  if (s < 0.1) return "at once";
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s later`;
+  return hours < 1 ? `${Math.round(hours * 60)} min later` : `${hours.toFixed(1)} h later`;
+}

@@ -50,6 +50,19 @@ describe("consent.pre_consent_collection", () => {
     expect(st.frames[st.immediateFrame]).toBe("com.umeng.commonsdk.internal.a.b(Unknown Source)");
   });
 
+  it("says when every call was an attempt that threw (Android refused the identifier)", () => {
+    const one = withConsentAt(1000, (b) => b.call(500, IMEI, "phone_identifiers", { from: UMENG, out: "threw", exc: "java.lang.SecurityException" }));
+    expect(ruleFindings(one, COLLECTION)[0]!.message).toMatch(/before the privacy policy was accepted — the call threw java\.lang\.SecurityException: an attempt, refused or failed on the device$/);
+    const two = withConsentAt(1000, (b) => b.calls([400, 500], IMEI, "phone_identifiers", { from: UMENG, out: "threw", exc: "java.lang.SecurityException" }));
+    expect(ruleFindings(two, COLLECTION)[0]!.message).toContain("— all 2 threw java.lang.SecurityException: attempts");
+    // One that succeeded among them: a read, said as such.
+    const mixed = withConsentAt(1000, (b) => {
+      b.call(400, IMEI, "phone_identifiers", { from: UMENG, out: "threw", exc: "java.lang.SecurityException" });
+      b.call(500, IMEI, "phone_identifiers", { from: UMENG });
+    });
+    expect(ruleFindings(mixed, COLLECTION)[0]!.message).not.toContain("attempt");
+  });
+
   it("does not flag a call at exactly the consent time (markers at t apply to events at t)", () => {
     const a = withConsentAt(1000, (b) => b.call(1000, IMEI, "phone_identifiers", { from: UMENG }));
     expect(ruleFindings(a, COLLECTION)).toEqual([]);

@@ -92,7 +92,7 @@ describe("permission.rerequest_after_denial", () => {
     expect(f[0]!).toMatchObject({ severity: "high", category: "permission_request", count: 2, window: { start: 30_000, end: 40_000 } });
     expect(f[0]!.party.key).toBe("sdk:tencent-gdt");
     expect(f[0]!.evidence.details).toMatchObject({ permission: FINE, denied: FINE, deniedAt: 21_000 });
-    expect(f[0]!.message).toContain(`requested ${FINE} 2 time(s) after ${FINE} was denied (first 0 min later)`);
+    expect(f[0]!.message).toContain(`requested ${FINE} 2 time(s) after ${FINE} was denied (first 9.0 s later)`);
   });
 
   it("flags a permission of the same group as the denied one", () => {
