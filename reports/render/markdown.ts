@@ -11,6 +11,13 @@ function categoryLabel(c: string | undefined): string {
   return c && isCategory(c) ? CATEGORIES[c].label : (c ?? "");
 }
 
+/**
+ * Findings described in full: past this the summary lists no more (a CI job page takes 1 MiB at
+ * most, and a trace can produce any number of findings); the rest are counted and left to the
+ * JSON, CSV and HTML outputs.
+ */
+export const MAX_MD_FINDINGS = 300;
+
 /** A Markdown summary for humans and CI job pages. Every app-sourced string is escaped. */
 export function renderMarkdown(a: Analysis): string {
   const out: string[] = [];
@@ -55,7 +62,8 @@ export function renderMarkdown(a: Analysis): string {
 
   if (a.findings.length > 0) {
     out.push("## Findings", "");
-    for (const f of a.findings) {
+    if (a.findings.length > MAX_MD_FINDINGS) out.push(`The ${MAX_MD_FINDINGS} most severe of ${a.findings.length} findings; the other ${a.findings.length - MAX_MD_FINDINGS} are in findings.json (and the CSV, XLSX and HTML reports).`, "");
+    for (const f of a.findings.slice(0, MAX_MD_FINDINGS)) {
       out.push(`### ${f.id} · ${f.severity} · ${mdText(f.title)}`, "");
       out.push(mdLine(f.message, 600), "");
       const facts = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mdCode, mdText } from "../../reports/render/escape.js";
-import { renderMarkdown } from "../../reports/render/markdown.js";
+import { MAX_MD_FINDINGS, renderMarkdown } from "../../reports/render/markdown.js";
 import { analyzeDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
 const HOSTILE_PKG = "com.evil.x<script>alert(1)</script>|`a`*b*_c_[l](javascript:alert(1))\u202Eexe.gpj";
@@ -48,6 +48,18 @@ describe("Markdown summary", () => {
       expect(line.replace(/\\\|/g, "").split("|").length, line).toBe(6);
     }
     expect(md.split("\n").every((l) => !l.startsWith("new line"))).toBe(true);
+  });
+
+  it("describes at most MAX_MD_FINDINGS findings and counts the rest: a trace can produce any number", () => {
+    const b = new TraceBuilder().mark(0, "consent_shown");
+    // One pre-consent finding per unknown third party (and a scenario-free rate finding or so).
+    for (let i = 0; i < MAX_MD_FINDINGS + 50; i++) b.call(5 + i * 2000, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`com.t${i}.x.Y.run`] });
+    const a = analyzeDir(b.close());
+    expect(a.findings.length).toBeGreaterThan(MAX_MD_FINDINGS);
+    const md = renderMarkdown(a);
+    expect(md.match(/^### F\d+ /gm)).toHaveLength(MAX_MD_FINDINGS);
+    expect(md).toContain(`The ${MAX_MD_FINDINGS} most severe of ${a.findings.length} findings; the other ${a.findings.length - MAX_MD_FINDINGS} are in findings.json`);
+    expect(md).toContain(`**${a.findings.length} finding(s)**`);
   });
 
   it("escapes text and code spans", () => {
