@@ -14,6 +14,9 @@ export function xml(value: unknown): string {
     .replace(/'/g, "&apos;");
 }
 
+/** Findings listed in one test case's failure text; the rest are counted (CI pages show it whole). */
+export const MAX_CASE_FINDINGS = 100;
+
 /**
  * JUnit XML for lab CI: one test suite per scenario (plus "(no scenario)"), one test case per
  * evaluated rule; a rule with findings in that scenario fails with them as the message, a
@@ -43,7 +46,9 @@ export function renderJunit(a: Analysis): string {
         continue;
       }
       failures++;
-      const body = found.map((f) => `${f.id} [${f.severity}] ${f.message}`).join("\n");
+      const shown = found.slice(0, MAX_CASE_FINDINGS).map((f) => `${f.id} [${f.severity}] ${f.message}`);
+      if (found.length > MAX_CASE_FINDINGS) shown.push(`… ${found.length - MAX_CASE_FINDINGS} more finding(s) of this rule in this scenario: see findings.json`);
+      const body = shown.join("\n");
       cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"><failure type="${xml(found[0]!.severity)}" message="${xml(`${found.length} finding(s): ${rule.title}`)}">${xml(body)}</failure></testcase>`);
     }
     totalTests += cases.length;

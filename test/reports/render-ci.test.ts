@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { csvField, renderFindingsCsv } from "../../reports/render/csv.js";
-import { renderJunit, xml } from "../../reports/render/junit.js";
+import { MAX_CASE_FINDINGS, renderJunit, xml } from "../../reports/render/junit.js";
 import { analyzeDir, GDT, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
 /** A fixed trace: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
@@ -90,6 +90,19 @@ describe("hostile strings in the CI and desk formats", () => {
     const failures = out.match(/<testsuite name="browse\uFFFD" tests="\d+" failures="(\d+)"/)![1];
     expect(Number(failures)).toBe(new Set(a.findings.map((f) => f.rule)).size);
     expect(out.match(/<testsuites [^>]*failures="(\d+)"/)![1]).toBe(failures);
+  });
+
+  it("JUnit: a failure lists at most MAX_CASE_FINDINGS findings and counts the rest", () => {
+    const b = new TraceBuilder().mark(0, "consent_shown");
+    for (let i = 0; i < MAX_CASE_FINDINGS + 30; i++) b.call(5 + i * 2000, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`com.t${i}.x.Y.run`] });
+    const a = analyzeDir(b.close());
+    const n = a.findings.filter((f) => f.rule === "consent.pre_consent_collection").length;
+    expect(n).toBeGreaterThan(MAX_CASE_FINDINGS);
+    const out = renderJunit(a);
+    const failure = out.match(/name="consent.pre_consent_collection"><failure [^>]*>([^<]*)<\/failure>/)![1]!;
+    expect(failure.split("\n")).toHaveLength(MAX_CASE_FINDINGS + 1);
+    expect(failure).toMatch(new RegExp(`… ${n - MAX_CASE_FINDINGS} more finding\\(s\\) of this rule in this scenario: see findings.json$`));
+    expect(out).toContain(`message="${n} finding(s): `);
   });
 
   it("XLSX: the workbook still opens, with the strings neutralised", async () => {
