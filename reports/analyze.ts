@@ -36,8 +36,10 @@ export type RuleStatus = "evaluated" | "skipped" | "disabled";
 
 export interface PartyStats {
   readonly party: PartySummary;
+  /** Calls about personal data; the party's calls about the app's own data are in ownCalls. */
   readonly calls: number;
   readonly categories: Partial<Record<Category, number>>;
+  readonly ownCalls?: number;
 }
 
 export interface StackStats {
@@ -64,6 +66,8 @@ export interface Analysis {
     readonly incompleteReason?: string;
     readonly sandbox: boolean;
     readonly calls: number;
+    /** Calls that concern only the app's own data (its own package info): in `calls`, not in any tally. */
+    readonly ownCalls?: number;
     readonly stacks: number;
     readonly markers: number;
     readonly skippedLines: number;
@@ -173,6 +177,8 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   let danglingStacks = 0;
   const activity = new ActivityBins();
   const scenarioCat: number[] = [];
+  let ownCalls = 0;
+  const partyOwn: number[] = [];
 
   const stats = streamCalls(trace, appPackage, (ev: CallEvent, own: boolean, offset: number) => {
     const slot = slotOf(ev.stack);
@@ -200,13 +206,20 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       state: timeline.at(ev.t),
       collection: collecting[catIdx]! && !own,
     };
-    slot.calls++;
-    slot.categories[catIdx] = (slot.categories[catIdx] ?? 0) + 1;
-    const pc = slot.partyIdx * nCat + catIdx;
-    partyCat[pc] = (partyCat[pc] ?? 0) + 1;
-    activity.add(ev.t, catIdx, slot.partyIdx);
-    const sc = ctx.state.scenario;
-    if (sc) scenarioCat[sc.index * nCat + catIdx] = (scenarioCat[sc.index * nCat + catIdx] ?? 0) + 1;
+    if (own) {
+      // The app reading its own data (its own package info) is not collection: counted apart,
+      // so no table or chart shows it as the app reading installed apps.
+      ownCalls++;
+      partyOwn[slot.partyIdx] = (partyOwn[slot.partyIdx] ?? 0) + 1;
+    } else {
+      slot.calls++;
+      slot.categories[catIdx] = (slot.categories[catIdx] ?? 0) + 1;
+      const pc = slot.partyIdx * nCat + catIdx;
+      partyCat[pc] = (partyCat[pc] ?? 0) + 1;
+      activity.add(ev.t, catIdx, slot.partyIdx);
+      const sc = ctx.state.scenario;
+      if (sc) scenarioCat[sc.index * nCat + catIdx] = (scenarioCat[sc.index * nCat + catIdx] ?? 0) + 1;
+    }
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
@@ -315,9 +328,10 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
           calls += n;
         }
       }
-      return { party: summarizeParty(p), calls, categories };
+      const own = partyOwn[i] ?? 0;
+      return { party: summarizeParty(p), calls, categories, ...(own > 0 ? { ownCalls: own } : {}) };
     })
-    .filter((p) => p.calls > 0)
+    .filter((p) => p.calls > 0 || (p.ownCalls ?? 0) > 0)
     .sort((a, b) => b.calls - a.calls);
 
   const marks = timelineMarks(trace.markers);
@@ -351,6 +365,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       ...(manifest.incompleteReason ? { incompleteReason: manifest.incompleteReason } : {}),
       sandbox: manifest.device.kind === "sandbox" || manifest.device.kind === "synthetic",
       calls: stats.read,
+      ...(ownCalls > 0 ? { ownCalls } : {}),
       stacks: trace.stacks.size,
       markers: trace.markers.length,
       skippedLines: trace.skipped.total,

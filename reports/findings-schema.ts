@@ -63,6 +63,7 @@ export const FINDINGS_SCHEMA = {
         complete: { type: "boolean", description: "false when the recording run did not finish cleanly" },
         sandbox: { type: "boolean", description: "recorded on the sandbox or synthetic device, not a phone" },
         skippedLines: { type: "integer", minimum: 0 },
+        ownCalls: { type: "integer", minimum: 1, description: "calls that concern only the app's own data (its own package info): counted in calls, in no tally" },
         truncated: { type: "boolean", description: "a file ended in a cut-off line" },
       },
     },
@@ -78,7 +79,7 @@ export const FINDINGS_SCHEMA = {
       },
     },
     summary: { type: "object", required: ["findings", "bySeverity", "byRule", "byParty", "byCategory", "byScenario"] },
-    parties: { type: "array", items: { type: "object", required: ["party", "calls", "categories"], properties: { party } } },
+    parties: { type: "array", items: { type: "object", required: ["party", "calls", "categories"], properties: { party, ownCalls: { type: "integer", minimum: 1, description: "the party's calls about the app's own data, not in calls" } } } },
     stacks: {
       type: "array",
       description: "The busiest call stacks (at most 500)",

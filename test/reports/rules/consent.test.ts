@@ -80,6 +80,11 @@ describe("consent.pre_consent_collection", () => {
       b.call(300, "apps.PackageManager.getInstalledPackages", "installed_apps", { own: true });
     });
     expect(ruleFindings(a, COLLECTION)).toEqual([]);
+    // Nor does any table or the chart: they are counted apart.
+    expect(a.trace).toMatchObject({ calls: 3, ownCalls: 3 });
+    expect(a.parties).toEqual([expect.objectContaining({ party: expect.objectContaining({ key: "app" }), calls: 0, categories: {}, ownCalls: 3 })]);
+    expect(a.stacks).toEqual([]);
+    expect(Object.values(a.activity?.byCategory ?? {}).flat().reduce((n: number, x) => n + (x as number), 0)).toBe(0);
   });
 
   it("counts reading another package's info as collection", () => {
