@@ -206,6 +206,24 @@ describe("HTML report", () => {
     expect(html).toMatch(/the same image as in <a href="#shot-1">F000\d<\/a>/);
   });
 
+  it("gives a finding's rate over its window, and the rule's times and periods in seconds like the rest of the page", async () => {
+    const dir = new TraceBuilder()
+      .consented(0)
+      .calls([10_000, 40_000, 70_000, 100_000, 130_000, 160_000], "location.LocationManager.getLastKnownLocation", "location", { from: GDT })
+      .close();
+    const a = analyzeDir(dir);
+    const poll = a.findings.find((f) => f.rule === "frequency.periodic_polling")!;
+    expect(poll.evidence.details).toMatchObject({ periodMs: 30_000, start: 10_000, end: 160_000 });
+    const html = await renderHtml(a, { traceDir: dir });
+    const ev = html.slice(html.indexOf(`id="${poll.id}"`));
+    const body = ev.slice(0, ev.indexOf("</details>"));
+    expect(body).toContain("<dt>Rate</dt><dd>2.4 per minute over the window</dd>");
+    expect(body).toContain("<dt>periodMs</dt><dd>30.00 s</dd>");
+    expect(body).toContain("<dt>start</dt><dd>10.00 s</dd>");
+    expect(body).toContain("<dt>end</dt><dd>160.0 s</dd>");
+    expect(body).toContain("<dt>occurrences</dt><dd><code class=\"u\">6</code></dd>");
+  });
+
   it("shows at most MAX_ARGS arguments of a call, however many the trace line carries", async () => {
     const args = Array.from({ length: 5000 }, (_, i) => `arg-${i}`);
     const dir = new TraceBuilder().mark(0, "consent_shown").call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, args }).close();

@@ -73,12 +73,26 @@ function firstCall(fc: FirstCall | undefined): string {
   return `<h3>First call</h3><dl class="kv">${rows.join("")}</dl>`;
 }
 
-/** Rule-specific facts, whatever their shape: key, and the value as JSON text. */
+/** Rule details that are moments of trace time (ms), shown in seconds like the rest of the page. */
+const MOMENTS = new Set(["start", "end", "peakAt", "deniedAt", "backgroundSince"]);
+
+/** Rule-specific facts, whatever their shape: key, and the value as JSON text; times and `…Ms` durations in seconds. */
 function details(d: Readonly<Record<string, unknown>> | undefined): string {
   const entries = Object.entries(d ?? {}).filter(([k]) => k !== "firstCall");
   if (entries.length === 0) return "";
-  const rows = entries.map(([k, v]) => kv(k, uc(JSON.stringify(v) ?? String(v), 1500)));
+  const rows = entries.map(([k, v]) =>
+    typeof v === "number" && Number.isFinite(v) && (MOMENTS.has(k) || /Ms$/.test(k)) ? kv(k, esc(secs(v))) : kv(k, uc(JSON.stringify(v) ?? String(v), 1500)),
+  );
   return `<h3>Details</h3><dl class="kv">${rows.join("")}</dl>`;
+}
+
+/** Calls per minute over the finding's window, when it spans a second or more and has more than one call. */
+function rate(f: Finding): string {
+  const ms = f.window.end - f.window.start;
+  if (!(ms >= 1000) || f.count < 2) return "";
+  const perMin = (f.count / ms) * 60_000;
+  const text = perMin >= 100 ? int(perMin) : perMin >= 10 ? perMin.toFixed(1) : perMin.toPrecision(2);
+  return `${text} per minute over the window`;
 }
 
 /** Screenshots are inlined once: the first finding showing one carries the image, later ones link to it. */
@@ -114,6 +128,7 @@ async function evidence(f: Finding, shots: ShotIndex): Promise<string> {
     step ? kv("Step", step) : "",
     kv("Window", `${esc(secs(f.window.start))} to ${esc(secs(f.window.end))} <span class="muted">(${esc(secs(f.window.end - f.window.start))})</span>`),
     kv("Calls", int(f.count)),
+    rate(f) ? kv("Rate", esc(rate(f))) : "",
     st ? kv("Attribution", `<span class="conf">${esc(st.confidence.toFixed(2))}</span> ${u(st.reason, 500)}`) : "",
     kv("Sample events", esc(e.events.map((n) => `#${n}`).join(" "), 1000)),
     e.hooks.length ? kv("Hooks", `<ul class="plain">${e.hooks.map((h) => `<li>${uc(h.hook, 200)} ×${int(h.count)}</li>`).join("")}</ul>`) : "",
