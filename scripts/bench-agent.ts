@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import type { AgentMessage } from "../agent/protocol.js";
-import { android, APP_STACK, UMENG_STACK } from "../runner/sandbox/android.js";
+import { android, APP_STACK, UMENG_STACK } from "../test/support/android-fixture.js";
 import { loadAgent } from "../runner/sandbox/runtime.js";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "200000" } } });

@@ -8,7 +8,7 @@ import type { AgentMessage } from "../../agent/protocol.js";
 import { PermtraceError } from "../../reports/errors.js";
 import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptMessage, SessionHandle } from "../device/backend.js";
 import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "./app.js";
-import { permissionResultIntent, phoneClasses, SANDBOX_API_LEVEL, SANDBOX_MODEL, type PhoneState } from "./phone.js";
+import { permissionResultIntent, phoneClasses, SANDBOX_API_LEVEL, SANDBOX_MODEL, SANDBOX_RELEASE, type PhoneState } from "./phone.js";
 import { loadAgent, type Runtime } from "./runtime.js";
 import { VirtualTime } from "./time.js";
 
@@ -34,6 +34,8 @@ interface Proc {
   onMessage?: (m: ScriptMessage) => void;
   onDetached?: (reason: DetachReason, crash: string | null) => void;
   readonly timers: number[];
+  /** The agent script was unloaded. */
+  unloaded?: boolean;
   /** Worker threads by name, with their tids. */
   readonly threads: Map<string, number>;
   api?: AppProcess;
@@ -98,6 +100,7 @@ export class SandboxDevice implements DeviceHandle {
           p.rt = loadAgent(phoneClasses(this.state), {
             pid,
             source,
+            androidVersion: SANDBOX_RELEASE,
             now: () => this.time.now(),
             // An exception in the agent's own timer is a script error, as frida reports it; the app runs on.
             timers: this.time.timers(
@@ -107,11 +110,25 @@ export class SandboxDevice implements DeviceHandle {
             onSend: (m: AgentMessage) => p.onMessage?.({ type: "send", payload: m }),
           });
         },
-        unload: async () => undefined,
+        // Frida's unload ends the script: its hooks and timers go, nothing more is sent.
+        unload: async () => {
+          if (!p.rt || p.unloaded) return;
+          p.unloaded = true;
+          await Promise.resolve(p.rt.rpc.dispose()).catch(() => undefined);
+          p.onMessage = undefined;
+        },
         onMessage: (h: (m: ScriptMessage) => void) => void (p.onMessage = h),
         get exports(): AgentExports {
           const rpc = p.rt!.rpc;
-          return { init: async (c) => rpc.init(c), status: async () => rpc.status(), flush: async () => rpc.flush(), mark: async (l) => rpc.mark(l), dispose: async () => rpc.dispose() };
+          // RPC crosses a process boundary as JSON: what would not survive it does not here either.
+          const wire = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+          return {
+            init: async (c) => wire(await rpc.init(wire(c))),
+            status: async () => wire(await rpc.status()),
+            flush: async () => wire(await rpc.flush()),
+            mark: async (l) => wire(await rpc.mark(l)),
+            dispose: async () => wire(await rpc.dispose()),
+          };
         },
       }),
       enableChildGating: async () => undefined,

@@ -3,6 +3,13 @@
  * replacement (calling the overload inside a replacement reaches the original, as in Frida),
  * `Java.backtrace()` from a simulated Java stack.
  */
+/** A Java exception thrown by a framework method: the agent reads its class name. */
+export class JavaException extends Error {
+  constructor(readonly $className: string, message: string) {
+    super(`${$className}: ${message}`);
+  }
+}
+
 export interface FrameSpec {
   readonly className: string;
   readonly methodName: string;
@@ -110,6 +117,8 @@ export class FakeJava {
   top: FrameSpec | undefined;
   callers: readonly FrameSpec[] = [];
   readonly available = true;
+  /** What Java.androidVersion says (the release, as the bridge reads ro.build.version.release). */
+  androidVersion = "12";
   // Like the real bridge, building a backtrace is cheap next to the agent's work: cached per stack.
   private readonly backtraces = new WeakMap<readonly FrameSpec[], Map<string, unknown>>();
 
@@ -162,7 +171,7 @@ export class FakeJava {
   api(): Record<string, unknown> {
     return {
       available: true,
-      androidVersion: "12",
+      androidVersion: this.androidVersion,
       use: (name: string) => this.get(name).wrapper(),
       perform: (fn: () => void) => fn(),
       performNow: (fn: () => void) => fn(),

@@ -1,5 +1,4 @@
-import type { ClassSpec, Original } from "./java.js";
-import { JavaException } from "./android.js";
+import { JavaException, type ClassSpec, type Original } from "./java.js";
 
 /**
  * The Android framework of the sandbox phone, as the agent's Java hooks see it: the classes an
@@ -9,6 +8,7 @@ import { JavaException } from "./android.js";
  * identifiers (IMEI) are closed to ordinary apps, so reading them throws, as it does there.
  */
 export const SANDBOX_API_LEVEL = 29;
+export const SANDBOX_RELEASE = "10";
 export const SANDBOX_MODEL = "permtrace sandbox (Android 10)";
 
 /** Values the sandbox answers with: obviously fake, and redacted in reports anyway. */

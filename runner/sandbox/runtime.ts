@@ -83,6 +83,8 @@ export interface LoadOptions {
   readonly exports?: readonly string[];
   readonly pid?: number;
   onSend?(m: AgentMessage): void;
+  /** Java.androidVersion (default "12"). */
+  readonly androidVersion?: string;
   /** The agent script (default: the compiled bundle, read from dist). */
   readonly source?: string;
   /** The process's monotonic clock in ms (default: the host's performance.now()). */
@@ -100,6 +102,7 @@ export interface Timers {
 
 export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {}): Runtime {
   const java = new FakeJava(classes);
+  if (opts.androidVersion) java.androidVersion = opts.androidVersion;
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
   const exportsAvailable = new Set(opts.exports ?? ["__system_property_get", "open", "openat", "fopen", "getifaddrs", "ioctl"]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { AgentSink } from "../../runner/agent-sink.js";
 import { analyzeDir, ruleFindings, tempDir } from "../support/trace-builder.js";
-import { android, APP_STACK, UMENG_STACK } from "../../runner/sandbox/android.js";
+import { android, APP_STACK, UMENG_STACK } from "../support/android-fixture.js";
 import { loadAgent } from "../../runner/sandbox/runtime.js";
 
 const TM = "android.telephony.TelephonyManager";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CallTuple, CoverageRow } from "../../agent/protocol.js";
 import { CALL, CALL_FLAGS } from "../../agent/protocol.js";
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
-import { AMAP, android, ANDROID_ID, APP_STACK, IMEI, JavaException, UMENG_STACK, type AndroidState } from "../../runner/sandbox/android.js";
+import { AMAP, android, ANDROID_ID, APP_STACK, IMEI, JavaException, UMENG_STACK, type AndroidState } from "../support/android-fixture.js";
 import { BUNDLE, loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
 
 // These tests run the compiled bundle (dist/agent/permtrace-agent.js, built by `npm test`

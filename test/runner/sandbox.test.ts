@@ -394,6 +394,20 @@ describe("SandboxDevice: threads, back, taps", () => {
     expect(bottom(located[1]!)).toBe("java.lang.Thread");
   });
 
+  it("unloading the script ends the agent: the app runs on, nothing more is sent; RPC results arrive as JSON", async () => {
+    const device = new SandboxDevice(new TinyApp());
+    device.grant(FINE);
+    const t = await launch(device);
+    const status = await t.script.exports.status();
+    expect(JSON.parse(JSON.stringify(status))).toEqual(status);
+    await t.script.unload();
+    const before = t.messages.length;
+    device.tap({ id: "locate" });
+    await device.time.sleep(2_000);
+    expect(t.messages.length).toBe(before);
+    expect(device.mainProcess()).toBeDefined();
+  });
+
   it("back on the app's first screen closes it: the activity stops and the agent sees the background", async () => {
     const app = new TinyApp();
     const device = new SandboxDevice(app);

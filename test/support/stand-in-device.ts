@@ -4,7 +4,7 @@ import type { AgentMessage } from "../../agent/protocol.js";
 import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptMessage, SessionHandle } from "../../runner/device/backend.js";
 import type { DeviceActions } from "../../runner/scenario/executor.js";
 import type { UiDriver } from "../../runner/scenario/ui.js";
-import { android, APP_STACK, UMENG_STACK } from "../../runner/sandbox/android.js";
+import { android, APP_STACK, UMENG_STACK } from "./android-fixture.js";
 import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
 import { tempDir } from "./trace-builder.js";
 

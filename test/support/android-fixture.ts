@@ -1,14 +1,10 @@
-import type { ClassSpec, Original } from "./java.js";
+import { JavaException, type ClassSpec, type Original } from "../../runner/sandbox/java.js";
 
-/** A small Android: the classes the engine tests touch, with behaviour as plain functions. */
+export { JavaException };
+
+/** A small Android for the agent's tests (the sandbox phone's is runner/sandbox/phone.ts): the classes the engine tests touch, with behaviour as plain functions. */
 export const IMEI = "356938035643809";
 export const ANDROID_ID = "9774d56d682e549c";
-
-export class JavaException extends Error {
-  constructor(readonly $className: string, message: string) {
-    super(`${$className}: ${message}`);
-  }
-}
 
 export interface AndroidState {
   imeiDenied: boolean;
