@@ -132,6 +132,11 @@ function traceUri(path: string): string | undefined {
   return parts.map(encodeURIComponent).join("/");
 }
 
+/** `/home/me/policies/lab.yaml` → `lab.yaml`; a built-in policy's name stays as it is. */
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1) || path;
+}
+
 function automationId(a: Analysis): string {
   const part = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100) || "_";
   let scenarios = [...new Set(a.scenarios.map((s) => s.name))].sort().map(part).join("+");
@@ -277,7 +282,12 @@ export function renderSarif(a: Analysis): string {
     ...(overrides.length > 0 ? { ruleConfigurationOverrides: overrides } : {}),
     ...(configNotes.length > 0 ? { toolConfigurationNotifications: configNotes } : {}),
     ...(execNotes.length > 0 ? { toolExecutionNotifications: execNotes } : {}),
-    properties: { policy: bag(a.policy), ...(a.profile ? { profile: bag(a.profile) } : {}), catalogue: bag(a.catalogue) },
+    // Policy and profile files by name only: their paths are the analyst's machine's, not the run's.
+    properties: {
+      policy: bag({ name: fileName(a.policy.name), chain: a.policy.chain.map(fileName) }),
+      ...(a.profile ? { profile: bag({ ...a.profile, ...(a.profile.source !== undefined ? { source: fileName(a.profile.source) } : {}) }) } : {}),
+      catalogue: bag(a.catalogue),
+    },
   };
 
   const run: Sarif.Run = {

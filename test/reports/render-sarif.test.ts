@@ -4,7 +4,9 @@ import type { Analysis } from "../../reports/analyze.js";
 import { renderJson } from "../../reports/render/json.js";
 import { FINGERPRINT_KEY, renderSarif, SARIF_SCHEMA, sarifLevel } from "../../reports/render/sarif.js";
 import { SEVERITIES } from "../../reports/rules/types.js";
-import { analyzeDir, GDT, TraceBuilder, UMENG } from "../support/trace-builder.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { analyzeDir, GDT, tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
 /** The fixed trace of render-ci.test.ts: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
 function fixedDir(reason?: string): string {
@@ -226,6 +228,22 @@ describe("SARIF output", () => {
     expect(run.automationDetails!.id!.length).toBeLessThan(300);
     // The call's argument and return value are not carried at all.
     expect(out).not.toContain("\\u0007");
+  });
+
+  it("names policy and profile files without the analyst's directories", () => {
+    const dir = fixedDir();
+    const conf = tempDir("permtrace-sarif-conf-");
+    mkdirSync(join(conf, "team"));
+    writeFileSync(join(conf, "base.yaml"), "extends: strict\n");
+    writeFileSync(join(conf, "team", "lab.yaml"), "extends: ../base.yaml\n");
+    const a = analyzeDir(dir, { policy: join(conf, "team", "lab.yaml") });
+    const withProfile: Analysis = { ...a, profile: { source: join(conf, "team", "app.yaml"), app: "com.example.app" } };
+    expect(JSON.stringify(withProfile.policy)).toContain(conf);
+    const out = renderSarif(withProfile);
+    expect(out).not.toContain(conf);
+    const props = run0(parse(out)).invocations![0]!.properties!;
+    expect(props.policy).toEqual({ name: "lab.yaml", chain: ["strict", "base.yaml", "lab.yaml"] });
+    expect(props.profile).toEqual({ source: "app.yaml", app: "com.example.app" });
   });
 
   it("keeps identifier values out: no raw IMEI, with or without --show-values", () => {
