@@ -224,6 +224,18 @@ describe("HTML report", () => {
     expect(body).toContain("<dt>occurrences</dt><dd><code class=\"u\">6</code></dd>");
   });
 
+  it("keeps identifier values out unless --show-values: the first call's raw IMEI is redacted in the page", async () => {
+    const imei = "861234567890123";
+    const dir = new TraceBuilder()
+      .mark(0, "consent_shown")
+      .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, args: [imei], ret: imei })
+      .close();
+    const html = await renderHtml(analyzeDir(dir), { traceDir: dir });
+    expect(html).not.toContain(imei);
+    expect(html).toContain(`<dt>Returned</dt><dd><code class="u">redacted:${imei.length}</code></dd>`);
+    expect(await renderHtml(analyzeDir(dir, { showValues: true }), { traceDir: dir })).toContain(`<dt>Returned</dt><dd><code class="u">${imei}</code></dd>`);
+  });
+
   it("shows at most MAX_ARGS arguments of a call, however many the trace line carries", async () => {
     const args = Array.from({ length: 5000 }, (_, i) => `arg-${i}`);
     const dir = new TraceBuilder().mark(0, "consent_shown").call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, args }).close();
