@@ -23,8 +23,9 @@ export const MAX_CASE_FINDINGS = 100;
  * skipped or disabled rule is skipped. CI systems then show failures per scenario and rule.
  */
 export function renderJunit(a: Analysis): string {
-  // A scenario run twice is one suite: its findings are matched by name.
-  const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...(a.findings.some((f) => !f.scenario) ? ["(no scenario)"] : [])])];
+  // A scenario run twice is one suite: its findings are matched by name. Every finding's
+  // scenario has a suite, listed or not, so no finding can be left out of the failures.
+  const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...a.findings.map((f) => f.scenario ?? "(no scenario)")])];
   if (scenarios.length === 0) scenarios.push("(no scenario)");
   const suites: string[] = [];
   let totalTests = 0;

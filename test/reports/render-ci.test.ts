@@ -92,6 +92,14 @@ describe("hostile strings in the CI and desk formats", () => {
     expect(out.match(/<testsuites [^>]*failures="(\d+)"/)![1]).toBe(failures);
   });
 
+  it("JUnit: every finding fails a test case, even one whose scenario the timeline does not list", () => {
+    const a = fixed();
+    const ghost = { ...a.findings[0]!, id: "F9999", scenario: "ghost" };
+    const out = renderJunit({ ...a, findings: [...a.findings, ghost] });
+    expect(out).toMatch(new RegExp(`<testcase classname="ghost" name="${ghost.rule.replace(/\./g, "\\.")}"><failure [^>]*>F9999 `));
+    for (const f of a.findings) expect(out).toContain(`${f.id} [${f.severity}]`);
+  });
+
   it("JUnit: a failure lists at most MAX_CASE_FINDINGS findings and counts the rest", () => {
     const b = new TraceBuilder().mark(0, "consent_shown");
     for (let i = 0; i < MAX_CASE_FINDINGS + 30; i++) b.call(5 + i * 2000, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`com.t${i}.x.Y.run`] });
