@@ -1,10 +1,13 @@
 /**
  * Escaping for text that came from the app under test (package names, frames, arguments).
  * Markdown renderers (GitHub, GitLab, VS Code) pass inline HTML through, so `<`, `>` and `&`
- * become entities; Markdown syntax characters are backslash-escaped; line breaks and
- * bidirectional-override characters are neutralised; very long strings are cut.
+ * become entities; Markdown syntax characters are backslash-escaped; line breaks, bidi controls
+ * and invisible characters are neutralised; very long strings are cut.
  */
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// Default-ignorable code points: bidi controls (which reorder the text around them) and what
+// renders as nothing (zero-width spaces and joiners, soft hyphens, variation selectors, tag
+// characters), with which a name can pass for another. As in the HTML escaping.
+const BIDI = /\p{Default_Ignorable_Code_Point}/gu;
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 // Mid-line, only these start Markdown syntax; line-start syntax is handled by mdLine.
 const MD_SPECIAL = /([\\`*_[\]|~])/g;
@@ -42,8 +45,8 @@ const NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\
 const CELL_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**
- * Plain text for a spreadsheet cell or an XML file: bidi controls shown as U+FFFD (Excel and CI
- * pages would reorder the text around them), control characters but tab and line breaks as
+ * Plain text for a spreadsheet cell or an XML file: bidi controls and invisible characters shown
+ * as U+FFFD (Excel and CI pages would reorder or hide them), control characters but tab and line breaks as
  * spaces, and what XML 1.0 cannot hold as U+FFFD. Not escaped: the caller's format does that.
  */
 export function plainText(value: unknown): string {

@@ -16,8 +16,9 @@ export function sarifLevel(s: Severity): Sarif.Result.level {
   return LEVEL[s] ?? "warning";
 }
 
-// As reports/render/escape.ts: bidirectional overrides would reorder what a viewer shows.
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// As reports/render/escape.ts: bidi controls would reorder what a viewer shows, invisible
+// characters (zero-width spaces, joiners, tag characters…) let one name pass for another.
+const BIDI = /\p{Default_Ignorable_Code_Point}/gu;
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
 
@@ -26,7 +27,7 @@ const MAX_NAME = 300;
 const MAX_PROPERTY = 500;
 
 /**
- * Plain one-line text from a possibly hostile string: bidi overrides become U+FFFD, line breaks
+ * Plain one-line text from a possibly hostile string: bidi controls and invisible characters become U+FFFD, line breaks
  * and control characters spaces, and it is cut at `max` characters (never inside a surrogate pair).
  */
 export function sarifText(value: unknown, max: number = MAX_PROPERTY): string {

@@ -14,6 +14,9 @@ export const HOSTILE = {
   arabic: "تطبيق التسوق",
   hebrew: "אפליקציה",
   url: "https://evil.example/track.png",
+  /** Looks like Umeng's package, is not: a zero-width space after "umeng". */
+  impostor: "com.umeng\u200B.commonsdk",
+  zalgo: `Z${"\u0336\u0301\u0317".repeat(40)}algo`,
 } as const;
 
 /** A 1×1 PNG. */
@@ -43,6 +46,7 @@ export function hostileTrace(png: Uint8Array = TINY_PNG): string {
     .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`com.${h.script}.Evil.run`, `${h.attr}.X.y`, ...UMENG], args: [h.script, h.js, h.long], ret: h.rtl })
     .call(6, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: [`org.${h.hebrew}.${h.rtl}.Tracker.run`], args: [h.endScript] })
     .call(7, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: [`${h.long}.Deep.run`] })
+    .call(7.5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`${h.impostor}.UMConfigure.init`, `com.${h.zalgo}.Z.run`] })
     .mark(8, "mark", { label: `${h.endScript}${h.url}` })
     .mark(9, "permission_dialog_shown", { permissions: [h.attr] })
     .mark(9.5, "permission_dialog_answered", { permissions: [h.attr], answer: "deny" })

@@ -49,6 +49,8 @@ describe("CI and desk formats", () => {
     expect(xml("a\u202Eb\uFFFEc\uD800d")).toBe("a\uFFFDb\uFFFDc\uFFFDd");
     expect(csvField("\u202Eexe.gpj")).toBe("\uFFFDexe.gpj");
     expect(csvField("\u0007=1+1")).toBe(" =1+1");
+    expect(csvField("com.umeng\u200B.x")).toBe("com.umeng\uFFFD.x");
+    expect(xml("com.umeng\uFEFF.x")).toBe("com.umeng\uFFFD.x");
     expect(csvField("=HYPERLINK(\"http://evil\")")).toBe(`"'=HYPERLINK(""http://evil"")"`);
     expect(csvField("+1-555")).toBe("'+1-555");
     expect(csvField("a,b\nc")).toBe(`"a,b\nc"`);

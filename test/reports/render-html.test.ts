@@ -113,6 +113,15 @@ describe("HTML report", () => {
     expect(esc("😀😀", 3)).toBe("😀…");
     expect(esc("abcdef", 3)).toBe("abc…");
     expect(u("\u05D0<b>")).toBe('<bdi class="u">\u05D0&lt;b&gt;</bdi>');
+    // Invisible characters would let one name pass for another: shown, like bidi controls.
+    expect(clean("com.umeng\u200B.commonsdk")).toBe("com.umeng\uFFFD.commonsdk");
+    expect(clean("a\u200Db\u2060c\uFEFFd\u00ADe\u{E0041}f\u3164g\uFE0Fh")).toBe("a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg\uFFFDh");
+    // A pile of combining marks on one letter is cut to three.
+    expect(clean(`Z${"\u0336\u0301".repeat(50)}algo`)).toBe("Z\u0336\u0301\u0336algo");
+    expect(clean("e\u0301\u0323")).toBe("e\u0301\u0323");
+    // A huge string is bounded before the work, and still says it was cut.
+    expect(clean(`${"\u0301".repeat(100_000)}x`, 10)).toBe(`${"\u0301".repeat(3)}…`);
+    expect(clean("y".repeat(100_000), 10)).toBe(`${"y".repeat(10)}…`);
   });
 
   it("inlines only real images inside the trace directory, within the budgets, each read once", async () => {

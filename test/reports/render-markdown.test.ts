@@ -66,5 +66,8 @@ describe("Markdown summary", () => {
     expect(mdText("a<b>&c|d*e_f`g[h]")).toBe("a&lt;b&gt;&amp;c\\|d\\*e\\_f\\`g\\[h\\]");
     expect(mdText("x".repeat(400)).length).toBe(301);
     expect(mdCode("a`b|c\nd")).toBe("`aˋb¦c d`");
+    // Invisible characters, with which one name passes for another, are shown.
+    expect(mdText("com.umeng\u200B.x\u{E0041}")).toBe("com.umeng\uFFFD.x\uFFFD");
+    expect(mdCode("com.umeng\u2060.x")).toBe("`com.umeng\uFFFD.x`");
   });
 });

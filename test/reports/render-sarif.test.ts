@@ -2,7 +2,7 @@ import type * as Sarif from "sarif";
 import { describe, expect, it } from "vitest";
 import type { Analysis } from "../../reports/analyze.js";
 import { renderJson } from "../../reports/render/json.js";
-import { FINGERPRINT_KEY, renderSarif, SARIF_SCHEMA, sarifLevel } from "../../reports/render/sarif.js";
+import { FINGERPRINT_KEY, renderSarif, SARIF_SCHEMA, sarifLevel, sarifText } from "../../reports/render/sarif.js";
 import { SEVERITIES } from "../../reports/rules/types.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -244,6 +244,14 @@ describe("SARIF output", () => {
     const props = run0(parse(out)).invocations![0]!.properties!;
     expect(props.policy).toEqual({ name: "lab.yaml", chain: ["strict", "base.yaml", "lab.yaml"] });
     expect(props.profile).toEqual({ source: "app.yaml", app: "com.example.app" });
+  });
+
+  it("shows invisible characters, with which one name passes for another", () => {
+    expect(sarifText("com.umeng\u200B.commonsdk\u{E0041}")).toBe("com.umeng\uFFFD.commonsdk\uFFFD");
+    const dir = new TraceBuilder().mark(0, "consent_shown").call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: ["com.umeng\u200B.commonsdk.UMConfigure.init"] }).close();
+    const out = renderSarif(analyzeDir(dir));
+    expect(out).not.toMatch(/\u200B|\\u200b/i);
+    expect(out).toContain("com.umeng\uFFFD.commonsdk");
   });
 
   it("keeps identifier values out: no raw IMEI, with or without --show-values", () => {

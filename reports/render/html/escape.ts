@@ -4,9 +4,14 @@
  * string goes through `esc` (text and double-quoted attribute contexts alike), and strings that
  * may carry app data are wrapped by `u` so they wrap anywhere and are bidi-isolated.
  */
-// Bidi embeddings, overrides and isolates, and the implicit marks: they could reorder the text
-// around them (a package name showing "exe.gpj" as "jpg.exe"). Same set as the Markdown escaping.
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// Default-ignorable code points: bidi embeddings, overrides, isolates and marks (which reorder
+// the text around them: a package name showing "exe.gpj" as "jpg.exe"), and what renders as
+// nothing (zero-width spaces and joiners, word joiners, soft hyphens, variation selectors, tag
+// characters, Hangul fillers), with which a name can pass for another ("com.umeng\u200B.x" for
+// "com.umeng.x"). Same set as the Markdown, SARIF and spreadsheet escaping.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+// Past a few combining marks on one character ("Zalgo" text), glyphs pile up over the lines around.
+const MARK_RUN = /(\p{M}{3})\p{M}+/gu;
 // C0 (except tab and line feed) and C1 controls.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -18,9 +23,16 @@ export function cut(s: string, max: number): string {
   return `${s.slice(0, end)}…`;
 }
 
-/** Neutralised text, not yet escaped: bidi controls shown as U+FFFD, control characters as spaces. */
+/**
+ * Neutralised text, not yet escaped: invisible and bidi characters shown as U+FFFD, runs of
+ * combining marks cut to three, control characters as spaces; then cut at max.
+ */
 export function clean(value: unknown, max = 500): string {
-  return cut(String(value ?? ""), max).replace(BIDI, "\uFFFD").replace(CONTROL, " ");
+  const s = String(value ?? "");
+  // Bounds the work on a huge string; the cut below still says it was cut.
+  const head = s.length > max * 4 + 8 ? s.slice(0, max * 4 + 8) : s;
+  const out = cut(head.replace(MARK_RUN, "$1").replace(INVISIBLE, "\uFFFD").replace(CONTROL, " "), max);
+  return head.length < s.length && !out.endsWith("…") ? `${out}…` : out;
 }
 
 /** Escaped for HTML text and for attribute values in double quotes. */
