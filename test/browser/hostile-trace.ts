@@ -17,6 +17,8 @@ export const HOSTILE = {
   /** Looks like Umeng's package, is not: a zero-width space after "umeng". */
   impostor: "com.umeng\u200B.commonsdk",
   zalgo: `Z${"\u0336\u0301\u0317".repeat(40)}algo`,
+  /** Grapheme clusters a line cannot wrap inside: a Hangul syllable of 150 vowels, a conjunct of 80 consonants. */
+  clusters: `\u1100${"\u1161".repeat(150)} ${"\u0915\u094D".repeat(80)}\u0915`,
 } as const;
 
 /** A 1×1 PNG. */
@@ -47,6 +49,7 @@ export function hostileTrace(png: Uint8Array = TINY_PNG): string {
     .call(6, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: [`org.${h.hebrew}.${h.rtl}.Tracker.run`], args: [h.endScript] })
     .call(7, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: [`${h.long}.Deep.run`] })
     .call(7.5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`${h.impostor}.UMConfigure.init`, `com.${h.zalgo}.Z.run`] })
+    .call(7.7, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: [`org.${h.clusters}.K.run`] })
     .mark(8, "mark", { label: `${h.endScript}${h.url}` })
     .mark(9, "permission_dialog_shown", { permissions: [h.attr] })
     .mark(9.5, "permission_dialog_answered", { permissions: [h.attr], answer: "deny" })

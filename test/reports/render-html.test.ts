@@ -119,6 +119,10 @@ describe("HTML report", () => {
     // A pile of combining marks on one letter is cut to three.
     expect(clean(`Z${"\u0336\u0301".repeat(50)}algo`)).toBe("Z\u0336\u0301\u0336algo");
     expect(clean("e\u0301\u0323")).toBe("e\u0301\u0323");
+    // Grapheme clusters a line cannot wrap inside are cut to four code points and U+FFFD.
+    expect(clean(`\u1100${"\u1161".repeat(150)}x`)).toBe("\u1100\u1161\u1161\u1161\uFFFDx");
+    expect(clean(`${"\u0915\u094D".repeat(80)}\u0915`)).toBe("\u0915\u094D\u0915\u094D\uFFFD");
+    expect(clean("\u0915\u094D\u0937\u094D\u092E\u094D\u092F 👨🏻 🇩🇪 好")).toBe("\u0915\u094D\u0937\u094D\u092E\u094D\u092F 👨🏻 🇩🇪 好");
     // A huge string is bounded before the work, and still says it was cut.
     expect(clean(`${"\u0301".repeat(100_000)}x`, 10)).toBe(`${"\u0301".repeat(3)}…`);
     expect(clean("y".repeat(100_000), 10)).toBe(`${"y".repeat(10)}…`);

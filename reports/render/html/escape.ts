@@ -23,15 +23,40 @@ export function cut(s: string, max: number): string {
   return `${s.slice(0, end)}…`;
 }
 
+const GRAPHEMES = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** Longest grapheme cluster kept whole (UTF-16 units): a conjunct, a flag, an emoji with its modifier fit. */
+export const MAX_CLUSTER = 12;
+// Only past Latin and IPA can characters join into long clusters: the common case skips the segmenter.
+const MAY_CLUSTER = /[^\u0000-\u02FF]/;
+
+/**
+ * A line can only wrap between grapheme clusters, and a cluster can be any length: a Hangul
+ * syllable with 300 vowel jamo, an Indic conjunct of 150 consonants (each joined by a virama),
+ * an emoji with 200 modifiers. Such a cluster keeps its first four code points and ends in U+FFFD.
+ */
+function shortClusters(s: string): string {
+  if (!MAY_CLUSTER.test(s)) return s;
+  let out = "";
+  let changed = false;
+  for (const { segment } of GRAPHEMES.segment(s)) {
+    if (segment.length > MAX_CLUSTER) {
+      out += `${Array.from(segment).slice(0, 4).join("")}\uFFFD`;
+      changed = true;
+    } else out += segment;
+  }
+  return changed ? out : s;
+}
+
 /**
  * Neutralised text, not yet escaped: invisible and bidi characters shown as U+FFFD, runs of
- * combining marks cut to three, control characters as spaces; then cut at max.
+ * combining marks cut to three, overlong grapheme clusters cut, control characters as spaces;
+ * then cut at max.
  */
 export function clean(value: unknown, max = 500): string {
   const s = String(value ?? "");
   // Bounds the work on a huge string; the cut below still says it was cut.
   const head = s.length > max * 4 + 8 ? s.slice(0, max * 4 + 8) : s;
-  const out = cut(head.replace(MARK_RUN, "$1").replace(INVISIBLE, "\uFFFD").replace(CONTROL, " "), max);
+  const out = cut(shortClusters(head.replace(MARK_RUN, "$1").replace(INVISIBLE, "\uFFFD").replace(CONTROL, " ")), max);
   return head.length < s.length && !out.endsWith("…") ? `${out}…` : out;
 }
 
