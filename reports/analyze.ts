@@ -78,8 +78,12 @@ export interface Analysis {
   readonly profile?: { readonly source?: string; readonly app: string; readonly appType?: string | number };
   readonly catalogue: { readonly version: string; readonly sdks: number };
   readonly rules: readonly { readonly id: string; readonly family: string; readonly title: string; readonly severity: Severity; readonly status: RuleStatus; readonly reason?: string; readonly findings: number }[];
+  /** Present when the report was made with --show-values: identifier values are not redacted. */
+  readonly valuesShown?: true;
   readonly summary: {
     readonly findings: number;
+    /** Findings not listed past MAX_FINDINGS. */
+    readonly findingsOmitted?: number;
     readonly bySeverity: Partial<Record<Severity, number>>;
     readonly byRule: Readonly<Record<string, number>>;
     readonly byParty: Readonly<Record<string, number>>;
@@ -254,7 +258,9 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       hook: c.ev.hook,
       out: c.ev.out,
       ...(c.ev.exc ? { exc: c.ev.exc } : {}),
-      ...(full.args ? { args: full.args.map((a) => redactValue(String(a), identifying, opts.showValues === true)) } : {}),
+      // At most MAX_ARGS arguments of at most MAX_ARG_CHARS each: a call with 50k arguments must not make the report.
+      ...(full.args ? { args: full.args.slice(0, MAX_ARGS).map((a) => cut(redactValue(String(a), identifying, opts.showValues === true), MAX_ARG_CHARS)) } : {}),
+      ...(full.args && full.args.length > MAX_ARGS ? { argsOmitted: full.args.length - MAX_ARGS } : {}),
       ...(full.ret !== undefined ? { ret: redactValue(String(full.ret), identifying, opts.showValues === true) } : {}),
       pid: c.ev.pid,
       tid: c.ev.tid,
@@ -296,6 +302,11 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   for (const r of runs) r.finish(emit);
 
   raw.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.window.start - b.window.start || a.rule.localeCompare(b.rule));
+  // A trace can make findings without end (a call from each of 200k unknown packages): the most
+  // severe and earliest MAX_FINDINGS are listed, the rest counted.
+  const omitted = new Map<string, number>();
+  for (const f of raw.slice(MAX_FINDINGS)) omitted.set(f.rule, (omitted.get(f.rule) ?? 0) + 1);
+  if (raw.length > MAX_FINDINGS) raw.length = MAX_FINDINGS;
   const findings: Finding[] = raw.map((f, i) => {
     const { stack, ...rest } = f.evidence;
     return { id: `F${String(i + 1).padStart(4, "0")}`, ...f, evidence: stack ? { ...rest, stack } : rest };
@@ -349,6 +360,10 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   };
 
   const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast);
+  if (omitted.size > 0) {
+    const n = [...omitted.values()].reduce((a, b) => a + b, 0);
+    warnings.push(`${n} more finding(s) not listed past the first ${MAX_FINDINGS} (${[...omitted].map(([r, k]) => `${r} ×${k}`).join(", ")}): summary counts are of the listed ones`);
+  }
   if (danglingStacks > 0) warnings.push(`${danglingStacks} call(s) reference stacks missing from stacks.jsonl: they are unattributed`);
   if (seqBackwards > 0) warnings.push(`${seqBackwards} call(s) have a seq not above the previous one: two recorders may have written this trace, event ids are ambiguous`);
   return {
@@ -376,8 +391,10 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     ...(opts.profile ? { profile: { ...(opts.profile.source ? { source: opts.profile.source } : {}), app: opts.profile.app, ...(opts.profile.appType !== undefined ? { appType: opts.profile.appType } : {}) } } : {}),
     catalogue: { version: SDK_CATALOGUE_VERSION, sdks: (opts.catalogue ?? SDK_CATALOGUE).length },
     rules,
+    ...(opts.showValues === true ? { valuesShown: true as const } : {}),
     summary: {
       findings: findings.length,
+      ...(omitted.size > 0 ? { findingsOmitted: [...omitted.values()].reduce((a, b) => a + b, 0) } : {}),
       bySeverity: count((f) => f.severity),
       byRule,
       byParty: count((f) => f.party.name),
@@ -439,6 +456,15 @@ function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedP
   const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
   if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   return w;
+}
+
+/** Findings listed at most; the rest are counted (summary.findingsOmitted) and warned about. */
+export const MAX_FINDINGS = 10_000;
+const MAX_ARGS = 20;
+const MAX_ARG_CHARS = 500;
+
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 const MAX_FRAMES = 60;

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Analysis } from "./analyze.js";
 import { TraceError } from "./errors.js";
-import { mdCode, mdText } from "./render/escape.js";
+import { FINDINGS_SCHEMA } from "./findings-schema.js";
+import { mdCode, mdText, termText } from "./render/escape.js";
 import { severityRank, type Finding, type Severity } from "./rules/types.js";
 
 export interface PartyChange {
@@ -45,14 +47,22 @@ export interface Diff {
   readonly fixed: readonly FindingChange[];
 }
 
-/** A finding's identity across runs: its rule, who, what and where — not its counts or times. */
+/**
+ * A finding's identity across runs: its rule, who, what and where — not its counts or times —
+ * and, for rules that tell findings apart by them, the permission or the hook (a party denied two
+ * permissions has two findings; fixing one must show).
+ */
 function findingKey(f: Finding): string {
-  return [f.rule, f.party.key, f.category ?? "", f.scenario ?? ""].join("|");
+  const d = f.evidence?.details ?? {};
+  const sub = typeof d.permission === "string" ? d.permission : typeof d.hook === "string" ? d.hook : "";
+  return [f.rule, f.party.key, f.category ?? "", f.scenario ?? "", sub.slice(0, 200)].join("|");
 }
 
 function change(f: Finding): FindingChange {
   return { key: findingKey(f), rule: f.rule, severity: f.severity, party: f.party.name, ...(f.category ? { category: f.category } : {}), ...(f.scenario ? { scenario: f.scenario } : {}), message: f.message };
 }
+
+const validFindings = new Ajv2020({ strict: false, allErrors: false }).compile(FINDINGS_SCHEMA);
 
 /** Reads a findings.json written by `permtrace report`. */
 export function readFindings(path: string): Analysis {
@@ -66,6 +76,10 @@ export function readFindings(path: string): Analysis {
   const a = v as Partial<Analysis>;
   if (a.format !== "permtrace-findings") throw new TraceError(`format is ${JSON.stringify(a.format)}, expected "permtrace-findings"`, { where: path });
   if (a.schemaVersion !== 1) throw new TraceError(`findings schema version ${JSON.stringify(a.schemaVersion)} is not supported (this permtrace reads 1)`, { where: path, fix: "re-run `permtrace report` with this permtrace" });
+  if (!validFindings(v)) {
+    const e = validFindings.errors?.[0];
+    throw new TraceError(`not a findings file of this permtrace: ${e ? `${e.instancePath || "the top level"} ${e.message ?? "is invalid"}` : "invalid"}`, { where: path, fix: "pass the findings.json `permtrace report` wrote, unchanged" });
+  }
   return v as Analysis;
 }
 
@@ -115,11 +129,11 @@ export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly
   };
 }
 
-/** Plain text for a terminal. Strings from the app are shown as they are: a terminal runs no markup. */
+/** Plain text for a terminal: strings from the app lose what a terminal would act on (escape sequences, bidi controls). */
 export function renderDiffText(d: Diff): string {
   const out: string[] = [`${d.old.findings} → ${d.new.findings} finding(s); ${d.introduced.length} introduced, ${d.fixed.length} fixed`];
   const section = (title: string, lines: readonly string[]) => {
-    if (lines.length > 0) out.push("", title, ...lines.map((l) => `  ${l.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "?")}`));
+    if (lines.length > 0) out.push("", title, ...lines.map((l) => `  ${termText(l, 2000)}`));
   };
   section("Introduced findings:", d.introduced.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
   section("Fixed findings:", d.fixed.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
@@ -138,11 +152,14 @@ export function renderDiffMarkdown(d: Diff): string {
     if (rows.length === 0) return;
     out.push(`## ${title}`, "", head, `|${head.split("|").slice(1, -1).map(() => "---").join("|")}|`, ...rows, "");
   };
-  table("Introduced findings", "| Severity | Rule | Party | Category | Scenario |", d.introduced.map((f) => `| ${f.severity} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${f.category ?? ""} | ${mdText(f.scenario ?? "")} |`));
-  table("Fixed findings", "| Severity | Rule | Party | Category | Scenario |", d.fixed.map((f) => `| ${f.severity} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${f.category ?? ""} | ${mdText(f.scenario ?? "")} |`));
-  table("New collectors", "| Party | Kind | Categories |", d.newParties.map((p) => `| ${mdText(p.name)} | ${p.kind} | ${p.categories.join(", ")} |`));
-  table("Frequency changes (calls per minute)", "| Party | Category | Before | After |", [...d.rateUp, ...d.rateDown].map((r) => `| ${mdText(r.name)} | ${r.category} | ${r.before} | ${r.after} |`));
-  if (d.newCategories.length > 0) out.push(`Categories that appeared: ${d.newCategories.join(", ")}`, "");
-  if (d.goneCategories.length > 0) out.push(`Categories no longer read: ${d.goneCategories.join(", ")}`, "");
+  // Every field may come from a findings file someone else handed over: all of it is escaped.
+  const row = (f: FindingChange) => `| ${mdText(f.severity)} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${mdText(f.category ?? "")} | ${mdText(f.scenario ?? "")} |`;
+  const list = (xs: readonly string[]) => xs.map((x) => mdText(x)).join(", ");
+  table("Introduced findings", "| Severity | Rule | Party | Category | Scenario |", d.introduced.map(row));
+  table("Fixed findings", "| Severity | Rule | Party | Category | Scenario |", d.fixed.map(row));
+  table("New collectors", "| Party | Kind | Categories |", d.newParties.map((p) => `| ${mdText(p.name)} | ${mdText(p.kind)} | ${list(p.categories)} |`));
+  table("Frequency changes (calls per minute)", "| Party | Category | Before | After |", [...d.rateUp, ...d.rateDown].map((r) => `| ${mdText(r.name)} | ${mdText(r.category)} | ${r.before} | ${r.after} |`));
+  if (d.newCategories.length > 0) out.push(`Categories that appeared: ${list(d.newCategories)}`, "");
+  if (d.goneCategories.length > 0) out.push(`Categories no longer read: ${list(d.goneCategories)}`, "");
   return `${out.join("\n")}\n`;
 }

@@ -78,7 +78,12 @@ export const FINDINGS_SCHEMA = {
         properties: { status: { enum: ["evaluated", "skipped", "disabled"] }, severity: { enum: [...SEVERITIES] }, reason: { type: "string" } },
       },
     },
-    summary: { type: "object", required: ["findings", "bySeverity", "byRule", "byParty", "byCategory", "byScenario"] },
+    valuesShown: { const: true, description: "present when the report was made with --show-values: identifier values are not redacted" },
+    summary: {
+      type: "object",
+      required: ["findings", "bySeverity", "byRule", "byParty", "byCategory", "byScenario"],
+      properties: { findingsOmitted: { type: "integer", minimum: 1, description: "findings not listed past the first 10000 (most severe and earliest first)" } },
+    },
     parties: { type: "array", items: { type: "object", required: ["party", "calls", "categories"], properties: { party, ownCalls: { type: "integer", minimum: 1, description: "the party's calls about the app's own data, not in calls" } } } },
     stacks: {
       type: "array",

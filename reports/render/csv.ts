@@ -1,4 +1,5 @@
 import type { Analysis } from "../analyze.js";
+import { traceOrigin } from "./origin.js";
 import { plainText } from "./escape.js";
 
 /**
@@ -12,10 +13,11 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message"] as const;
+const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on"] as const;
 
-/** The findings as one CSV table, for desks and spreadsheets. */
+/** The findings as one CSV table, for desks and spreadsheets; each row says where the trace was recorded (phone, sandbox, synthetic). */
 export function renderFindingsCsv(a: Analysis): string {
+  const origin = traceOrigin(a);
   const rows = a.findings.map((f) => {
     const stack = f.evidence.stack;
     return [
@@ -37,6 +39,7 @@ export function renderFindingsCsv(a: Analysis): string {
       f.evidence.screenshot?.path ?? "",
       f.evidence.events.join(" "),
       f.message,
+      origin,
     ];
   });
   return `${[COLUMNS as readonly unknown[], ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;

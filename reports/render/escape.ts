@@ -52,3 +52,17 @@ const CELL_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 export function plainText(value: unknown): string {
   return String(value ?? "").replace(BIDI, "\uFFFD").replace(CELL_CONTROL, " ").replace(NOT_XML, "\uFFFD");
 }
+
+// C0 and C1 controls and DEL: a terminal acts on them (colours, titles, the clipboard through OSC 52).
+const TERMINAL_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * Text from the app for a terminal, one line: control characters (escape sequences start with
+ * ESC or a C1 control) become `?`, bidi controls and invisible characters U+FFFD, line breaks
+ * spaces, and very long strings are cut.
+ */
+export function termText(value: unknown, max = 500): string {
+  let s = String(value ?? "");
+  if (s.length > max) s = `${s.slice(0, max)}…`;
+  return s.replace(/\r?\n/g, " ").replace(TERMINAL_CONTROL, "?").replace(BIDI, "\uFFFD");
+}

@@ -1,5 +1,6 @@
 import type { Analysis } from "../analyze.js";
 import { plainText } from "./escape.js";
+import { traceOrigin } from "./origin.js";
 
 /**
  * XML text and attribute escaping. What XML 1.0 cannot hold, control characters and bidi
@@ -27,6 +28,8 @@ export function renderJunit(a: Analysis): string {
   // scenario has a suite, listed or not, so no finding can be left out of the failures.
   const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...a.findings.map((f) => f.scenario ?? "(no scenario)")])];
   if (scenarios.length === 0) scenarios.push("(no scenario)");
+  const origin = traceOrigin(a);
+  const props = `    <properties><property name="permtrace.recordedOn" value="${origin}"/><property name="permtrace.traceComplete" value="${a.trace.complete}"/></properties>`;
   const suites: string[] = [];
   let totalTests = 0;
   let totalFailures = 0;
@@ -54,7 +57,9 @@ export function renderJunit(a: Analysis): string {
     }
     totalTests += cases.length;
     totalFailures += failures;
-    suites.push(`  <testsuite name="${xml(scenario)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`);
+    suites.push(`  <testsuite name="${xml(scenario)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${props}\n${cases.join("\n")}\n  </testsuite>`);
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="permtrace ${xml(a.trace.app)}" tests="${totalTests}" failures="${totalFailures}">\n${suites.join("\n")}\n</testsuites>\n`;
+  // A lab's CI must not take a sandbox or generated trace for a phone's: the name and a property say it.
+  const marked = origin === "phone" ? "" : ` (${origin})`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="permtrace ${xml(a.trace.app)}${marked}" tests="${totalTests}" failures="${totalFailures}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

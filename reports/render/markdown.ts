@@ -28,6 +28,7 @@ export function renderMarkdown(a: Analysis): string {
     const synthetic = (t.device as { kind?: string }).kind === "synthetic";
     out.push(synthetic ? "> **Synthetic trace**: generated, not recorded from an app." : "> **Sandbox trace**: recorded on the sandbox device, not on a phone.", "");
   }
+  if (a.valuesShown) out.push("> **Identifier values shown** (made with `--show-values`): handle this report as personal data.", "");
   if (!t.complete) out.push(`> **Incomplete trace**: ${mdText(t.incompleteReason ?? "the run did not finish cleanly")}. Findings cover what was recorded.`, "");
   const dev = t.device as { model?: string; apiLevel?: number };
   out.push(

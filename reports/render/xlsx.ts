@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
+import { traceOrigin } from "./origin.js";
 
 /**
  * A cell value from the app under test: never a formula (Excel would run it), no character the
@@ -80,5 +81,28 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
   }
   calls.getRow(1).font = { bold: true };
   calls.autoFilter = { from: "A1", to: "G1" };
+
+  // What the workbook is about: a sandbox or generated trace must not pass for a phone's.
+  const about = wb.addWorksheet("Trace");
+  about.columns = [
+    { header: "Field", key: "k", width: 22 },
+    { header: "Value", key: "v", width: 70 },
+  ];
+  const t = a.trace;
+  const rows: [string, string | number | boolean][] = [
+    ["App", cell(t.app)],
+    ["App version", cell(t.appVersion ?? "")],
+    ["Recorded on", traceOrigin(a)],
+    ["Device", cell(String((t.device as { model?: unknown }).model ?? ""))],
+    ["Started", cell(t.startedAt)],
+    ["Complete", t.complete],
+    ["Why incomplete", cell(t.incompleteReason ?? "")],
+    ["Calls", t.calls],
+    ["Policy", cell(a.policy.name)],
+    ["Identifier values", a.valuesShown ? "shown (--show-values)" : "redacted"],
+    ["Findings", a.summary.findings],
+  ];
+  for (const [k, v] of rows) about.addRow({ k, v });
+  about.getRow(1).font = { bold: true };
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

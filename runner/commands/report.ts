@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyze, type Analysis } from "../../reports/analyze.js";
-import { UsageError } from "../../reports/errors.js";
+import { TraceError, UsageError } from "../../reports/errors.js";
+import { termText } from "../../reports/render/escape.js";
 import { resolvePolicy } from "../../reports/policy/policy.js";
 import { loadAppProfile } from "../../reports/profile.js";
 import { renderJson } from "../../reports/render/json.js";
@@ -81,14 +82,19 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   const analysis = analyze(trace, { policy, ...(profile ? { profile } : {}), showValues: opts.showValues === true });
   log.debug({ ms: Math.round(performance.now() - started), calls: analysis.trace.calls }, "analysed");
   const outDir = opts.out ?? join(opts.trace, "report");
+  // A trace can come from someone else: its report/ folder, or a file in it, may be a link to
+  // a file of the user's (~/.bashrc). Reports are never written through a link.
+  if (!opts.out && existsSync(outDir) && lstatSync(outDir).isSymbolicLink()) {
+    throw new TraceError("the trace's report folder is a symbolic link: a report is never written through one", { where: outDir, fix: "remove the link, or pass --out <dir>" });
+  }
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   for (const f of opts.formats ?? ["json", "md"]) {
     const path = join(outDir, FILE_NAMES[f]);
-    writeFileSync(path, await RENDERERS[f](analysis, { traceDir: opts.trace }));
+    writeNoFollow(path, await RENDERERS[f](analysis, { traceDir: opts.trace }));
     files.push(path);
   }
-  for (const w of analysis.warnings) log.warn(w);
+  for (const w of analysis.warnings) log.warn(termText(w, 2000));
   const failing = opts.failOn ? analysis.findings.filter((x) => severityRank(x.severity) >= severityRank(opts.failOn!)).length : 0;
   return { analysis, files, failing };
 }
@@ -101,11 +107,29 @@ export function reportSummary(r: ReportResult, failOn?: Severity): string {
     .filter((x) => s.bySeverity[x])
     .map((x) => `${s.bySeverity[x]} ${x}`)
     .join(", ");
-  const lines = [`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} calls of ${r.analysis.trace.app}`];
+  // The app's package name comes from the trace: nothing in it may act on the terminal.
+  const lines = [`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} calls of ${termText(r.analysis.trace.app, 200)}`];
   for (const f of r.files) {
     const rel = relative(process.cwd(), f);
     lines.push(`  ${rel && !rel.startsWith("..") ? rel : f}`);
   }
   if (failOn) lines.push(r.failing > 0 ? `${r.failing} finding(s) at or above ${failOn}: failing` : `no finding at or above ${failOn}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Writes a file, refusing to follow a symbolic link at its path (O_NOFOLLOW). */
+function writeNoFollow(path: string, data: string | Buffer): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ELOOP") throw new TraceError("is a symbolic link: a report is never written through one", { where: path, fix: "remove the link, or pass --out <dir>" });
+    throw err;
+  }
+  try {
+    const buf = typeof data === "string" ? Buffer.from(data) : data;
+    for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+  } finally {
+    closeSync(fd);
+  }
 }

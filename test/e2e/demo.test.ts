@@ -138,7 +138,7 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     expect(seen.some((s) => s.startsWith("apps.PackageManager.getPackageInfo|com.permtrace.sample|"))).toBe(true);
   });
 
-  it("leaves an incomplete but readable trace that says it was made on the sandbox", () => {
+  it("leaves an incomplete but readable trace that says it was made on the sandbox", async () => {
     const trace = openTrace(r.trace);
     expect(trace.manifest.complete).toBe(false);
     expect(trace.manifest.incompleteReason).toMatch(/FATAL EXCEPTION/);
@@ -155,6 +155,11 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     const html = readFileSync(join(r.trace, "report", "report.html"), "utf8");
     expect(html).toMatch(/SANDBOX/);
     expect(html).toMatch(/frequency\.(<wbr>)?periodic_polling/);
+    // So do the CI and desk formats.
+    const { renderJunit } = await import("../../reports/render/junit.js");
+    const { renderFindingsCsv } = await import("../../reports/render/csv.js");
+    expect(renderJunit(r.report.analysis)).toContain('<testsuites name="permtrace com.permtrace.sample (sandbox)"');
+    expect(renderFindingsCsv(r.report.analysis).split("\r\n")[1]).toMatch(/,sandbox$/);
     expect(readdirSync(join(r.trace, "screenshots")).length).toBeGreaterThan(10);
   });
 

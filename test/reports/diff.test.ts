@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { diffAnalyses } from "../../reports/diff.js";
+import { diffAnalyses, renderDiffMarkdown, renderDiffText } from "../../reports/diff.js";
 import { renderJson } from "../../reports/render/json.js";
 import { EXIT, main } from "../../runner/cli.js";
 import { APP, analyzeDir, GDT, tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
@@ -63,5 +63,48 @@ describe("permtrace diff", () => {
     const bad = io();
     expect(await main(["--log-level", "silent", "diff", join(tempDir(), "nope.json"), newTrace], bad.io)).toBe(EXIT.input);
     expect(bad.r.err).toMatch(/findings file not found/);
+  });
+});
+
+describe("permtrace diff of findings someone else handed over", () => {
+  it("refuses a findings file that is not one, in one line", async () => {
+    const bad = join(tempDir(), "bad.json");
+    writeFileSync(bad, JSON.stringify({ format: "permtrace-findings", schemaVersion: 1 }));
+    let err = "";
+    const code = await main(["--log-level", "silent", "diff", bad, bad], { out: () => undefined, err: (t) => void (err += t) });
+    expect(code).toBe(EXIT.input);
+    expect(err).toMatch(/^permtrace: .*bad\.json: not a findings file of this permtrace: the top level must have required property '\w+' — pass the findings\.json `permtrace report` wrote, unchanged\n$/);
+  });
+
+  it("escapes every field in Markdown and drops terminal controls in text", () => {
+    const before = analyzeDir(v1());
+    const after = structuredClone(analyzeDir(v2())) as { parties: { categories: Record<string, number>; party: { sdkKind?: string } }[] } & ReturnType<typeof analyzeDir>;
+    after.parties[0]!.categories["<img src=x onerror=alert(1)>"] = 9;
+    after.parties[0]!.party.sdkKind = "\u001b]0;pwned\u0007kind";
+    const d = diffAnalyses(before, after);
+    const md = renderDiffMarkdown(d);
+    expect(md).not.toContain("<img");
+    expect(md).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    const text = renderDiffText(d);
+    expect(text).not.toMatch(/[\u001b\u0007]/);
+  });
+
+  it("tells apart findings of one party that differ by permission: fixing one shows", () => {
+    const trace = (perms: string[]) => {
+      const b = new TraceBuilder().consented(0);
+      for (const [i, p] of perms.entries()) {
+        b.mark(100 + i, "permission_dialog_answered", { permissions: [p], answer: "deny" });
+      }
+      // Two reads of one category, guarded by two permissions.
+      b.call(1_000, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, perm: "android.permission.ACCESS_FINE_LOCATION" });
+      b.call(1_001, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, perm: "android.permission.ACCESS_COARSE_LOCATION" });
+      return analyzeDir(b.close());
+    };
+    const both = trace(["android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"]);
+    const one = trace(["android.permission.ACCESS_COARSE_LOCATION"]);
+    const refused = (a: ReturnType<typeof analyzeDir>) => a.findings.filter((f) => f.rule === "refusal.after_permission_denied");
+    expect(refused(both).map((f) => f.evidence.details?.permission).sort()).toEqual(["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"]);
+    expect(refused(one)).toHaveLength(1);
+    expect(diffAnalyses(both, one).fixed.filter((f) => f.rule === "refusal.after_permission_denied")).toHaveLength(refused(both).length - refused(one).length);
   });
 });

@@ -94,7 +94,7 @@ describe("golden outputs of the fixed trace", () => {
 
   it("XLSX: the cell values of every sheet", async () => {
     const cells = await xlsxCells(await renderXlsx(stable(fixed())));
-    expect(cells.map((s) => s.sheet)).toEqual(["Findings", "Calls by stack"]);
+    expect(cells.map((s) => s.sheet)).toEqual(["Findings", "Calls by stack", "Trace"]);
     const out = `${JSON.stringify(cells, null, 2)}\n`;
     golden("findings.xlsx.json", out);
     expect(`${JSON.stringify(await xlsxCells(await renderXlsx(stable(fixed()))), null, 2)}\n`).toBe(out);

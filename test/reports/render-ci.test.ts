@@ -40,7 +40,7 @@ describe("CI and desk formats", () => {
     const out = renderFindingsCsv(fixed());
     golden("findings.csv", out);
     const lines = out.trim().split("\r\n");
-    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message");
+    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message,recorded on");
     expect(lines.some((l) => l.startsWith("F0001,high,consent.pre_consent_collection,launch-accept,phone_identifiers,"))).toBe(true);
   });
 
@@ -141,7 +141,7 @@ describe("XLSX", () => {
     const wb = new ExcelJS.Workbook();
     const buf = await renderXlsx(a);
     await wb.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Findings", "Calls by stack"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Findings", "Calls by stack", "Trace"]);
     const findings = wb.getWorksheet("Findings")!;
     expect(findings.getRow(1).getCell(3).value).toBe("Rule");
     expect(findings.rowCount).toBe(a.findings.length + 1);

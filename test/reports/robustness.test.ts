@@ -119,3 +119,33 @@ describe("clock drift", () => {
     expect(analyzeDir(calm).warnings.join("\n")).not.toMatch(/drifted/);
   });
 });
+
+describe("bounds on what a trace can make a report hold", () => {
+  it("lists at most MAX_FINDINGS findings, most severe and earliest first, and counts the rest", async () => {
+    const { MAX_FINDINGS } = await import("../../reports/analyze.js");
+    const b = new TraceBuilder().mark(0, "app_launch").mark(0, "consent_shown");
+    // Every call from another unknown package: one finding each, before consent.
+    for (let i = 0; i <= MAX_FINDINGS; i++) b.call(1 + i, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: [`org.p${i}.sdk.Collector.run`] });
+    const a = analyzeDir(b.close());
+    expect(a.findings).toHaveLength(MAX_FINDINGS);
+    expect(a.summary.findingsOmitted).toBeGreaterThan(0);
+    expect(a.warnings.some((w) => /more finding\(s\) not listed past the first 10000/.test(w))).toBe(true);
+  }, 60_000);
+
+  it("keeps at most 20 arguments of a finding's first call, each cut at 500 characters, and says how many it left out", () => {
+    const args = Array.from({ length: 50 }, (_, i) => (i === 0 ? "x".repeat(5000) : `a${i}`));
+    const a = analyzeDir(new TraceBuilder().mark(0, "consent_shown").call(5, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: APP, args }).close(), { showValues: true });
+    const fc = a.findings[0]!.evidence.details!.firstCall as { args: string[]; argsOmitted: number };
+    expect(fc.args).toHaveLength(20);
+    expect(fc.args[0]!.length).toBeLessThanOrEqual(501);
+    expect(fc.argsOmitted).toBe(30);
+  });
+
+  it("says when a report shows identifier values", () => {
+    const dir = new TraceBuilder().mark(0, "consent_shown").call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: APP, ret: "356938035643809" }).close();
+    expect(analyzeDir(dir).valuesShown).toBeUndefined();
+    const shown = analyzeDir(dir, { showValues: true });
+    expect(shown.valuesShown).toBe(true);
+    expect(renderMarkdown(shown)).toContain("**Identifier values shown**");
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, main } from "../../runner/cli.js";
@@ -206,5 +206,34 @@ describe("permtrace demo and --device sandbox", () => {
     const r = await cli("validate", "scenarios/sample-app");
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(/^8 scenario\(s\), \d+ step\(s\) for com\.permtrace\.sample: valid/);
+  });
+});
+
+describe("reports of a trace from someone else", () => {
+  it("never writes through a symbolic link in the trace's report folder, nor a linked report folder", async () => {
+    const dir = preConsentTrace();
+    const victim = join(tempDir(), "bashrc");
+    writeFileSync(victim, "mine\n");
+    mkdirSync(join(dir, "report"));
+    symlinkSync(victim, join(dir, "report", "summary.md"));
+    const r = await cli("report", dir, "--format", "md");
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toMatch(/^permtrace: .*summary\.md: is a symbolic link: a report is never written through one — remove the link, or pass --out <dir>\n$/);
+    expect(readFileSync(victim, "utf8")).toBe("mine\n");
+
+    const dir2 = preConsentTrace();
+    const elsewhere = tempDir();
+    symlinkSync(elsewhere, join(dir2, "report"));
+    const r2 = await cli("report", dir2);
+    expect(r2.code).toBe(EXIT.input);
+    expect(r2.err).toMatch(/the trace's report folder is a symbolic link/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it("prints the app's package without what a terminal would act on", async () => {
+    const dir = new TraceBuilder("com.evil\u001b]52;c;ZWNobyBoaQ==\u0007\u009b31m\u202Eapp").mark(0, "app_launch").close();
+    const r = await cli("report", dir);
+    expect(r.out).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+    expect(r.out).toContain("com.evil?]52;c;ZWNobyBoaQ==??31m\uFFFDapp");
   });
 });

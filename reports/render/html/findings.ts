@@ -11,6 +11,8 @@ interface FirstCall {
   out?: unknown;
   exc?: unknown;
   args?: unknown;
+  /** Arguments the analysis already left out (it keeps at most 20). */
+  argsOmitted?: unknown;
   ret?: unknown;
   pid?: unknown;
   tid?: unknown;
@@ -62,7 +64,8 @@ export const MAX_ARGS = 20;
 function firstCall(fc: FirstCall | undefined): string {
   if (!fc || typeof fc !== "object") return "";
   const args = Array.isArray(fc.args) ? fc.args : [];
-  const more = args.length > MAX_ARGS ? `<p class="more">${int(args.length - MAX_ARGS)} more argument(s) not shown.</p>` : "";
+  const hidden = Math.max(0, args.length - MAX_ARGS) + (typeof fc.argsOmitted === "number" && fc.argsOmitted > 0 ? fc.argsOmitted : 0);
+  const more = hidden > 0 ? `<p class="more">${int(hidden)} more argument(s) not shown.</p>` : "";
   const rows = [
     kv("Event", `#${esc(fc.seq)} · pid ${esc(fc.pid)} · tid ${esc(fc.tid)}`),
     kv("Hook", uc(fc.hook, 200)),
