@@ -161,7 +161,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command("doctor")
     .description("check adb, the device, frida-server against the frida package, Appium and its UiAutomator2 driver")
-    .option("--device <serial>", "the device to check (default: the first attached)")
+    .option("--device <serial|sandbox>", "the device to check (default: the first attached); `sandbox` checks what the sandbox phone needs")
     .option("--appium-url <url>", "an Appium server or Selenium Grid to check instead of the in-process one")
     .action(async (o: { device?: string; appiumUrl?: string }) => {
       const { runDoctor, renderDoctor } = await import("./commands/doctor.js");

@@ -55,6 +55,8 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   out.push(major > 20 || (major === 20 && minor >= 19) ? { name: "node", status: "ok", detail: process.versions.node } : { name: "node", status: "fail", detail: process.versions.node, fix: "install Node.js 20.19 or later" });
+  // The sandbox phone needs no adb, no frida and no UiAutomator2: the agent bundle and Appium's fake driver.
+  if (o.device === "sandbox") return [...out, ...(await sandboxChecks())];
 
   const adb = await exec("adb", ["version"]);
   if (!adb.ok) {
@@ -126,4 +128,18 @@ export function renderDoctor(results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
   const mark: Record<CheckStatus, string> = { ok: "ok  ", warn: "warn", fail: "FAIL", skip: "skip" };
   return `${results.map((r) => `${mark[r.status]}  ${r.name.padEnd(width)}  ${r.detail}${r.fix ? ` — ${r.fix}` : ""}`).join("\n")}\n`;
+}
+
+async function sandboxChecks(): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const { agentBundlePath } = await import("./run.js");
+  const bundle = agentBundlePath();
+  out.push(existsSync(bundle) ? { name: "agent bundle", status: "ok", detail: bundle } : { name: "agent bundle", status: "fail", detail: `${bundle} missing`, fix: "run `npm run build` in the permtrace folder" });
+  try {
+    const { fakeDriverHome } = await import("../sandbox/index.js");
+    out.push({ name: "fake driver", status: "ok", detail: `@appium/fake-driver under ${fakeDriverHome()}` });
+  } catch (err) {
+    out.push({ name: "fake driver", status: "fail", detail: (err as Error).message, fix: "reinstall permtrace's dependencies (npm ci in the permtrace folder)" });
+  }
+  return out;
 }

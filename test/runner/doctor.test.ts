@@ -59,3 +59,17 @@ describe("permtrace doctor", () => {
     expect(renderDoctor([{ name: "adb", status: "fail", detail: "not found on PATH", fix: "install it" }])).toBe("FAIL  adb  not found on PATH — install it\n");
   });
 });
+
+describe("permtrace doctor --device sandbox", () => {
+  it("checks only what the sandbox needs: the agent bundle and Appium's fake driver, not adb or frida", async () => {
+    const { runDoctor } = await import("../../runner/commands/doctor.js");
+    let execs = 0;
+    const results = await runDoctor({ device: "sandbox", exec: async () => (execs++, { ok: false, missing: true, stdout: "", stderr: "" }) });
+    expect(execs).toBe(0);
+    expect(results.map((r) => [r.name, r.status])).toEqual([
+      ["node", "ok"],
+      ["agent bundle", "ok"],
+      ["fake driver", "ok"],
+    ]);
+  });
+});
