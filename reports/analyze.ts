@@ -270,7 +270,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       family,
       severity,
       title: def.title,
-      message: attempts(what.message, what.count ?? g.count, g.threw, c.ev.exc),
+      message: attempts(what.message, g.count, g.threw, c.ev.exc),
       references: def.references,
       party: summarizeParty(what.party ?? c.attr.responsible),
       ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
@@ -490,7 +490,8 @@ function boundedFrames(frames: readonly StackFrame[], responsible: number, immed
  * is about attempts: the message says so, so nobody reads "read the IMEI 7 times" as success.
  */
 function attempts(message: string, count: number, threw: number, exc: string | undefined): string {
-  if (threw === 0 || threw < count || message.includes(" threw ")) return message;
+  // Only when every call of the group threw (then the first call, whose exception is named, did too).
+  if (threw === 0 || threw !== count || message.includes(" threw ")) return message;
   const e = exc ?? "an exception";
   return count === 1 ? `${message} — the call threw ${e}: an attempt, refused or failed on the device` : `${message} — all ${count} threw ${e}: attempts, refused or failed on the device`;
 }

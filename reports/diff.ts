@@ -45,6 +45,8 @@ export interface Diff {
   readonly rateDown: readonly RateChange[];
   readonly introduced: readonly FindingChange[];
   readonly fixed: readonly FindingChange[];
+  /** What makes this comparison less than exact (findings left unlisted on either side). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -126,6 +128,9 @@ export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly
     rateDown,
     introduced: [...fa.entries()].filter(([k]) => !fb.has(k)).map(([, f]) => change(f)).sort(bySeverity),
     fixed: [...fb.entries()].filter(([k]) => !fa.has(k)).map(([, f]) => change(f)).sort(bySeverity),
+    warnings: [before, after].flatMap((a, i) =>
+      a.summary.findingsOmitted ? [`the ${i === 0 ? "old" : "new"} run has ${a.summary.findingsOmitted} finding(s) past the listed 10000: some "introduced" or "fixed" may only have crossed that line`] : [],
+    ),
   };
 }
 
@@ -135,6 +140,7 @@ export function renderDiffText(d: Diff): string {
   const section = (title: string, lines: readonly string[]) => {
     if (lines.length > 0) out.push("", title, ...lines.map((l) => `  ${termText(l, 2000)}`));
   };
+  section("Warnings:", d.warnings);
   section("Introduced findings:", d.introduced.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
   section("Fixed findings:", d.fixed.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
   section("New collectors:", d.newParties.map((p) => `${p.name} (${p.kind}): ${p.categories.join(", ")}`));
@@ -148,6 +154,7 @@ export function renderDiffText(d: Diff): string {
 
 export function renderDiffMarkdown(d: Diff): string {
   const out = [`# permtrace diff: ${mdText(d.new.app)}`, "", `${d.old.findings} → ${d.new.findings} finding(s): **${d.introduced.length} introduced**, ${d.fixed.length} fixed.`, ""];
+  for (const w of d.warnings) out.push(`> **Warning**: ${mdText(w, 500)}`, "");
   const table = (title: string, head: string, rows: string[]) => {
     if (rows.length === 0) return;
     out.push(`## ${title}`, "", head, `|${head.split("|").slice(1, -1).map(() => "---").join("|")}|`, ...rows, "");

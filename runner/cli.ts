@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { PermtraceError, UsageError } from "../reports/errors.js";
 import { SEVERITIES, type Severity } from "../reports/rules/types.js";
 import { TOOL } from "../reports/version.js";
+import { termText } from "../reports/render/escape.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./logger.js";
 
 const FS_ERRORS: Readonly<Record<string, string>> = {
@@ -116,6 +117,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { runMany } = await import("./commands/run-many.js");
       const { TerminalProgress } = await import("./progress.js");
       const devices = o.devicesFile ? readDevicesFile(o.devicesFile) : (o.device ?? []);
+      if (o.appiumUrl) (await import("./scenario/appium.js")).checkAppiumUrl(o.appiumUrl);
       const { parseFormats, reportSummary } = await import("./commands/report.js");
       const formats = parseFormats(o.report);
       const { SANDBOX } = await import("./sandbox/index.js");
@@ -130,14 +132,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (devices.length > 1) {
         // One live line per device would overwrite each other on one terminal: logs tell progress.
         const many = await runMany({ ...common, devices, out: o.out });
-        for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s)${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${run.error}\n`);
+        for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s)${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${termText(run.error, 1000)}\n`);
         for (const f of many.files) io.out(`  ${f}\n`);
         if (many.runs.some((r) => !r.result)) setExit(EXIT.findings);
         return;
       }
       const r = await runRun({ ...common, out: o.out, ...(devices[0] ? { device: devices[0] } : {}), progress: new TerminalProgress(devices[0] ?? "device") });
-      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${s.failure.error}` : ""}\n`);
-      if (r.incomplete) io.out(`trace incomplete: ${r.incomplete}\n`);
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${termText(s.failure.error, 1000)}` : ""}\n`);
+      if (r.incomplete) io.out(`trace incomplete: ${termText(r.incomplete, 1000)}\n`);
       io.out(reportSummary(r.report));
     });
 
@@ -147,13 +149,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--out <dir>", "a new directory for the trace and its reports (default: ./permtrace-demo, numbered when taken)")
     .option("--appium-url <url>", "an Appium server with the fake driver (default: one started in-process)")
     .action(async (o: { out?: string; appiumUrl?: string }) => {
+      if (o.appiumUrl) (await import("./scenario/appium.js")).checkAppiumUrl(o.appiumUrl);
       const { runDemo } = await import("./commands/demo.js");
       const { reportSummary } = await import("./commands/report.js");
       const { TerminalProgress } = await import("./progress.js");
       const started = performance.now();
       const r = await runDemo({ ...(o.out ? { out: o.out } : {}), ...(o.appiumUrl ? { appiumUrl: o.appiumUrl } : {}), progress: new TerminalProgress("sandbox") });
-      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}): ${s.failure.error}` : ""}\n`);
-      if (r.incomplete) io.out(`trace incomplete: ${r.incomplete} (the sample app crashes on purpose in scan-crash)\n`);
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}): ${termText(s.failure.error, 1000)}` : ""}\n`);
+      if (r.incomplete) io.out(`trace incomplete: ${termText(r.incomplete, 1000)} (the sample app crashes on purpose in scan-crash)\n`);
       io.out(reportSummary(r.report));
       io.out(`\ndemo done in ${((performance.now() - started) / 1000).toFixed(1)} s (sandbox phone, simulated time). Trace: ${r.trace}\n`);
     });

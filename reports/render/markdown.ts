@@ -32,7 +32,7 @@ export function renderMarkdown(a: Analysis): string {
   if (!t.complete) out.push(`> **Incomplete trace**: ${mdText(t.incompleteReason ?? "the run did not finish cleanly")}. Findings cover what was recorded.`, "");
   const dev = t.device as { model?: string; apiLevel?: number };
   out.push(
-    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${mdText(dev.apiLevel)})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
+    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${mdText(dev.apiLevel)})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls${t.ownCalls ? ` (${t.ownCalls} about the app's own data, in no tally)` : ""} over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
   );
   out.push("");
   const sev = SEVERITIES.slice().reverse().map((s) => `${s}: ${a.summary.bySeverity[s] ?? 0}`).join(" · ");

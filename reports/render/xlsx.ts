@@ -98,6 +98,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
     ["Complete", t.complete],
     ["Why incomplete", cell(t.incompleteReason ?? "")],
     ["Calls", t.calls],
+    ["Own-data calls (in no tally)", t.ownCalls ?? 0],
     ["Policy", cell(a.policy.name)],
     ["Identifier values", a.valuesShown ? "shown (--show-values)" : "redacted"],
     ["Findings", a.summary.findings],

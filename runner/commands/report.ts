@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyze, type Analysis } from "../../reports/analyze.js";
 import { TraceError, UsageError } from "../../reports/errors.js";
@@ -121,12 +121,17 @@ export function reportSummary(r: ReportResult, failOn?: Severity): string {
 function writeNoFollow(path: string, data: string | Buffer): void {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    // O_NONBLOCK: a FIFO planted at the path must not block the report forever.
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ELOOP") throw new TraceError("is a symbolic link: a report is never written through one", { where: path, fix: "remove the link, or pass --out <dir>" });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new TraceError("is a symbolic link: a report is never written through one", { where: path, fix: "remove the link, or pass --out <dir>" });
+    if (code === "ENXIO") throw new TraceError("is a named pipe, not a file: a report is written to files only", { where: path, fix: "remove it, or pass --out <dir>" });
     throw err;
   }
   try {
+    if (!fstatSync(fd).isFile()) throw new TraceError("is not a regular file: a report is written to files only", { where: path, fix: "remove it, or pass --out <dir>" });
+    ftruncateSync(fd, 0);
     const buf = typeof data === "string" ? Buffer.from(data) : data;
     for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
   } finally {

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentMessage } from "../../agent/protocol.js";
 import { PermtraceError, UsageError } from "../../reports/errors.js";
 import { resolvePolicy } from "../../reports/policy/policy.js";
+import { TRACE_FILES } from "../../reports/trace/format.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { TOOL } from "../../reports/version.js";
 import { AgentSink } from "../agent-sink.js";
@@ -86,6 +87,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   const clockOf = device.time ?? { now: () => performance.now(), sleep: (ms: number) => new Promise<void>((res) => setTimeout(res, ms)) };
   const t0 = clockOf.now();
   const hostNow = (): number => clockOf.now() - t0;
+  const outExisted = existsSync(o.out);
   const writer = new TraceWriter(o.out, {
     tool: { name: TOOL.name, version: TOOL.version },
     device: { kind: device.kind, id: device.id, model: device.name, ...(device.apiLevel !== undefined ? { apiLevel: device.apiLevel } : {}) },
@@ -154,6 +156,14 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     writer.mark({ t: hostNow(), kind: "process_start", pid: current.pid, name: o.app });
   };
 
+  /** A round trip to the main process's agent (bounded): a process that died answers with an error and its detach arrives. */
+  const settle = async (): Promise<void> => {
+    const script = current?.scripts.get(current.pid);
+    if (!script) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([script.exports.status().then(() => undefined, () => new Promise<void>((r) => setTimeout(r, 200))), new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
+  };
   let ui: { ui: UiDriver; close(): Promise<void> } | undefined;
   /** Whether the UI came up: before it, a failed run recorded nothing of the app's and leaves no trace. */
   let uiUp = false;
@@ -175,6 +185,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
         // A dialog answer is about what the app asked for last (the agent saw the request).
         mark: (m) => writer.mark(m.kind === "permission_dialog_answered" && !m.permissions && lastRequested.length > 0 ? { ...m, permissions: lastRequested } : m),
         aborted: () => appDied,
+        // frida reports a crash asynchronously (after the crash report): ask the app's agent,
+        // briefly, so a dead process is known before the step is judged.
+        settle: () => settle(),
         now: hostNow,
         sleep: o.sleep ?? ((ms) => clockOf.sleep(ms)),
         afterStep: async (scenarioName, step, action) => {
@@ -201,6 +214,8 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     incomplete ??= `the run stopped: ${(err as { toLine?: () => string }).toLine?.() ?? (err as Error)?.message ?? String(err)}`;
     throw err;
   } finally {
+    // A crash at the last step must not be lost: its detach may still be on its way.
+    await settle().catch(() => undefined);
     await current?.flush().catch(() => undefined);
     await current?.stop(false).catch(() => undefined);
     await releaseDevice(device);
@@ -215,7 +230,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     writer.close(incomplete);
     o.progress?.done();
     // Nothing of the app's was recorded: leave no half-made trace to block the same --out next time.
-    if (!uiUp) rmSync(o.out, { recursive: true, force: true });
+    if (!uiUp) removeUnstartedTrace(o.out, outExisted);
   }
   const report = await runReport({ trace: o.out, ...(o.policy ? { policy: o.policy } : {}), profile: join(o.scenarios, "app.profile.yaml"), formats: o.formats ?? ["json", "md"] });
   return { trace: o.out, scenarios: results, ...(incomplete ? { incomplete } : {}), report };
@@ -245,4 +260,26 @@ function bind(a: DeviceActions): DeviceActions {
     grant: a.grant.bind(a),
     revoke: a.revoke.bind(a),
   };
+}
+
+/**
+ * A run whose UI never came up recorded nothing of the app's: removes what it wrote — only the
+ * trace's own files, never through a link, and the folder only when this run made it — so the
+ * same --out works next time. Never throws: the run's own error is what the user must see.
+ */
+function removeUnstartedTrace(out: string, existed: boolean): void {
+  try {
+    for (const f of [...Object.values(TRACE_FILES), "screenshots"]) {
+      const p = join(out, f);
+      if (!existsSync(p)) continue;
+      const st = lstatSync(p);
+      if (st.isSymbolicLink()) continue;
+      if (st.isDirectory()) {
+        if (readdirSync(p).length === 0) rmdirSync(p);
+      } else rmSync(p, { force: true });
+    }
+    if (!existed && !lstatSync(out).isSymbolicLink() && readdirSync(out).length === 0) rmdirSync(out);
+  } catch {
+    // leave what cannot be removed
+  }
 }

@@ -122,11 +122,15 @@ export class SandboxDevice implements DeviceHandle {
           const rpc = p.rt!.rpc;
           // RPC crosses a process boundary as JSON: what would not survive it does not here either.
           const wire = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+          // Like frida: a script that was unloaded, or whose process died, answers nothing.
+          const alive = (): void => {
+            if (p.unloaded || p.state === "dead") throw new Error("script is destroyed");
+          };
           return {
-            init: async (c) => wire(await rpc.init(wire(c))),
-            status: async () => wire(await rpc.status()),
-            flush: async () => wire(await rpc.flush()),
-            mark: async (l) => wire(await rpc.mark(l)),
+            init: async (c) => (alive(), wire(await rpc.init(wire(c)))),
+            status: async () => (alive(), wire(await rpc.status())),
+            flush: async () => (alive(), wire(await rpc.flush())),
+            mark: async (l) => (alive(), wire(await rpc.mark(l))),
             dispose: async () => wire(await rpc.dispose()),
           };
         },
@@ -315,10 +319,11 @@ export class SandboxDevice implements DeviceHandle {
       call: (className, method, params, args, callers, thread) => {
         if (p.state !== "running") throw new Error(`process ${p.pid} is not running`);
         const rt = p.rt!;
-        // Android's main thread has the process's id; worker threads get the next ones, by name.
+        // Android's main thread has the process's id; a worker thread gets an id of its own, by name.
         if (thread === undefined) rt.tid = p.pid;
         else {
-          if (!p.threads.has(thread)) p.threads.set(thread, p.pid + 1 + p.threads.size);
+          // Thread ids come from the kernel's one id space: no process gets the same number.
+          if (!p.threads.has(thread)) p.threads.set(thread, this.nextPid++);
           rt.tid = p.threads.get(thread)!;
         }
         try {

@@ -43,9 +43,7 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
  */
 export async function appiumSession(capabilities: Record<string, unknown>, o: { serial: string; appiumUrl?: string; fix?: string; appiumHome?: string }): Promise<{ ui: UiDriver; close(): Promise<void> }> {
   const appiumUrl = o.appiumUrl;
-  if (appiumUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(appiumUrl)) {
-    throw new UsageError(`not an Appium server URL: ${appiumUrl}`, { where: "--appium-url", fix: "give an http(s) URL, like http://127.0.0.1:4723" });
-  }
+  if (appiumUrl !== undefined) checkAppiumUrl(appiumUrl);
   const device = { serial: o.serial };
   let server: { close(): Promise<void> } | undefined;
   let url = appiumUrl;
@@ -99,4 +97,16 @@ export async function appiumSession(capabilities: Record<string, unknown>, o: { 
       fix: o.fix ?? "check `permtrace doctor`: the UiAutomator2 driver must be installed (npx appium driver install uiautomator2) and the device reachable by adb",
     });
   }
+}
+
+/** `--appium-url`: an http(s) URL that Node can parse (IPv6 hosts, Grid paths and credentials are fine). */
+export function checkAppiumUrl(url: string): void {
+  let ok = false;
+  try {
+    const u = new URL(url);
+    ok = (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`not an Appium server URL: ${url}`, { where: "--appium-url", fix: "give an http(s) URL, like http://127.0.0.1:4723" });
 }

@@ -38,8 +38,10 @@ export interface ExecutorContext {
   saveScreenshot(name: string, pngBase64: string): string;
   /** Default time to wait for an element. */
   readonly findTimeoutMs?: number;
-  /** Why the scenario cannot go on (the app died), checked before every step. */
+  /** Why the scenario cannot go on (the app died), checked before every step and after it. */
   aborted?(): string | undefined;
+  /** Lets news of a process's death arrive before `aborted` is asked after a step (frida reports it asynchronously). */
+  settle?(): Promise<void>;
   /** Runs after every step (the runner re-checks the clock there and reports progress). */
   afterStep?(scenario: string, step: number, action: string, status: "ok" | "failed"): Promise<void> | void;
 }
@@ -229,7 +231,10 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
           error = (err as Error)?.message ?? String(err);
         }
         // The app died during this step (a tap that crashed it): this step is the one that failed.
-        error ??= ctx.aborted?.();
+        if (error === undefined && ctx.aborted) {
+          await ctx.settle?.();
+          error = ctx.aborted();
+        }
       }
       try {
         const name = step.action === "screenshot" && typeof step.params === "string" ? step.params : `${scenario.name}-${String(i).padStart(3, "0")}-${step.action}`;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TraceError } from "../../reports/errors.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
-import { analyzeDir, APP, ruleFindings, TraceBuilder } from "../support/trace-builder.js";
+import { analyzeDir, APP, ruleFindings, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
 const CALL = { hook: "clipboard.ClipboardManager.getPrimaryClip", cat: "clipboard", out: "returned", pid: 1, tid: 1 };
 
@@ -130,6 +130,9 @@ describe("bounds on what a trace can make a report hold", () => {
     expect(a.findings).toHaveLength(MAX_FINDINGS);
     expect(a.summary.findingsOmitted).toBeGreaterThan(0);
     expect(a.warnings.some((w) => /more finding\(s\) not listed past the first 10000/.test(w))).toBe(true);
+    // A diff against such a run says its "introduced" and "fixed" may be the cap's doing.
+    const { diffAnalyses } = await import("../../reports/diff.js");
+    expect(diffAnalyses(a, a).warnings).toEqual([expect.stringMatching(/the old run has \d+ finding\(s\) past the listed 10000/), expect.stringMatching(/the new run/)]);
   }, 60_000);
 
   it("keeps at most 20 arguments of a finding's first call, each cut at 500 characters, and says how many it left out", () => {
@@ -147,5 +150,17 @@ describe("bounds on what a trace can make a report hold", () => {
     const shown = analyzeDir(dir, { showValues: true });
     expect(shown.valuesShown).toBe(true);
     expect(renderMarkdown(shown)).toContain("**Identifier values shown**");
+  });
+});
+
+describe("attempts", () => {
+  it("a frequency finding whose peak succeeded is not called an attempt because later calls threw", () => {
+    const b = new TraceBuilder().consented(0);
+    b.calls(Array.from({ length: 30 }, (_, i) => 1_000 + i * 10), "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG });
+    b.calls(Array.from({ length: 40 }, (_, i) => 100_000 + i * 10_000), "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, out: "threw", exc: "java.lang.SecurityException" });
+    const a = analyzeDir(b.close());
+    const peak = ruleFindings(a, "frequency.rate_per_second");
+    expect(peak.length).toBeGreaterThan(0);
+    for (const f of peak) expect(f.message).not.toContain("attempt");
   });
 });

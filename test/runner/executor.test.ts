@@ -48,7 +48,7 @@ function device(log: string[]): DeviceActions {
   };
 }
 
-async function run(yaml: string) {
+async function run(yaml: string, extra: Partial<Parameters<typeof runScenario>[1]> = {}) {
   const dir = tempDir();
   const file = join(dir, "s.scenario.yaml");
   writeFileSync(file, yaml);
@@ -66,6 +66,7 @@ async function run(yaml: string) {
       return `screenshots/${name}.png`;
     },
     findTimeoutMs: 300,
+    ...extra,
   });
   return { result, markers, log };
 }
@@ -107,5 +108,21 @@ describe("scenario executor on a real Appium server (fake driver)", () => {
     const { result, markers } = await run("name: r\npurpose: p\nneeds: []\nsteps:\n  - repeat:\n      times: 3\n      steps:\n        - tapOn: {accessibilityId: Voice search}\n");
     expect(result).toMatchObject({ status: "ok", steps: 3 });
     expect(markers.filter((m) => m.kind === "step_start").map((m) => m.step)).toEqual([0, 1, 2]);
+  });
+});
+
+describe("a process that dies during a step", () => {
+  it("fails that step, once the news of the death has had time to arrive (settle, then aborted)", async () => {
+    // Like frida: the detach comes a moment after the tap returned.
+    let died = false;
+    const { result, log } = await run("name: crash\npurpose: p\nneeds: []\nsteps:\n  - tapOn: Nearby stores\n  - wait: 1s\n", {
+      settle: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        died = true;
+      },
+      aborted: () => (died ? "the app's process 1 ended (process-terminated)" : undefined),
+    });
+    expect(result).toMatchObject({ status: "failed", failure: { step: 0, action: "tapOn", error: expect.stringMatching(/process-terminated/) } });
+    expect(log).not.toContain("sleep 1000");
   });
 });

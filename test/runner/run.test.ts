@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { forEachCall, openTrace } from "../../reports/trace/reader.js";
@@ -6,7 +6,7 @@ import type { DeviceBackend } from "../../runner/device/backend.js";
 import { runRun } from "../../runner/commands/run.js";
 import type { DeviceActions } from "../../runner/scenario/executor.js";
 import type { UiDriver } from "../../runner/scenario/ui.js";
-import { APP, fakeUi, StandInDevice, suite } from "../support/stand-in-device.js";
+import { APP, fakeUi, noopActions, StandInDevice, suite } from "../support/stand-in-device.js";
 import { tempDir } from "../support/trace-builder.js";
 
 describe("permtrace run (stand-in device, fake UI)", () => {
@@ -84,5 +84,38 @@ describe("permtrace run (stand-in device, fake UI)", () => {
     await expect(runRun({ ...base, app: "com.other" })).rejects.toThrow(/--app com.other is not the suite's app com.example.app/);
     await expect(runRun({ ...base, app: APP, policy: "strcit" })).rejects.toThrow(/'strcit' is neither a policy file nor a built-in profile/);
     expect(opened).toBe(false);
+  });
+});
+
+describe("permtrace run: a UI that never comes up", () => {
+  const failingUi = async (): Promise<never> => {
+    throw new Error("no Appium here");
+  };
+  const common = () => ({ app: APP, scenarios: suite(), backend: { open: async () => new StandInDevice() } as DeviceBackend, ui: failingUi, actions: (_d: unknown, spawn: () => Promise<void>) => noopActions(spawn), sleep: async () => undefined });
+
+  it("leaves no trace in a folder it made, and keeps a folder the user made (empty again)", async () => {
+    const made = join(tempDir(), "new");
+    await expect(runRun({ ...common(), out: made })).rejects.toThrow(/no Appium here/);
+    expect(existsSync(made)).toBe(false);
+    const mine = tempDir();
+    await expect(runRun({ ...common(), out: mine })).rejects.toThrow(/no Appium here/);
+    expect(existsSync(mine)).toBe(true);
+    expect(readdirSync(mine)).toEqual([]);
+  });
+
+  it("removes nothing through a link: --out a symlink to the user's folder keeps the link", async () => {
+    const target = tempDir();
+    const link = join(tempDir(), "link");
+    symlinkSync(target, link);
+    await expect(runRun({ ...common(), out: link })).rejects.toThrow(/no Appium here/);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it("refuses an --out that holds anything", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    await expect(runRun({ ...common(), out: dir })).rejects.toThrow(/is not an empty directory/);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
   });
 });

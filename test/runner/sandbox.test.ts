@@ -387,8 +387,10 @@ describe("SandboxDevice: threads, back, taps", () => {
     expect(located).toHaveLength(3);
     const tids = rows.slice(-3).map((r) => r.tid);
     expect(tids[0]).toBe(t.pid);
-    expect(tids[1]).toBe(t.pid + 1);
-    expect(tids[2]).toBe(t.pid + 1);
+    // The worker's id is its own: not the process's, and not another process's (the :push one's).
+    expect(tids[1]).not.toBe(t.pid);
+    expect(tids[2]).toBe(tids[1]);
+    expect(await device.spawn(PKG)).not.toBe(tids[1]);
     const bottom = (c: (typeof located)[number]): string => c.frames.at(-1)![0] as string;
     expect(bottom(located[0]!)).toBe("android.app.ActivityThread");
     expect(bottom(located[1]!)).toBe("java.lang.Thread");

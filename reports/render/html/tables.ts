@@ -72,7 +72,7 @@ export function header(a: Analysis): string {
 ${fact("Device", u(device, 300))}
 ${fact("Recorded", u(t.startedAt, 60))}
 ${fact("Duration", esc(duration(t.duration)))}
-${fact("Calls · stacks · markers", `${int(t.calls)} · ${int(t.stacks)} · ${int(t.markers)}`)}
+${fact("Calls · stacks · markers", `${int(t.calls)} · ${int(t.stacks)} · ${int(t.markers)}${t.ownCalls ? ` (${int(t.ownCalls)} calls about the app's own data, in no tally)` : ""}`)}
 ${fact("Policy", `${u(a.policy.name, 120)}${a.policy.chain.length > 1 ? ` <span class="muted">(${u(a.policy.chain.join(" → "), 300)})</span>` : ""}`)}
 ${fact("App profile", profile)}
 ${fact("SDK catalogue", `${esc(a.catalogue.version)} · ${int(a.catalogue.sdks)} SDKs`)}

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "../../../reports/render/markdown.js";
 import { analyzeDir, APP, ruleFindings, tempDir, TraceBuilder, UMENG } from "../../support/trace-builder.js";
 
 const COLLECTION = "consent.pre_consent_collection";
@@ -84,6 +85,7 @@ describe("consent.pre_consent_collection", () => {
     expect(a.trace).toMatchObject({ calls: 3, ownCalls: 3 });
     expect(a.parties).toEqual([expect.objectContaining({ party: expect.objectContaining({ key: "app" }), calls: 0, categories: {}, ownCalls: 3 })]);
     expect(a.stacks).toEqual([]);
+    expect(renderMarkdown(a)).toContain("3 calls (3 about the app's own data, in no tally)");
     expect(Object.values(a.activity?.byCategory ?? {}).flat().reduce((n: number, x) => n + (x as number), 0)).toBe(0);
   });
 
