@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, main } from "../../runner/cli.js";
@@ -228,6 +229,15 @@ describe("reports of a trace from someone else", () => {
     expect(r2.code).toBe(EXIT.input);
     expect(r2.err).toMatch(/the trace's report folder is a symbolic link/);
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it("refuses a named pipe planted at a report path instead of waiting on it forever", async () => {
+    const dir = preConsentTrace();
+    mkdirSync(join(dir, "report"));
+    execFileSync("mkfifo", [join(dir, "report", "summary.md")]);
+    const r = await cli("report", dir, "--format", "md");
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toMatch(/summary\.md: is a named pipe, not a file: a report is written to files only/);
   });
 
   it("prints the app's package without what a terminal would act on", async () => {
