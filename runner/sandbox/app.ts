@@ -5,6 +5,7 @@
  * through the agent's Java hooks with the stack the app gives it.
  */
 import type { FrameSpec } from "./java.js";
+import type { ScreenElement } from "./screen.js";
 import type { VirtualTime } from "./time.js";
 
 export type { FrameSpec };
@@ -64,6 +65,8 @@ export interface SandboxApp {
   paused(proc: AppProcess): void;
   /** Whether the element is on the current screen (the fake app holds every screen's elements). */
   shows(target: UiTarget): boolean;
+  /** What the current screen looks like, for the phone's screenshots: a title and its elements, in ASCII. */
+  describeScreen(): { readonly title: string; readonly elements: readonly ScreenElement[] };
   /** The answer to the app's last permission request. */
   permissionResult(proc: AppProcess, permissions: readonly string[], granted: readonly boolean[]): void;
   /** `launch: {clearData: true}`: the app's stored state (consent given) is wiped. */

@@ -10,6 +10,7 @@ import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptMess
 import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "./app.js";
 import { permissionResultIntent, phoneClasses, SANDBOX_API_LEVEL, SANDBOX_MODEL, SANDBOX_RELEASE, type PhoneState } from "./phone.js";
 import { loadAgent, type Runtime } from "./runtime.js";
+import { drawScreen } from "./screen.js";
 import { VirtualTime } from "./time.js";
 
 const ACTIVITY = "android.app.Activity";
@@ -265,6 +266,17 @@ export class SandboxDevice implements DeviceHandle {
     this.app.clearData();
   }
 
+  /** A screenshot of what is on the phone's screen now (PNG). */
+  screenshot(): Buffer {
+    const m = this.main();
+    const app = m && m.state === "running" && this.started ? this.app.describeScreen() : undefined;
+    return drawScreen({
+      on: this.state.screenOn,
+      ...(app ? { app } : {}),
+      ...(this.dialog && app ? { dialog: { question: dialogQuestion(this.dialog.permissions), buttons: ["While using the app", "Don't allow"] } } : {}),
+    });
+  }
+
   // ——— inside ———
 
   private phone(): Phone {
@@ -401,4 +413,11 @@ const DIALOG_TEXTS = new Set([...ALLOW_TEXTS, "Don’t allow", "Don't allow", "D
 
 function isDialogButton(t: UiTarget): boolean {
   return (t.id !== undefined && t.id.startsWith(PC)) || (t.text !== undefined && DIALOG_TEXTS.has(t.text));
+}
+
+/** The permission dialog's question, as Android words it for the permission's group. */
+function dialogQuestion(permissions: readonly string[]): string {
+  const p = permissions.join(" ");
+  const what = /LOCATION/.test(p) ? "access this device's location" : /CAMERA/.test(p) ? "take pictures and record video" : /CONTACTS/.test(p) ? "access your contacts" : /RECORD_AUDIO/.test(p) ? "record audio" : "use a permission";
+  return `Allow the app to ${what}?`;
 }

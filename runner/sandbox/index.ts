@@ -101,8 +101,13 @@ export class SandboxUi implements UiDriver {
     await this.device.time.sleep(SWIPE_MS);
   }
 
-  screenshot(): Promise<string> {
-    return this.inner.screenshot();
+  /**
+   * Appium takes its screenshot (the fake driver's, one fixed picture whatever the screen); the
+   * trace gets the phone's drawing of what is on its screen, which is what evidence needs.
+   */
+  async screenshot(): Promise<string> {
+    await this.inner.screenshot();
+    return this.device.screenshot().toString("base64");
   }
 }
 

@@ -51,12 +51,26 @@ const LM = "android.location.LocationManager";
 type Screen = "consent" | "home" | "map" | "limited";
 
 /** What each screen shows, by id and text (scenarios may name either). */
-const SCREENS: Record<Screen, readonly UiTarget[]> = {
-  consent: [{ id: "policy", text: "隐私政策 Privacy policy" }, { id: "agree", text: "同意并继续" }, { id: "disagree", text: "不同意" }],
-  home: [{ id: "home", text: "Home" }, { id: "nearby", text: "Nearby" }, { id: "scan", text: "Scan" }, { id: "about", text: "About" }],
-  map: [{ id: "map", text: "Map" }, { id: "location_off", text: "Location off" }],
-  limited: [{ id: "limited", text: "Browse without an account" }],
+type Element = UiTarget & { readonly label: string; readonly kind: "button" | "text" };
+const SCREENS: Record<Screen, readonly Element[]> = {
+  consent: [
+    { id: "policy", text: "隐私政策 Privacy policy", label: "Privacy policy: we and our partners collect device information...", kind: "text" },
+    { id: "agree", text: "同意并继续", label: "Agree and continue", kind: "button" },
+    { id: "disagree", text: "不同意", label: "Disagree", kind: "button" },
+  ],
+  home: [
+    { id: "home", text: "Home", label: "Home", kind: "text" },
+    { id: "nearby", text: "Nearby", label: "Nearby", kind: "button" },
+    { id: "scan", text: "Scan", label: "Scan", kind: "button" },
+    { id: "about", text: "About", label: "About", kind: "button" },
+  ],
+  map: [
+    { id: "map", text: "Map", label: "Map", kind: "text" },
+    { id: "location_off", text: "Location off", label: "Location off", kind: "text" },
+  ],
+  limited: [{ id: "limited", text: "Browse without an account", label: "Browse without an account", kind: "text" }],
 };
+const TITLES: Record<Screen, string> = { consent: "Sample Map", home: "Sample Map", map: "Nearby", limited: "Sample Map" };
 
 export class SampleMapApp implements SandboxApp {
   readonly package = SAMPLE_PACKAGE;
@@ -120,8 +134,18 @@ export class SampleMapApp implements SandboxApp {
     this.mapUpdates = false;
   }
 
+  describeScreen(): { title: string; elements: { label: string; kind: "button" | "text" }[] } {
+    return { title: TITLES[this.screen], elements: this.onScreen().map((e) => ({ label: e.label, kind: e.kind })) };
+  }
+
+  /** The current screen's elements: the map says "Location off" only while it has no location. */
+  private onScreen(): readonly Element[] {
+    const all = SCREENS[this.screen];
+    return this.screen === "map" && this.phone?.granted(FINE) ? all.filter((e) => e.id !== "location_off").concat([{ id: "you_are_here", text: "You are here", label: "You are here", kind: "text" }]) : all;
+  }
+
   shows(t: UiTarget): boolean {
-    return SCREENS[this.screen].some((e) => (t.id !== undefined && t.id === e.id) || (t.text !== undefined && t.text === e.text) || (t.accessibilityId !== undefined && t.accessibilityId === e.id));
+    return this.onScreen().some((e) => (t.id !== undefined && t.id === e.id) || (t.text !== undefined && t.text === e.text) || (t.accessibilityId !== undefined && t.accessibilityId === e.id));
   }
 
   permissionResult(proc: AppProcess, permissions: readonly string[], granted: readonly boolean[]): void {

@@ -160,7 +160,10 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     const { renderFindingsCsv } = await import("../../reports/render/csv.js");
     expect(renderJunit(r.report.analysis)).toContain('<testsuites name="permtrace com.permtrace.sample (sandbox)"');
     expect(renderFindingsCsv(r.report.analysis).split("\r\n")[1]).toMatch(/,sandbox$/);
-    expect(readdirSync(join(r.trace, "screenshots")).length).toBeGreaterThan(10);
+    const shots = readdirSync(join(r.trace, "screenshots"));
+    expect(shots.length).toBeGreaterThan(10);
+    // The phone's drawings of its screen: the consent dialog, home, the map, the permission dialog, the launcher…
+    expect(new Set(shots.map((f) => readFileSync(join(r.trace, "screenshots", f), "base64"))).size).toBeGreaterThanOrEqual(5);
   });
 
   it("redacts identifier values in its reports", () => {

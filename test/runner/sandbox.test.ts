@@ -272,6 +272,9 @@ class TinyApp implements SandboxApp {
   paused(proc: AppProcess): void {
     this.log.push(`paused ${proc.name}`);
   }
+  describeScreen() {
+    return { title: "Tiny", elements: this.screen.map((e) => ({ label: e.id ?? e.text ?? "", kind: "button" as const })) };
+  }
   shows(t: UiTarget): boolean {
     return this.screen.some((e) => (t.id !== undefined && e.id === t.id) || (t.text !== undefined && e.text === t.text));
   }
@@ -423,6 +426,30 @@ describe("SandboxDevice: threads, back, taps", () => {
     expect(app.log.slice(-2)).toEqual([`back ${PKG}`, `paused ${PKG}`]);
     await t.script.exports.flush();
     expect(kinds(t)).toEqual(["foreground", "background"]);
+  });
+
+  it("screenshots draw what is on the phone's screen: the app's screen, the dialog over it, the launcher, black when off", async () => {
+    const device = new SandboxDevice(new TinyApp());
+    const png = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    const off = new SandboxDevice(new TinyApp());
+    const t = await launch(device);
+    const app = device.screenshot();
+    expect(png(app)).toBe(true);
+    device.tap({ id: "ask" });
+    const dialog = device.screenshot();
+    device.tap({ id: "com.android.permissioncontroller:id/permission_deny_button" });
+    device.home();
+    const launcher = device.screenshot();
+    device.screen(false);
+    const black = device.screenshot();
+    const all = [app, dialog, launcher, black].map((b) => b.toString("base64"));
+    expect(new Set(all).size).toBe(4);
+    expect(png(off.screenshot())).toBe(true);
+    // Through the UI wrapper: Appium is asked too, the trace gets the drawing.
+    const inner = fakeInner();
+    const shot = await new SandboxUi(inner, device).screenshot();
+    expect(shot).toBe(device.screenshot().toString("base64"));
+    expect(t.pid).toBeGreaterThan(0);
   });
 
   it("a tap through SandboxUi takes the phone's time, Appium's real time does not", async () => {
@@ -933,13 +960,13 @@ describe("SandboxUi", () => {
     expect(app.log.filter((l) => l.startsWith("tap"))).toEqual(["tap ask"]);
   });
 
-  it("passes type, swipe and screenshot through", async () => {
+  it("passes type and swipe through; a screenshot asks Appium too but returns the phone's drawing", async () => {
     const device = new SandboxDevice(new TinyApp());
     const inner = fakeInner();
     const ui = new SandboxUi(inner, device);
     await ui.type("el-9", "hello");
     await ui.swipe("up", null);
-    expect(await ui.screenshot()).toBe("iVBORw0KGgo=");
+    expect(await ui.screenshot()).toBe(device.screenshot().toString("base64"));
     expect(inner.asked).toEqual(["type el-9 hello", "swipe up -", "screenshot"]);
   });
 });
