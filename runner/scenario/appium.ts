@@ -48,15 +48,14 @@ export async function appiumSession(capabilities: Record<string, unknown>, o: { 
   let server: { close(): Promise<void> } | undefined;
   let url = appiumUrl;
   if (!url) {
-    // Appium looks for its drivers under APPIUM_HOME, else in the project around the current
-    // directory: a driver that ships with permtrace is found wherever the user runs it. Only this
-    // process's in-process server sees it.
-    if (o.appiumHome) process.env.APPIUM_HOME = o.appiumHome;
     const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
     const port = await freePort();
     // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.
     const before = { int: process.listeners("SIGINT"), term: process.listeners("SIGTERM") };
-    server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server", throwInsteadOfExit: true });
+    // Appium looks for its drivers in its home (by default APPIUM_HOME, else the project around
+    // the current directory): a driver that ships with permtrace is found by naming its home for
+    // this server only — the environment is left alone.
+    server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server", throwInsteadOfExit: true, ...(o.appiumHome ? { appiumHome: o.appiumHome } : {}) });
     // Appium's own signal handlers exit 0 at Ctrl-C, skipping our cleanup: take them off, so an
     // interrupted run ends like a killed one (the trace on disk stays readable, marked incomplete).
     for (const l of process.listeners("SIGINT")) if (!before.int.includes(l)) process.off("SIGINT", l);
