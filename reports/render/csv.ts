@@ -42,5 +42,7 @@ export function renderFindingsCsv(a: Analysis): string {
       origin,
     ];
   });
-  return `${[COLUMNS as readonly unknown[], ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
+  // A byte-order mark first: without it Excel on Windows reads UTF-8 as the local code page and
+  // garbles Chinese SDK names (友盟, 极光).
+  return `\uFEFF${[COLUMNS as readonly unknown[], ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
 }

@@ -39,7 +39,8 @@ describe("CI and desk formats", () => {
   it("CSV: one row per finding, with its evidence", () => {
     const out = renderFindingsCsv(fixed());
     golden("findings.csv", out);
-    const lines = out.trim().split("\r\n");
+    expect(out.startsWith("\uFEFFid,")).toBe(true);
+    const lines = out.slice(1).trim().split("\r\n");
     expect(lines[0]).toBe("id,severity,rule,scenario,category,party,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message,recorded on");
     expect(lines.some((l) => l.startsWith("F0001,high,consent.pre_consent_collection,launch-accept,phone_identifiers,"))).toBe(true);
   });
