@@ -5,7 +5,7 @@ import { packageRoot } from "../../reports/version.js";
 import { SampleMapApp, SAMPLE_PACKAGE } from "../../scenarios/sample-app/app.js";
 import { SandboxBackend, sandboxActions, sandboxUi, SANDBOX } from "../sandbox/index.js";
 import { runRun, type Progress, type RunResult } from "./run.js";
-import { REPORT_FORMATS, type ReportFormat } from "./report.js";
+import type { ReportFormat } from "./report.js";
 
 export interface DemoOptions {
   /** A new directory for the trace; default: ./permtrace-demo (or -2, -3… when taken). */
@@ -20,7 +20,7 @@ export function sampleSuite(): string {
 }
 
 /** The formats the demo writes: the evidence report first, then the findings and a summary. */
-export const DEMO_FORMATS = (["html", "json", "md"] as string[]).filter((f): f is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(f));
+export const DEMO_FORMATS: readonly ReportFormat[] = ["html", "json", "md"];
 
 function freshDir(base: string): string {
   if (!existsSync(base)) return base;

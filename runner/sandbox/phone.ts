@@ -107,6 +107,17 @@ export function phoneClasses(state: PhoneState): ClassSpec[] {
         },
       ],
     },
+    ...agentRuntimeClasses(() => state.screenOn),
+  ];
+}
+
+/**
+ * The framework classes the agent itself uses, whatever the app does: the Activity methods it
+ * follows (foreground/background, permission requests and answers), the class loader it watches
+ * for late SDKs, and the power state it reads when the screen goes off.
+ */
+export function agentRuntimeClasses(interactive: () => boolean): ClassSpec[] {
+  return [
     {
       name: "android.app.Activity",
       methods: [
@@ -120,7 +131,7 @@ export function phoneClasses(state: PhoneState): ClassSpec[] {
     { name: "dalvik.system.BaseDexClassLoader", methods: [{ name: "$init", params: [] }] },
     {
       name: "android.app.ActivityThread",
-      methods: [{ name: "currentApplication", params: [], impl: () => ({ getSystemService: () => ({ isInteractive: () => state.screenOn }) }) }],
+      methods: [{ name: "currentApplication", params: [], impl: () => ({ getSystemService: () => ({ isInteractive: () => interactive() }) }) }],
     },
     { name: "android.os.PowerManager", methods: [] },
   ];

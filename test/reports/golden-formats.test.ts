@@ -1,25 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Analysis } from "../../reports/analyze.js";
 import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { renderSarif } from "../../reports/render/sarif.js";
 import { renderXlsx } from "../../reports/render/xlsx.js";
-import { analyzeDir, GDT, TraceBuilder, UMENG } from "../support/trace-builder.js";
+import { fixedTraceDir, golden } from "../support/golden.js";
+import { analyzeDir } from "../support/trace-builder.js";
 
-/** The fixed trace of render-ci.test.ts: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
 function fixed(): Analysis {
-  const dir = new TraceBuilder()
-    .mark(0, "app_launch", { cold: true })
-    .mark(0, "consent_shown")
-    .mark(1, "scenario_start", { scenario: "launch-accept", needs: [] })
-    .mark(1, "step_start", { scenario: "launch-accept", step: 0, action: "launch" })
-    .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:ab12cd34ef56" })
-    .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
-    .mark(20, "consent_accepted")
-    .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
-    .close();
-  return analyzeDir(dir);
+  return analyzeDir(fixedTraceDir());
 }
 
 const TRACE_DIR = "<trace-dir>";
@@ -35,13 +24,6 @@ function stable(a: Analysis): Analysis {
   return { ...a, tool: { ...a.tool, version: TOOL_VERSION }, trace: { ...a.trace, dir: TRACE_DIR, startedAt: STARTED_AT } };
 }
 
-/** Compares with a committed golden file (PERMTRACE_UPDATE_GOLDEN=1 rewrites it). */
-function golden(name: string, actual: string): void {
-  const path = new URL(`../golden/${name}`, import.meta.url).pathname;
-  if (process.env.PERMTRACE_UPDATE_GOLDEN) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} missing: run the test with PERMTRACE_UPDATE_GOLDEN=1 to create it`).toBe(true);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-}
 
 function occurrences(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;

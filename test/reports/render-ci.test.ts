@@ -1,31 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { csvField, renderFindingsCsv } from "../../reports/render/csv.js";
 import { MAX_CASE_FINDINGS, renderJunit, xml } from "../../reports/render/junit.js";
-import { analyzeDir, GDT, TraceBuilder, UMENG } from "../support/trace-builder.js";
+import { fixedTraceDir, golden } from "../support/golden.js";
+import { analyzeDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
-/** A fixed trace: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
 function fixed() {
-  const dir = new TraceBuilder()
-    .mark(0, "app_launch", { cold: true })
-    .mark(0, "consent_shown")
-    .mark(1, "scenario_start", { scenario: "launch-accept", needs: [] })
-    .mark(1, "step_start", { scenario: "launch-accept", step: 0, action: "launch" })
-    .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:ab12cd34ef56" })
-    .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
-    .mark(20, "consent_accepted")
-    .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
-    .close();
-  return analyzeDir(dir);
+  return analyzeDir(fixedTraceDir());
 }
 
-/** Compares with a committed golden file (PERMTRACE_UPDATE_GOLDEN=1 rewrites it). */
-function golden(name: string, actual: string): void {
-  const path = new URL(`../golden/${name}`, import.meta.url).pathname;
-  if (process.env.PERMTRACE_UPDATE_GOLDEN) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} missing: run the test with PERMTRACE_UPDATE_GOLDEN=1 to create it`).toBe(true);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-}
 
 describe("CI and desk formats", () => {
   it("JUnit: a suite per scenario, a case per rule, failures carrying the findings", () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MAX_MARKS_PER_KIND } from "../../reports/activity.js";
@@ -10,20 +10,11 @@ import { CSP, renderHtml } from "../../reports/render/html/index.js";
 import { ScreenshotLoader } from "../../reports/render/html/screenshots.js";
 import { parseFormats, runReport } from "../../runner/commands/report.js";
 import { HOSTILE, hostileTrace, SHOT_NAME, TINY_PNG } from "../browser/hostile-trace.js";
+import { fixedTraceDir, golden } from "../support/golden.js";
 import { analyzeDir, GDT, tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
-/** The fixed trace of render-ci.test.ts: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
 function fixed(): { dir: string; analysis: Analysis } {
-  const dir = new TraceBuilder()
-    .mark(0, "app_launch", { cold: true })
-    .mark(0, "consent_shown")
-    .mark(1, "scenario_start", { scenario: "launch-accept", needs: [] })
-    .mark(1, "step_start", { scenario: "launch-accept", step: 0, action: "launch" })
-    .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:ab12cd34ef56" })
-    .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
-    .mark(20, "consent_accepted")
-    .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
-    .close();
+  const dir = fixedTraceDir();
   return { dir, analysis: analyzeDir(dir) };
 }
 
@@ -32,12 +23,6 @@ function pinned(a: Analysis): Analysis {
   return { ...a, tool: { name: "permtrace", version: "test" }, catalogue: { version: "test", sdks: 1 }, trace: { ...a.trace, dir: "/trace", startedAt: "2026-01-01T00:00:00.000Z" } };
 }
 
-function golden(name: string, actual: string): void {
-  const path = new URL(`../golden/${name}`, import.meta.url).pathname;
-  if (process.env.PERMTRACE_UPDATE_GOLDEN) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} missing: run the test with PERMTRACE_UPDATE_GOLDEN=1 to create it`).toBe(true);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-}
 
 /** The text of the page's only <style> and <script>, and the tags outside them. */
 function parts(html: string): { styles: string[]; scripts: string[]; tags: string[] } {

@@ -6,21 +6,10 @@ import { FINGERPRINT_KEY, renderSarif, SARIF_SCHEMA, sarifLevel, sarifText } fro
 import { SEVERITIES } from "../../reports/rules/types.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { analyzeDir, GDT, tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
+import { fixedTraceDir } from "../support/golden.js";
+import { analyzeDir, tempDir, TraceBuilder, UMENG } from "../support/trace-builder.js";
 
-/** The fixed trace of render-ci.test.ts: pre-consent Umeng IMEI reads, an ad SDK reading location in a scenario that needs none. */
-function fixedDir(reason?: string): string {
-  return new TraceBuilder()
-    .mark(0, "app_launch", { cold: true })
-    .mark(0, "consent_shown")
-    .mark(1, "scenario_start", { scenario: "launch-accept", needs: [] })
-    .mark(1, "step_start", { scenario: "launch-accept", step: 0, action: "launch" })
-    .calls([5, 6], "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:ab12cd34ef56" })
-    .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
-    .mark(20, "consent_accepted")
-    .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
-    .close(reason);
-}
+const fixedDir = fixedTraceDir;
 
 const parse = (s: string): Sarif.Log => JSON.parse(s) as Sarif.Log;
 const run0 = (log: Sarif.Log): Sarif.Run => log.runs[0]!;

@@ -1,4 +1,5 @@
 import { JavaException, type ClassSpec, type Original } from "../../runner/sandbox/java.js";
+import { agentRuntimeClasses } from "../../runner/sandbox/phone.js";
 
 export { JavaException };
 
@@ -64,22 +65,7 @@ export function android(state: AndroidState): ClassSpec[] {
       name: "android.hardware.SensorManager",
       methods: [{ name: "registerListener", params: ["android.hardware.SensorEventListener", "android.hardware.Sensor", "int"], impl: () => true }],
     },
-    {
-      name: "android.app.Activity",
-      methods: [
-        { name: "onStart", params: [] },
-        { name: "onStop", params: [] },
-        { name: "requestPermissions", params: ["[Ljava.lang.String;", "int"] },
-        { name: "onRequestPermissionsResult", params: ["int", "[Ljava.lang.String;", "[I"] },
-        { name: "dispatchRequestPermissionsResult", params: ["int", "android.content.Intent"] },
-      ],
-    },
-    { name: "dalvik.system.BaseDexClassLoader", methods: [{ name: "$init", params: [] }] },
-    {
-      name: "android.app.ActivityThread",
-      methods: [{ name: "currentApplication", params: [], impl: () => ({ getSystemService: () => ({ isInteractive: () => state.screenOn !== false }) }) }],
-    },
-    { name: "android.os.PowerManager", methods: [] },
+    ...agentRuntimeClasses(() => state.screenOn !== false),
   ];
 }
 
