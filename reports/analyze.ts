@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   readonly showValues?: boolean;
   /** Parse in a worker thread; default: on large traces when the worker is built. */
   readonly parallel?: boolean;
+  /** Let that worker use its WebAssembly scanner (default true; false to test the plain path). */
+  readonly wasm?: boolean;
 }
 
 export type RuleStatus = "evaluated" | "skipped" | "disabled";
@@ -227,7 +229,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
-  }, opts.parallel === undefined ? {} : { parallel: opts.parallel });
+  }, { ...(opts.parallel === undefined ? {} : { parallel: opts.parallel }), ...(opts.wasm === undefined ? {} : { wasm: opts.wasm }) });
 
   if (stats.read === 0 && stats.skipped > 0) {
     const first = trace.skipped.samples.find((x) => x.file === "calls.jsonl");

@@ -11,10 +11,10 @@ export interface CallBatch {
   readonly seq: Float64Array;
   readonly t: Float64Array;
   readonly offset: Float64Array;
-  readonly pid: Int32Array;
-  readonly tid: Int32Array;
-  /** -1: no stack. */
-  readonly stack: Int32Array;
+  readonly pid: Float64Array;
+  readonly tid: Float64Array;
+  /** NaN: no stack. */
+  readonly stack: Float64Array;
   readonly hook: Int32Array;
   readonly cat: Uint8Array;
   /** -1: none. */
@@ -32,7 +32,8 @@ export interface CallBatch {
 
 export const BATCH_ROWS = 8192;
 
-const catIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
+/** Category id → index in CATEGORY_IDS. */
+export const catIndex: ReadonlyMap<string, number> = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
 
 /** Fills batches on the parsing side. */
 export class BatchWriter {
@@ -48,9 +49,9 @@ export class BatchWriter {
       seq: new Float64Array(BATCH_ROWS),
       t: new Float64Array(BATCH_ROWS),
       offset: new Float64Array(BATCH_ROWS),
-      pid: new Int32Array(BATCH_ROWS),
-      tid: new Int32Array(BATCH_ROWS),
-      stack: new Int32Array(BATCH_ROWS),
+      pid: new Float64Array(BATCH_ROWS),
+      tid: new Float64Array(BATCH_ROWS),
+      stack: new Float64Array(BATCH_ROWS),
       hook: new Int32Array(BATCH_ROWS),
       cat: new Uint8Array(BATCH_ROWS),
       perm: new Int32Array(BATCH_ROWS),
@@ -59,7 +60,8 @@ export class BatchWriter {
     };
   }
 
-  private str(s: string | undefined): number {
+  /** The batch-wide index of a string (-1 for undefined), added to this batch's strings if new. */
+  intern(s: string | undefined): number {
     if (s === undefined) return -1;
     let i = this.strings.get(s);
     if (i === undefined) {
@@ -79,13 +81,34 @@ export class BatchWriter {
     c.offset[r] = offset;
     c.pid[r] = ev.pid;
     c.tid[r] = ev.tid;
-    c.stack[r] = typeof ev.stack === "number" ? ev.stack : -1;
-    c.hook[r] = this.str(ev.hook);
+    c.stack[r] = typeof ev.stack === "number" ? ev.stack : NaN;
+    c.hook[r] = this.intern(ev.hook);
     c.cat[r] = catIndex.get(ev.cat)!;
-    c.perm[r] = this.str(ev.perm);
-    c.exc[r] = this.str(ev.exc);
+    c.perm[r] = this.intern(ev.perm);
+    c.exc[r] = this.intern(ev.exc);
     c.flags[r] = (ev.out === "threw" ? 1 : 0) | (own ? 2 : 0) | (typeof ev.fg === "boolean" ? 4 | (ev.fg ? 8 : 0) : 0);
     if (ev.req !== undefined) this.reqs.push([r, [...ev.req]]);
+    return this.rows === BATCH_ROWS;
+  }
+
+  /**
+   * Adds a valid event given as column values (strings as `intern` indexes, the category as its
+   * index, NaN for no stack, flags as in CallBatch); returns true when the batch is full.
+   */
+  addRow(seq: number, t: number, offset: number, pid: number, tid: number, stack: number, hook: number, cat: number, perm: number, exc: number, flags: number): boolean {
+    const r = this.rows++;
+    const c = this.cols;
+    c.seq[r] = seq;
+    c.t[r] = t;
+    c.offset[r] = offset;
+    c.pid[r] = pid;
+    c.tid[r] = tid;
+    c.stack[r] = stack;
+    c.hook[r] = hook;
+    c.cat[r] = cat;
+    c.perm[r] = perm;
+    c.exc[r] = exc;
+    c.flags[r] = flags;
     return this.rows === BATCH_ROWS;
   }
 
@@ -137,7 +160,7 @@ export class BatchReader {
         exc: exc >= 0 ? strings[exc] : undefined,
         pid: b.pid[r]!,
         tid: b.tid[r]!,
-        stack: stack >= 0 ? stack : undefined,
+        stack: Number.isNaN(stack) ? undefined : stack,
         req,
         fg: f & 4 ? (f & 8) !== 0 : undefined,
       };

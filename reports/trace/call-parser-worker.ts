@@ -8,6 +8,7 @@ import { forEachLine } from "./lines.js";
 import { isOwnCall } from "./own-calls.js";
 import { callEventProblem } from "./reader.js";
 import type { CallEvent } from "./format.js";
+import { loadScanner, scanCalls } from "./wasm-scanner.js";
 
 export interface ParserInit {
   readonly path: string;
@@ -15,11 +16,13 @@ export interface ParserInit {
   readonly port: MessagePort;
   /** [produced, consumed] batch counters. */
   readonly control: SharedArrayBuffer;
+  /** Use the WebAssembly fast path when built (default true). */
+  readonly wasm?: boolean;
 }
 
 export type ParserMessage =
   | { readonly kind: "batch"; readonly batch: import("./call-batch.js").CallBatch }
-  | { readonly kind: "done"; readonly truncatedLast: boolean }
+  | { readonly kind: "done"; readonly truncatedLast: boolean; readonly wasm: boolean }
   | { readonly kind: "error"; readonly message: string };
 
 const MAX_AHEAD = 8;
@@ -43,30 +46,33 @@ function run(init: ParserInit): void {
     const { batch, transfer } = out.take();
     send({ kind: "batch", batch }, transfer);
   };
+  const parseLine = (line: string, lineNo: number, last: boolean, offset: number): void => {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      if (last) truncatedLast = true;
+      out.skip(lineNo, last ? "truncated last line" : "not JSON");
+      return;
+    }
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      out.skip(lineNo, "not a JSON object");
+      return;
+    }
+    const problem = callEventProblem(v as Record<string, unknown>);
+    if (problem !== undefined) {
+      out.skip(lineNo, problem);
+      return;
+    }
+    const ev = v as CallEvent;
+    if (out.add(ev, isOwnCall(ev, init.appPackage), offset)) flush();
+  };
   try {
-    forEachLine(init.path, (line, lineNo, last, offset) => {
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch {
-        if (last) truncatedLast = true;
-        out.skip(lineNo, last ? "truncated last line" : "not JSON");
-        return;
-      }
-      if (v === null || typeof v !== "object" || Array.isArray(v)) {
-        out.skip(lineNo, "not a JSON object");
-        return;
-      }
-      const problem = callEventProblem(v as Record<string, unknown>);
-      if (problem !== undefined) {
-        out.skip(lineNo, problem);
-        return;
-      }
-      const ev = v as CallEvent;
-      if (out.add(ev, isOwnCall(ev, init.appPackage), offset)) flush();
-    });
+    const scanner = init.wasm === false ? undefined : loadScanner();
+    if (scanner) scanCalls(scanner, init.path, out, flush, parseLine);
+    else forEachLine(init.path, parseLine);
     if (out.pending) flush();
-    send({ kind: "done", truncatedLast });
+    send({ kind: "done", truncatedLast, wasm: scanner !== undefined });
   } catch (err) {
     send({ kind: "error", message: (err as Error)?.message ?? String(err) });
   }

@@ -12,11 +12,15 @@ import { forEachCall, type OpenTrace, type ReadStats } from "./reader.js";
 export interface StreamStats extends ReadStats {
   /** Parsing ran in a worker thread alongside the analysis. */
   readonly parallel: boolean;
+  /** The worker read the lines with its WebAssembly scanner. */
+  readonly wasm?: boolean;
 }
 
 export interface StreamOptions {
   /** Parse in a worker thread (default: when the worker is built and the file is over 4 MiB). */
   readonly parallel?: boolean;
+  /** Let the worker use its WebAssembly scanner when built (default true; false for tests). */
+  readonly wasm?: boolean;
 }
 
 export type CallSink = (ev: CallEvent, own: boolean, offset: number) => void;
@@ -35,7 +39,7 @@ export function streamCalls(trace: OpenTrace, appPackage: string, onCall: CallSi
   const workerBuilt = existsSync(fileURLToPath(WORKER));
   const parallel = opts.parallel ?? (workerBuilt && statSync(path).size >= PARALLEL_MIN_BYTES);
   if (parallel && workerBuilt) {
-    const stats = parallelStream(trace, path, appPackage, onCall);
+    const stats = parallelStream(trace, path, appPackage, onCall, opts.wasm !== false);
     if (stats) return stats;
   }
   const stats = forEachCall(trace, (ev, offset) => onCall(ev, isOwnCall(ev, appPackage), offset));
@@ -43,13 +47,13 @@ export function streamCalls(trace: OpenTrace, appPackage: string, onCall: CallSi
 }
 
 /** Returns undefined when the worker did not start (the caller reads in this thread). */
-function parallelStream(trace: OpenTrace, path: string, appPackage: string, onCall: CallSink): StreamStats | undefined {
+function parallelStream(trace: OpenTrace, path: string, appPackage: string, onCall: CallSink, wasm: boolean): StreamStats | undefined {
   const control = new SharedArrayBuffer(8);
   const ctl = new Int32Array(control);
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER, { workerData: { path, appPackage, port: port2, control }, transferList: [port2] });
+  const worker = new Worker(WORKER, { workerData: { path, appPackage, port: port2, control, wasm }, transferList: [port2] });
   const reader = new BatchReader();
-  const stats = { read: 0, skipped: 0, truncatedLast: false, parallel: true };
+  const stats = { read: 0, skipped: 0, truncatedLast: false, parallel: true, wasm: false };
   let idleMs = 0;
   try {
     for (;;) {
@@ -75,6 +79,7 @@ function parallelStream(trace: OpenTrace, path: string, appPackage: string, onCa
         reader.forEach(msg.batch, onCall);
       } else if (msg.kind === "done") {
         stats.truncatedLast = msg.truncatedLast;
+        stats.wasm = msg.wasm;
         return stats;
       } else {
         throw new TraceError(`cannot read calls: ${msg.message}`, { where: path });

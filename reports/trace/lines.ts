@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { isAscii } from "node:buffer";
-import { StringDecoder } from "node:string_decoder";
 
 const CHUNK = 1 << 22;
 
@@ -12,16 +11,13 @@ export interface LineScan {
   bytes: number;
 }
 
-function isAsciiString(s: string): boolean {
-  return /^[\x00-\x7f]*$/.test(s);
-}
-
 /**
  * Calls `onLine` for every non-blank line of a file, synchronously, in 4 MiB chunks.
  * Synchronous on purpose: the analysis is CPU-bound and a promise per line would cost
  * more than parsing it. `last` is true for a final line with no newline after it.
  * Line numbers count every line, blank ones included, so they match an editor's; `offset` is
- * the byte offset of the line's start in the file (for reading one line again later).
+ * the byte offset of the line's start in the file (for reading one line again later). Lines are
+ * split on bytes and decoded one by one, so offsets stay exact after invalid UTF-8.
  */
 export function forEachLine(
   path: string,
@@ -29,54 +25,47 @@ export function forEachLine(
 ): LineScan {
   const fd = openSync(path, "r");
   const scan: LineScan = { lines: 0, unterminatedLast: false, bytes: 0 };
-  const decoder = new StringDecoder("utf8");
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let carry = "";
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let have = 0; // bytes of an unfinished line kept at the front of buf
   let lineNo = 0;
-  let clean = true; // the decoder holds no partial character
-  let carryAscii = true;
-  let offset = 0; // byte offset of the next line's start
+  let offset = 0; // file offset of buf[0]
   try {
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (have === buf.length) {
+        // One line longer than the buffer.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, have, buf.length - have, null);
       if (n <= 0) break;
       scan.bytes += n;
-      const bytes = n === CHUNK ? buf : buf.subarray(0, n);
-      // Traces are mostly ASCII: a one-byte copy is several times faster than UTF-8 decoding.
-      // The decoder is bypassed only when it holds no partial character from the chunk before.
-      let decoded: string;
-      let ascii = false;
-      if (clean && isAscii(bytes)) {
-        decoded = bytes.toString("latin1");
-        ascii = true;
-      } else {
-        decoded = decoder.write(bytes);
-        clean = bytes[n - 1]! < 0x80;
-      }
-      const text = carry + decoded;
-      // In ASCII text a character is a byte; otherwise byte offsets are counted line by line.
-      const oneByte: boolean = ascii && carryAscii;
+      const end = have + n;
+      const bytes = buf.subarray(0, end);
+      // Traces are mostly ASCII: one latin1 copy of the chunk, then slices of it, is several
+      // times faster than decoding UTF-8 line by line.
+      const text = isAscii(bytes) ? bytes.toString("latin1", 0, end) : undefined;
       let start = 0;
-      let nl = text.indexOf("\n", start);
+      let nl = bytes.indexOf(10, start);
       while (nl >= 0) {
         lineNo++;
-        const stop = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        const stop = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
         if (stop > start) {
           scan.lines++;
-          onLine(text.slice(start, stop), lineNo, false, offset);
+          onLine(text !== undefined ? text.slice(start, stop) : bytes.toString("utf8", start, stop), lineNo, false, offset + start);
         }
-        offset += (oneByte ? nl - start : Buffer.byteLength(text.slice(start, nl))) + 1;
         start = nl + 1;
-        nl = text.indexOf("\n", start);
+        nl = bytes.indexOf(10, start);
       }
-      carry = start === 0 ? text : text.slice(start);
-      carryAscii = oneByte || carry.length === 0 || isAsciiString(carry);
+      if (start > 0) buf.copyWithin(0, start, end);
+      have = end - start;
+      offset += start;
     }
-    carry += decoder.end();
-    if (carry.trim().length > 0) {
+    const rest = buf.toString("utf8", 0, have);
+    if (rest.trim().length > 0) {
       scan.lines++;
       scan.unterminatedLast = true;
-      onLine(carry, lineNo + 1, true, offset);
+      onLine(rest, lineNo + 1, true, offset);
     }
     return scan;
   } finally {
