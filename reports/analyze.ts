@@ -186,18 +186,29 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   let ownCalls = 0;
   const partyOwn: number[] = [];
 
-  const stats = streamCalls(trace, appPackage, (ev: CallEvent, own: boolean, offset: number) => {
+  // The parallel read numbers hooks itself: its numbers map to hook indexes through an array.
+  const hookByKey: number[] = [];
+  const hookOf = (hook: string): number => {
+    let i = hookIndex.get(hook);
+    if (i === undefined) {
+      i = hooks.length;
+      hooks.push(hook);
+      hookIndex.set(hook, i);
+    }
+    return i;
+  };
+
+  const stats = streamCalls(trace, appPackage, (ev: CallEvent, own: boolean, offset: number, hookKey: number, catKey: number) => {
     const slot = slotOf(ev.stack);
     if (ev.stack !== undefined && slot.attr.frameIndex < 0 && !trace.stacks.has(ev.stack)) danglingStacks++;
     if (ev.seq <= lastSeq) seqBackwards++;
     lastSeq = ev.seq;
-    let hookIdx = hookIndex.get(ev.hook);
-    if (hookIdx === undefined) {
-      hookIdx = hooks.length;
-      hooks.push(ev.hook);
-      hookIndex.set(ev.hook, hookIdx);
-    }
-    const catIdx = catIndex.get(ev.cat)!;
+    let hookIdx: number;
+    if (hookKey >= 0) {
+      const h = hookByKey[hookKey];
+      hookIdx = h === undefined ? (hookByKey[hookKey] = hookOf(ev.hook)) : h;
+    } else hookIdx = hookOf(ev.hook);
+    const catIdx = catKey >= 0 ? catKey : catIndex.get(ev.cat)!;
     const siteKey = hookIdx * 32 + catIdx;
     let siteIdx = slot.sites.get(siteKey);
     if (siteIdx === undefined) slot.sites.set(siteKey, (siteIdx = sites++));

@@ -4,37 +4,38 @@ const SAMPLE_FIRST = 5;
 const MAX_DISTINCT = 32;
 
 /**
- * Counts keys into a map that stops taking new keys at MAX_DISTINCT (existing keys keep
- * counting). Runs of the same key — the common case — are counted in a field and folded in
- * when the key changes, so the per-event cost is a comparison.
+ * Counts keys, keeping at most MAX_DISTINCT of them: the first ones seen (later new keys are not
+ * counted). Keys and counts sit in two small arrays in order of first appearance, with the
+ * last key's slot remembered: runs of one key — the common case — cost a comparison, and a
+ * linear look-up over a few numbers is cheaper than hashing.
  */
 class TopCounter {
-  readonly map = new Map<number, number>();
-  private runKey = -1;
-  private run = 0;
+  private readonly keys: number[] = [];
+  private readonly counts: number[] = [];
+  private lastKey = NaN;
+  private lastSlot = -1;
 
   add(key: number): void {
-    if (key === this.runKey) {
-      this.run++;
+    if (key === this.lastKey) {
+      this.counts[this.lastSlot]!++;
       return;
     }
-    this.fold();
-    this.runKey = key;
-    this.run = 1;
+    const keys = this.keys;
+    let i = 0;
+    while (i < keys.length && keys[i] !== key) i++;
+    if (i === keys.length) {
+      if (i >= MAX_DISTINCT) return;
+      keys.push(key);
+      this.counts.push(0);
+    }
+    this.counts[i]!++;
+    this.lastKey = key;
+    this.lastSlot = i;
   }
 
-  private fold(): void {
-    if (this.run === 0) return;
-    const n = this.map.get(this.runKey);
-    if (n !== undefined) this.map.set(this.runKey, n + this.run);
-    else if (this.map.size < MAX_DISTINCT) this.map.set(this.runKey, this.run);
-    this.run = 0;
-  }
-
+  /** [key, count] in order of first appearance. */
   entries(): [number, number][] {
-    this.fold();
-    this.runKey = -1;
-    return [...this.map.entries()];
+    return this.keys.map((k, i) => [k, this.counts[i]!]);
   }
 }
 
@@ -103,7 +104,8 @@ export class Group {
  * numbers hash without building a string per event.
  */
 export function partyCatKey(ctx: EventContext, extra = -1): number {
-  return ((extra + 1) * 1_048_576 + ctx.partyIdx) * 32 + ctx.catIdx;
+  // Exact below 2^53: 2^26 parties and 4M extras are more than any trace makes.
+  return ((extra + 1) * 2 ** 26 + ctx.partyIdx) * 32 + ctx.catIdx;
 }
 
 /** Groups keyed by what the rule builds for violating events only. */

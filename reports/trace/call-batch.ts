@@ -138,8 +138,12 @@ export class BatchWriter {
 export class BatchReader {
   private readonly strings: string[] = [];
 
-  /** Calls `onCall` for every row. Events have one fixed shape; absent fields are undefined. */
-  forEach(b: CallBatch, onCall: (ev: CallEvent, own: boolean, offset: number) => void): void {
+  /**
+   * Calls `onCall` for every row, with the hook's index in the batches' string table and the
+   * category's in CATEGORY_IDS (so the caller can look them up in arrays). Events have one fixed
+   * shape; absent fields are undefined.
+   */
+  forEach(b: CallBatch, onCall: (ev: CallEvent, own: boolean, offset: number, hookKey: number, catIdx: number) => void): void {
     for (const s of b.strings) this.strings.push(s);
     const strings = this.strings;
     let nextReq = 0;
@@ -154,7 +158,7 @@ export class BatchReader {
         seq: b.seq[r]!,
         t: b.t[r]!,
         hook: strings[b.hook[r]!]!,
-        cat: CATEGORY_IDS[b.cat[r]!] as Category,
+        cat: CATEGORY_IDS[b.cat[r]!]!,
         perm: perm >= 0 ? strings[perm] : undefined,
         out: f & 1 ? "threw" : "returned",
         exc: exc >= 0 ? strings[exc] : undefined,
@@ -164,7 +168,7 @@ export class BatchReader {
         req,
         fg: f & 4 ? (f & 8) !== 0 : undefined,
       };
-      onCall(ev, (f & 2) !== 0, b.offset[r]!);
+      onCall(ev, (f & 2) !== 0, b.offset[r]!, b.hook[r]!, b.cat[r]!);
     }
   }
 }

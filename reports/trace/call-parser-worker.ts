@@ -6,7 +6,7 @@ import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { BatchWriter } from "./call-batch.js";
 import { forEachLine } from "./lines.js";
 import { isOwnCall } from "./own-calls.js";
-import { callEventProblem } from "./reader.js";
+import { callEventProblem } from "./call-check.js";
 import type { CallEvent } from "./format.js";
 import { loadScanner, scanCalls } from "./wasm-scanner.js";
 

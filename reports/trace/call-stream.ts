@@ -23,7 +23,12 @@ export interface StreamOptions {
   readonly wasm?: boolean;
 }
 
-export type CallSink = (ev: CallEvent, own: boolean, offset: number) => void;
+/**
+ * Gets each call, whether it concerns only the app's own data, its line's byte offset, and — from
+ * the parallel read, else -1 — a number that stands for its hook (the same for the same hook
+ * throughout the read) and its category's index in CATEGORY_IDS.
+ */
+export type CallSink = (ev: CallEvent, own: boolean, offset: number, hookKey: number, catIdx: number) => void;
 
 const PARALLEL_MIN_BYTES = 4 << 20;
 const WORKER = new URL("./call-parser-worker.js", import.meta.url);
@@ -42,7 +47,7 @@ export function streamCalls(trace: OpenTrace, appPackage: string, onCall: CallSi
     const stats = parallelStream(trace, path, appPackage, onCall, opts.wasm !== false);
     if (stats) return stats;
   }
-  const stats = forEachCall(trace, (ev, offset) => onCall(ev, isOwnCall(ev, appPackage), offset));
+  const stats = forEachCall(trace, (ev, offset) => onCall(ev, isOwnCall(ev, appPackage), offset, -1, -1));
   return { ...stats, parallel: false };
 }
 

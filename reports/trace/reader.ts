@@ -1,7 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TraceError } from "../errors.js";
-import { isCategory } from "./categories.js";
 import {
   MARKER_KINDS,
   TRACE_FILES,
@@ -12,14 +11,19 @@ import {
   type StackRecord,
   type TraceManifest,
 } from "./format.js";
+import { callEventProblem } from "./call-check.js";
 import { forEachLine } from "./lines.js";
 import { MANIFEST_SCHEMA, MARKER_SCHEMA, STACK_SCHEMA } from "./schema.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
+export { callEventProblem };
+
 // Stacks and markers are few (bounded by distinct stacks and scenario steps): each is checked
 // against its published schema. Calls are many: they get a hand-written check (callEventProblem).
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
+// The schemas are this project's own, checked against the JSON Schema meta-schema by a test:
+// not checking them again on every start saves half the compile time.
+const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false, validateSchema: false });
 let validators: { stack: ValidateFunction; marker: ValidateFunction; manifest: ValidateFunction } | undefined;
 function validator(kind: "stack" | "marker" | "manifest"): ValidateFunction {
   validators ??= { stack: ajv.compile(STACK_SCHEMA), marker: ajv.compile(MARKER_SCHEMA), manifest: ajv.compile(MANIFEST_SCHEMA) };
@@ -202,32 +206,6 @@ export function openTrace(dir: string): OpenTrace {
   const { stacks, stats: stackStats } = readStacks(dir, skipped);
   const { markers, stats: timelineStats } = readTimeline(dir, skipped);
   return { dir, manifest, stacks, markers, skipped, stackStats, timelineStats };
-}
-
-function isStringArray(v: unknown): boolean {
-  if (!Array.isArray(v)) return false;
-  for (const x of v) if (typeof x !== "string") return false;
-  return true;
-}
-
-/** Why a parsed line is not a valid call event, or undefined when it is. Hand-written: this runs per event. */
-export function callEventProblem(v: Record<string, unknown>): string | undefined {
-  if (typeof v.seq !== "number") return "call without a numeric seq";
-  if (typeof v.t !== "number" || !Number.isFinite(v.t)) return "call without a numeric t";
-  if (typeof v.hook !== "string" || v.hook.length === 0) return "call without a hook id";
-  if (!isCategory(v.cat)) return `unknown category '${String(v.cat)}'`;
-  if (v.out !== "returned" && v.out !== "threw") return `outcome must be returned or threw, not '${String(v.out)}'`;
-  if (typeof v.pid !== "number" || typeof v.tid !== "number") return "call without numeric pid and tid";
-  // Optional fields: absent, or of the documented type.
-  if (v.perm !== undefined && typeof v.perm !== "string") return "field 'perm' must be a string";
-  if (v.exc !== undefined && typeof v.exc !== "string") return "field 'exc' must be a string";
-  if (v.stack !== undefined && !Number.isInteger(v.stack)) return "field 'stack' must be an integer";
-  if (v.ret !== undefined && typeof v.ret !== "string") return "field 'ret' must be a string";
-  if (v.own !== undefined && typeof v.own !== "boolean") return "field 'own' must be a boolean";
-  if (v.fg !== undefined && typeof v.fg !== "boolean") return "field 'fg' must be a boolean";
-  if (v.args !== undefined && !isStringArray(v.args)) return "field 'args' must be an array of strings";
-  if (v.req !== undefined && !isStringArray(v.req)) return "field 'req' must be an array of strings";
-  return undefined;
 }
 
 /**

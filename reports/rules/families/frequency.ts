@@ -75,8 +75,10 @@ interface Peak {
 interface Counter {
   /** Evidence; absent for the all-parties counters, which borrow their busiest party's. */
   readonly group: Group | undefined;
-  readonly sec: SlidingWindow;
-  readonly min: SlidingWindow;
+  /** Only the metrics some rule limits are kept (a category without limits is not counted). */
+  readonly sec: SlidingWindow | undefined;
+  readonly min: SlidingWindow | undefined;
+  readonly runs: boolean;
   readonly secPeak: Peak;
   readonly minPeak: Peak;
   run: number;
@@ -91,11 +93,19 @@ interface Counter {
   readonly runPeak: Peak;
 }
 
-function newCounter(withGroup: boolean): Counter {
+/** Which metrics a counter keeps. */
+interface Needs {
+  readonly sec: boolean;
+  readonly min: boolean;
+  readonly run: boolean;
+}
+
+function newCounter(withGroup: boolean, need: Needs): Counter {
   return {
     group: withGroup ? new Group() : undefined,
-    sec: new SlidingWindow(1000),
-    min: new SlidingWindow(60_000),
+    sec: need.sec ? new SlidingWindow(1000) : undefined,
+    min: need.min ? new SlidingWindow(60_000) : undefined,
+    runs: need.run,
     secPeak: { ctx: undefined },
     minPeak: { ctx: undefined },
     run: -1,
@@ -114,8 +124,9 @@ function newCounter(withGroup: boolean): Counter {
 function count(c: Counter, ctx: EventContext): void {
   const { t, seq } = ctx.ev;
   c.group?.add(ctx);
-  if (c.sec.add(t, seq)) c.secPeak.ctx = ctx;
-  if (c.min.add(t, seq)) c.minPeak.ctx = ctx;
+  if (c.sec?.add(t, seq)) c.secPeak.ctx = ctx;
+  if (c.min?.add(t, seq)) c.minPeak.ctx = ctx;
+  if (!c.runs) return;
   if (ctx.state.run !== c.run) {
     c.run = ctx.state.run;
     c.runCount = 0;
@@ -138,11 +149,9 @@ interface Exemption {
   readonly limited: ReadonlySet<string>;
 }
 
-function exempt(ctx: EventContext, p: Exemption): boolean {
+/** Whether this party's calls are exempt where the scenario needs the category (fixed per call site). */
+function exemptParty(party: Party, p: Exemption): boolean {
   if (!p.exemptWhenNeeded) return false;
-  const needs = ctx.state.scenario?.needs;
-  if (needs === undefined || !needs.has(ctx.ev.cat)) return false;
-  const party = ctx.attr.responsible;
   if (party.kind === "app") return true;
   return party.kind === "sdk" && !p.limited.has(party.sdk!.kind);
 }
@@ -155,18 +164,35 @@ class CounterSet {
   readonly byPartyCat = new Map<number, Counter>();
   readonly byCat = new Map<number, Counter>();
   readonly byPartyHook = new Map<number, Counter>();
+  /** By category index: the metrics the set's rules limit for it (undefined: none). */
+  readonly catNeeds: (Needs | undefined)[];
   constructor(
     readonly rules: readonly string[],
     readonly exemption: Exemption,
-    readonly limitedHooks: ReadonlySet<string>,
-  ) {}
+    /** Hooks some rule of the set limits, with the metrics. */
+    readonly hookNeeds: ReadonlyMap<string, Needs>,
+    limited: (rule: string, cat: Category) => boolean,
+  ) {
+    const need = (cat: Category): Needs | undefined => {
+      const n = { sec: rules.includes(PER_SECOND) && limited(PER_SECOND, cat), min: rules.includes(PER_MINUTE) && limited(PER_MINUTE, cat), run: rules.includes(PER_RUN) && limited(PER_RUN, cat) };
+      return n.sec || n.min || n.run ? n : undefined;
+    };
+    this.catNeeds = CATEGORY_IDS.map(need);
+  }
 }
 
 /** What one call site (stack, hook, category) updates, looked up once per site. */
 interface Site {
-  readonly counters: (readonly [Counter, Counter, Counter | undefined])[];
+  /** By counter set: (party, category), category, (party, hook) — undefined where nothing is limited. */
+  readonly partyCat: (Counter | undefined)[];
+  readonly cat: (Counter | undefined)[];
+  readonly partyHook: (Counter | undefined)[];
+  /** By counter set: calls here are exempt when the scenario needs the category. */
+  readonly exempt: boolean[];
+  readonly anyExempt: boolean;
   readonly sitePoller: Poller | undefined;
   readonly partyPoller: Poller | undefined;
+  readonly pollExempt: boolean;
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -220,9 +246,17 @@ export const frequencyFamily: RuleFamily = {
     }
     for (const rules of bySetting.values()) {
       const p = setup.params<LimitParams>(rules[0]!);
-      const hooks = new Set<string>();
-      for (const r of rules) for (const h of Object.keys(setup.params<LimitParams>(r).hooks)) hooks.add(h);
-      sets.push(new CounterSet(rules, { exemptWhenNeeded: p.exemptWhenNeeded, limited: new Set(p.alwaysLimitedKinds) }, hooks));
+      const hookNeeds = new Map<string, Needs>();
+      const hookLimited = (rule: string, hook: string): boolean => rules.includes(rule) && (setup.params<LimitParams>(rule).hooks[hook] ?? null) !== null;
+      for (const r of rules) for (const h of Object.keys(setup.params<LimitParams>(r).hooks)) {
+        const n = { sec: hookLimited(PER_SECOND, h), min: hookLimited(PER_MINUTE, h), run: hookLimited(PER_RUN, h) };
+        if (n.sec || n.min || n.run) hookNeeds.set(h, n);
+      }
+      const limited = (rule: string, cat: Category): boolean => {
+        const q = setup.params<LimitParams>(rule);
+        return (cat in q.categories ? (q.categories[cat] ?? null) : q.limit) !== null;
+      };
+      sets.push(new CounterSet(rules, { exemptWhenNeeded: p.exemptWhenNeeded, limited: new Set(p.alwaysLimitedKinds) }, hookNeeds, limited));
     }
     const polling = setup.enabled(POLLING);
     const poll = setup.params<PollingParams>(POLLING);
@@ -236,43 +270,57 @@ export const frequencyFamily: RuleFamily = {
     const sites: Site[] = [];
 
     function siteOf(ctx: EventContext): Site {
-      const partyHook = ctx.partyIdx * 65536 + ctx.hookIdx;
-      const counters = sets.map((set) => {
-        const limitedHook = set.limitedHooks.has(ctx.ev.hook);
-        if (limitedHook) hookNames[ctx.hookIdx] = ctx.ev.hook;
-        return [
-          getOr(set.byPartyCat, ctx.partyIdx * nCat + ctx.catIdx, () => newCounter(true)),
-          getOr(set.byCat, ctx.catIdx, () => newCounter(false)),
-          limitedHook ? getOr(set.byPartyHook, partyHook, () => newCounter(true)) : undefined,
-        ] as const;
-      });
+      // Packed (party, hook) key: exact below 2^53, so for any number of parties and hooks a trace can hold.
+      const partyHook = ctx.hookIdx * 2 ** 26 + ctx.partyIdx;
+      const site: Site = { partyCat: [], cat: [], partyHook: [], exempt: [], anyExempt: false, sitePoller: undefined, partyPoller: undefined, pollExempt: false };
+      for (const set of sets) {
+        const hookNeed = set.hookNeeds.get(ctx.ev.hook);
+        if (hookNeed) hookNames[ctx.hookIdx] = ctx.ev.hook;
+        const catNeed = set.catNeeds[ctx.catIdx];
+        site.partyCat.push(catNeed ? getOr(set.byPartyCat, ctx.partyIdx * nCat + ctx.catIdx, () => newCounter(true, catNeed)) : undefined);
+        site.cat.push(catNeed ? getOr(set.byCat, ctx.catIdx, () => newCounter(false, catNeed)) : undefined);
+        site.partyHook.push(hookNeed ? getOr(set.byPartyHook, partyHook, () => newCounter(true, hookNeed)) : undefined);
+        site.exempt.push(exemptParty(ctx.attr.responsible, set.exemption));
+      }
       const polled = polling && !pollIgnore.has(ctx.ev.cat);
-      const site: Site = {
-        counters,
+      const full: Site = {
+        ...site,
+        anyExempt: site.exempt.includes(true) || (polled && exemptParty(ctx.attr.responsible, pollExemption)),
         // Per call site: a timer calls from one place, so other calls of the same API by the
         // same party do not hide it; per (party, hook) too, for pollers whose stacks vary.
         sitePoller: polled ? getOr(pollers, ctx.siteIdx, newPoller) : undefined,
         partyPoller: polled ? getOr(partyPollers, partyHook, newPoller) : undefined,
+        pollExempt: polled && exemptParty(ctx.attr.responsible, pollExemption),
       };
-      sites[ctx.siteIdx] = site;
-      return site;
+      sites[ctx.siteIdx] = full;
+      return full;
     }
 
     return {
       onEvent(ctx) {
         if (!ctx.collection) return;
         const site = sites[ctx.siteIdx] ?? siteOf(ctx);
-        for (let i = 0; i < sets.length; i++) {
-          if (exempt(ctx, sets[i]!.exemption)) continue;
-          const [partyCat, cat, partyHook] = site.counters[i]!;
-          count(partyCat, ctx);
-          count(cat, ctx);
-          if (partyHook) count(partyHook, ctx);
+        // Calls in a scenario that needs the category are exempt, for the parties the settings exempt.
+        let needed = false;
+        if (site.anyExempt) {
+          const needs = ctx.state.scenario?.needs;
+          needed = needs !== undefined && needs.has(ctx.ev.cat);
         }
-        if (site.sitePoller && !exempt(ctx, pollExemption)) {
-          site.sitePoller.det.add(ctx.ev.t);
-          site.sitePoller.group.add(ctx);
-          site.partyPoller!.det.add(ctx.ev.t);
+        for (let i = 0; i < site.exempt.length; i++) {
+          if (needed && site.exempt[i]) continue;
+          const a = site.partyCat[i];
+          const b = site.cat[i];
+          const c = site.partyHook[i];
+          if (a) count(a, ctx);
+          if (b) count(b, ctx);
+          if (c) count(c, ctx);
+        }
+        const poller = site.sitePoller;
+        if (poller && !(needed && site.pollExempt)) {
+          const t = ctx.ev.t;
+          poller.det.add(t);
+          poller.group.add(ctx);
+          site.partyPoller!.det.add(t);
           site.partyPoller!.group.add(ctx);
         }
       },
@@ -285,12 +333,13 @@ export const frequencyFamily: RuleFamily = {
           events: number[];
           ctx: EventContext | undefined;
         }
+        // Called only for a metric whose limit is set, which the counter then keeps.
         const fromWindow = (w: SlidingWindow, p: Peak): Metric => ({ value: w.max, at: w.maxAt, saturated: w.saturated, window: { start: w.maxFrom, end: w.maxAt }, events: w.maxSeqs, ctx: p.ctx });
         const metric = (rule: string, c: Counter): Metric =>
           rule === PER_SECOND
-            ? fromWindow(c.sec, c.secPeak)
+            ? fromWindow(c.sec!, c.secPeak)
             : rule === PER_MINUTE
-              ? fromWindow(c.min, c.minPeak)
+              ? fromWindow(c.min!, c.minPeak)
               : { value: c.maxRun, at: NaN, saturated: false, window: { start: c.maxRunFrom, end: c.maxRunTo }, events: c.maxRunSeqs, ctx: c.runPeak.ctx };
         const unit = (rule: string): string => (rule === PER_SECOND ? "within one second" : rule === PER_MINUTE ? "within one minute" : "in one app run");
         for (const set of sets) for (const rule of set.rules) {
@@ -333,10 +382,10 @@ export const frequencyFamily: RuleFamily = {
             report(c, busiest!, { key: "all", kind: "unattributed", name: "several parties together" }, cat, limit, undefined, { parties });
           }
           for (const [key, c] of byPartyHook) {
-            const hook = hookNames[key % 65536]!;
+            const hook = hookNames[Math.floor(key / 2 ** 26)]!;
             const limit = p.hooks[hook];
             if (limit === undefined || limit === null || metric(rule, c).value <= limit) continue;
-            report(c, c.group!, setup.parties[Math.floor(key / 65536)]!, c.group!.firstCtx!.ev.cat, limit, hook);
+            report(c, c.group!, setup.parties[key % 2 ** 26]!, c.group!.firstCtx!.ev.cat, limit, hook);
           }
         }
         const found = new Set<string>();

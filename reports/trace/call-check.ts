@@ -1,0 +1,29 @@
+import { isCategory } from "./categories.js";
+
+// Apart from reader.ts so that the parsing worker loads it without the schema validator.
+
+function isStringArray(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== "string") return false;
+  return true;
+}
+
+/** Why a parsed line is not a valid call event, or undefined when it is. Hand-written: this runs per event. */
+export function callEventProblem(v: Record<string, unknown>): string | undefined {
+  if (typeof v.seq !== "number") return "call without a numeric seq";
+  if (typeof v.t !== "number" || !Number.isFinite(v.t)) return "call without a numeric t";
+  if (typeof v.hook !== "string" || v.hook.length === 0) return "call without a hook id";
+  if (!isCategory(v.cat)) return `unknown category '${String(v.cat)}'`;
+  if (v.out !== "returned" && v.out !== "threw") return `outcome must be returned or threw, not '${String(v.out)}'`;
+  if (typeof v.pid !== "number" || typeof v.tid !== "number") return "call without numeric pid and tid";
+  // Optional fields: absent, or of the documented type.
+  if (v.perm !== undefined && typeof v.perm !== "string") return "field 'perm' must be a string";
+  if (v.exc !== undefined && typeof v.exc !== "string") return "field 'exc' must be a string";
+  if (v.stack !== undefined && !Number.isInteger(v.stack)) return "field 'stack' must be an integer";
+  if (v.ret !== undefined && typeof v.ret !== "string") return "field 'ret' must be a string";
+  if (v.own !== undefined && typeof v.own !== "boolean") return "field 'own' must be a boolean";
+  if (v.fg !== undefined && typeof v.fg !== "boolean") return "field 'fg' must be a boolean";
+  if (v.args !== undefined && !isStringArray(v.args)) return "field 'args' must be an array of strings";
+  if (v.req !== undefined && !isStringArray(v.req)) return "field 'req' must be an array of strings";
+  return undefined;
+}
