@@ -11,8 +11,8 @@ import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
 import type { SdkEntry } from "./sdk/types.js";
 import { CATEGORIES, CATEGORY_IDS, isCollection, type Category } from "./trace/categories.js";
 import type { CallEvent, StackFrame } from "./trace/format.js";
-import { streamCalls } from "./trace/call-stream.js";
-import { callAt, type OpenTrace } from "./trace/reader.js";
+import { streamCalls, type CallPrefetch } from "./trace/call-stream.js";
+import { CallReader, type OpenTrace } from "./trace/reader.js";
 import { redactValue } from "./redact.js";
 import { TOOL } from "./version.js";
 import { TraceError } from "./errors.js";
@@ -32,6 +32,8 @@ export interface AnalyzeOptions {
   readonly parallel?: boolean;
   /** Let that worker use its WebAssembly scanner (default true; false to test the plain path). */
   readonly wasm?: boolean;
+  /** A parsing worker started early (prefetchCalls). */
+  readonly prefetch?: CallPrefetch;
 }
 
 export type RuleStatus = "evaluated" | "skipped" | "disabled";
@@ -240,7 +242,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
-  }, { ...(opts.parallel === undefined ? {} : { parallel: opts.parallel }), ...(opts.wasm === undefined ? {} : { wasm: opts.wasm }) });
+  }, { ...(opts.parallel === undefined ? {} : { parallel: opts.parallel }), ...(opts.wasm === undefined ? {} : { wasm: opts.wasm }), ...(opts.prefetch ? { prefetch: opts.prefetch } : {}) });
 
   if (stats.read === 0 && stats.skipped > 0) {
     const first = trace.skipped.samples.find((x) => x.file === "calls.jsonl");
@@ -265,7 +267,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     const step = at.state.step;
     const identifying = CATEGORIES[c.ev.cat].identifying;
     // A parallel read leaves argument and return summaries in the file: read the one call again.
-    const full = stats.parallel && c.ev.args === undefined && c.ev.ret === undefined ? (callAt(trace, c.offset, c.ev.seq) ?? c.ev) : c.ev;
+    const full = stats.parallel && c.ev.args === undefined && c.ev.ret === undefined ? (reread.at(c.offset, c.ev.seq) ?? c.ev) : c.ev;
     const firstCall = {
       seq: c.ev.seq,
       hook: c.ev.hook,
@@ -312,7 +314,12 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       },
     };
   };
-  for (const r of runs) r.finish(emit);
+  const reread = new CallReader(trace);
+  try {
+    for (const r of runs) r.finish(emit);
+  } finally {
+    reread.close();
+  }
 
   raw.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.window.start - b.window.start || a.rule.localeCompare(b.rule));
   // A trace can make findings without end (a call from each of 200k unknown packages): the most

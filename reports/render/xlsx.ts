@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
@@ -25,6 +24,8 @@ function categories(c: Partial<Record<string, number>>): string {
 
 /** An XLSX workbook: a sheet of findings and a sheet of calls counted per stack (exceljs). */
 export async function renderXlsx(a: Analysis): Promise<Buffer> {
+  // Loaded here, not at start: exceljs takes a quarter of a second to load, and most reports have no XLSX.
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   wb.creator = "permtrace";
   const findings = wb.addWorksheet("Findings", { views: [{ state: "frozen", ySplit: 1 }] });

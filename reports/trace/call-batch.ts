@@ -146,29 +146,33 @@ export class BatchReader {
   forEach(b: CallBatch, onCall: (ev: CallEvent, own: boolean, offset: number, hookKey: number, catIdx: number) => void): void {
     for (const s of b.strings) this.strings.push(s);
     const strings = this.strings;
+    // Columns in locals: onCall could change `b` for all the compiler knows, so it would load them per row.
+    const { n, seq, t, offset, pid, tid, stack, hook, cat, perm, exc, flags, reqs } = b;
     let nextReq = 0;
-    for (let r = 0; r < b.n; r++) {
-      const f = b.flags[r]!;
+    for (let r = 0; r < n; r++) {
+      const f = flags[r]!;
       let req: readonly string[] | undefined;
-      if (nextReq < b.reqs.length && b.reqs[nextReq]![0] === r) req = b.reqs[nextReq++]![1];
-      const perm = b.perm[r]!;
-      const exc = b.exc[r]!;
-      const stack = b.stack[r]!;
+      if (nextReq < reqs.length && reqs[nextReq]![0] === r) req = reqs[nextReq++]![1];
+      const p = perm[r]!;
+      const e = exc[r]!;
+      const st = stack[r]!;
+      const h = hook[r]!;
+      const c = cat[r]!;
       const ev: CallEvent = {
-        seq: b.seq[r]!,
-        t: b.t[r]!,
-        hook: strings[b.hook[r]!]!,
-        cat: CATEGORY_IDS[b.cat[r]!]!,
-        perm: perm >= 0 ? strings[perm] : undefined,
+        seq: seq[r]!,
+        t: t[r]!,
+        hook: strings[h]!,
+        cat: CATEGORY_IDS[c]!,
+        perm: p >= 0 ? strings[p] : undefined,
         out: f & 1 ? "threw" : "returned",
-        exc: exc >= 0 ? strings[exc] : undefined,
-        pid: b.pid[r]!,
-        tid: b.tid[r]!,
-        stack: Number.isNaN(stack) ? undefined : stack,
+        exc: e >= 0 ? strings[e] : undefined,
+        pid: pid[r]!,
+        tid: tid[r]!,
+        stack: Number.isNaN(st) ? undefined : st,
         req,
         fg: f & 4 ? (f & 8) !== 0 : undefined,
       };
-      onCall(ev, (f & 2) !== 0, b.offset[r]!, b.hook[r]!, b.cat[r]!);
+      onCall(ev, (f & 2) !== 0, offset[r]!, h, c);
     }
   }
 }

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { TraceError } from "../errors.js";
 import { BatchReader } from "./call-batch.js";
 import type { ParserMessage } from "./call-parser-worker.js";
@@ -21,6 +21,8 @@ export interface StreamOptions {
   readonly parallel?: boolean;
   /** Let the worker use its WebAssembly scanner when built (default true; false for tests). */
   readonly wasm?: boolean;
+  /** A worker started early by prefetchCalls, used if it reads this file for this package. */
+  readonly prefetch?: CallPrefetch;
 }
 
 /**
@@ -37,26 +39,92 @@ const WORKER = new URL("./call-parser-worker.js", import.meta.url);
  * Streams the calls of a trace to `onCall`, with whether each concerns only the app's own data
  * and its line's byte offset. On large files JSON parsing runs in a worker thread while this
  * thread analyses, so a report takes about as long as parsing alone; events then arrive without
- * `args`/`ret` (read them again with `callAt`). Same events, order, skips and statistics either way.
+ * `args`/`ret` (read them again with `CallReader`). Same events, order, skips and statistics either way.
  */
 export function streamCalls(trace: OpenTrace, appPackage: string, onCall: CallSink, opts: StreamOptions = {}): StreamStats {
   const path = join(trace.dir, TRACE_FILES.calls);
+  const wasm = opts.wasm !== false;
+  const early = opts.prefetch;
+  if (early && (early.path !== path || early.appPackage !== appPackage || early.wasm !== wasm || opts.parallel === false)) early.cancel();
+  let started = early?.take();
   const workerBuilt = existsSync(fileURLToPath(WORKER));
-  const parallel = opts.parallel ?? (workerBuilt && statSync(path).size >= PARALLEL_MIN_BYTES);
+  const parallel = started !== undefined || (opts.parallel ?? (workerBuilt && statSync(path).size >= PARALLEL_MIN_BYTES));
   if (parallel && workerBuilt) {
-    const stats = parallelStream(trace, path, appPackage, onCall, opts.wasm !== false);
+    started ??= startParser(path, appPackage, wasm);
+    const stats = parallelStream(trace, started, onCall);
     if (stats) return stats;
   }
   const stats = forEachCall(trace, (ev, offset) => onCall(ev, isOwnCall(ev, appPackage), offset, -1, -1));
   return { ...stats, parallel: false };
 }
 
-/** Returns undefined when the worker did not start (the caller reads in this thread). */
-function parallelStream(trace: OpenTrace, path: string, appPackage: string, onCall: CallSink, wasm: boolean): StreamStats | undefined {
+interface Parser {
+  readonly path: string;
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly ctl: Int32Array;
+}
+
+function startParser(path: string, appPackage: string, wasm: boolean): Parser {
   const control = new SharedArrayBuffer(8);
-  const ctl = new Int32Array(control);
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER, { workerData: { path, appPackage, port: port2, control, wasm }, transferList: [port2] });
+  return { path, worker, port: port1, ctl: new Int32Array(control) };
+}
+
+/** A parsing worker started before the trace is opened, so that its start-up overlaps the rest. */
+export interface CallPrefetch {
+  readonly path: string;
+  readonly appPackage: string;
+  readonly wasm: boolean;
+  /** The worker, once (undefined after take or cancel). */
+  take(): Parser | undefined;
+  /** Stops the worker unless streamCalls took it; safe to call again. */
+  cancel(): void;
+}
+
+/**
+ * Starts parsing a large trace's calls before the trace is opened and checked, with the app
+ * package the manifest names (streamCalls uses the worker only if it reads for that package).
+ * Undefined for a small or odd trace, or when the worker is not built: streamCalls then starts
+ * its own. The caller cancels it in a `finally`.
+ */
+export function prefetchCalls(dir: string, opts: StreamOptions = {}): CallPrefetch | undefined {
+  if (opts.parallel === false || !existsSync(fileURLToPath(WORKER))) return undefined;
+  let appPackage: unknown;
+  const path = join(dir, TRACE_FILES.calls);
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || (opts.parallel !== true && st.size < PARALLEL_MIN_BYTES)) return undefined;
+    appPackage = (JSON.parse(readFileSync(join(dir, TRACE_FILES.manifest), "utf8")) as { app?: { package?: unknown } })?.app?.package;
+  } catch {
+    return undefined;
+  }
+  if (typeof appPackage !== "string") return undefined;
+  const wasm = opts.wasm !== false;
+  let parser: Parser | undefined = startParser(path, appPackage, wasm);
+  return {
+    path,
+    appPackage,
+    wasm,
+    take() {
+      const p = parser;
+      parser = undefined;
+      return p;
+    },
+    cancel() {
+      if (!parser) return;
+      parser.port.close();
+      void parser.worker.terminate();
+      parser = undefined;
+    },
+  };
+}
+
+/** Returns undefined when the worker did not start (the caller reads in this thread). */
+function parallelStream(trace: OpenTrace, parser: Parser, onCall: CallSink): StreamStats | undefined {
+  const { path, worker, ctl } = parser;
+  const port1 = parser.port;
   const reader = new BatchReader();
   const stats = { read: 0, skipped: 0, truncatedLast: false, parallel: true, wasm: false };
   let idleMs = 0;

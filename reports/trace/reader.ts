@@ -243,19 +243,44 @@ export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent, offset:
   return stats;
 }
 
-/** Reads one call again by its line's byte offset (for evidence); undefined if it is not that call. */
-export function callAt(trace: OpenTrace, offset: number, seq: number): CallEvent | undefined {
-  const fd = openSync(join(trace.dir, TRACE_FILES.calls), "r");
-  try {
-    const buf = Buffer.alloc(1 << 16);
-    const n = readSync(fd, buf, 0, buf.length, offset);
-    let end = buf.indexOf(10);
-    if (end < 0 || end > n) end = n;
-    const v = JSON.parse(buf.toString("utf8", 0, end)) as CallEvent;
-    return v.seq === seq ? v : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
+/** Reads calls again by their lines' byte offsets (for evidence), through one open file. */
+export class CallReader {
+  private fd: number | undefined;
+  private buf = Buffer.allocUnsafe(1 << 16);
+
+  constructor(private readonly trace: OpenTrace) {}
+
+  /** The call whose line starts at `offset`, or undefined if that line is not the call `seq`. */
+  at(offset: number, seq: number): CallEvent | undefined {
+    try {
+      this.fd ??= openSync(join(this.trace.dir, TRACE_FILES.calls), "r");
+      // Read until the line's end; a line may be long (many arguments), up to MAX_LINE.
+      let n = 0;
+      let end = -1;
+      for (;;) {
+        if (n === this.buf.length) {
+          if (n >= MAX_LINE) return undefined;
+          const bigger = Buffer.allocUnsafe(n * 2);
+          this.buf.copy(bigger, 0, 0, n);
+          this.buf = bigger;
+        }
+        const got = readSync(this.fd, this.buf, n, this.buf.length - n, offset + n);
+        const from = n;
+        n += got;
+        end = this.buf.subarray(0, n).indexOf(10, from);
+        if (end >= 0 || got === 0) break;
+      }
+      const v = JSON.parse(this.buf.toString("utf8", 0, end < 0 ? n : end)) as CallEvent;
+      return v.seq === seq ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
+
+const MAX_LINE = 64 << 20;

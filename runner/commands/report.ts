@@ -13,6 +13,7 @@ import { renderXlsx } from "../../reports/render/xlsx.js";
 import { renderHtml } from "../../reports/render/html/index.js";
 import { renderSarif } from "../../reports/render/sarif.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
+import { prefetchCalls } from "../../reports/trace/call-stream.js";
 import { openTrace } from "../../reports/trace/reader.js";
 import { didYouMean } from "../../reports/yaml-input.js";
 import { logger } from "../logger.js";
@@ -71,16 +72,23 @@ export function parseFormats(value: string): ReportFormat[] {
 /** `permtrace report <trace-dir>`: analyse a trace, write the findings, count what fails the gate. */
 export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   const log = logger("report");
-  // Validate every input before reading the (possibly large) trace.
-  const policy = resolvePolicy(opts.policy);
-  const profile = opts.profile ? loadAppProfile(opts.profile) : undefined;
-  const trace = openTrace(opts.trace);
-  if (profile && profile.app !== trace.manifest.app.package) {
-    log.warn({ profile: profile.app, trace: trace.manifest.app.package }, "the app profile is for another package than the trace");
+  // A large trace's calls start being parsed in a worker thread now, while the inputs are checked.
+  const prefetch = prefetchCalls(opts.trace);
+  let analysis: Analysis;
+  try {
+    // Validate every input before reading the (possibly large) trace.
+    const policy = resolvePolicy(opts.policy);
+    const profile = opts.profile ? loadAppProfile(opts.profile) : undefined;
+    const trace = openTrace(opts.trace);
+    if (profile && profile.app !== trace.manifest.app.package) {
+      log.warn({ profile: profile.app, trace: trace.manifest.app.package }, "the app profile is for another package than the trace");
+    }
+    const started = performance.now();
+    analysis = analyze(trace, { policy, ...(profile ? { profile } : {}), showValues: opts.showValues === true, ...(prefetch ? { prefetch } : {}) });
+    log.debug({ ms: Math.round(performance.now() - started), calls: analysis.trace.calls }, "analysed");
+  } finally {
+    prefetch?.cancel();
   }
-  const started = performance.now();
-  const analysis = analyze(trace, { policy, ...(profile ? { profile } : {}), showValues: opts.showValues === true });
-  log.debug({ ms: Math.round(performance.now() - started), calls: analysis.trace.calls }, "analysed");
   const outDir = opts.out ?? join(opts.trace, "report");
   // A trace can come from someone else: its report/ folder, or a file in it, may be a link to
   // a file of the user's (~/.bashrc). Reports are never written through a link.

@@ -5,7 +5,7 @@ import { Group } from "../groups.js";
 import { REFS, type ParamSpec, type RuleFamily } from "../family.js";
 import { PeriodDetector, describePeriod, type PeriodicEpisode } from "../period.js";
 import type { EventContext } from "../types.js";
-import { SlidingWindow } from "../window.js";
+import { DualWindow, SlidingWindow, type WindowPeak } from "../window.js";
 
 const PER_SECOND = "frequency.rate_per_second";
 const PER_MINUTE = "frequency.rate_per_minute";
@@ -75,7 +75,8 @@ interface Peak {
 interface Counter {
   /** Evidence; absent for the all-parties counters, which borrow their busiest party's. */
   readonly group: Group | undefined;
-  /** Only the metrics some rule limits are kept (a category without limits is not counted). */
+  /** Only the metrics some rule limits are kept (a category without limits is not counted); both windows share one ring. */
+  readonly both: DualWindow | undefined;
   readonly sec: SlidingWindow | undefined;
   readonly min: SlidingWindow | undefined;
   readonly runs: boolean;
@@ -103,8 +104,9 @@ interface Needs {
 function newCounter(withGroup: boolean, need: Needs): Counter {
   return {
     group: withGroup ? new Group() : undefined,
-    sec: need.sec ? new SlidingWindow(1000) : undefined,
-    min: need.min ? new SlidingWindow(60_000) : undefined,
+    both: need.sec && need.min ? new DualWindow(1000, 60_000) : undefined,
+    sec: need.sec && !need.min ? new SlidingWindow(1000) : undefined,
+    min: need.min && !need.sec ? new SlidingWindow(60_000) : undefined,
     runs: need.run,
     secPeak: { ctx: undefined },
     minPeak: { ctx: undefined },
@@ -124,8 +126,14 @@ function newCounter(withGroup: boolean, need: Needs): Counter {
 function count(c: Counter, ctx: EventContext): void {
   const { t, seq } = ctx.ev;
   c.group?.add(ctx);
-  if (c.sec?.add(t, seq)) c.secPeak.ctx = ctx;
-  if (c.min?.add(t, seq)) c.minPeak.ctx = ctx;
+  if (c.both) {
+    const made = c.both.add(t, seq);
+    if (made & 1) c.secPeak.ctx = ctx;
+    if (made & 2) c.minPeak.ctx = ctx;
+  } else {
+    if (c.sec?.add(t, seq)) c.secPeak.ctx = ctx;
+    if (c.min?.add(t, seq)) c.minPeak.ctx = ctx;
+  }
   if (!c.runs) return;
   if (ctx.state.run !== c.run) {
     c.run = ctx.state.run;
@@ -334,12 +342,12 @@ export const frequencyFamily: RuleFamily = {
           ctx: EventContext | undefined;
         }
         // Called only for a metric whose limit is set, which the counter then keeps.
-        const fromWindow = (w: SlidingWindow, p: Peak): Metric => ({ value: w.max, at: w.maxAt, saturated: w.saturated, window: { start: w.maxFrom, end: w.maxAt }, events: w.maxSeqs, ctx: p.ctx });
+        const fromWindow = (w: WindowPeak, p: Peak): Metric => ({ value: w.max, at: w.maxAt, saturated: w.saturated, window: { start: w.maxFrom, end: w.maxAt }, events: w.maxSeqs, ctx: p.ctx });
         const metric = (rule: string, c: Counter): Metric =>
           rule === PER_SECOND
-            ? fromWindow(c.sec!, c.secPeak)
+            ? fromWindow(c.both?.short ?? c.sec!, c.secPeak)
             : rule === PER_MINUTE
-              ? fromWindow(c.min!, c.minPeak)
+              ? fromWindow(c.both?.long ?? c.min!, c.minPeak)
               : { value: c.maxRun, at: NaN, saturated: false, window: { start: c.maxRunFrom, end: c.maxRunTo }, events: c.maxRunSeqs, ctx: c.runPeak.ctx };
         const unit = (rule: string): string => (rule === PER_SECOND ? "within one second" : rule === PER_MINUTE ? "within one minute" : "in one app run");
         for (const set of sets) for (const rule of set.rules) {
