@@ -19,6 +19,8 @@ function busyTrace(): string {
   const r = prng(5);
   const b = new TraceBuilder().mark(0, "app_launch", { cold: true }).mark(0, "consent_shown");
   const froms = [UMENG, GDT, APP, ["com.acme.tracker.X.y"], ["com.example.app.数据.采集.run"]];
+  // A first call whose line is longer than the evidence re-read's first buffer (64 KiB).
+  b.call(0.5, "location.LocationManager.getLastKnownLocation", "location", { from: UMENG, perm: "android.permission.ACCESS_FINE_LOCATION", args: ["gps", "y".repeat(70_000)] });
   let t = 1;
   for (let i = 0; i < 30_000; i++) {
     t += r() * 50;
@@ -53,6 +55,7 @@ describe("parallel read", () => {
     expect(serial.trace.truncated).toBe(true);
     // Evidence read back by offset, including non-ASCII values.
     expect(JSON.stringify(parallel.findings)).toContain("剪贴板内容");
+    expect(JSON.stringify(parallel.findings)).toContain(`"args":["gps","${"y".repeat(100)}`);
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(serial));
   });
 
