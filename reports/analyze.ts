@@ -119,8 +119,10 @@ export interface Analysis {
 interface StackSlot {
   readonly attr: Attribution;
   readonly partyIdx: number;
-  /** Site numbers of this stack, by hookIdx * 32 + catIdx. */
+  /** Site numbers of this stack, by hookIdx * 32 + catIdx; the last one looked up. */
   readonly sites: Map<number, number>;
+  lastSiteKey: number;
+  lastSite: number;
   /** Calls through this stack, and by category index. */
   calls: number;
   readonly categories: number[];
@@ -168,7 +170,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     }
     return s;
   };
-  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible), sites: new Map(), calls: 0, categories: [] });
+  const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible), sites: new Map(), lastSiteKey: -1, lastSite: -1, calls: 0, categories: [] });
   const catIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
   const collecting: boolean[] = CATEGORY_IDS.map((c) => isCollection(c));
   const hookIndex = new Map<string, number>();
@@ -212,8 +214,14 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     } else hookIdx = hookOf(ev.hook);
     const catIdx = catKey >= 0 ? catKey : catIndex.get(ev.cat)!;
     const siteKey = hookIdx * 32 + catIdx;
-    let siteIdx = slot.sites.get(siteKey);
-    if (siteIdx === undefined) slot.sites.set(siteKey, (siteIdx = sites++));
+    let siteIdx: number | undefined;
+    if (slot.lastSiteKey === siteKey) siteIdx = slot.lastSite;
+    else {
+      siteIdx = slot.sites.get(siteKey);
+      if (siteIdx === undefined) slot.sites.set(siteKey, (siteIdx = sites++));
+      slot.lastSiteKey = siteKey;
+      slot.lastSite = siteIdx;
+    }
     const ctx: EventContext = {
       ev,
       attr: slot.attr,

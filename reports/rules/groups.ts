@@ -113,12 +113,18 @@ export class GroupMap {
   readonly map = new Map<string | number, Group>();
 
   add(key: string | number, ctx: EventContext): Group {
+    const g = this.get(key);
+    g.add(ctx);
+    return g;
+  }
+
+  /** The group for a key, made (empty) if new. */
+  get(key: string | number): Group {
     let g = this.map.get(key);
     if (!g) {
       g = new Group();
       this.map.set(key, g);
     }
-    g.add(ctx);
     return g;
   }
 }

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { TraceError } from "../errors.js";
 import {
@@ -13,7 +14,7 @@ import {
 } from "./format.js";
 import { callEventProblem } from "./call-check.js";
 import { forEachLine } from "./lines.js";
-import { MANIFEST_SCHEMA, MARKER_SCHEMA, STACK_SCHEMA } from "./schema.js";
+import { READER_AJV_OPTIONS, READER_SCHEMAS, readerSchemasFingerprint } from "./schema.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
@@ -21,13 +22,34 @@ export { callEventProblem };
 
 // Stacks and markers are few (bounded by distinct stacks and scenario steps): each is checked
 // against its published schema. Calls are many: they get a hand-written check (callEventProblem).
-// The schemas are this project's own, checked against the JSON Schema meta-schema by a test:
-// not checking them again on every start saves half the compile time.
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false, validateSchema: false });
-let validators: { stack: ValidateFunction; marker: ValidateFunction; manifest: ValidateFunction } | undefined;
-function validator(kind: "stack" | "marker" | "manifest"): ValidateFunction {
-  validators ??= { stack: ajv.compile(STACK_SCHEMA), marker: ajv.compile(MARKER_SCHEMA), manifest: ajv.compile(MANIFEST_SCHEMA) };
+type Validators = Record<keyof typeof READER_SCHEMAS, ValidateFunction>;
+let validators: Validators | undefined;
+function validator(kind: keyof typeof READER_SCHEMAS): ValidateFunction {
+  validators ??= precompiled() ?? compiled();
   return validators[kind];
+}
+
+/** The build's precompiled validators (scripts/build-validators.ts), if present and made from these schemas. */
+function precompiled(): Validators | undefined {
+  try {
+    const m = createRequire(import.meta.url)("./trace-validators.cjs") as Partial<Validators> & { fingerprint?: string };
+    if (m.fingerprint !== readerSchemasFingerprint() || !m.stack || !m.marker || !m.manifest) return undefined;
+    return { stack: m.stack, marker: m.marker, manifest: m.manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+function compiled(): Validators {
+  // The schemas are this project's own, checked against the JSON Schema meta-schema by a test:
+  // not checking them again here saves half the compile time.
+  const ajv = new Ajv2020({ ...READER_AJV_OPTIONS, validateSchema: false });
+  return { stack: ajv.compile(READER_SCHEMAS.stack), marker: ajv.compile(READER_SCHEMAS.marker), manifest: ajv.compile(READER_SCHEMAS.manifest) };
+}
+
+/** Whether this process checks traces with precompiled validators (for tests). */
+export function tracePrecompiledValidators(): boolean {
+  return precompiled() !== undefined;
 }
 
 /** "field 'needs' must be array", from the first schema error. */

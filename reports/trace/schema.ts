@@ -138,3 +138,17 @@ export const MANIFEST_SCHEMA = {
     counts: { type: "object", properties: { calls: { type: "integer" }, stacks: { type: "integer" }, markers: { type: "integer" } } },
   },
 } as const;
+
+/** The validator settings of the trace reader, shared with the build step that precompiles it. */
+export const READER_AJV_OPTIONS = { allErrors: false, strict: false, validateFormats: false } as const;
+
+/** The schemas the reader validates, by name, and a fingerprint of them (a precompiled validator must match it). */
+export const READER_SCHEMAS = { stack: STACK_SCHEMA, marker: MARKER_SCHEMA, manifest: MANIFEST_SCHEMA } as const;
+
+export function readerSchemasFingerprint(): string {
+  // FNV-1a over the schemas' JSON: cheap, and enough to notice a precompiled file from other schemas.
+  const text = JSON.stringify([READER_AJV_OPTIONS, READER_SCHEMAS]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}-${(h >>> 0).toString(16)}`;
+}

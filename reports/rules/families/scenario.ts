@@ -1,4 +1,4 @@
-import { GroupMap, partyCatKey } from "../groups.js";
+import { GroupMap, partyCatKey, type Group } from "../groups.js";
 import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 
 const UNNEEDED = "scenario.unneeded_category";
@@ -33,12 +33,23 @@ export const scenarioFamily: RuleFamily = {
       setup.skip(UNNEEDED, "no scenario in the trace declares the categories it needs");
     }
     const groups = new GroupMap();
+    // A call site's group in the scenario it last had one in (a site fixes party and category).
+    const siteGroup: Group[] = [];
+    const siteScenario: number[] = [];
     return {
       onEvent(ctx) {
         if (!on || !ctx.collection) return;
-        const needs = ctx.state.scenario?.needs;
+        const scenario = ctx.state.scenario;
+        const needs = scenario?.needs;
         if (needs === undefined || needs.has(ctx.ev.cat) || ignore.has(ctx.ev.cat)) return;
-        groups.add(partyCatKey(ctx, ctx.state.scenario!.index), ctx);
+        const site = ctx.siteIdx;
+        let g = siteScenario[site] === scenario!.index ? siteGroup[site] : undefined;
+        if (g === undefined) {
+          g = groups.get(partyCatKey(ctx, scenario!.index));
+          siteGroup[site] = g;
+          siteScenario[site] = scenario!.index;
+        }
+        g.add(ctx);
       },
       finish(emit) {
         emitGroups(
