@@ -6,12 +6,13 @@
  * < 5 µs of agent work per call.
  */
 import { parseArgs } from "node:util";
+import { positiveInt, scriptArgs } from "./args.js";
 import type { AgentMessage } from "../agent/protocol.js";
 import { android, APP_STACK, UMENG_STACK } from "../test/support/android-fixture.js";
 import { loadAgent } from "../runner/sandbox/runtime.js";
 
-const { values } = parseArgs({ options: { calls: { type: "string", default: "200000" } } });
-const N = Number(values.calls);
+const { values } = scriptArgs("npm run bench:agent -- [--calls N]", () => parseArgs({ options: { calls: { type: "string", default: "200000" } } }));
+const N = positiveInt("--calls", values.calls);
 const TM = "android.telephony.TelephonyManager";
 const STACKS = [APP_STACK, UMENG_STACK, [...UMENG_STACK.slice(0, 2), ...APP_STACK]];
 

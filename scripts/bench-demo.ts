@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { positiveInt, scriptArgs } from "./args.js";
 import { runDemo } from "../runner/commands/demo.js";
 import { createLogger } from "../runner/logger.js";
 
 createLogger("silent", false);
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
-const runs = Math.max(1, Number(values.runs));
+const { values } = scriptArgs("npm run bench:demo -- [--runs N]", () => parseArgs({ options: { runs: { type: "string", default: "3" } } }));
+const runs = positiveInt("--runs", values.runs);
 
 console.log(`permtrace demo, ${runs} run(s), ${cpus().length} core(s), node ${process.version}`);
 const times: number[] = [];

@@ -11,13 +11,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { positiveInt, scriptArgs } from "./args.js";
 import { generateTrace } from "./synthetic.js";
 
-const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "1000000,10000000" }, dir: { type: "string", default: "/tmp/permtrace-bench" }, runs: { type: "string", default: "3" } },
-});
-const sizes = values.sizes.split(",").map(Number);
-const runs = Math.max(1, Number(values.runs));
+const { values } = scriptArgs("npm run bench:report -- [--sizes 1000000,10000000] [--dir DIR] [--runs N]", () =>
+  parseArgs({
+    options: { sizes: { type: "string", default: "1000000,10000000" }, dir: { type: "string", default: "/tmp/permtrace-bench" }, runs: { type: "string", default: "3" } },
+  }),
+);
+const sizes = values.sizes.split(",").map((s) => positiveInt("--sizes", s.trim()));
+const runs = positiveInt("--runs", values.runs);
 const worker = new URL("./bench-worker.js", import.meta.url).pathname;
 
 interface Sample {

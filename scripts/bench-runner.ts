@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { positiveInt, scriptArgs } from "./args.js";
 import { main as startAppium } from "appium";
 import { remote } from "webdriverio";
 import { TraceWriter } from "../reports/trace/writer.js";
@@ -23,8 +24,8 @@ import { noopActions, StandInDevice } from "../test/support/stand-in-device.js";
 
 createLogger("silent", false);
 
-const { values } = parseArgs({ options: { steps: { type: "string", default: "200" } } });
-const STEPS = Number(values.steps);
+const { values } = scriptArgs("npm run bench:runner -- [--steps N]", () => parseArgs({ options: { steps: { type: "string", default: "200" } } }));
+const STEPS = positiveInt("--steps", values.steps);
 const APP_XML = new URL("../../test/fixtures/fake-shop.xml", import.meta.url).pathname;
 const PORT = 4900 + Math.floor(Math.random() * 100);
 const caps = { platformName: "Fake", "appium:automationName": "Fake", "appium:deviceName": "Fake", "appium:app": APP_XML } as WebdriverIO.Capabilities;

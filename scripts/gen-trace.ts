@@ -1,20 +1,30 @@
 /** `npm run gen:trace -- --events 1000000 --out /tmp/trace-1m [--seed 1] [--rate 200]` */
 import { parseArgs } from "node:util";
+import { scriptArgs } from "./args.js";
 import { PermtraceError } from "../reports/errors.js";
 import { generateTrace } from "./synthetic.js";
 
-const { values } = parseArgs({
-  options: { events: { type: "string", default: "100000" }, out: { type: "string" }, seed: { type: "string", default: "1" }, rate: { type: "string", default: "200" } },
-});
+const USAGE = "npm run gen:trace -- --events <n> --out <dir> [--seed <n>] [--rate <calls/s>]";
+const { values } = scriptArgs(USAGE, () =>
+  parseArgs({
+    options: { events: { type: "string", default: "100000" }, out: { type: "string" }, seed: { type: "string", default: "1" }, rate: { type: "string", default: "200" } },
+  }),
+);
 const events = Number(values.events);
 if (!values.out || !Number.isInteger(events) || events < 0) {
-  process.stderr.write("usage: npm run gen:trace -- --events <n> --out <dir> [--seed <n>] [--rate <calls/s>]\n");
+  process.stderr.write(`${values.out ? "--events must be a whole number" : "--out is required"}\nusage: ${USAGE}\n`);
+  process.exit(2);
+}
+const rate = Number(values.rate);
+const seed = Number(values.seed);
+if (!(rate > 0) || !Number.isFinite(rate) || !Number.isInteger(seed)) {
+  process.stderr.write(`${!Number.isInteger(seed) ? "--seed must be a whole number" : "--rate must be a positive number of calls per second"}\nusage: ${USAGE}\n`);
   process.exit(2);
 }
 const started = performance.now();
 let r: ReturnType<typeof generateTrace>;
 try {
-  r = generateTrace({ dir: values.out, events, seed: Number(values.seed), rate: Number(values.rate) });
+  r = generateTrace({ dir: values.out, events, seed, rate });
 } catch (err) {
   if (!(err instanceof PermtraceError)) throw err;
   process.stderr.write(`gen:trace: ${err.toLine()}\n`);

@@ -1,0 +1,28 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+// The scripts run from the build (npm test builds first).
+const script = (name: string) => new URL(`../../dist/scripts/${name}.js`, import.meta.url).pathname;
+const run = (name: string, args: string[]) => spawnSync(process.execPath, [script(name), ...args], { encoding: "utf8", timeout: 20_000 });
+
+describe("scripts' flags", () => {
+  for (const [name, args, says] of [
+    ["gen-trace", ["--help"], /^Unknown option '--help'\nusage: npm run gen:trace/],
+    ["gen-trace", ["--events", "x", "--out", "/tmp/nowhere"], /^--events must be a whole number\nusage:/],
+    ["gen-trace", ["--events", "5"], /^--out is required\nusage:/],
+    ["gen-trace", ["--events", "5", "--out", "/tmp/nowhere", "--rate", "0"], /^--rate must be a positive number/],
+    ["bench-report", ["--sizes", "1000,abc"], /^--sizes must be a positive whole number, not 'abc'/],
+    ["bench-report", ["--runs", "0"], /^--runs must be a positive whole number/],
+    ["bench-agent", ["--calls=0"], /^--calls must be/],
+    ["bench-demo", ["--bogus"], /^Unknown option '--bogus'\nusage: npm run bench:demo/],
+    ["bench-runner", ["--steps", "1.5"], /^--steps must be/],
+  ] as const) {
+    it(`${name} ${args.join(" ")}: one line and the usage, exit 2, no stack trace`, () => {
+      const r = run(name, [...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(says);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe("");
+    });
+  }
+});
