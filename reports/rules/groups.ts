@@ -16,6 +16,7 @@ class TopCounter {
   private lastSlot = -1;
 
   add(key: number): void {
+    if (key === 0) key = 0; // -0 counts as 0, as a Map key would
     if (key === this.lastKey) {
       this.counts[this.lastSlot]!++;
       return;

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { BatchWriter, catIndex } from "./call-batch.js";
 import { OWN_PACKAGE_HOOKS } from "./own-calls.js";
@@ -18,9 +19,10 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-interface ScannerExports {
+export interface ScannerExports {
   readonly memory: { readonly buffer: ArrayBuffer };
-  init(rows: number): void;
+  init(rows: number, key: bigint): void;
+  probeCount(): number;
   column(i: number): number;
   input(cap: number): number;
   scan(buf: number, from: number, len: number): number;
@@ -61,7 +63,7 @@ export type SlowLine = (line: string, lineNo: number, last: boolean, offset: num
  * fast shape to `slow`. Lines are numbered as an editor does (blank ones count).
  */
 export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, full: () => void, slow: SlowLine): void {
-  w.init(ROWS);
+  w.init(ROWS, randomBytes(8).readBigUInt64LE());
   let cap = CHUNK;
   let inPtr = w.input(cap);
   // By the scanner's string id: the batch index, the category index (-1: not a category), the
