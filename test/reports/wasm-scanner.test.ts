@@ -133,7 +133,7 @@ async function readAll(dir: string, mode: "wasm" | "worker" | "thread") {
   return { events, stats, skipped: { total: trace.skipped.total, samples: trace.skipped.samples, byProblem: [...trace.skipped.byProblem] } };
 }
 
-/** The three reads agree: the same events (the in-thread one also has args/ret), owns, offsets, skips with line numbers. */
+/** The three reads agree: the same events (every field; the in-thread one also has args/ret), owns, offsets, skips with line numbers. */
 async function agree(dir: string) {
   const wasm = await readAll(dir, "wasm");
   const worker = await readAll(dir, "worker");
@@ -144,8 +144,8 @@ async function agree(dir: string) {
   expect(wasm.skipped).toEqual(worker.skipped);
   expect(wasm.skipped).toEqual(thread.skipped);
   expect({ ...wasm.stats, parallel: false, wasm: undefined }).toEqual({ ...thread.stats, wasm: undefined });
-  expect(wasm.events.map(([ev, own, offset]) => [ev.seq, ev.t, ev.hook, ev.cat, ev.pid, ev.tid, ev.stack, own, offset])).toEqual(
-    thread.events.map(([ev, own, offset]) => [ev.seq, ev.t, ev.hook, ev.cat, ev.pid, ev.tid, ev.stack, own, offset]),
+  expect(wasm.events.map(([ev, own, offset]) => [ev.seq, ev.t, ev.hook, ev.cat, ev.perm, ev.out, ev.exc, ev.pid, ev.tid, ev.stack, ev.req, ev.fg, own, offset])).toEqual(
+    thread.events.map(([ev, own, offset]) => [ev.seq, ev.t, ev.hook, ev.cat, ev.perm, ev.out, ev.exc, ev.pid, ev.tid, ev.stack, ev.req, ev.fg, own, offset]),
   );
   return wasm;
 }
