@@ -1,22 +1,89 @@
 const MAX_KEPT = 1 << 14;
 const SAMPLE = 5;
 
+/** What a window remembers of its busiest stretch. */
+export interface WindowPeak {
+  /** Highest count seen in one window. */
+  max: number;
+  /** Time of the call that made it. */
+  maxAt: number;
+  /** Time of the first call in that window. */
+  maxFrom: number;
+  /** Seqs of that window's first few calls and its last. */
+  maxSeqs: number[];
+  /** The window held MAX_KEPT calls and dropped older ones: the maximum is "at least". */
+  saturated: boolean;
+}
+
+/** The calls a window holds, oldest first: (time, seq) in a ring that doubles up to MAX_KEPT. */
+class CallRing {
+  private times = new Float64Array(8);
+  private seqs = new Float64Array(8);
+  private head = 0;
+  size = 0;
+
+  /** Time of the i-th oldest call. */
+  time(i: number): number {
+    return this.times[(this.head + i) & (this.times.length - 1)]!;
+  }
+
+  dropOldest(): void {
+    this.head = (this.head + 1) & (this.times.length - 1);
+    this.size--;
+  }
+
+  /** Makes room for one more call; true when the ring was full at MAX_KEPT and dropped its oldest. */
+  makeRoom(): boolean {
+    const cap = this.times.length;
+    if (this.size < cap) return false;
+    if (cap >= MAX_KEPT) {
+      this.dropOldest();
+      return true;
+    }
+    const times = new Float64Array(cap * 2);
+    const seqs = new Float64Array(cap * 2);
+    for (let i = 0; i < this.size; i++) {
+      times[i] = this.times[(this.head + i) & (cap - 1)]!;
+      seqs[i] = this.seqs[(this.head + i) & (cap - 1)]!;
+    }
+    this.times = times;
+    this.seqs = seqs;
+    this.head = 0;
+    return false;
+  }
+
+  push(t: number, seq: number): void {
+    const slot = (this.head + this.size) & (this.times.length - 1);
+    this.times[slot] = t;
+    this.seqs[slot] = seq;
+    this.size++;
+  }
+
+  /** Records a new maximum: the `size` newest calls from the `from`-th oldest, the last being (t, seq). */
+  record(p: WindowPeak, from: number, size: number, t: number, seq: number): void {
+    const mask = this.times.length - 1;
+    const start = (this.head + from) & mask;
+    p.max = size;
+    p.maxAt = t;
+    p.maxFrom = this.times[start]!;
+    const first = Math.min(SAMPLE, size - 1);
+    p.maxSeqs = [];
+    for (let i = 0; i < first; i++) p.maxSeqs.push(this.seqs[(start + i) & mask]!);
+    p.maxSeqs.push(seq);
+  }
+}
+
 /**
  * Counts events in a sliding time window (t − width, t] and remembers the highest count with the
  * window it happened in (its first and last time, the seqs of its first few calls and of its
  * last). Memory is bounded by the highest count itself, capped at 16384: past that the maximum is
  * reported as "at least".
  */
-export class SlidingWindow {
-  private times = new Float64Array(8);
-  private seqs = new Float64Array(8);
-  private head = 0;
-  private size = 0;
+export class SlidingWindow implements WindowPeak {
+  private readonly ring = new CallRing();
   max = 0;
   maxAt = 0;
-  /** Time of the first call in the busiest window. */
   maxFrom = 0;
-  /** Seqs of the busiest window's first few calls and its last. */
   maxSeqs: number[] = [];
   saturated = false;
 
@@ -24,53 +91,15 @@ export class SlidingWindow {
 
   /** Adds a call; returns true when it makes a new maximum. */
   add(t: number, seq: number): boolean {
-    let mask = this.times.length - 1; // capacities are powers of two
+    const ring = this.ring;
     const edge = t - this.width;
-    while (this.size > 0 && this.times[this.head]! <= edge) {
-      this.head = (this.head + 1) & mask;
-      this.size--;
-    }
-    if (this.size === mask + 1) {
-      if (mask + 1 >= MAX_KEPT) {
-        this.saturated = true;
-        this.head = (this.head + 1) & mask;
-        this.size--;
-      } else {
-        const times = new Float64Array((mask + 1) * 2);
-        const seqs = new Float64Array((mask + 1) * 2);
-        for (let i = 0; i < this.size; i++) {
-          times[i] = this.times[(this.head + i) & mask]!;
-          seqs[i] = this.seqs[(this.head + i) & mask]!;
-        }
-        this.times = times;
-        this.seqs = seqs;
-        this.head = 0;
-        mask = times.length - 1;
-      }
-    }
-    const slot = (this.head + this.size) & mask;
-    this.times[slot] = t;
-    this.seqs[slot] = seq;
-    this.size++;
-    if (this.size <= this.max) return false;
-    this.max = this.size;
-    this.maxAt = t;
-    this.maxFrom = this.times[this.head]!;
-    const first = Math.min(SAMPLE, this.size - 1);
-    this.maxSeqs = [];
-    for (let i = 0; i < first; i++) this.maxSeqs.push(this.seqs[(this.head + i) & mask]!);
-    this.maxSeqs.push(seq);
+    while (ring.size > 0 && ring.time(0) <= edge) ring.dropOldest();
+    if (ring.makeRoom()) this.saturated = true;
+    ring.push(t, seq);
+    if (ring.size <= this.max) return false;
+    ring.record(this, 0, ring.size, t, seq);
     return true;
   }
-}
-
-/** What a window remembers of its busiest stretch (the fields of SlidingWindow). */
-export interface WindowPeak {
-  max: number;
-  maxAt: number;
-  maxFrom: number;
-  maxSeqs: number[];
-  saturated: boolean;
 }
 
 /**
@@ -79,11 +108,8 @@ export interface WindowPeak {
  * is stored once. Exactly what two SlidingWindows would report (tested against them).
  */
 export class DualWindow {
-  private times = new Float64Array(8);
-  private seqs = new Float64Array(8);
-  /** The long window: `size` calls from `head`. */
-  private head = 0;
-  private size = 0;
+  /** The long window's calls. */
+  private readonly ring = new CallRing();
   /** Calls of the long window before the short one starts. */
   private skip = 0;
   readonly short: WindowPeak = { max: 0, maxAt: 0, maxFrom: 0, maxSeqs: [], saturated: false };
@@ -96,61 +122,31 @@ export class DualWindow {
 
   /** Adds a call; returns 1 | 2 when it makes a new maximum of the short | long window. */
   add(t: number, seq: number): number {
-    let mask = this.times.length - 1;
+    const ring = this.ring;
     const longEdge = t - this.longWidth;
-    while (this.size > 0 && this.times[this.head]! <= longEdge) {
-      this.head = (this.head + 1) & mask;
-      this.size--;
+    while (ring.size > 0 && ring.time(0) <= longEdge) {
+      ring.dropOldest();
       // Past the short window's start: those calls are older than the short window anyway.
       if (this.skip > 0) this.skip--;
     }
     const shortEdge = t - this.shortWidth;
-    while (this.skip < this.size && this.times[(this.head + this.skip) & mask]! <= shortEdge) this.skip++;
-    if (this.size === mask + 1) {
-      if (mask + 1 >= MAX_KEPT) {
-        this.long.saturated = true;
-        if (this.skip === 0) this.short.saturated = true;
-        else this.skip--;
-        this.head = (this.head + 1) & mask;
-        this.size--;
-      } else {
-        const times = new Float64Array((mask + 1) * 2);
-        const seqs = new Float64Array((mask + 1) * 2);
-        for (let i = 0; i < this.size; i++) {
-          times[i] = this.times[(this.head + i) & mask]!;
-          seqs[i] = this.seqs[(this.head + i) & mask]!;
-        }
-        this.times = times;
-        this.seqs = seqs;
-        this.head = 0;
-        mask = times.length - 1;
-      }
+    while (this.skip < ring.size && ring.time(this.skip) <= shortEdge) this.skip++;
+    if (ring.makeRoom()) {
+      this.long.saturated = true;
+      if (this.skip === 0) this.short.saturated = true;
+      else this.skip--;
     }
-    const slot = (this.head + this.size) & mask;
-    this.times[slot] = t;
-    this.seqs[slot] = seq;
-    this.size++;
+    ring.push(t, seq);
     let made = 0;
-    const shortSize = this.size - this.skip;
+    const shortSize = ring.size - this.skip;
     if (shortSize > this.short.max) {
-      this.peak(this.short, shortSize, (this.head + this.skip) & mask, t, seq);
+      ring.record(this.short, this.skip, shortSize, t, seq);
       made |= 1;
     }
-    if (this.size > this.long.max) {
-      this.peak(this.long, this.size, this.head, t, seq);
+    if (ring.size > this.long.max) {
+      ring.record(this.long, 0, ring.size, t, seq);
       made |= 2;
     }
     return made;
-  }
-
-  private peak(p: WindowPeak, size: number, from: number, t: number, seq: number): void {
-    const mask = this.times.length - 1;
-    p.max = size;
-    p.maxAt = t;
-    p.maxFrom = this.times[from]!;
-    const first = Math.min(SAMPLE, size - 1);
-    p.maxSeqs = [];
-    for (let i = 0; i < first; i++) p.maxSeqs.push(this.seqs[(from + i) & mask]!);
-    p.maxSeqs.push(seq);
   }
 }
