@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { BatchWriter } from "./call-batch.js";
-import { forEachLine } from "./lines.js";
+import { forEachLine, LONG_LINE } from "./lines.js";
 import { isOwnCall } from "./own-calls.js";
 import { callEventProblem } from "./call-check.js";
 import type { CallEvent } from "./format.js";
@@ -69,8 +69,8 @@ function run(init: ParserInit): void {
   };
   try {
     const scanner = init.wasm === false ? undefined : loadScanner();
-    if (scanner) scanCalls(scanner, init.path, out, flush, parseLine);
-    else forEachLine(init.path, parseLine);
+    if (scanner) scanCalls(scanner, init.path, out, flush, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
+    else forEachLine(init.path, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
     if (out.pending) flush();
     send({ kind: "done", truncatedLast, wasm: scanner !== undefined });
   } catch (err) {

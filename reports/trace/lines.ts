@@ -3,6 +3,10 @@ import { isAscii } from "node:buffer";
 
 const CHUNK = 1 << 22;
 
+/** Longer lines are skipped (a trace's lines are a few hundred bytes; such a line is damage or malice). */
+export const MAX_LINE_BYTES = 64 << 20;
+export const LONG_LINE = "line longer than 64 MiB";
+
 export interface LineScan {
   /** Non-blank lines handed to the callback. */
   lines: number;
@@ -22,6 +26,7 @@ export interface LineScan {
 export function forEachLine(
   path: string,
   onLine: (line: string, lineNo: number, last: boolean, offset: number) => void,
+  onLongLine: (lineNo: number, offset: number) => void = () => {},
 ): LineScan {
   const fd = openSync(path, "r");
   const scan: LineScan = { lines: 0, unterminatedLast: false, bytes: 0 };
@@ -29,23 +34,42 @@ export function forEachLine(
   let have = 0; // bytes of an unfinished line kept at the front of buf
   let lineNo = 0;
   let offset = 0; // file offset of buf[0]
+  let skipping = -1; // file offset where a line over MAX_LINE_BYTES started, while skipping it
   try {
     for (;;) {
       if (have === buf.length) {
-        // One line longer than the buffer.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
+        if (buf.length >= MAX_LINE_BYTES) {
+          // Skip the rest of this line, whatever its length, in constant memory.
+          skipping = offset;
+          offset += have;
+          have = 0;
+        } else {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger, 0, 0, have);
+          buf = bigger;
+        }
       }
       const n = readSync(fd, buf, have, buf.length - have, null);
       if (n <= 0) break;
       scan.bytes += n;
       const end = have + n;
       const bytes = buf.subarray(0, end);
+      let start = 0;
+      if (skipping >= 0) {
+        const nl = bytes.indexOf(10);
+        if (nl < 0) {
+          offset += end;
+          have = 0;
+          continue;
+        }
+        lineNo++;
+        onLongLine(lineNo, skipping);
+        skipping = -1;
+        start = nl + 1;
+      }
       // Traces are mostly ASCII: one latin1 copy of the chunk, then slices of it, is several
       // times faster than decoding UTF-8 line by line.
       const text = isAscii(bytes) ? bytes.toString("latin1", 0, end) : undefined;
-      let start = 0;
       let nl = bytes.indexOf(10, start);
       while (nl >= 0) {
         lineNo++;
@@ -60,6 +84,11 @@ export function forEachLine(
       if (start > 0) buf.copyWithin(0, start, end);
       have = end - start;
       offset += start;
+    }
+    if (skipping >= 0) {
+      scan.unterminatedLast = true;
+      onLongLine(lineNo + 1, skipping);
+      return scan;
     }
     const rest = buf.toString("utf8", 0, have);
     if (rest.trim().length > 0) {

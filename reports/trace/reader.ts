@@ -13,7 +13,7 @@ import {
   type TraceManifest,
 } from "./format.js";
 import { callEventProblem } from "./call-check.js";
-import { forEachLine } from "./lines.js";
+import { forEachLine, LONG_LINE, MAX_LINE_BYTES } from "./lines.js";
 import { READER_AJV_OPTIONS, READER_SCHEMAS, readerSchemasFingerprint } from "./schema.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -183,6 +183,9 @@ function readStacks(dir: string, skipped: SkipLog): { stacks: Map<number, StackR
     }
     stats.read++;
     stacks.set((v as { id: number }).id, v as unknown as StackRecord);
+  }, (lineNo) => {
+    stats.skipped++;
+    skipped.add(TRACE_FILES.stacks, lineNo, LONG_LINE);
   });
   return { stacks, stats };
 }
@@ -208,6 +211,9 @@ function readTimeline(dir: string, skipped: SkipLog): { markers: Marker[]; stats
     }
     stats.read++;
     markers.push(v as unknown as Marker);
+  }, (lineNo) => {
+    stats.skipped++;
+    skipped.add(TRACE_FILES.timeline, lineNo, LONG_LINE);
   });
   // Stable sort: writers append in time order, but several processes may interleave.
   markers.sort((a, b) => a.t - b.t);
@@ -261,6 +267,9 @@ export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent, offset:
     }
     stats.read++;
     onCall(v as CallEvent, offset);
+  }, (lineNo) => {
+    stats.skipped++;
+    trace.skipped.add(file, lineNo, LONG_LINE);
   });
   return stats;
 }
@@ -276,12 +285,12 @@ export class CallReader {
   at(offset: number, seq: number): CallEvent | undefined {
     try {
       this.fd ??= openSync(join(this.trace.dir, TRACE_FILES.calls), "r");
-      // Read until the line's end; a line may be long (many arguments), up to MAX_LINE.
+      // Read until the line's end; a line may be long (many arguments), up to MAX_LINE_BYTES.
       let n = 0;
       let end = -1;
       for (;;) {
         if (n === this.buf.length) {
-          if (n >= MAX_LINE) return undefined;
+          if (n >= MAX_LINE_BYTES) return undefined;
           const bigger = Buffer.allocUnsafe(n * 2);
           this.buf.copy(bigger, 0, 0, n);
           this.buf = bigger;
@@ -304,5 +313,3 @@ export class CallReader {
     this.fd = undefined;
   }
 }
-
-const MAX_LINE = 64 << 20;

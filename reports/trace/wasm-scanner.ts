@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { BatchWriter, catIndex } from "./call-batch.js";
+import { MAX_LINE_BYTES } from "./lines.js";
 import { OWN_PACKAGE_HOOKS } from "./own-calls.js";
 
 /**
@@ -62,7 +63,7 @@ export type SlowLine = (line: string, lineNo: number, last: boolean, offset: num
  * Reads calls.jsonl into `out` (calling `full` whenever a batch fills), handing lines outside the
  * fast shape to `slow`. Lines are numbered as an editor does (blank ones count).
  */
-export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, full: () => void, slow: SlowLine): void {
+export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, full: () => void, slow: SlowLine, longLine: (lineNo: number) => void): void {
   w.init(ROWS, randomBytes(8).readBigUInt64LE());
   let cap = CHUNK;
   let inPtr = w.input(cap);
@@ -90,19 +91,37 @@ export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, ful
   let base = 0; // file offset of the input buffer's first byte
   let have = 0;
   let lineNo = 0;
+  let skipping = false; // in a line over MAX_LINE_BYTES, as forEachLine skips it
   try {
     for (;;) {
       if (have === cap) {
-        // One line longer than the buffer: a bigger buffer (the old one stays behind, unused).
-        const next = w.input(cap * 2);
-        new Uint8Array(w.memory.buffer).copyWithin(next, inPtr, inPtr + have);
-        inPtr = next;
-        cap *= 2;
+        if (cap >= MAX_LINE_BYTES) {
+          skipping = true;
+          base += have;
+          have = 0;
+        } else {
+          // One line longer than the buffer: a bigger buffer (the old one stays behind, unused).
+          const next = w.input(cap * 2);
+          new Uint8Array(w.memory.buffer).copyWithin(next, inPtr, inPtr + have);
+          inPtr = next;
+          cap *= 2;
+        }
       }
       const n = readSync(fd, new Uint8Array(w.memory.buffer, inPtr + have, cap - have));
       if (n <= 0) break;
       have += n;
       let from = 0;
+      if (skipping) {
+        const nl = Buffer.from(w.memory.buffer, inPtr, have).indexOf(10);
+        if (nl < 0) {
+          base += have;
+          have = 0;
+          continue;
+        }
+        longLine(++lineNo);
+        skipping = false;
+        from = nl + 1;
+      }
       for (;;) {
         const rows = w.scan(inPtr, from, have);
         if (rows === 0) break;
@@ -151,7 +170,8 @@ export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, ful
         have -= from;
       }
     }
-    if (have > 0) {
+    if (skipping) longLine(lineNo + 1);
+    else if (have > 0) {
       // No newline at the end: the last line may have been cut mid-write.
       const rest = Buffer.from(w.memory.buffer, inPtr, have).toString("utf8");
       if (rest.trim().length > 0) slow(rest, lineNo + 1, true, base);

@@ -133,3 +133,21 @@ describe("line offsets", () => {
     for (const [l, offset] of seen) expect(buf.subarray(offset, offset + Buffer.byteLength(l)).toString("utf8")).toBe(l);
   });
 });
+
+describe("over-long lines", () => {
+  it("skips a stack or marker line of 64 MiB or more with its line number, and reads the rest", () => {
+    const dir = new TraceBuilder().consented().call(2, "telephony.TelephonyManager.getImei", "phone_identifiers").close();
+    const huge = "x".repeat(64 << 20);
+    appendFileSync(join(dir, "stacks.jsonl"), `{"id":50,"frames":[{"c":"${huge}"}]}\n{"id":51,"frames":[{"c":"a.B","m":"c"}]}\n`);
+    appendFileSync(join(dir, "timeline.jsonl"), `{"t":5,"kind":"background","note":"${huge}"}\n{"t":6,"kind":"foreground"}\n`);
+    const stackLines = readFileSync(join(dir, "stacks.jsonl"), "utf8").split("\n").length - 2;
+    const markerLines = readFileSync(join(dir, "timeline.jsonl"), "utf8").split("\n").length - 2;
+    const trace = openTrace(dir);
+    expect(trace.skipped.samples).toEqual([
+      { file: "stacks.jsonl", line: stackLines, problem: "line longer than 64 MiB" },
+      { file: "timeline.jsonl", line: markerLines, problem: "line longer than 64 MiB" },
+    ]);
+    expect(trace.stacks.has(51)).toBe(true);
+    expect(trace.markers.at(-1)?.kind).toBe("foreground");
+  }, 60_000);
+});

@@ -204,6 +204,20 @@ describe("WebAssembly line scanner", () => {
     expect(r.events.length).toBe(60_002);
   }, 60_000);
 
+  it("skips a line of 64 MiB or more, in the middle or last, and reads on", async () => {
+    const huge = line({ seq: 2, args: ["z".repeat(64 << 20)] });
+    const r = await agree(traceWith(`${GOOD}\n${huge}\n${line({ seq: 3 })}\n`));
+    expect(r.events.map(([ev]) => ev.seq)).toEqual([1, 3]);
+    expect(r.skipped.samples).toEqual([{ file: "calls.jsonl", line: 2, problem: "line longer than 64 MiB" }]);
+    // The last line, with no newline after it.
+    const last = await agree(traceWith(`${GOOD}\n${line({ seq: 3 })}\n${huge}`));
+    expect(last.skipped.samples).toEqual([{ file: "calls.jsonl", line: 3, problem: "line longer than 64 MiB" }]);
+    // Just under the limit is read.
+    const under = line({ seq: 2, args: ["z".repeat((64 << 20) - 1000)] });
+    const ok = await agree(traceWith(`${GOOD}\n${under}\n${line({ seq: 3 })}\n`));
+    expect(ok.events.map(([ev]) => ev.seq)).toEqual([1, 2, 3]);
+  }, 120_000);
+
   it("grows its string table: thousands of distinct hooks keep their names", async () => {
     const lines: string[] = [];
     for (let i = 0; i < 20_000; i++) lines.push(line({ seq: i, hook: `custom.Hook${i}.read`, perm: i % 3 ? `p${i % 5}` : undefined }));
@@ -222,7 +236,7 @@ describe("WebAssembly line scanner", () => {
     const w = loadScanner()!;
     const out = new BatchWriter();
     let rows = 0;
-    scanCalls(w, join(dir, "calls.jsonl"), out, () => void (rows += out.take().batch.n), () => expect.fail("no line is slow"));
+    scanCalls(w, join(dir, "calls.jsonl"), out, () => void (rows += out.take().batch.n), () => expect.fail("no line is slow"), () => expect.fail("no line is long"));
     rows += out.take().batch.n;
     expect(rows).toBe(n);
     // Three interned strings per line (hook, cat, out); a good hash visits about one slot each.
