@@ -40,6 +40,15 @@ interface PartyBins {
   level: number;
   readonly bins: Map<number, number>;
   total: number;
+  /** Calls in bin runKey not yet added to `bins`: calls come in time order, so most land in the same bin as the last. */
+  runKey: number;
+  run: number;
+}
+
+function flushRun(p: PartyBins): void {
+  if (p.run === 0) return;
+  p.bins.set(p.runKey, (p.bins.get(p.runKey) ?? 0) + p.run);
+  p.run = 0;
 }
 
 /**
@@ -68,16 +77,21 @@ export class ActivityBins {
     if (i >= this.used) this.used = i + 1;
     bump(this.byCat, catIdx, i);
     let p = this.byParty[partyIdx];
-    if (p === undefined) p = this.byParty[partyIdx] = { level: this.level, bins: new Map(), total: 0 };
+    if (p === undefined) p = this.byParty[partyIdx] = { level: this.level, bins: new Map(), total: 0, runKey: 0, run: 0 };
     else this.align(p);
     const k = Math.round(this.origin / this.binMs) + i;
-    p.bins.set(k, (p.bins.get(k) ?? 0) + 1);
+    if (k !== p.runKey) {
+      flushRun(p);
+      p.runKey = k;
+    }
+    p.run++;
     p.total++;
   }
 
   /** Brings a party's bins to the current width: absolute bin k of width w is bin floor(k / 2) of width 2w. */
   private align(p: PartyBins): void {
     if (p.level === this.level) return;
+    flushRun(p);
     const f = 2 ** (this.level - p.level);
     const old = [...p.bins];
     p.bins.clear();
@@ -130,7 +144,11 @@ export class ActivityBins {
   /** Bins stored for the parties (one per party and bin with calls): what their memory grows with. */
   partyCells(): number {
     let n = 0;
-    for (const p of this.byParty) if (p) n += p.bins.size;
+    for (const p of this.byParty) {
+      if (!p) continue;
+      flushRun(p);
+      n += p.bins.size;
+    }
     return n;
   }
 
@@ -141,6 +159,7 @@ export class ActivityBins {
     const pad = (s: readonly number[]): number[] => (s.length >= n ? s.slice(0, n) : [...s, ...new Array<number>(n - s.length).fill(0)]);
     const dense = (p: PartyBins, into: number[] = new Array<number>(n).fill(0)): number[] => {
       this.align(p);
+      flushRun(p);
       for (const [k, c] of p.bins) {
         const i = k - first;
         if (i >= 0 && i < n) into[i]! += c;
