@@ -52,12 +52,38 @@ export interface Diff {
 /**
  * A finding's identity across runs: its rule, who, what and where — not its counts or times —
  * and, for rules that tell findings apart by them, the permission or the hook (a party denied two
- * permissions has two findings; fixing one must show).
+ * permissions has two findings; fixing one must show). Frequency findings cover the whole trace:
+ * the scenario they name is only where the busiest stretch (or the first poll) fell, which moves
+ * from run to run, so it is not part of their identity; the hook is.
  */
 function findingKey(f: Finding): string {
   const d = f.evidence?.details ?? {};
+  if (f.rule.startsWith("frequency.")) {
+    const hook = typeof d.hook === "string" ? d.hook : f.rule === "frequency.periodic_polling" ? (f.evidence?.hooks?.[0]?.hook ?? "") : "";
+    return [f.rule, f.party.key, f.category ?? "", "", hook.slice(0, 200)].join("|");
+  }
   const sub = typeof d.permission === "string" ? d.permission : typeof d.hook === "string" ? d.hook : "";
   return [f.rule, f.party.key, f.category ?? "", f.scenario ?? "", sub.slice(0, 200)].join("|");
+}
+
+/**
+ * Findings of `a` with no counterpart in `b`: matched by identity as multisets, so when a
+ * behaviour gave three findings (three background periods) and now gives one, two are fixed.
+ */
+function unmatched(a: readonly Finding[], b: readonly Finding[]): Finding[] {
+  const left = new Map<string, number>();
+  for (const f of b) {
+    const k = findingKey(f);
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
+  const out: Finding[] = [];
+  for (const f of a) {
+    const k = findingKey(f);
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    else out.push(f);
+  }
+  return out;
 }
 
 function change(f: Finding): FindingChange {
@@ -112,8 +138,6 @@ export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly
       else if (r.after * factor <= r.before) rateDown.push(r);
     }
   }
-  const fb = new Map(before.findings.map((f) => [findingKey(f), f]));
-  const fa = new Map(after.findings.map((f) => [findingKey(f), f]));
   const bySeverity = (x: FindingChange, y: FindingChange) => severityRank(y.severity) - severityRank(x.severity) || x.key.localeCompare(y.key);
   return {
     format: "permtrace-diff",
@@ -126,8 +150,8 @@ export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly
     goneCategories: [...cb].filter((c) => !ca.has(c)).sort(),
     rateUp,
     rateDown,
-    introduced: [...fa.entries()].filter(([k]) => !fb.has(k)).map(([, f]) => change(f)).sort(bySeverity),
-    fixed: [...fb.entries()].filter(([k]) => !fa.has(k)).map(([, f]) => change(f)).sort(bySeverity),
+    introduced: unmatched(after.findings, before.findings).map(change).sort(bySeverity),
+    fixed: unmatched(before.findings, after.findings).map(change).sort(bySeverity),
     warnings: [before, after].flatMap((a, i) =>
       a.summary.findingsOmitted ? [`the ${i === 0 ? "old" : "new"} run has ${a.summary.findingsOmitted} finding(s) past the listed 10000: some "introduced" or "fixed" may only have crossed that line`] : [],
     ),

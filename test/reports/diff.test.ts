@@ -107,4 +107,44 @@ describe("permtrace diff of findings someone else handed over", () => {
     expect(refused(one)).toHaveLength(1);
     expect(diffAnalyses(both, one).fixed.filter((f) => f.rule === "refusal.after_permission_denied")).toHaveLength(refused(both).length - refused(one).length);
   });
+  it("does not see a frequency finding as fixed and introduced when its busiest minute moves to another scenario", () => {
+    const trace = (busy: "a" | "b") => {
+      const b = new TraceBuilder().consented(0);
+      b.mark(1_000, "scenario_start", { scenario: "a", needs: ["device_identifiers"] });
+      b.mark(200_000, "scenario_start", { scenario: "b", needs: ["device_identifiers"] });
+      const at = busy === "a" ? 10_000 : 210_000;
+      b.calls([0, 5_000, 10_000, 15_000, 20_000, 25_000].map((x) => at + x), "settings.Secure.getString.android_id", "device_identifiers", { from: UMENG });
+      return analyzeDir(b.close());
+    };
+    const inA = trace("a");
+    const inB = trace("b");
+    const perMinute = (a: ReturnType<typeof analyzeDir>) => a.findings.filter((f) => f.rule === "frequency.rate_per_minute");
+    expect(perMinute(inA).map((f) => f.scenario)).toEqual(["a"]);
+    expect(perMinute(inB).map((f) => f.scenario)).toEqual(["b"]);
+    const d = diffAnalyses(inA, inB);
+    expect([...d.introduced, ...d.fixed].filter((f) => f.rule.startsWith("frequency."))).toEqual([]);
+  });
+
+  it("tells apart pollers of one party by hook, and counts repeated findings: fixing one of several shows", () => {
+    const trace = (hooks: number, backgrounds: number) => {
+      const b = new TraceBuilder().consented(0);
+      const ticks = Array.from({ length: 12 }, (_, i) => 1_000 + i * 30_000);
+      b.calls(ticks, "location.LocationManager.getLastKnownLocation", "location", { from: GDT });
+      if (hooks > 1) b.calls(ticks.map((t) => t + 5_000), "telephony.TelephonyManager.getCellLocation", "location", { from: GDT });
+      for (let i = 0; i < backgrounds; i++) {
+        const t = 400_000 + i * 100_000;
+        b.mark(t, "background").call(t + 5_000, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: UMENG }).mark(t + 50_000, "foreground");
+      }
+      return analyzeDir(b.close());
+    };
+    const before = trace(2, 3);
+    const after = trace(1, 1);
+    const count = (a: ReturnType<typeof analyzeDir>, rule: string) => a.findings.filter((f) => f.rule === rule).length;
+    expect([count(before, "frequency.periodic_polling"), count(after, "frequency.periodic_polling")]).toEqual([2, 1]);
+    expect([count(before, "background.collection"), count(after, "background.collection")]).toEqual([3, 1]);
+    const d = diffAnalyses(before, after);
+    expect(d.fixed.filter((f) => f.rule === "frequency.periodic_polling")).toHaveLength(1);
+    expect(d.fixed.filter((f) => f.rule === "background.collection")).toHaveLength(2);
+    expect(d.introduced.filter((f) => f.rule === "frequency.periodic_polling" || f.rule === "background.collection")).toEqual([]);
+  });
 });
