@@ -69,7 +69,7 @@ function run(init: ParserInit): void {
   };
   try {
     const scanner = init.wasm === false ? undefined : loadScanner();
-    if (scanner) scanCalls(scanner, init.path, out, flush, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
+    if (scanner) scanCalls(scanner, init.path, init.appPackage, out, flush, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
     else forEachLine(init.path, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
     if (out.pending) flush();
     send({ kind: "done", truncatedLast, wasm: scanner !== undefined });

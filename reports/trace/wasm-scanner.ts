@@ -37,8 +37,9 @@ export interface ScannerExports {
 
 const KIND_EVENT = 0;
 const KIND_BLANK = 2;
-const F_ARGS = 16;
+const F_OWN = 2;
 const F_STACK = 32;
+const F_ARG0 = 64;
 const CHUNK = 1 << 22;
 const ROWS = 8192;
 const WASM = new URL("./wasm/line-scanner.wasm", import.meta.url);
@@ -63,7 +64,9 @@ export type SlowLine = (line: string, lineNo: number, last: boolean, offset: num
  * Reads calls.jsonl into `out` (calling `full` whenever a batch fills), handing lines outside the
  * fast shape to `slow`. Lines are numbered as an editor does (blank ones count).
  */
-export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, full: () => void, slow: SlowLine, longLine: (lineNo: number) => void): void {
+export function scanCalls(w: ScannerExports, path: string, appPackage: string, out: BatchWriter, full: () => void, slow: SlowLine, longLine: (lineNo: number) => void): void {
+  // The fast shape's strings are ASCII: a first argument equals the package exactly when their bytes do.
+  const app = Buffer.from(appPackage, "utf8");
   w.init(ROWS, randomBytes(8).readBigUInt64LE());
   let cap = CHUNK;
   let inPtr = w.input(cap);
@@ -141,6 +144,9 @@ export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, ful
         const perm = new Int32Array(mem, w.column(11), rows);
         const outcome = new Int32Array(mem, w.column(12), rows);
         const exc = new Int32Array(mem, w.column(13), rows);
+        const arg0 = new Uint32Array(mem, w.column(14), rows);
+        const arg0Len = new Uint32Array(mem, w.column(15), rows);
+        const bytes = new Uint8Array(mem);
         for (let r = 0; r < rows; r++) {
           lineNo++;
           const k = kind[r]!;
@@ -151,12 +157,14 @@ export function scanCalls(w: ScannerExports, path: string, out: BatchWriter, ful
             const f = flags[r]!;
             const c = cats[cat[r]!]!;
             const o = outs[outcome[r]!]!;
-            // A bad category or outcome gets the reader's own message; a package-name hook
-            // needs its first argument to tell the app's own package: both go the slow way.
-            if (c >= 0 && o >= 0 && !(ownHooks[h] && f & F_ARGS)) {
+            // A bad category or outcome gets the reader's own message: the slow way.
+            if (c >= 0 && o >= 0) {
               const p = perm[r]!;
               const e = exc[r]!;
-              if (out.addRow(seq[r]!, t[r]!, offset, pid[r]!, tid[r]!, f & F_STACK ? stack[r]! : NaN, ids[h]!, c, p >= 0 ? ids[p]! : -1, e >= 0 ? ids[e]! : -1, (f & 14) | o)) full();
+              let own = f & F_OWN;
+              // The app reading its own package info (isOwnCall): a package-name hook whose first argument is the app's package.
+              if (ownHooks[h] && f & F_ARG0 && arg0Len[r] === app.length && app.equals(bytes.subarray(arg0[r]!, arg0[r]! + app.length))) own = F_OWN;
+              if (out.addRow(seq[r]!, t[r]!, offset, pid[r]!, tid[r]!, f & F_STACK ? stack[r]! : NaN, ids[h]!, c, p >= 0 ? ids[p]! : -1, e >= 0 ? ids[e]! : -1, (f & 12) | own | o)) full();
               continue;
             }
           }

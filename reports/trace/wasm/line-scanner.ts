@@ -27,6 +27,8 @@ const F_FG: u8 = 4;
 const F_FG_TRUE: u8 = 8;
 const F_ARGS: u8 = 16;
 const F_STACK: u8 = 32;
+/** args has a first element (its bytes: arg0 columns). */
+const F_ARG0: u8 = 64;
 
 let heapTop: usize = __heap_base;
 
@@ -56,6 +58,8 @@ let rowCat: usize = 0;
 let rowPerm: usize = 0;
 let rowOut: usize = 0;
 let rowExc: usize = 0;
+let rowArg0: usize = 0;
+let rowArg0Len: usize = 0;
 
 /** Sets up the row columns for at most `rows` lines per scan, and the string hash's key. Call once. */
 export function init(rows: u32, key: u64): void {
@@ -75,10 +79,15 @@ export function init(rows: u32, key: u64): void {
   rowPerm = alloc(<usize>rows << 2);
   rowOut = alloc(<usize>rows << 2);
   rowExc = alloc(<usize>rows << 2);
+  rowArg0 = alloc(<usize>rows << 2);
+  rowArg0Len = alloc(<usize>rows << 2);
   tableInit(1 << 12);
 }
 
-/** Where column `i` starts (0 kind, 1 flags, 2 start, 3 len, 4 seq, 5 t, 6 pid, 7 tid, 8 stack, 9 hook, 10 cat, 11 perm, 12 out, 13 exc). */
+/**
+ * Where column `i` starts (0 kind, 1 flags, 2 start, 3 len, 4 seq, 5 t, 6 pid, 7 tid, 8 stack,
+ * 9 hook, 10 cat, 11 perm, 12 out, 13 exc, 14 first argument's address in memory, 15 its length).
+ */
 export function column(i: i32): usize {
   switch (i) {
     case 0: return rowKind;
@@ -95,6 +104,8 @@ export function column(i: i32): usize {
     case 11: return rowPerm;
     case 12: return rowOut;
     case 13: return rowExc;
+    case 14: return rowArg0;
+    case 15: return rowArg0Len;
   }
   return 0;
 }
@@ -423,8 +434,16 @@ function line(r: u32, start: usize, end: usize): u8 {
       pos++;
       if (pos < end && load<u8>(pos) == 0x5d) pos++;
       else {
+        let first = true;
         for (;;) {
           if (!str(end) || pos >= end) return KIND_SLOW;
+          if (first) {
+            // The first argument: a package-name hook's tells whether the app read its own package.
+            store<u32>(rowArg0 + r4, <u32>strStart);
+            store<u32>(rowArg0Len + r4, strLen);
+            flags |= F_ARG0;
+            first = false;
+          }
           const c = load<u8>(pos++);
           if (c == 0x5d) break;
           if (c != 0x2c) return KIND_SLOW;
