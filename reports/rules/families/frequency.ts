@@ -174,18 +174,47 @@ class CounterSet {
   readonly byPartyHook = new Map<number, Counter>();
   /** By category index: the metrics the set's rules limit for it (undefined: none). */
   readonly catNeeds: (Needs | undefined)[];
+  /** By category index: the limits (Infinity where none), and the metrics as bits (1 second, 2 minute, 4 run)… */
+  private readonly limits: { sec: number; min: number; run: number }[];
+  private readonly needBits: number[];
+  /**
+   * …and those some single party is already over. The all-parties counter of a category is only
+   * reported for a metric no single party is over, so once every limited metric has such a party
+   * it is not counted any more: its numbers could not change a finding.
+   */
+  private readonly overBits: number[];
+
   constructor(
     readonly rules: readonly string[],
     readonly exemption: Exemption,
     /** Hooks some rule of the set limits, with the metrics. */
     readonly hookNeeds: ReadonlyMap<string, Needs>,
-    limited: (rule: string, cat: Category) => boolean,
+    limit: (rule: string, cat: Category) => number | null,
   ) {
-    const need = (cat: Category): Needs | undefined => {
-      const n = { sec: rules.includes(PER_SECOND) && limited(PER_SECOND, cat), min: rules.includes(PER_MINUTE) && limited(PER_MINUTE, cat), run: rules.includes(PER_RUN) && limited(PER_RUN, cat) };
+    const of = (rule: string, cat: Category): number | null => (rules.includes(rule) ? limit(rule, cat) : null);
+    this.limits = CATEGORY_IDS.map((c) => ({ sec: of(PER_SECOND, c) ?? Infinity, min: of(PER_MINUTE, c) ?? Infinity, run: of(PER_RUN, c) ?? Infinity }));
+    this.catNeeds = CATEGORY_IDS.map((c) => {
+      const n = { sec: of(PER_SECOND, c) !== null, min: of(PER_MINUTE, c) !== null, run: of(PER_RUN, c) !== null };
       return n.sec || n.min || n.run ? n : undefined;
-    };
-    this.catNeeds = CATEGORY_IDS.map(need);
+    });
+    this.needBits = this.catNeeds.map((n) => (n ? (n.sec ? 1 : 0) | (n.min ? 2 : 0) | (n.run ? 4 : 0) : 0));
+    this.overBits = CATEGORY_IDS.map(() => 0);
+  }
+
+  /** Whether the category's all-parties counter still matters. */
+  allPartiesMatter(catIdx: number): boolean {
+    return this.overBits[catIdx] !== this.needBits[catIdx];
+  }
+
+  /** Notes the metrics a party's counter for the category is over the limit of. */
+  noteParty(catIdx: number, c: Counter): void {
+    const need = this.needBits[catIdx]!;
+    let over = this.overBits[catIdx]!;
+    const lim = this.limits[catIdx]!;
+    if (need & 1 && !(over & 1) && (c.both?.short.max ?? c.sec!.max) > lim.sec) over |= 1;
+    if (need & 2 && !(over & 2) && (c.both?.long.max ?? c.min!.max) > lim.min) over |= 2;
+    if (need & 4 && !(over & 4) && c.maxRun > lim.run) over |= 4;
+    this.overBits[catIdx] = over;
   }
 }
 
@@ -260,11 +289,11 @@ export const frequencyFamily: RuleFamily = {
         const n = { sec: hookLimited(PER_SECOND, h), min: hookLimited(PER_MINUTE, h), run: hookLimited(PER_RUN, h) };
         if (n.sec || n.min || n.run) hookNeeds.set(h, n);
       }
-      const limited = (rule: string, cat: Category): boolean => {
+      const limit = (rule: string, cat: Category): number | null => {
         const q = setup.params<LimitParams>(rule);
-        return (cat in q.categories ? (q.categories[cat] ?? null) : q.limit) !== null;
+        return cat in q.categories ? (q.categories[cat] ?? null) : q.limit;
       };
-      sets.push(new CounterSet(rules, { exemptWhenNeeded: p.exemptWhenNeeded, limited: new Set(p.alwaysLimitedKinds) }, hookNeeds, limited));
+      sets.push(new CounterSet(rules, { exemptWhenNeeded: p.exemptWhenNeeded, limited: new Set(p.alwaysLimitedKinds) }, hookNeeds, limit));
     }
     const polling = setup.enabled(POLLING);
     const poll = setup.params<PollingParams>(POLLING);
@@ -316,11 +345,15 @@ export const frequencyFamily: RuleFamily = {
         }
         for (let i = 0; i < site.exempt.length; i++) {
           if (needed && site.exempt[i]) continue;
+          const set = sets[i]!;
           const a = site.partyCat[i];
           const b = site.cat[i];
           const c = site.partyHook[i];
-          if (a) count(a, ctx);
-          if (b) count(b, ctx);
+          if (a) {
+            count(a, ctx);
+            if (set.allPartiesMatter(ctx.catIdx)) set.noteParty(ctx.catIdx, a);
+          }
+          if (b && set.allPartiesMatter(ctx.catIdx)) count(b, ctx);
           if (c) count(c, ctx);
         }
         const poller = site.sitePoller;

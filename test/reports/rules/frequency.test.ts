@@ -71,6 +71,22 @@ describe("frequency.rate_per_second (strict: 1)", () => {
     expect(f[0]!.message).toContain("several parties together read location 2 times within one second");
   });
 
+  // Once one party is over a metric's limit, the all-parties counter stops counting — but only when
+  // that holds for every limited metric: here Umeng alone is over the per-second limit early, while
+  // the per-minute count is over only for Umeng and GDT together, later.
+  it("keeps counting all parties together for a metric no single party is over yet", () => {
+    const a = trace((b) => {
+      b.calls([1000, 1100], LOC, "location", { from: UMENG });
+      b.calls(every(5000, 6, 10_000), LOC, "location", { from: UMENG });
+      b.calls(every(5000, 6, 12_000), LOC, "location", { from: GDT });
+    });
+    const sec = ruleFindings(a, SEC);
+    expect(sec.map((f) => f.party.key)).toEqual(["sdk:umeng-common"]);
+    const min = ruleFindings(a, MIN);
+    expect(min.map((f) => f.party.name)).toEqual(["several parties together"]);
+    expect(min[0]!.evidence.details).toMatchObject({ observed: 14, limit: 10 });
+  });
+
   // Regression: the all-parties finding borrows its busiest party's evidence; its details must not
   // end up in that party's own finding of another rate rule.
   it("an all-parties finding in one rule does not leak its details into a party's finding in another", () => {
