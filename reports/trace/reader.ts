@@ -120,6 +120,9 @@ function parseJsonObject(line: string): Record<string, unknown> | string {
 }
 
 /** Reads and checks manifest.json. Throws a TraceError naming the file and the fix. */
+/** A manifest is a few KiB; past this it is not one. */
+export const MAX_MANIFEST_BYTES = 16 << 20;
+
 export function readManifest(dir: string): TraceManifest {
   if (!existsSync(dir)) {
     throw new TraceError("trace directory not found", { where: dir, fix: "pass the directory a `permtrace run` wrote (it holds manifest.json)" });
@@ -131,6 +134,10 @@ export function readManifest(dir: string): TraceManifest {
   if (!existsSync(path)) {
     throw new TraceError("manifest.json missing: not a permtrace trace", { where: dir, fix: "pass the directory a `permtrace run` or `npm run gen:trace` wrote" });
   }
+  // A FIFO would block the read forever, a device or a huge file would exhaust memory.
+  const st = statSync(path);
+  if (!st.isFile()) throw new TraceError("manifest.json is not a regular file", { where: path, fix: "a trace's manifest is a plain JSON file" });
+  if (st.size > MAX_MANIFEST_BYTES) throw new TraceError(`manifest.json is ${Math.round(st.size / 2 ** 20)} MiB: not a permtrace manifest (a few KiB)`, { where: path });
   const text = readFileSync(path, "utf8");
   let value: unknown;
   try {

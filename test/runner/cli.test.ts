@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, main } from "../../runner/cli.js";
@@ -239,6 +239,26 @@ describe("reports of a trace from someone else", () => {
     expect(r.code).toBe(EXIT.input);
     expect(r.err).toMatch(/summary\.md: is a named pipe, not a file: a report is written to files only/);
   });
+
+  it("refuses a manifest that is a named pipe or far too big, in one line, without waiting or reading it", async () => {
+    const dir = preConsentTrace();
+    rmSync(join(dir, "manifest.json"));
+    execFileSync("mkfifo", [join(dir, "manifest.json")]);
+    const r = await cli("report", dir);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toMatch(/^permtrace: .*manifest\.json: manifest\.json is not a regular file — a trace's manifest is a plain JSON file\n$/);
+    // The same through the build, where a large trace's calls start being parsed before the manifest is checked.
+    writeFileSync(join(dir, "calls.jsonl"), `${'{"seq":1,"t":1,"hook":"h.a","cat":"location","out":"returned","pid":1,"tid":1}\n'.repeat(60_000)}`);
+    const bin = spawnSync(process.execPath, [new URL("../../bin/permtrace.js", import.meta.url).pathname, "report", dir], { encoding: "utf8", timeout: 20_000 });
+    expect(bin.status).toBe(EXIT.input);
+    expect(bin.stderr).toMatch(/manifest\.json is not a regular file/);
+
+    const big = preConsentTrace();
+    writeFileSync(join(big, "manifest.json"), " ".repeat(17 << 20));
+    const r2 = await cli("report", big);
+    expect(r2.code).toBe(EXIT.input);
+    expect(r2.err).toMatch(/manifest\.json is 17 MiB: not a permtrace manifest/);
+  }, 30_000);
 
   it("prints the app's package without what a terminal would act on", async () => {
     const dir = new TraceBuilder("com.evil\u001b]52;c;ZWNobyBoaQ==\u0007\u009b31m\u202Eapp").mark(0, "app_launch").close();
