@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createConnection } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PINNED_FRIDA } from "../../reports/version.js";
+import { parseDevice } from "../device/backend.js";
 import { FRIDA_MISSING_FIX } from "../device/frida-backend.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
@@ -28,6 +30,8 @@ export const realExec: Exec = (cmd, args) =>
 
 export interface DoctorOptions {
   readonly exec?: Exec;
+  /** Opens a TCP connection (a remote frida-server's port); resolves with an error message, or undefined when it connected. */
+  readonly connect?: (host: string, port: number) => Promise<string | undefined>;
   readonly device?: string;
   readonly appiumUrl?: string;
   readonly fetch?: (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
@@ -43,6 +47,40 @@ function installedFridaVersion(): string | null {
   } catch {
     return null;
   }
+}
+
+const FRIDA_PORT = 27042;
+
+function tcpConnect(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (error: string | undefined) => {
+      socket.destroy();
+      resolve(error);
+    };
+    socket.setTimeout(3000, () => done("no answer within 3 s"));
+    socket.once("connect", () => done(undefined));
+    socket.once("error", (err) => done((err as NodeJS.ErrnoException).code ?? err.message));
+  });
+}
+
+/** A remote frida-server (`--device <serial>@<host:port>`): its port must accept connections. */
+async function remoteFridaCheck(remote: string, connect: (host: string, port: number) => Promise<string | undefined>, fridaVersion: string | null): Promise<CheckResult> {
+  let host: string;
+  let port: number;
+  try {
+    const u = new URL(`tcp://${remote}`);
+    if (!u.hostname || u.pathname !== "" || u.username || u.search) throw new Error("not host:port");
+    host = u.hostname.replace(/^\[(.*)\]$/, "$1");
+    port = u.port ? Number(u.port) : FRIDA_PORT;
+  } catch {
+    return { name: "frida-server", status: "fail", detail: `cannot read '${remote}' as host:port`, fix: "write --device <adb-serial>@<host>:<port>, e.g. emulator-5554@127.0.0.1:27042" };
+  }
+  const error = await connect(host, port);
+  if (error !== undefined) {
+    return { name: "frida-server", status: "fail", detail: `${host}:${port}: ${error}`, fix: `start frida-server listening there (frida-server -l 0.0.0.0:${port}), or forward it (adb forward tcp:${port} tcp:${FRIDA_PORT})` };
+  }
+  return { name: "frida-server", status: "ok", detail: `${host}:${port} accepts connections (its version must be ${fridaVersion ?? "the frida package's"}: not checked remotely)` };
 }
 
 /**
@@ -65,6 +103,8 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
     out.push({ name: "adb", status: "ok", detail: /version ([\d.]+)/.exec(adb.stdout)?.[1] ?? adb.stdout.split("\n")[0]!.trim() });
   }
 
+  // `--device <serial>@<host:port>`: adb knows the serial, frida reaches a remote frida-server.
+  const selector = parseDevice(o.device);
   let serial: string | undefined;
   if (adb.ok) {
     const list = await exec("adb", ["devices"]);
@@ -73,7 +113,7 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
       .slice(1)
       .map((l) => l.trim().split(/\s+/))
       .filter((r) => r.length >= 2 && r[0]);
-    const wanted = o.device ? rows.filter((r) => r[0] === o.device) : rows;
+    const wanted = selector.serial ? rows.filter((r) => r[0] === selector.serial) : rows;
     const ready = wanted.filter((r) => r[1] === "device");
     if (ready.length > 0) {
       serial = ready[0]![0];
@@ -81,14 +121,16 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
     } else if (wanted.some((r) => r[1] === "unauthorized")) {
       out.push({ name: "device", status: "fail", detail: `${wanted[0]![0]} is unauthorized`, fix: "unlock the device and accept the USB debugging prompt" });
     } else {
-      out.push({ name: "device", status: "fail", detail: o.device ? `${o.device} not attached` : "no device attached", fix: "connect a device with USB debugging on, or start an emulator (`--device sandbox` needs none)" });
+      out.push({ name: "device", status: "fail", detail: selector.serial ? `${selector.serial} not attached` : "no device attached", fix: "connect a device with USB debugging on, or start an emulator (`--device sandbox` needs none)" });
     }
   } else out.push({ name: "device", status: "skip", detail: "needs adb" });
 
   const fridaVersion = o.fridaVersion === undefined ? installedFridaVersion() : o.fridaVersion;
   out.push(fridaVersion ? { name: "frida package", status: "ok", detail: fridaVersion } : { name: "frida package", status: "fail", detail: `not installed (pinned ${(PINNED_FRIDA || "?")})`, fix: FRIDA_MISSING_FIX });
 
-  if (serial) {
+  if (selector.remote !== undefined) {
+    out.push(await remoteFridaCheck(selector.remote, o.connect ?? tcpConnect, fridaVersion));
+  } else if (serial) {
     const v = await exec("adb", ["-s", serial, "shell", "su -c '/data/local/tmp/frida-server --version' 2>/dev/null || /data/local/tmp/frida-server --version"]);
     const server = /^\d+\.\d+\.\d+/.exec(v.stdout.trim())?.[0];
     if (!server) {

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { renderDoctor, runDoctor, type Exec } from "../../runner/commands/doctor.js";
 
@@ -53,6 +54,34 @@ describe("permtrace doctor", () => {
 
     const down = byName(await runDoctor({ exec: shell({ adb: { ok: false, missing: true } }), fridaVersion: null, appiumUrl: "http://127.0.0.1:1", fetch: async () => Promise.reject(new Error("ECONNREFUSED")) }));
     expect(down.appium).toMatchObject({ status: "fail", detail: "http://127.0.0.1:1: ECONNREFUSED" });
+  });
+
+  it("--device <serial>@<host:port>: adb checks the serial, and the remote frida-server's port must answer", async () => {
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const adb = shell({
+      "adb version": { stdout: "version 1.0.41" },
+      "adb devices": { stdout: "List of devices attached\nemulator-5554\tdevice\n" },
+    });
+    try {
+      const up = byName(await runDoctor({ exec: adb, device: `emulator-5554@127.0.0.1:${port}`, fridaVersion: "17.18.0", appiumHome: "/nonexistent" }));
+      expect(up.device).toMatchObject({ status: "ok", detail: "emulator-5554" });
+      expect(up["frida-server"]).toMatchObject({ status: "ok", detail: `127.0.0.1:${port} accepts connections (its version must be 17.18.0: not checked remotely)` });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    // The same port, now closed.
+    const down = byName(await runDoctor({ exec: adb, device: `emulator-5554@127.0.0.1:${port}`, fridaVersion: "17.18.0", appiumHome: "/nonexistent" }));
+    expect(down["frida-server"]).toMatchObject({ status: "fail", detail: `127.0.0.1:${port}: ECONNREFUSED` });
+    expect(down["frida-server"]!.fix).toMatch(/frida-server -l 0\.0\.0\.0:\d+|adb forward tcp:/);
+    // No port: frida's default; an unreadable address says so.
+    const seen: [string, number][] = [];
+    const noPort = byName(await runDoctor({ exec: adb, device: "emulator-5554@[::1]", fridaVersion: null, connect: async (h, p) => (seen.push([h, p]), undefined), appiumHome: "/nonexistent" }));
+    expect(seen).toEqual([["::1", 27042]]);
+    expect(noPort["frida-server"]!.status).toBe("ok");
+    const bad = byName(await runDoctor({ exec: adb, device: "emulator-5554@host:port/x", fridaVersion: null, appiumHome: "/nonexistent" }));
+    expect(bad["frida-server"]).toMatchObject({ status: "fail", detail: "cannot read 'host:port/x' as host:port" });
   });
 
   it("renders one line per check", () => {
