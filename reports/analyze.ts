@@ -161,13 +161,20 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
   // Stack ids are small dense integers: an array beats a map here.
   const stackSlots: (StackSlot | undefined)[] = [];
   let noStack: StackSlot | undefined;
+  // Large or odd ids in a map; calls to stacks missing from stacks.jsonl share one unattributed
+  // slot: state stays bounded by the stacks the trace defines, whatever ids its calls carry.
+  const bigSlots = new Map<number, StackSlot>();
+  let missing: StackSlot | undefined;
   const slotOf = (id: number | undefined): StackSlot => {
     if (id === undefined) return (noStack ??= mkSlot(attributor.attribute(undefined)));
-    let s = stackSlots[id];
-    if (!s) {
-      s = mkSlot(attributor.attribute(trace.stacks.get(id)));
-      if (id >= 0 && Number.isInteger(id) && id < 1 << 24) stackSlots[id] = s;
-    }
+    const dense = id >= 0 && Number.isInteger(id) && id < 1 << 24;
+    let s = dense ? stackSlots[id] : bigSlots.get(id);
+    if (s) return s;
+    const stack = trace.stacks.get(id);
+    if (!stack) return (missing ??= mkSlot(attributor.attribute(undefined)));
+    s = mkSlot(attributor.attribute(stack));
+    if (dense) stackSlots[id] = s;
+    else bigSlots.set(id, s);
     return s;
   };
   const mkSlot = (attr: Attribution): StackSlot => ({ attr, partyIdx: partyOf(attr.responsible), sites: new Map(), lastSiteKey: -1, lastSite: -1, calls: 0, categories: [] });
@@ -431,7 +438,7 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     },
     parties: partyStats,
     stacks: [...trace.stacks.keys()]
-      .map((id): [number, StackSlot | undefined] => [id, stackSlots[id]])
+      .map((id): [number, StackSlot | undefined] => [id, stackSlots[id] ?? bigSlots.get(id)])
       .filter((e): e is [number, StackSlot] => e[1] !== undefined && e[1].calls > 0)
       .sort((x, y) => y[1].calls - x[1].calls)
       .slice(0, 500)

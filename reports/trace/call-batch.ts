@@ -112,8 +112,10 @@ export class BatchWriter {
     return this.rows === BATCH_ROWS;
   }
 
-  skip(lineNo: number, problem: string): void {
+  /** Records a skipped line; returns true when the batch should be sent (skips are bounded per batch too). */
+  skip(lineNo: number, problem: string): boolean {
     this.skipped.push([lineNo, problem]);
+    return this.skipped.length >= BATCH_ROWS;
   }
 
   get pending(): boolean {

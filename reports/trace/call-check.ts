@@ -2,6 +2,32 @@ import { isCategory } from "./categories.js";
 
 // Apart from reader.ts so that the parsing worker loads it without the schema validator.
 
+/** What parseLine returns for a line that is not JSON. */
+export const NOT_JSON: unique symbol = Symbol("not JSON");
+
+/** JSON.parse of a line, or NOT_JSON — without the cost of an exception for most garbage. */
+export function parseLine(line: string): unknown {
+  if (!mayBeJson(line)) return NOT_JSON;
+  try {
+    return JSON.parse(line);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/**
+ * False when JSON.parse would certainly throw: the first character after JSON whitespace cannot
+ * start a value. A failed JSON.parse costs microseconds (an exception); a trace of garbage lines
+ * should not cost that per line.
+ */
+export function mayBeJson(line: string): boolean {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 32 || c === 9 || c === 13 || c === 10) c = line.charCodeAt(++i);
+  // { [ " - 0-9 t f n
+  return c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110;
+}
+
 function isStringArray(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
   for (const x of v) if (typeof x !== "string") return false;

@@ -6,7 +6,7 @@ import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { BatchWriter } from "./call-batch.js";
 import { forEachLine, LONG_LINE } from "./lines.js";
 import { isOwnCall } from "./own-calls.js";
-import { callEventProblem } from "./call-check.js";
+import { callEventProblem, NOT_JSON, parseLine as parseJson } from "./call-check.js";
 import type { CallEvent } from "./format.js";
 import { loadScanner, scanCalls } from "./wasm-scanner.js";
 
@@ -28,6 +28,8 @@ export type ParserMessage =
 const MAX_AHEAD = 8;
 
 function run(init: ParserInit): void {
+  // This thread reports problems as messages, never with a stack: bad lines throw cheaper without one.
+  Error.stackTraceLimit = 0;
   const ctl = new Int32Array(init.control);
   const out = new BatchWriter();
   let truncatedLast = false;
@@ -46,22 +48,25 @@ function run(init: ParserInit): void {
     const { batch, transfer } = out.take();
     send({ kind: "batch", batch }, transfer);
   };
+  // A long stretch of bad lines sends its skips in batches too: memory stays bounded, and the
+  // reading thread hears from this one while it works.
+  const skip = (lineNo: number, problem: string): void => {
+    if (out.skip(lineNo, problem)) flush();
+  };
   const parseLine = (line: string, lineNo: number, last: boolean, offset: number): void => {
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
+    const v = parseJson(line);
+    if (v === NOT_JSON) {
       if (last) truncatedLast = true;
-      out.skip(lineNo, last ? "truncated last line" : "not JSON");
+      skip(lineNo, last ? "truncated last line" : "not JSON");
       return;
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      out.skip(lineNo, "not a JSON object");
+      skip(lineNo, "not a JSON object");
       return;
     }
     const problem = callEventProblem(v as Record<string, unknown>);
     if (problem !== undefined) {
-      out.skip(lineNo, problem);
+      skip(lineNo, problem);
       return;
     }
     const ev = v as CallEvent;
@@ -69,8 +74,8 @@ function run(init: ParserInit): void {
   };
   try {
     const scanner = init.wasm === false ? undefined : loadScanner();
-    if (scanner) scanCalls(scanner, init.path, init.appPackage, out, flush, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
-    else forEachLine(init.path, parseLine, (lineNo) => out.skip(lineNo, LONG_LINE));
+    if (scanner) scanCalls(scanner, init.path, init.appPackage, out, flush, parseLine, (lineNo) => skip(lineNo, LONG_LINE));
+    else forEachLine(init.path, parseLine, (lineNo) => skip(lineNo, LONG_LINE));
     if (out.pending) flush();
     send({ kind: "done", truncatedLast, wasm: scanner !== undefined });
   } catch (err) {

@@ -44,10 +44,10 @@ const WORKER = new URL("./call-parser-worker.js", import.meta.url);
 export function streamCalls(trace: OpenTrace, appPackage: string, onCall: CallSink, opts: StreamOptions = {}): StreamStats {
   const path = join(trace.dir, TRACE_FILES.calls);
   const wasm = opts.wasm !== false;
-  const early = opts.prefetch;
-  if (early && (early.path !== path || early.appPackage !== appPackage || early.wasm !== wasm || opts.parallel === false)) early.cancel();
-  let started = early?.take();
   const workerBuilt = existsSync(fileURLToPath(WORKER));
+  const early = opts.prefetch;
+  if (early && (!workerBuilt || early.path !== path || early.appPackage !== appPackage || early.wasm !== wasm || opts.parallel === false)) early.cancel();
+  let started = early?.take();
   const parallel = started !== undefined || (opts.parallel ?? (workerBuilt && statSync(path).size >= PARALLEL_MIN_BYTES));
   if (parallel && workerBuilt) {
     started ??= startParser(path, appPackage, wasm);
@@ -69,6 +69,10 @@ function startParser(path: string, appPackage: string, wasm: boolean): Parser {
   const control = new SharedArrayBuffer(8);
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER, { workerData: { path, appPackage, port: port2, control, wasm }, transferList: [port2] });
+  // The reading thread waits synchronously, so it learns of a failed worker by its silence (the
+  // read then falls back to this thread, or stops with an error); the event itself must not
+  // reach the process as an unhandled 'error' later.
+  worker.on("error", () => {});
   return { path, worker, port: port1, ctl: new Int32Array(control) };
 }
 

@@ -12,7 +12,7 @@ import {
   type StackRecord,
   type TraceManifest,
 } from "./format.js";
-import { callEventProblem } from "./call-check.js";
+import { callEventProblem, mayBeJson, NOT_JSON, parseLine } from "./call-check.js";
 import { forEachLine, LONG_LINE, MAX_LINE_BYTES } from "./lines.js";
 import { READER_AJV_OPTIONS, READER_SCHEMAS, readerSchemasFingerprint } from "./schema.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -84,10 +84,18 @@ export class SkipLog {
   readonly byProblem = new Map<string, number>();
   total = 0;
 
+  /** Problem → its kind, for the few problems seen most (a trace of garbage repeats one problem). */
+  private readonly kinds = new Map<string, string>();
+
   add(file: string, line: number, problem: string): void {
     this.total++;
     // Group by kind of problem: the offending value varies, the field name does not.
-    const key = `${file}: ${problem.replace(/(unknown [a-z ]+|not) '[^']*'/g, "$1 '…'")}`;
+    let kind = this.kinds.get(problem);
+    if (kind === undefined) {
+      kind = problem.replace(/(unknown [a-z ]+|not) '[^']*'/g, "$1 '…'");
+      if (this.kinds.size < 256) this.kinds.set(problem, kind);
+    }
+    const key = `${file}: ${kind}`;
     this.byProblem.set(key, (this.byProblem.get(key) ?? 0) + 1);
     if (this.samples.length < KEEP_SKIPPED) this.samples.push({ file, line, problem });
   }
@@ -109,6 +117,7 @@ export interface OpenTrace {
 }
 
 function parseJsonObject(line: string): Record<string, unknown> | string {
+  if (!mayBeJson(line)) return "not JSON";
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -252,10 +261,8 @@ export function forEachCall(trace: OpenTrace, onCall: (event: CallEvent, offset:
   const stats: ReadStats = { read: 0, skipped: 0, truncatedLast: false };
   const file = TRACE_FILES.calls;
   forEachLine(join(trace.dir, file), (line, lineNo, last, offset) => {
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
+    const v = parseLine(line);
+    if (v === NOT_JSON) {
       stats.skipped++;
       if (last) stats.truncatedLast = true;
       trace.skipped.add(file, lineNo, last ? "truncated last line" : "not JSON");

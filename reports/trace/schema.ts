@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { CATEGORY_IDS } from "./categories.js";
 import { MARKER_KINDS, TRACE_FORMAT, TRACE_SCHEMA_VERSION } from "./format.js";
 
@@ -146,8 +147,15 @@ export const READER_AJV_OPTIONS = { allErrors: false, strict: false, validateFor
 export const READER_SCHEMAS = { stack: STACK_SCHEMA, marker: MARKER_SCHEMA, manifest: MANIFEST_SCHEMA } as const;
 
 export function readerSchemasFingerprint(): string {
-  // FNV-1a over the schemas' JSON: cheap, and enough to notice a precompiled file from other schemas.
-  const text = JSON.stringify([READER_AJV_OPTIONS, READER_SCHEMAS]);
+  // FNV-1a over the schemas' JSON and the validator's version: cheap, and enough to notice a
+  // precompiled file made from other schemas or by another ajv.
+  let ajvVersion = "?";
+  try {
+    ajvVersion = (createRequire(import.meta.url)("ajv/package.json") as { version: string }).version;
+  } catch {
+    // no ajv: nothing will match, and the reader compiles (and fails) as it would anyway
+  }
+  const text = JSON.stringify([ajvVersion, READER_AJV_OPTIONS, READER_SCHEMAS]);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return `${text.length}-${(h >>> 0).toString(16)}`;

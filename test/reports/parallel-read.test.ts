@@ -82,4 +82,17 @@ describe("parallel read", () => {
     expect({ ...a.stats, parallel: false, wasm: undefined }).toEqual(b.stats);
     expect(a.stats.wasm).toBe(true);
   });
+  it("agrees across long stretches of bad lines, which the worker sends in batches too", async () => {
+    const { analyze, openTrace, resolvePolicy } = await load();
+    const b = new TraceBuilder().consented(0);
+    for (let i = 0; i < 9000; i++) b.call(1 + i * 10, "settings.Secure.getString.android_id", "device_identifiers", { from: i % 2 ? UMENG : GDT });
+    const dir = b.close();
+    appendFileSync(join(dir, "calls.jsonl"), `${"x\n".repeat(30_000)}${'{"seq":99999,"t":1e6,"hook":"h.x","cat":"location","out":"returned","pid":1,"tid":1}'}\n`);
+    const policy = resolvePolicy("strict");
+    const serial = analyze(openTrace(dir), { policy, parallel: false });
+    const parallel = analyze(openTrace(dir), { policy, parallel: true });
+    expect(serial.trace.skippedLines).toBe(30_000);
+    expect(serial.trace.calls).toBe(9001);
+    expect(JSON.stringify(parallel)).toBe(JSON.stringify(serial));
+  });
 });

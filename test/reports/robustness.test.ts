@@ -77,6 +77,26 @@ describe("odd and hostile input", () => {
     expect(a.parties[0]!.party.name).toBe("unattributed");
   });
 
+  it("keeps state per stack the trace defines, whatever ids its calls carry: large ids count, missing ones share one slot", () => {
+    const dir = new TraceBuilder().consented(0).close();
+    const UMENG_FRAME = { c: "com.umeng.commonsdk.UMConfigure", m: "init" };
+    appendFileSync(join(dir, "stacks.jsonl"), `${JSON.stringify({ id: 2 ** 30, frames: [UMENG_FRAME] })}\n`);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      // A known stack with a large id, and calls to 1500 stacks that do not exist.
+      const stack = i % 2 ? 2 ** 30 : 5_000_000 + i;
+      lines.push(JSON.stringify({ seq: i + 1, t: 10 + i * 500, hook: "settings.Secure.getString.android_id", cat: "device_identifiers", out: "returned", pid: 1, tid: 1, stack }));
+    }
+    appendFileSync(join(dir, "calls.jsonl"), `${lines.join("\n")}\n`);
+    const a = analyzeDir(dir);
+    expect(a.stacks.find((st) => st.id === 2 ** 30)).toMatchObject({ calls: 1500, party: { key: "sdk:umeng-common" } });
+    expect(a.warnings.join("\n")).toMatch(/1500 call\(s\) reference stacks missing from stacks.jsonl/);
+    // The missing stacks are one unattributed call site: its regular reads are one poller, not 1500 sites of one call.
+    const polls = ruleFindings(a, "frequency.periodic_polling").filter((f) => f.party.name === "unattributed");
+    expect(polls).toHaveLength(1);
+    expect(polls[0]!.message).toMatch(/every 1 s/);
+  });
+
   it("the writer refuses a directory that already holds a trace", () => {
     const dir = new TraceBuilder().close();
     expect(() => new TraceWriter(dir, { tool: { name: "permtrace", version: "t" }, device: {}, app: { package: "a.b" } })).toThrowError(/already holds a trace/);
