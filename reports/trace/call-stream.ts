@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
@@ -7,7 +7,7 @@ import { BatchReader } from "./call-batch.js";
 import type { ParserMessage } from "./call-parser-worker.js";
 import { TRACE_FILES, type CallEvent } from "./format.js";
 import { isOwnCall } from "./own-calls.js";
-import { forEachCall, MAX_MANIFEST_BYTES, type OpenTrace, type ReadStats } from "./reader.js";
+import { forEachCall, readManifestText, type OpenTrace, type ReadStats } from "./reader.js";
 
 export interface StreamStats extends ReadStats {
   /** Parsing ran in a worker thread alongside the analysis. */
@@ -100,11 +100,8 @@ export function prefetchCalls(dir: string, opts: StreamOptions = {}): CallPrefet
   try {
     const st = statSync(path);
     if (!st.isFile() || (opts.parallel !== true && st.size < PARALLEL_MIN_BYTES)) return undefined;
-    // Only a plain, small manifest (a FIFO would block here; openTrace then says what is wrong).
-    const manifest = join(dir, TRACE_FILES.manifest);
-    const ms = statSync(manifest);
-    if (!ms.isFile() || ms.size > MAX_MANIFEST_BYTES) return undefined;
-    appPackage = (JSON.parse(readFileSync(manifest, "utf8")) as { app?: { package?: unknown } })?.app?.package;
+    // Only a plain, small manifest (checked on the opened file; openTrace then says what is wrong).
+    appPackage = (JSON.parse(readManifestText(join(dir, TRACE_FILES.manifest))) as { app?: { package?: unknown } })?.app?.package;
   } catch {
     return undefined;
   }

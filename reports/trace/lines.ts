@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { isAscii } from "node:buffer";
+import { TraceError } from "../errors.js";
 
 const CHUNK = 1 << 22;
 
@@ -23,12 +24,28 @@ export interface LineScan {
  * the byte offset of the line's start in the file (for reading one line again later). Lines are
  * split on bytes and decoded one by one, so offsets stay exact after invalid UTF-8.
  */
+/**
+ * Opens a trace file for reading, refusing anything but a regular file on the opened descriptor
+ * itself: O_NONBLOCK makes opening a named pipe return at once instead of waiting for a writer,
+ * so a file swapped for one after an earlier check cannot hang the reader.
+ */
+export function openRegularFile(path: string): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new TraceError("not a regular file", { where: path, fix: "a trace's files are plain files" });
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
 export function forEachLine(
   path: string,
   onLine: (line: string, lineNo: number, last: boolean, offset: number) => void,
   onLongLine: (lineNo: number, offset: number) => void = () => {},
 ): LineScan {
-  const fd = openSync(path, "r");
+  const fd = openRegularFile(path);
   const scan: LineScan = { lines: 0, unterminatedLast: false, bytes: 0 };
   let buf = Buffer.allocUnsafe(CHUNK);
   let have = 0; // bytes of an unfinished line kept at the front of buf

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, readFileSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { TraceError } from "../errors.js";
@@ -13,7 +13,7 @@ import {
   type TraceManifest,
 } from "./format.js";
 import { callEventProblem, mayBeJson, NOT_JSON, parseLine } from "./call-check.js";
-import { forEachLine, LONG_LINE, MAX_LINE_BYTES } from "./lines.js";
+import { forEachLine, LONG_LINE, MAX_LINE_BYTES, openRegularFile } from "./lines.js";
 import { READER_AJV_OPTIONS, READER_SCHEMAS, readerSchemasFingerprint } from "./schema.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -132,6 +132,27 @@ function parseJsonObject(line: string): Record<string, unknown> | string {
 /** A manifest is a few KiB; past this it is not one. */
 export const MAX_MANIFEST_BYTES = 16 << 20;
 
+/**
+ * manifest.json's text, read from one descriptor checked to be a plain file of at most
+ * MAX_MANIFEST_BYTES (a FIFO would block the read forever, a device or a huge file exhaust memory).
+ */
+export function readManifestText(path: string): string {
+  let fd: number;
+  try {
+    fd = openRegularFile(path);
+  } catch (err) {
+    if (err instanceof TraceError) throw new TraceError("manifest.json is not a regular file", { where: path, fix: "a trace's manifest is a plain JSON file" });
+    throw err;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_MANIFEST_BYTES) throw new TraceError(`manifest.json is ${Math.round(size / 2 ** 20)} MiB: not a permtrace manifest (a few KiB)`, { where: path });
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readManifest(dir: string): TraceManifest {
   if (!existsSync(dir)) {
     throw new TraceError("trace directory not found", { where: dir, fix: "pass the directory a `permtrace run` wrote (it holds manifest.json)" });
@@ -143,11 +164,7 @@ export function readManifest(dir: string): TraceManifest {
   if (!existsSync(path)) {
     throw new TraceError("manifest.json missing: not a permtrace trace", { where: dir, fix: "pass the directory a `permtrace run` or `npm run gen:trace` wrote" });
   }
-  // A FIFO would block the read forever, a device or a huge file would exhaust memory.
-  const st = statSync(path);
-  if (!st.isFile()) throw new TraceError("manifest.json is not a regular file", { where: path, fix: "a trace's manifest is a plain JSON file" });
-  if (st.size > MAX_MANIFEST_BYTES) throw new TraceError(`manifest.json is ${Math.round(st.size / 2 ** 20)} MiB: not a permtrace manifest (a few KiB)`, { where: path });
-  const text = readFileSync(path, "utf8");
+  const text = readManifestText(path);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -298,7 +315,7 @@ export class CallReader {
   /** The call whose line starts at `offset`, or undefined if that line is not the call `seq`. */
   at(offset: number, seq: number): CallEvent | undefined {
     try {
-      this.fd ??= openSync(join(this.trace.dir, TRACE_FILES.calls), "r");
+      this.fd ??= openRegularFile(join(this.trace.dir, TRACE_FILES.calls));
       // Read until the line's end; a line may be long (many arguments), up to MAX_LINE_BYTES.
       let n = 0;
       let end = -1;

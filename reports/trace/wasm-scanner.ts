@@ -1,8 +1,8 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, readFileSync, readSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { BatchWriter, catIndex } from "./call-batch.js";
-import { MAX_LINE_BYTES } from "./lines.js";
+import { MAX_LINE_BYTES, openRegularFile } from "./lines.js";
 import { OWN_PACKAGE_HOOKS } from "./own-calls.js";
 
 /**
@@ -90,7 +90,7 @@ export function scanCalls(w: ScannerExports, path: string, appPackage: string, o
     }
     w.clearFresh();
   };
-  const fd = openSync(path, "r");
+  const fd = openRegularFile(path);
   let base = 0; // file offset of the input buffer's first byte
   let have = 0;
   let lineNo = 0;

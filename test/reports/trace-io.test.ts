@@ -1,10 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TraceError } from "../../reports/errors.js";
 import type { CallEvent } from "../../reports/trace/format.js";
 import { forEachLine } from "../../reports/trace/lines.js";
-import { forEachCall, openTrace } from "../../reports/trace/reader.js";
+import { forEachCall, openTrace, readManifestText } from "../../reports/trace/reader.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { tempDir, TraceBuilder } from "../support/trace-builder.js";
 
@@ -150,4 +151,16 @@ describe("over-long lines", () => {
     expect(trace.stacks.has(51)).toBe(true);
     expect(trace.markers.at(-1)?.kind).toBe("foreground");
   }, 60_000);
+});
+
+describe("reading only plain files", () => {
+  it("refuses a named pipe on the opened file itself, at once (no waiting for a writer)", () => {
+    const dir = tempDir();
+    const fifo = join(dir, "calls.jsonl");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => forEachLine(fifo, () => {})).toThrow(TraceError);
+    expect(() => forEachLine(fifo, () => {})).toThrow(/not a regular file/);
+    expect(() => readManifestText(fifo)).toThrow(/manifest.json is not a regular file/);
+    expect(() => forEachLine(dir, () => {})).toThrow();
+  });
 });
