@@ -1,12 +1,20 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { PermtraceError } from "./errors.js";
 
 type ErrorClass = new (problem: string, place: { where?: string; line?: number; column?: number; fix?: string }) => PermtraceError;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+// Loaded on the first YAML file: commands that read none (a report with a built-in policy) do not pay for it.
+let ajv: import("ajv/dist/2020.js").Ajv2020 | undefined;
+function validator(): import("ajv/dist/2020.js").Ajv2020 {
+  if (!ajv) {
+    const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+  }
+  return ajv;
+}
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Edit distance, for "did you mean". */
@@ -118,7 +126,7 @@ export function parseYaml<T>(text: string, path: string, schema: object, Err: Er
   const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = validator().compile(schema);
     compiled.set(schema, validate);
   }
   if (!validate(value)) {

@@ -15,7 +15,6 @@ import {
 import { callEventProblem, mayBeJson, NOT_JSON, parseLine } from "./call-check.js";
 import { forEachLine, LONG_LINE, MAX_LINE_BYTES, openRegularFile } from "./lines.js";
 import { READER_AJV_OPTIONS, READER_SCHEMAS, readerSchemasFingerprint } from "./schema.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
 export { callEventProblem };
@@ -43,6 +42,7 @@ function precompiled(): Validators | undefined {
 function compiled(): Validators {
   // The schemas are this project's own, checked against the JSON Schema meta-schema by a test:
   // not checking them again here saves half the compile time.
+  const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
   const ajv = new Ajv2020({ ...READER_AJV_OPTIONS, validateSchema: false });
   return { stack: ajv.compile(READER_SCHEMAS.stack), marker: ajv.compile(READER_SCHEMAS.marker), manifest: ajv.compile(READER_SCHEMAS.manifest) };
 }

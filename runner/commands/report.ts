@@ -10,7 +10,6 @@ import { renderMarkdown } from "../../reports/render/markdown.js";
 import { renderJunit } from "../../reports/render/junit.js";
 import { renderFindingsCsv } from "../../reports/render/csv.js";
 import { renderXlsx } from "../../reports/render/xlsx.js";
-import { renderHtml } from "../../reports/render/html/index.js";
 import { renderSarif } from "../../reports/render/sarif.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
 import { prefetchCalls } from "../../reports/trace/call-stream.js";
@@ -51,7 +50,8 @@ const RENDERERS: Record<ReportFormat, (a: Analysis, ctx: RenderContext) => strin
   junit: renderJunit,
   csv: renderFindingsCsv,
   xlsx: renderXlsx,
-  html: (a, ctx) => renderHtml(a, { traceDir: ctx.traceDir }),
+  // Loaded when asked for: most reports have no HTML.
+  html: async (a, ctx) => (await import("../../reports/render/html/index.js")).renderHtml(a, { traceDir: ctx.traceDir }),
   sarif: renderSarif,
 };
 
