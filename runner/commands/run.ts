@@ -156,12 +156,24 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     writer.mark({ t: hostNow(), kind: "process_start", pid: current.pid, name: o.app });
   };
 
-  /** A round trip to the main process's agent (bounded): a process that died answers with an error and its detach arrives. */
-  const settle = async (): Promise<void> => {
+  /** Set when this step's settle re-checked the clock already. */
+  let clockChecked = false;
+  const recheckClock = async (script: { readonly exports: { mark(label: string): Promise<number> } }): Promise<void> => {
+    // Drift check at every step: the offset in use follows the device's clock.
+    const r = await clock!.recheck(hostNow, () => script.exports.mark("sync"));
+    writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: r.offsetMs, driftMs: r.driftMs });
+  };
+  /**
+   * A round trip to the main process's agent (bounded): a process that died answers with an error
+   * and its detach arrives. After a step the clock re-check is that round trip, so a step costs
+   * one exchange with the agent, not a probe and then a re-check.
+   */
+  const settle = async (afterStep = false): Promise<void> => {
     const script = current?.scripts.get(current.pid);
     if (!script) return;
+    const probe = afterStep && clock ? recheckClock(script).then(() => void (clockChecked = true)) : script.exports.status().then(() => undefined);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([script.exports.status().then(() => undefined, () => new Promise<void>((r) => setTimeout(r, 200))), new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+    await Promise.race([probe.then(() => undefined, () => new Promise<void>((r) => setTimeout(r, 200))), new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
     clearTimeout(timer);
   };
   let ui: { ui: UiDriver; close(): Promise<void> } | undefined;
@@ -187,16 +199,14 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
         aborted: () => appDied,
         // frida reports a crash asynchronously (after the crash report): ask the app's agent,
         // briefly, so a dead process is known before the step is judged.
-        settle: () => settle(),
+        settle: () => settle(true),
         now: hostNow,
         sleep: o.sleep ?? ((ms) => clockOf.sleep(ms)),
         afterStep: async (scenarioName, step, action) => {
-          // Drift check at every step: the offset in use follows the device's clock.
+          // A step that failed (or whose settle did not run) has not re-checked the clock yet.
           const script = current?.scripts.get(current.pid);
-          if (clock && script) {
-            const r = await clock.recheck(hostNow, () => script.exports.mark("sync")).catch(() => undefined);
-            if (r) writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: r.offsetMs, driftMs: r.driftMs });
-          }
+          if (clock && script && !clockChecked) await recheckClock(script).catch(() => undefined);
+          clockChecked = false;
           o.progress?.step(scenarioName, step, action);
         },
         saveScreenshot: (name, png) => {

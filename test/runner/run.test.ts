@@ -57,6 +57,14 @@ describe("permtrace run (stand-in device, fake UI)", () => {
     // Each launch is on the timeline before the app's start-up calls.
     const launches = trace.markers.filter((m) => m.kind === "app_launch").map((m) => m.t);
     expect(launches).toHaveLength(3);
+    // One exchange with the agent per step: the clock re-check (3 round trips) also shows the app is
+    // alive, so no separate probe — one status call is left, the last check before the trace closes.
+    const steps = trace.markers.filter((m) => m.kind === "step_end").length;
+    const syncs = trace.markers.filter((m) => m.kind === "clock_sync");
+    // A handshake per launch, a re-check per step but the one that crashed the app (nothing left to ask).
+    expect(syncs).toHaveLength(launches.length + steps - 1);
+    expect(device.rpcs.status).toBe(1);
+    expect(device.rpcs.mark).toBe(5 * launches.length + 3 * (steps - 1));
     expect(kinds.filter((k) => k === "scenario_start")).toHaveLength(3);
     expect(kinds).toContain("incomplete");
     // A screenshot after every step run: the crash scenario stops at the tap that crashed it.

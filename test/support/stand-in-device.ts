@@ -26,6 +26,8 @@ export class StandInDevice implements DeviceHandle {
   readonly name = "Stand-in";
   readonly kind = "sandbox" as const;
   private nextPid = 1000;
+  /** Agent round trips the runner made, by kind. */
+  readonly rpcs = { status: 0, mark: 0 };
   readonly processes = new Map<number, { rt?: Runtime; onMessage?: (m: ScriptMessage) => void; onDetached?: (r: DetachReason, c: string | null) => void }>();
   current = -1;
   async spawn(): Promise<number> {
@@ -36,6 +38,7 @@ export class StandInDevice implements DeviceHandle {
   }
   async attach(pid: number): Promise<SessionHandle> {
     const proc = this.processes.get(pid)!;
+    const device = this;
     return {
       pid,
       createScript: async () => {
@@ -49,9 +52,9 @@ export class StandInDevice implements DeviceHandle {
             const rpc = proc.rt!.rpc;
             return {
               init: async (c) => rpc.init(c),
-              status: async () => rpc.status(),
+              status: async () => (device.rpcs.status++, rpc.status()),
               flush: async () => rpc.flush(),
-              mark: async (l) => rpc.mark(l),
+              mark: async (l) => (device.rpcs.mark++, rpc.mark(l)),
               dispose: async () => rpc.dispose(),
             };
           },
