@@ -363,29 +363,12 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
       return { id: r.id, family: r.family, title: r.title, severity: s.severity, status, ...(skipped.has(r.id) ? { reason: skipped.get(r.id)! } : {}), findings: byRule[r.id] ?? 0 };
     }),
   );
-  const partyStats: PartyStats[] = parties
-    .map((p, i) => {
-      const categories: Partial<Record<Category, number>> = {};
-      let calls = 0;
-      for (let c = 0; c < nCat; c++) {
-        const n = partyCat[i * nCat + c];
-        if (n) {
-          categories[CATEGORY_IDS[c]!] = n;
-          calls += n;
-        }
-      }
-      const own = partyOwn[i] ?? 0;
-      return { party: summarizeParty(p), calls, categories, ...(own > 0 ? { ownCalls: own } : {}) };
-    })
-    .filter((p) => p.calls > 0 || (p.ownCalls ?? 0) > 0)
-    .sort((a, b) => b.calls - a.calls);
-
-  const marks = timelineMarks(trace.markers);
-  const scenarioCalls = (index: number): { calls: number; categories: Partial<Record<Category, number>> } => {
+  // Row `index` of a table of counts by category (partyCat, scenarioCat): its total and non-zero cells.
+  const categoryRow = (table: readonly number[], index: number): { calls: number; categories: Partial<Record<Category, number>> } => {
     const categories: Partial<Record<Category, number>> = {};
     let calls = 0;
     for (let c = 0; c < nCat; c++) {
-      const n = scenarioCat[index * nCat + c];
+      const n = table[index * nCat + c];
       if (n) {
         categories[CATEGORY_IDS[c]!] = n;
         calls += n;
@@ -393,6 +376,17 @@ export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
     }
     return { calls, categories };
   };
+  const partyStats: PartyStats[] = parties
+    .map((p, i) => {
+      const { calls, categories } = categoryRow(partyCat, i);
+      const own = partyOwn[i] ?? 0;
+      return { party: summarizeParty(p), calls, categories, ...(own > 0 ? { ownCalls: own } : {}) };
+    })
+    .filter((p) => p.calls > 0 || (p.ownCalls ?? 0) > 0)
+    .sort((a, b) => b.calls - a.calls);
+
+  const marks = timelineMarks(trace.markers);
+  const scenarioCalls = (index: number) => categoryRow(scenarioCat, index);
 
   const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast);
   if (omitted.size > 0) {

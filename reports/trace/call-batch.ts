@@ -74,22 +74,11 @@ export class BatchWriter {
 
   /** Adds a valid event; returns true when the batch is full. */
   add(ev: CallEvent, own: boolean, offset: number): boolean {
-    const r = this.rows++;
-    const c = this.cols;
-    c.seq[r] = ev.seq;
-    c.t[r] = ev.t;
-    c.offset[r] = offset;
-    c.pid[r] = ev.pid;
-    c.tid[r] = ev.tid;
-    c.stack[r] = typeof ev.stack === "number" ? ev.stack : NaN;
-    c.hook[r] = this.intern(ev.hook);
-    c.cat[r] = catIndex.get(ev.cat)!;
-    c.perm[r] = this.intern(ev.perm);
-    c.exc[r] = this.intern(ev.exc);
-    c.flags[r] = (ev.out === "threw" ? 1 : 0) | (own ? 2 : 0) | (typeof ev.fg === "boolean" ? 4 | (ev.fg ? 8 : 0) : 0);
-    if (ev.req !== undefined) this.reqs.push([r, [...ev.req]]);
-    return this.rows === BATCH_ROWS;
+    if (ev.req !== undefined) this.reqs.push([this.rows, [...ev.req]]);
+    const flags = (ev.out === "threw" ? 1 : 0) | (own ? 2 : 0) | (typeof ev.fg === "boolean" ? 4 | (ev.fg ? 8 : 0) : 0);
+    return this.addRow(ev.seq, ev.t, offset, ev.pid, ev.tid, typeof ev.stack === "number" ? ev.stack : NaN, this.intern(ev.hook), catIndex.get(ev.cat)!, this.intern(ev.perm), this.intern(ev.exc), flags);
   }
+
 
   /**
    * Adds a valid event given as column values (strings as `intern` indexes, the category as its
