@@ -46,7 +46,7 @@ async function deviceSide(app: string, appiumUrl: string | undefined) {
 /** The sandbox phone with the sample app; Appium with the fake driver for the UI. */
 async function sandboxSide(app: string, appiumUrl: string | undefined) {
   const { SandboxBackend, sandboxActions, sandboxUi } = await import("./sandbox/index.js");
-  const { SampleMapApp, SAMPLE_PACKAGE } = await import("../scenarios/sample-app/app.js");
+  const { SampleMapApp, SAMPLE_PACKAGE } = await import("./sandbox/sample-app.js");
   if (app !== SAMPLE_PACKAGE) {
     throw new UsageError(`the sandbox phone has only ${SAMPLE_PACKAGE} installed, not ${app}`, { where: "--app", fix: `use --app ${SAMPLE_PACKAGE} --scenarios scenarios/sample-app, or a real device` });
   }

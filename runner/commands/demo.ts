@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../reports/errors.js";
 import { packageRoot } from "../../reports/version.js";
-import { SampleMapApp, SAMPLE_PACKAGE } from "../../scenarios/sample-app/app.js";
+import { SampleMapApp, SAMPLE_PACKAGE } from "../sandbox/sample-app.js";
 import { SandboxBackend, sandboxActions, sandboxUi, SANDBOX } from "../sandbox/index.js";
 import { runRun, type Progress, type RunResult } from "./run.js";
 import type { ReportFormat } from "./report.js";

@@ -17,7 +17,7 @@ type Row = [string, string, string | null, string | null, number];
 
 const START_UP = ["first-launch", "map-deny", "map-allow", "background", "scan-crash", "after-crash", "reject", "reopen-after-reject"];
 
-/** What the sample app does wrong, finding by finding (scenarios/sample-app/app.ts says why). */
+/** What the sample app does wrong, finding by finding (runner/sandbox/sample-app.ts says why). */
 const EXPECTED: Row[] = [
   // Umeng and JPush start in Application.onCreate / the :push process before the dialog is answered;
   // the app reads the clipboard at its first resume, under the dialog.

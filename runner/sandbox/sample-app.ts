@@ -17,10 +17,13 @@
  *
  * Every call goes through the phone's framework classes, so the agent's hooks see it with the
  * stack given here: the SDK's frames over the app's over the framework's.
+ *
+ * This is the sandbox's code, so it lives with the sandbox; what a user writes for the app (its
+ * scenarios, profile and screens) stays in scenarios/sample-app/.
  */
 import { join } from "node:path";
 import { packageRoot } from "../../reports/version.js";
-import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "../../runner/sandbox/app.js";
+import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "./app.js";
 
 export const SAMPLE_PACKAGE = "com.permtrace.sample";
 const FINE = "android.permission.ACCESS_FINE_LOCATION";
