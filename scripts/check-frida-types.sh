@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Type-checks the frida adapter against frida's own type definitions: the pinned version's
+# Type-checks the frida adapter, and the real-Frida tests' shim of the frida API
+# (test/frida/shim/, whose classes implement the members of frida's classes the adapter uses),
+# against frida's own type definitions: the pinned version's
 # registry tarball carries build/src/frida.d.ts, fetched with `npm pack` (no install script runs,
 # so this works where the binding cannot be downloaded).
 set -euo pipefail
@@ -17,11 +19,14 @@ cat > "$tmp/tsconfig.json" <<JSON
     "rootDir": "/",
     "allowImportingTsExtensions": true,
     "typeRoots": ["$root/node_modules/@types"],
-    "paths": { "frida": ["$tmp/package/build/src/frida.d.ts"] }
+    "paths": {
+      "frida": ["$tmp/package/build/src/frida.d.ts"],
+      "frida-shim-types": ["$tmp/package/build/src/frida.d.ts"]
+    }
   },
   "include": [],
-  "files": ["$root/runner/device/frida-backend.ts"]
+  "files": ["$root/runner/device/frida-backend.ts", "$root/test/frida/shim/frida.ts"]
 }
 JSON
 "$root/node_modules/.bin/tsc" -p "$tmp/tsconfig.json"
-echo "check:frida: runner/device/frida-backend.ts type-checks against frida@$version's frida.d.ts"
+echo "check:frida: runner/device/frida-backend.ts and test/frida/shim/ type-check against frida@$version's frida.d.ts"
