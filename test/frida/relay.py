@@ -75,12 +75,19 @@ def crash_info(crash):
     return {"pid": crash.pid, "processName": crash.process_name, "summary": crash.summary, "report": crash.report}
 
 
+_device_handles = {}  # frida's native device object -> handle: one handle (and one set of signal
+# connections) per device, as frida-node hands out one JS object per native object
+
+
 def device_info(device):
-    handle = getattr(device, "_relay_handle", None)
+    with _handles_lock:
+        handle = _device_handles.get(device._impl)
     if handle is None:
         handle = register(device)
-        device._relay_handle = handle
-        watch_device(device, handle)
+        with _handles_lock:
+            handle = _device_handles.setdefault(device._impl, handle)
+        if _handles[handle] is device:
+            watch_device(device, handle)
     return {"handle": handle, "id": device.id, "name": device.name, "type": device.dtype}
 
 

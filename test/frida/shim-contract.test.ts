@@ -1,0 +1,153 @@
+/**
+ * The shim of the npm `frida` API (test/frida/shim/) against real frida-core: the frida-node
+ * behaviours the runner relies on, the relay's concurrency, frida's error texts, spawn gating
+ * never forwarded, launchers, and nothing left running after closeAll().
+ */
+import { spawn as spawnChild } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { realSuite, REPO } from "./prereq.js";
+import { closeAll, getDeviceManager, getUsbDevice, registerLauncher, unregisterLauncher, type ShimDeviceManager } from "./shim/frida.js";
+
+const suite = realSuite("real-Frida shim tests (test/frida/shim-contract.test.ts)", ["frida"]);
+
+const SCRIPT = `
+rpc.exports = {
+  slow() { return new Promise((resolve) => setTimeout(() => { send("during-slow"); setTimeout(() => resolve("slow"), 300); }, 300)); },
+  fast() { return 2; },
+  echo(x) { return x; },
+  boom() { throw new Error("kaboom"); },
+  oops() { setTimeout(() => { throw new TypeError("oops"); }, 0); return true; },
+  say() { console.log("hello from the agent"); console.warn("a warning"); return true; },
+};
+send({ type: "loaded", pid: Process.id });
+`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(!suite.run)("the frida shim on real frida-core", () => {
+  afterAll(async () => {
+    await closeAll();
+  });
+
+  it("answers for the local device as frida does, with frida's error texts", async () => {
+    const manager = getDeviceManager();
+    expect(getDeviceManager()).toBe(manager);
+    const local = await manager.getDeviceById("local", 1000);
+    expect(local.id).toBe("local");
+    expect(await manager.getDeviceById("local", 1000)).toBe(local);
+    expect((await local.querySystemParameters()).platform).toBe("linux");
+    await expect(manager.getDeviceById("emulator-5554", 0)).rejects.toThrow("device not found");
+    await expect(getUsbDevice()).rejects.toThrow("Device not found");
+    await expect(local.attach(999_999_999)).rejects.toThrow("unable to find process with pid 999999999");
+  });
+
+  it("never forwards spawn gating: rejects as a device without it, and the relay has no such op", async () => {
+    const local = await getDeviceManager().getDeviceById("local", 1000);
+    await expect(local.enableSpawnGating()).rejects.toThrow("Not yet supported on this OS");
+    await expect(local.disableSpawnGating()).rejects.toThrow("Not yet supported on this OS");
+    expect(readFileSync(join(REPO, "test", "frida", "relay.py"), "utf8")).not.toMatch(/spawn_gating/);
+  });
+
+  it("scripts: messages, the exports proxy, RPC errors, script errors, logs, concurrent requests", async () => {
+    const local = await getDeviceManager().getDeviceById("local", 1000);
+    const pid = await local.spawn("/bin/sleep", { argv: ["/bin/sleep", "30"] });
+    const session = await local.attach(pid);
+    expect(session.pid).toBe(pid);
+    const script = await session.createScript(SCRIPT, { name: "contract" });
+    const messages: unknown[] = [];
+    const handler = (m: unknown): void => void messages.push(m);
+    script.message.connect(handler);
+    await script.load();
+    await waitFor("the loaded message", () => messages.length > 0);
+    expect(messages[0]).toEqual({ type: "send", payload: { type: "loaded", pid } });
+
+    // frida-node's ScriptExportsProxy: not a thenable; any other name is an RPC method.
+    expect((script.exports as Record<string, unknown>).then).toBeUndefined();
+    expect(await script.exports.echo({ a: [1, "x"] })).toEqual({ a: [1, "x"] });
+    await expect(script.exports.boom()).rejects.toThrow("kaboom");
+
+    // A slow RPC holds no other request or message back (a relay thread per request).
+    const order: string[] = [];
+    const slow = script.exports.slow().then((v: string) => order.push(v));
+    const fast = await script.exports.fast();
+    order.push(String(fast));
+    await slow;
+    expect(order).toEqual(["2", "slow"]);
+    expect(messages).toContainEqual({ type: "send", payload: "during-slow" });
+
+    await script.exports.oops();
+    await waitFor("the script error", () => messages.some((m) => (m as { type: string }).type === "error"));
+    const err = messages.find((m) => (m as { type: string }).type === "error") as { description: string; stack?: string };
+    expect(err.description).toBe("TypeError: oops");
+
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    await script.exports.say();
+    await waitFor("the log lines", () => log.mock.calls.length > 0 && warn.mock.calls.length > 0);
+    expect(log).toHaveBeenCalledWith("hello from the agent");
+    expect(warn).toHaveBeenCalledWith("a warning");
+    log.mockRestore();
+    warn.mockRestore();
+
+    // disconnect stops delivery.
+    script.message.disconnect(handler);
+    const before = messages.length;
+    await script.exports.oops();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(messages.length).toBe(before);
+
+    const detached: unknown[][] = [];
+    session.detached.connect((...args: unknown[]) => detached.push(args));
+    await script.unload();
+    await local.kill(pid);
+    await waitFor("the detach", () => detached.length > 0);
+    expect(detached[0]).toEqual(["process-terminated", null]);
+    expect(session.isDetached()).toBe(true);
+  });
+
+  it("spawn goes to a registered launcher, resume to its resume; others to frida", async () => {
+    const local = await getDeviceManager().getDeviceById("local", 1000);
+    let resumed = 0;
+    const proc = spawnChild("/bin/sleep", ["30"], { stdio: "ignore" });
+    registerLauncher("com.example.launched", async () => ({ pid: proc.pid!, resume: async () => void resumed++ }));
+    try {
+      expect(await local.spawn("com.example.launched")).toBe(proc.pid);
+      await local.resume(proc.pid!);
+      expect(resumed).toBe(1);
+      await local.kill(proc.pid!);
+      await waitFor("the launched process to go", () => proc.exitCode !== null || proc.signalCode !== null);
+    } finally {
+      unregisterLauncher("com.example.launched");
+    }
+    await expect(local.spawn("com.example.launched")).rejects.toThrow(/unable to find executable|No such file/i);
+  });
+
+  it("closeAll() ends the relay and what it spawned", async () => {
+    const manager = getDeviceManager();
+    const local = await manager.getDeviceById("local", 1000);
+    const pid = await local.spawn("/bin/sleep", { argv: ["/bin/sleep", "30"] });
+    const relay = (manager as unknown as ShimDeviceManager).relayPid!;
+    expect(alive(relay)).toBe(true);
+    expect(alive(pid)).toBe(true);
+    await closeAll();
+    await waitFor("the relay and its spawn to go", () => !alive(relay) && !alive(pid));
+    expect(getDeviceManager()).not.toBe(manager);
+  });
+});
