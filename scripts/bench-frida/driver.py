@@ -1,0 +1,253 @@
+"""bench:frida's driver: real Frida (PyPI's frida wheel, which carries frida-core) against the
+benchmark targets: one process per target, one run. Started by ../bench-frida.ts, which compiles
+the targets and bundles the scripts; prints one JSON object on stdout.
+
+Java target (BenchJava on a HotSpot JVM): getImei() timed inside the JVM with no hook, then with
+each script loaded in turn (bare replacement, the permtrace agent, camille-style) and unloaded
+before the next; the bare call is timed again at the end, to show the JVM went back to it.
+Native target (bench-native.c): open and ioctl timed with no hook, with empty C listeners
+(Interceptor's own cost), then with the agent.
+A phase that fails (a script error, the target dying) is reported as such; the rest still run
+when the target is alive.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import frida
+
+
+class TargetDied(Exception):
+    pass
+
+
+class Target:
+    """A benchmark process answering "<what> <n>" with "ns <total> ..." on stdout."""
+
+    def __init__(self, argv, cwd):
+        self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        ready = self.proc.stdout.readline().split()
+        if not ready or ready[0] != "ready":
+            raise RuntimeError(f"{argv[0]} did not start: {ready}")
+        self.pid = self.proc.pid
+        self.calls = 0
+
+    def ns(self, what, n):
+        try:
+            self.proc.stdin.write(f"{what} {n}\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline().split()
+        except (BrokenPipeError, OSError):
+            line = []
+        if not line or line[0] != "ns":
+            raise TargetDied(f"the target died (exit status {self.proc.wait(timeout=10)})")
+        self.calls += n
+        return int(line[1])
+
+    def us_per_call(self, what, max_n, rounds, budget_s):
+        """Best of `rounds` timed runs after a warm-up, in µs per call; n sized to ~budget_s a run."""
+        n0 = max(1, min(max_n, 200))
+        first = self.ns(what, n0) / n0 / 1000.0
+        n = max(n0, min(max_n, int(budget_s * 1e6 / max(first, 1e-3))))
+        self.ns(what, max(1, n // 10))
+        return {"us": min(self.ns(what, n) for _ in range(rounds)) / n / 1000.0, "n": n}
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Loaded:
+    """A script loaded into a session, its messages counted (number and payload bytes)."""
+
+    def __init__(self, session, source):
+        self.messages = 0
+        self.bytes = 0
+        self.errors = []
+        self.lock = threading.Lock()
+        self.script = session.create_script(source)
+        self.script.on("message", self.on_message)
+        self.script.load()
+        self.rpc = self.script.exports_sync
+
+    def on_message(self, message, data):
+        with self.lock:
+            if message.get("type") == "error":
+                self.errors.append(message.get("description"))
+            payload = message.get("payload")
+            if isinstance(payload, dict) and payload.get("type") == "agent-error" and len(self.errors) < 3:
+                self.errors.append(str(payload.get("message"))[:300])
+            self.messages += 1
+            self.bytes += len(json.dumps(payload))
+
+    def reset(self):
+        with self.lock:
+            self.messages = self.bytes = 0
+
+    def settle(self, quiet_s=0.5, limit_s=30.0):
+        """Waits until messages stop arriving: sent ones are still in flight when a run ends."""
+        last, deadline = -1, time.time() + limit_s
+        while time.time() < deadline:
+            with self.lock:
+                now = self.messages
+            if now == last:
+                return
+            last = now
+            time.sleep(quiet_s)
+
+
+def phase(fn):
+    """Runs one phase; a failure becomes {"error": ...} instead of ending the benchmark."""
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001 - any failure is a measurement result here
+        return {"error": f"{type(e).__name__}: {e}".strip()[:500]}
+
+
+def java_hooked(args, session, target, source, install, recorded, is_agent):
+    """Loads a script, installs its hook, times getImei, counts what it sent, unloads it."""
+    loaded = Loaded(session, source)
+    try:
+        runtime = install(loaded)
+        loaded.reset()
+        before_calls, before_rec = target.calls, recorded(loaded)
+        result = target.us_per_call("run", args.calls, args.rounds, args.budget)
+        calls = target.calls - before_calls
+        if is_agent:
+            loaded.rpc.flush()
+        loaded.settle()
+        result.update({
+            "runtime": runtime,
+            "calls": calls,
+            "seen": recorded(loaded) - before_rec,
+            "messagesPerCall": loaded.messages / calls,
+            "bytesPerCall": loaded.bytes / calls,
+            "errors": loaded.errors,
+        })
+        return result
+    finally:
+        if target.alive():
+            phase(loaded.rpc.dispose if is_agent else loaded.rpc.uninstall)
+            phase(loaded.script.unload)
+
+
+def agent_calls(loaded):
+    status = loaded.rpc.status()
+    return status.get("calls", 0) if isinstance(status, dict) else 0
+
+
+def bench_java(args):
+    # getImei is kept out of line: inlined into the loop, the bare call costs nothing at all.
+    argv = [args.java, "-Xshare:off", f"-XX:ErrorFile={args.workdir}/hs_err_%p.log", "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=dontinline,android.telephony.TelephonyManager::getImei", "-cp", args.classpath, "BenchJava", str(args.depth)]
+    target = Target(argv, args.workdir)
+    out = {}
+    try:
+        out["bare"] = target.us_per_call("run", args.calls, args.rounds, args.budget)
+        session = frida.attach(target.pid)
+        out["runtime"] = phase(lambda: probe_runtime(session, args.probe_script))
+        plain = lambda loaded: loaded.rpc.install()  # noqa: E731
+        hits = lambda loaded: loaded.rpc.hits()  # noqa: E731
+
+        def agent(loaded):
+            coverage = loaded.rpc.init({"appPackage": "com.permtrace.bench", "include": ["telephony.TelephonyManager.getImei"]})
+            rows = [r for r in coverage if isinstance(r, list) and r[:1] == ["telephony.TelephonyManager.getImei"]] if isinstance(coverage, list) else []
+            if not rows or rows[0][1] != "hooked":
+                raise RuntimeError(f"the agent did not hook getImei: {rows or coverage}")
+            return None
+
+        for label, path, install, seen in (
+            ("replacement", args.bare_script, plain, hits),
+            ("agent", args.agent, agent, agent_calls),
+            ("camille", args.camille_script, plain, hits),
+        ):
+            if not target.alive():
+                out[label] = {"error": "not measured: the target had died"}
+                continue
+            with open(path) as f:
+                source = f.read()
+            out[label] = phase(lambda: java_hooked(args, session, target, source, install, seen, label == "agent"))
+        out["bareAfter"] = phase(lambda: target.us_per_call("run", args.calls, args.rounds, args.budget)) if target.alive() else {"error": "not measured: the target had died"}
+        phase(session.detach)
+    finally:
+        target.close()
+    return out
+
+
+def probe_runtime(session, path):
+    with open(path) as f:
+        probe = session.create_script(f.read())
+    probe.load()
+    try:
+        return probe.exports_sync.runtime()
+    finally:
+        probe.unload()
+
+
+def bench_native(args):
+    target = Target([args.native], args.workdir)
+    whats = ("open-nomatch", "open-match", "ioctl-nomatch", "ioctl-match")
+    out = {"none": {}, "floor": {}, "agent": {}}
+    try:
+        for w in whats:
+            out["none"][w] = target.us_per_call(w, args.native_calls, args.rounds, args.budget)
+        session = frida.attach(target.pid)
+        with open(args.floor_script) as f:
+            floor = Loaded(session, f.read())
+        for w in whats:
+            out["floor"][w] = phase(lambda: target.us_per_call(w, args.native_calls, args.rounds, args.budget))
+        floor.script.unload()
+        with open(args.agent) as f:
+            loaded = Loaded(session, f.read())
+        coverage = loaded.rpc.init({"appPackage": "com.permtrace.bench"})
+        out["hooked"] = [r[0] for r in coverage if isinstance(r, list) and len(r) > 1 and r[1] == "hooked"]
+        for w in whats:
+            before = agent_calls(loaded)
+            out["agent"][w] = phase(lambda: target.us_per_call(w, args.native_calls, args.rounds, args.budget))
+            if not target.alive():
+                break
+            out["agent"][w]["recorded"] = agent_calls(loaded) - before
+        if target.alive():
+            loaded.rpc.flush()
+            loaded.settle()
+            out["errors"] = loaded.errors
+            phase(loaded.rpc.dispose)
+            phase(loaded.script.unload)
+            phase(session.detach)
+    finally:
+        target.close()
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for flag in ("--java", "--classpath", "--native", "--agent", "--bare-script", "--camille-script", "--probe-script", "--floor-script", "--workdir"):
+        p.add_argument(flag, required=True)
+    p.add_argument("--calls", type=int, default=200000, help="most getImei calls in one timed run")
+    p.add_argument("--native-calls", type=int, default=200000, help="most libc calls in one timed run")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--budget", type=float, default=0.5, help="seconds one timed run aims at")
+    p.add_argument("--depth", type=int, default=30, help="Java frames under the call")
+    p.add_argument("--only", choices=("java", "native", "both"), default="both")
+    args = p.parse_args()
+    result = {"frida": frida.__version__}
+    if args.only in ("java", "both"):
+        result["java"] = phase(lambda: bench_java(args))
+    if args.only in ("native", "both"):
+        result["native"] = phase(lambda: bench_native(args))
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

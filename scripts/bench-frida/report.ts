@@ -1,0 +1,117 @@
+/**
+ * bench:frida's printout: µs per call and ratios from the driver's JSON (driver.py), and the
+ * goals of the issue "Real Frida in CI" (item 7), each met or missed.
+ */
+
+/** A timed run, or why it could not be. */
+interface Timed {
+  readonly us?: number;
+  readonly n?: number;
+  readonly error?: string;
+}
+
+interface Hooked extends Timed {
+  readonly runtime?: string | null;
+  readonly calls?: number;
+  /** Calls the script saw (its hit counter; for the agent, the calls it recorded). */
+  readonly seen?: number;
+  readonly messagesPerCall?: number;
+  readonly bytesPerCall?: number;
+  readonly errors?: readonly string[];
+}
+
+type NativeOp = "open-nomatch" | "open-match" | "ioctl-nomatch" | "ioctl-match";
+
+export interface Results {
+  readonly frida: string;
+  readonly java?: { readonly error?: string; readonly runtime?: string | Timed; readonly bare?: Timed; readonly replacement?: Hooked; readonly agent?: Hooked; readonly camille?: Hooked; readonly bareAfter?: Timed };
+  readonly native?: {
+    readonly error?: string;
+    readonly none?: Partial<Record<NativeOp, Timed>>;
+    /** With empty C listeners: Interceptor's own cost. */
+    readonly floor?: Partial<Record<NativeOp, Timed>>;
+    readonly agent?: Partial<Record<NativeOp, Timed & { recorded?: number }>>;
+    readonly hooked?: readonly string[];
+    readonly errors?: readonly string[];
+  };
+}
+
+export interface Context {
+  readonly commit: string;
+  readonly machine: string;
+  readonly jvm: string;
+}
+
+const out = (s: string): void => void process.stdout.write(`${s}\n`);
+const us = (t: Timed | undefined): string => (t?.us === undefined ? "—" : t.us < 0.1 ? t.us.toFixed(4) : t.us.toFixed(2));
+const ratio = (a: Timed | undefined, b: Timed | undefined): number | undefined => (a?.us !== undefined && b?.us !== undefined && b.us > 0 ? a.us / b.us : undefined);
+const added = (a: Timed | undefined, b: Timed | undefined): string => (a?.us === undefined || b?.us === undefined ? "—" : (a.us - b.us).toFixed(2));
+const times = (r: number | undefined): string => (r === undefined ? "—" : `${r < 10 ? r.toFixed(2) : r.toFixed(0)}×`);
+
+function javaRow(label: string, t: Hooked | undefined, extra = ""): void {
+  if (t?.error) return out(`  ${label.padEnd(26)}not measured: ${t.error}`);
+  const sent = t?.messagesPerCall === undefined ? "" : `  ${t.messagesPerCall.toFixed(3)} msg, ${t.bytesPerCall!.toFixed(0)} B per call`;
+  const seen = t?.calls === undefined ? "" : `  saw ${t.seen}/${t.calls} calls`;
+  out(`  ${label.padEnd(26)}${us(t).padStart(10)} µs${extra}${sent}${seen}`);
+  for (const e of t?.errors?.slice(0, 1) ?? []) out(`      first error: ${e.split("\n")[0]}`);
+}
+
+function printJava(j: NonNullable<Results["java"]>): void {
+  if (j.error) return out(`Java target: not measured: ${j.error}`);
+  out(`  ${"bare call".padEnd(26)}${us(j.bare).padStart(10)} µs`);
+  javaRow("bare Frida replacement", j.replacement);
+  javaRow("permtrace agent", j.agent, `  (${times(ratio(j.agent, j.replacement))} replacement, ${times(ratio(j.agent, j.camille))} camille-style)`);
+  javaRow("camille-style script", j.camille);
+  out(`  ${"bare call again".padEnd(26)}${us(j.bareAfter).padStart(10)} µs`);
+  if (j.agent?.calls !== undefined && j.agent.seen !== j.agent.calls)
+    out(`  NOTE: the agent recorded ${j.agent.seen} of ${j.agent.calls} calls: its figure is not the cost of recording a call`);
+}
+
+const OPS: readonly [NativeOp, string][] = [
+  ["open-nomatch", "open, no match"],
+  ["open-match", "open, match (MAC file)"],
+  ["ioctl-nomatch", "ioctl, no match"],
+  ["ioctl-match", "ioctl, SIOCGIFHWADDR"],
+];
+
+function printNative(n: NonNullable<Results["native"]>): void {
+  if (n.error) return out(`Native target: not measured: ${n.error}`);
+  out(`  ${"".padEnd(26)}${"no hook".padStart(10)}${"empty C".padStart(10)}${"agent".padStart(12)}${"ratio".padStart(8)}${"+µs".padStart(8)}  recorded`);
+  for (const [op, label] of OPS) {
+    const a = n.agent?.[op];
+    const rec = a?.error ? `not measured: ${a.error}` : a?.recorded === undefined ? "" : `${a.recorded}`;
+    out(`  ${label.padEnd(26)}${us(n.none?.[op]).padStart(10)}${us(n.floor?.[op]).padStart(10)}${us(a).padStart(12)}${times(ratio(a, n.none?.[op])).padStart(8)}${added(a, n.none?.[op]).padStart(8)}  ${rec}`);
+  }
+  out("  (empty C: open and ioctl with empty onEnter/onLeave C listeners, Interceptor's own cost: no hook costs less)");
+  for (const e of n.errors?.slice(0, 1) ?? []) out(`  agent error: ${e.split("\n")[0]}`);
+}
+
+function printGoals(r: Results): void {
+  const j = r.java;
+  const n = r.native;
+  const goals: [string, number | undefined, number][] = [
+    ["agent ≤ ½ camille-style per call", ratio(j?.agent, j?.camille), 0.5],
+    ["agent ≤ 3× the bare replacement", ratio(j?.agent, j?.replacement), 3],
+    ["non-matching ioctl ≤ 1.2× unhooked", ratio(n?.agent?.["ioctl-nomatch"], n?.none?.["ioctl-nomatch"]), 1.2],
+    ["non-matching open ≤ 1.2× unhooked", ratio(n?.agent?.["open-nomatch"], n?.none?.["open-nomatch"]), 1.2],
+  ];
+  out("Goals (a benchmark, not a test):");
+  for (const [what, value, limit] of goals) out(`  ${value === undefined ? "not measured" : value <= limit ? "met   " : "MISSED"}  ${what} (${times(value)})`);
+}
+
+/** Prints the whole report. */
+export function printReport(r: Results, ctx: Context): void {
+  const runtime = typeof r.java?.runtime === "string" ? r.java.runtime : (r.java?.replacement?.runtime ?? "unknown");
+  out(`bench:frida — frida ${r.frida} (frida-core from PyPI's wheel); scripts run in ${runtime === "QJS" ? "QuickJS (Script.runtime \"QJS\", Frida's default)" : runtime}`);
+  out(`agent measured: dist/agent/permtrace-agent.js built from ${ctx.commit}`);
+  out(`machine: ${ctx.machine}; µs per call, best of the timed runs`);
+  if (r.java) {
+    out(`Java target: ${ctx.jvm} — not ART — TelephonyManager.getImei() (a stub) called 30 frames deep`);
+    printJava(r.java);
+  }
+  if (r.native) {
+    out("Native target: a C program (glibc), the agent with its whole catalogue");
+    printNative(r.native);
+  }
+  printGoals(r);
+}
