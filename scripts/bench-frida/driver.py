@@ -6,7 +6,7 @@ Java target (BenchJava on a HotSpot JVM): getImei() timed inside the JVM with no
 each script loaded in turn (bare replacement, the permtrace agent, camille-style) and unloaded
 before the next; the bare call is timed again at the end, to show the JVM went back to it.
 Native target (bench-native.c): open and ioctl timed with no hook, with empty C listeners
-(Interceptor's own cost), then with the agent.
+(what Interceptor.attach costs at least), then with the agent; the three in turn, several cycles, the best kept.
 A phase that fails (a script error, the target dying) is reported as such; the rest still run
 when the target is alive.
 """
@@ -194,35 +194,53 @@ def probe_runtime(session, path):
         probe.unload()
 
 
+NATIVE_OPS = ("open-nomatch", "open-match", "ioctl-nomatch", "ioctl-match")
+
+
+def keep_best(table, what, timed):
+    """Keeps the fastest of several cycles (this machine is shared: load comes and goes)."""
+    old = table.get(what)
+    if old is None or "error" in old or ("us" in timed and timed["us"] < old["us"]):
+        table[what] = {**timed, "recorded": (old or {}).get("recorded", 0) + timed.get("recorded", 0)}
+
+
+def native_cycle(args, target, session, out):
+    """One cycle: every op with no hook, with empty C listeners, then with the agent."""
+    time_all = lambda table, extra=lambda: {}: [  # noqa: E731
+        keep_best(table, w, {**phase(lambda: target.us_per_call(w, args.native_calls, args.rounds, args.budget)), **extra()}) for w in NATIVE_OPS
+    ]
+    time_all(out["none"])
+    with open(args.floor_script) as f:
+        floor = Loaded(session, f.read())
+    time_all(out["floor"])
+    floor.script.unload()
+    with open(args.agent) as f:
+        loaded = Loaded(session, f.read())
+    coverage = loaded.rpc.init({"appPackage": "com.permtrace.bench"})
+    out["hooked"] = [r[0] for r in coverage if isinstance(r, list) and len(r) > 1 and r[1] == "hooked"]
+    for w in NATIVE_OPS:
+        before = agent_calls(loaded)
+        timed = phase(lambda: target.us_per_call(w, args.native_calls, args.rounds, args.budget))
+        if not target.alive():
+            out["agent"][w] = timed
+            return
+        keep_best(out["agent"], w, {**timed, "recorded": agent_calls(loaded) - before})
+    loaded.rpc.flush()
+    loaded.settle()
+    out["errors"] = loaded.errors
+    phase(loaded.rpc.dispose)
+    phase(loaded.script.unload)
+
+
 def bench_native(args):
     target = Target([args.native], args.workdir)
-    whats = ("open-nomatch", "open-match", "ioctl-nomatch", "ioctl-match")
-    out = {"none": {}, "floor": {}, "agent": {}}
+    out = {"none": {}, "floor": {}, "agent": {}, "cycles": args.cycles}
     try:
-        for w in whats:
-            out["none"][w] = target.us_per_call(w, args.native_calls, args.rounds, args.budget)
         session = frida.attach(target.pid)
-        with open(args.floor_script) as f:
-            floor = Loaded(session, f.read())
-        for w in whats:
-            out["floor"][w] = phase(lambda: target.us_per_call(w, args.native_calls, args.rounds, args.budget))
-        floor.script.unload()
-        with open(args.agent) as f:
-            loaded = Loaded(session, f.read())
-        coverage = loaded.rpc.init({"appPackage": "com.permtrace.bench"})
-        out["hooked"] = [r[0] for r in coverage if isinstance(r, list) and len(r) > 1 and r[1] == "hooked"]
-        for w in whats:
-            before = agent_calls(loaded)
-            out["agent"][w] = phase(lambda: target.us_per_call(w, args.native_calls, args.rounds, args.budget))
-            if not target.alive():
-                break
-            out["agent"][w]["recorded"] = agent_calls(loaded) - before
+        for _ in range(args.cycles):
+            if target.alive():
+                native_cycle(args, target, session, out)
         if target.alive():
-            loaded.rpc.flush()
-            loaded.settle()
-            out["errors"] = loaded.errors
-            phase(loaded.rpc.dispose)
-            phase(loaded.script.unload)
             phase(session.detach)
     finally:
         target.close()
@@ -236,6 +254,7 @@ def main():
     p.add_argument("--calls", type=int, default=200000, help="most getImei calls in one timed run")
     p.add_argument("--native-calls", type=int, default=200000, help="most libc calls in one timed run")
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--cycles", type=int, default=3, help="native: no hook, empty listeners, agent, this many times over")
     p.add_argument("--budget", type=float, default=0.5, help="seconds one timed run aims at")
     p.add_argument("--depth", type=int, default=30, help="Java frames under the call")
     p.add_argument("--only", choices=("java", "native", "both"), default="both")

@@ -1,6 +1,7 @@
-// bench:frida's floor for native hooks: open and ioctl attached with empty C listeners (onEnter
-// and onLeave, as the agent's filter needs both), so what remains is Interceptor's own cost per
-// call. No agent can cost less than this with Interceptor.attach.
+// bench:frida's reference for native hooks: open and ioctl attached with empty C listeners
+// (onEnter and onLeave), so what remains is Interceptor.attach's own cost per call: the least any
+// listener-based hook costs. (A replacement through Interceptor.replaceFast keeps no invocation
+// context and can cost less.)
 const cm = new CModule(`
 #include <gum/guminterceptor.h>
 

@@ -28,7 +28,7 @@ export interface Results {
   readonly native?: {
     readonly error?: string;
     readonly none?: Partial<Record<NativeOp, Timed>>;
-    /** With empty C listeners: Interceptor's own cost. */
+    /** Through Interceptor.attach with empty C listeners: the least a listener costs. */
     readonly floor?: Partial<Record<NativeOp, Timed>>;
     readonly agent?: Partial<Record<NativeOp, Timed & { recorded?: number }>>;
     readonly hooked?: readonly string[];
@@ -76,13 +76,14 @@ const OPS: readonly [NativeOp, string][] = [
 
 function printNative(n: NonNullable<Results["native"]>): void {
   if (n.error) return out(`Native target: not measured: ${n.error}`);
-  out(`  ${"".padEnd(26)}${"no hook".padStart(10)}${"empty C".padStart(10)}${"agent".padStart(12)}${"ratio".padStart(8)}${"+µs".padStart(8)}  recorded`);
+  out(`  ${"".padEnd(26)}${"no hook".padStart(10)}${"empty attach".padStart(14)}${"agent".padStart(12)}${"ratio".padStart(8)}${"+µs".padStart(8)}  recorded`);
   for (const [op, label] of OPS) {
     const a = n.agent?.[op];
     const rec = a?.error ? `not measured: ${a.error}` : a?.recorded === undefined ? "" : `${a.recorded}`;
-    out(`  ${label.padEnd(26)}${us(n.none?.[op]).padStart(10)}${us(n.floor?.[op]).padStart(10)}${us(a).padStart(12)}${times(ratio(a, n.none?.[op])).padStart(8)}${added(a, n.none?.[op]).padStart(8)}  ${rec}`);
+    out(`  ${label.padEnd(26)}${us(n.none?.[op]).padStart(10)}${us(n.floor?.[op]).padStart(14)}${us(a).padStart(12)}${times(ratio(a, n.none?.[op])).padStart(8)}${added(a, n.none?.[op]).padStart(8)}  ${rec}`);
   }
-  out("  (empty C: open and ioctl with empty onEnter/onLeave C listeners, Interceptor's own cost: no hook costs less)");
+  out("  (empty attach: Interceptor.attach with empty C onEnter/onLeave listeners, the least a listener-based hook costs;");
+  out("   a hook that replaces the function, as Interceptor.replaceFast does, keeps no invocation context and can cost less)");
   for (const e of n.errors?.slice(0, 1) ?? []) out(`  agent error: ${e.split("\n")[0]}`);
 }
 
