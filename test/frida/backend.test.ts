@@ -64,10 +64,10 @@ function recorder(): Recorded {
   return { ...r, events };
 }
 
-async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
+async function waitFor(what: string, cond: () => boolean, seen?: Omit<Recorded, "events">, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${seen ? `; seen: ${JSON.stringify({ ...seen, messages: seen.messages.map((m) => [m.pid, m.message.type]) })}` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -157,7 +157,7 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     // The program forks a child: child gating stops it, childAdded reports it, session.ts
     // instruments it (attach, agent, init) and resumes it; the parent then prints and exits.
     await input(app.pid, "go\n");
-    await waitFor("the forked child to be instrumented", () => rec.children.length > 0);
+    await waitFor("the forked child to be instrumented", () => rec.children.length > 0, rec, 60_000);
     const child = rec.children[0]!;
     expect(child.parentPid).toBe(app.pid);
     pids.push(child.pid);
