@@ -71,11 +71,17 @@ export interface HelloMessage {
   readonly apiLevel: number | null;
   /** The agent clock when the message was built, for the runner's clock handshake. */
   readonly clock: number;
+  /** How Java stacks are read in this process: `Java.backtrace()`, or a Throwable's stack trace where that fails. */
+  readonly stacks?: "backtrace" | "throwable";
+  /** Why the fallback is in use. */
+  readonly stacksNote?: string;
 }
 
 export interface CoverageMessage {
   readonly type: "coverage";
   readonly hooks: readonly CoverageRow[];
+  /** The permission guarding each hook (by hook number, as `hooks`), null where none does: every call of the hook carries it. */
+  readonly permissions?: readonly (string | null)[];
 }
 
 export interface BatchMessage {

@@ -36,6 +36,8 @@ export class AgentSink {
   private readonly strings: string[] = [];
   private readonly stacks = new Map<number, number>();
   private hooks: string[] = [];
+  /** The permission guarding each hook, by hook number. */
+  private permissions: readonly (string | null)[] = [];
   private readonly pending = new Map<number, CallInput>();
   /** Batches that arrived before the coverage message that names their hooks. */
   private early: BatchMessage[] = [];
@@ -43,6 +45,8 @@ export class AgentSink {
   /** Calls counted but not recorded in full because of sampling, by hook id. */
   readonly sampled = new Map<string, number>();
   apiLevel: number | null = null;
+  /** How the agent reads Java stacks in this process, and why the fallback when it is one. */
+  stackSource: { readonly source: string; readonly note?: string } | undefined;
 
   constructor(
     private readonly writer: TraceWriter,
@@ -53,9 +57,11 @@ export class AgentSink {
     switch (message.type) {
       case "hello":
         this.apiLevel = message.apiLevel;
+        if (message.stacks) this.stackSource = { source: message.stacks, ...(message.stacksNote ? { note: message.stacksNote } : {}) };
         break;
       case "coverage": {
         this.hooks = message.hooks.map((r) => r[0]);
+        this.permissions = message.permissions ?? [];
         this.coverage = message.hooks.map((r: CoverageRow) => ({ hook: r[0], status: r[1] === "pending" ? "absent" : r[1], ...(r[2] ? { reason: r[2] } : r[1] === "pending" ? { reason: "class not loaded (yet)" } : {}) }));
         const early = this.early;
         this.early = [];
@@ -100,10 +106,12 @@ export class AgentSink {
       const req = at<string[] | null>(CALL.req, null);
       const ret = at<number>(CALL.ret, -1);
       const exc = at<number>(CALL.exc, -1);
+      const perm = this.permissions[c[CALL.hook] as number];
       const event: CallInput = {
         t: this.time(c[CALL.t] as number),
         hook: this.hooks[c[CALL.hook] as number] ?? `unknown.hook.${String(c[CALL.hook])}`,
         cat: CATEGORY_IDS[c[CALL.category] as number] ?? "permission_check",
+        ...(typeof perm === "string" && perm ? { perm } : {}),
         out: flags & FLAGS.threw ? "threw" : "returned",
         ...(exc >= 0 ? { exc: this.strings[exc]! } : {}),
         pid: this.opts.pid,

@@ -2,12 +2,14 @@ import { CATALOGUE } from "../catalogue/index.js";
 import type { HookEntry } from "../catalogue/types.js";
 import { PROTOCOL_VERSION, type AgentConfig, type AgentMessage, type AgentStatus, type CoverageRow } from "../protocol.js";
 import { now } from "./clock.js";
+import { installCrashFlush } from "./crash.js";
 import { Installer } from "./installer.js";
 import { apiLevel, Java } from "./java.js";
 import { Lifecycle } from "./lifecycle.js";
 import { installNative, NATIVE_ENTRIES } from "./native.js";
-import { recordingHandler } from "./record.js";
+import { recordingHandler, type RecordContext } from "./record.js";
 import { Recorder } from "./recorder.js";
+import { StackWalker } from "./stack.js";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -19,6 +21,10 @@ function selected(id: string, config: AgentConfig): boolean {
   return !match(config.exclude);
 }
 
+function outsideApi(e: HookEntry, level: number | null): boolean {
+  return level !== null && ((e.minApi !== undefined && level < e.minApi) || (e.maxApi !== undefined && level > e.maxApi));
+}
+
 /** All agent state in one place; the RPC index only forwards to it. */
 export class Agent {
   private recorder: Recorder | undefined;
@@ -26,7 +32,10 @@ export class Agent {
   private errors = 0;
   private readonly busy = new Set<number>();
   private readonly hookNumbers = new Map<string, number>();
+  /** The permission guarding each hook, by hook number (sent with the coverage). */
+  private readonly permissions: (string | null)[] = [];
   private coverage: CoverageRow[] = [];
+  private nativeRows: CoverageRow[] = [];
 
   constructor(private readonly sendMessage: (m: AgentMessage) => void = (m) => send(m)) {}
 
@@ -37,61 +46,47 @@ export class Agent {
       ...(config.sampling ? { sampling: config.sampling } : {}),
     });
     this.recorder = recorder;
-    const redaction = { redaction: config.redaction ?? DEFAULTS.redaction, salt: config.salt ?? String(Math.random()) };
     const tid = (): number => Process.getCurrentThreadId();
-    const guarded = <T>(fn: () => T): T => {
-      const t = tid();
-      if (this.busy.has(t)) return fn();
-      this.busy.add(t);
-      try {
-        return fn();
-      } finally {
-        this.busy.delete(t);
-      }
-    };
-    const installer = new Installer(
-      (where, err) => this.error(where, err),
-      () => this.busy.has(tid()),
-      () => {
-        // A dynamically loaded SDK's classes were just hooked: tell the runner.
-        this.coverage = this.rowsInOrder(installer.rows(), nativeRows);
-        this.sendMessage({ type: "coverage", hooks: this.coverage });
-      },
-    );
+    const guarded = <T>(fn: () => T): T => this.guarded(tid(), fn);
+    const installer = new Installer({
+      reportError: (where, err) => this.error(where, err),
+      inAgent: () => this.busy.has(tid()),
+      guarded,
+      // A dynamically loaded SDK's classes were just hooked: tell the runner.
+      onLateHook: () => this.sendCoverage(),
+    });
     this.installer = installer;
     const lifecycle = new Lifecycle(recorder, guarded);
+    const redaction = { redaction: config.redaction ?? DEFAULTS.redaction, salt: config.salt ?? String(Math.random()) };
+    const java = { level: null as number | null, stacks: undefined as StackWalker | undefined };
+    /** Per thread, the Java catalogue calls in progress: their native work is part of them. */
     const active = new Map<number, string[]>();
-    const entries = catalogue.filter((e) => selected(e.id, config));
-    const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
-    let nativeRows: CoverageRow[] = [];
-    const api = { level: null as number | null };
-    const install = (): void => {
-      api.level = apiLevel();
-      for (const e of entries) {
-        const hook = this.hookNumber(e.id);
-        if (api.level !== null && ((e.minApi !== undefined && api.level < e.minApi) || (e.maxApi !== undefined && api.level > e.maxApi))) {
-          installer.coverage.set(e.id, { status: "absent", reason: `API ${api.level} outside ${e.minApi ?? ""}–${e.maxApi ?? ""}` });
-          continue;
-        }
-        installer.add({
-          id: e.id,
-          className: e.className,
-          method: e.method,
-          overloads: e.overloads,
-          handler: recordingHandler(e, hook, { recorder, redaction, appPackage: config.appPackage, maxStackDepth: config.maxStackDepth ?? DEFAULTS.maxStackDepth, foreground: () => lifecycle.foreground(), guarded, tid, active }),
-        });
-      }
-      lifecycle.install(installer);
-    };
     try {
-      Java.performNow(install);
+      Java.performNow(() => {
+        java.level = apiLevel();
+        const stacks = new StackWalker(config.maxStackDepth ?? DEFAULTS.maxStackDepth);
+        java.stacks = stacks;
+        const ctx: RecordContext = { recorder, redaction, appPackage: config.appPackage, stacks, foreground: () => lifecycle.foreground(), guarded, tid, active };
+        this.installJava(catalogue.filter((e) => selected(e.id, config)), java.level, ctx);
+        lifecycle.install(installer);
+        installCrashFlush(installer, () => recorder.flush());
+        installer.installed();
+      });
     } catch (err) {
       this.error("java", err);
     }
-    nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()));
-    this.coverage = this.rowsInOrder(installer.rows(), nativeRows);
-    this.sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, agent: AGENT_VERSION, pid: Process.id, apiLevel: api.level, clock: now() });
-    this.sendMessage({ type: "coverage", hooks: this.coverage });
+    const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
+    this.nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()));
+    this.sendMessage({
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      agent: AGENT_VERSION,
+      pid: Process.id,
+      apiLevel: java.level,
+      clock: now(),
+      ...(java.stacks ? { stacks: java.stacks.source, ...(java.stacks.fallbackReason ? { stacksNote: java.stacks.fallbackReason } : {}) } : {}),
+    });
+    this.sendCoverage();
     return this.coverage;
   }
 
@@ -111,6 +106,34 @@ export class Agent {
 
   dispose(): void {
     this.recorder?.dispose();
+  }
+
+  private installJava(entries: readonly HookEntry[], level: number | null, ctx: RecordContext): void {
+    const installer = this.installer!;
+    for (const e of entries) {
+      const hook = this.hookNumber(e.id);
+      this.permissions[hook] = e.permission ?? null;
+      if (outsideApi(e, level)) {
+        installer.coverage.set(e.id, { status: "absent", reason: `API ${level} outside ${e.minApi ?? ""}–${e.maxApi ?? ""}` });
+        continue;
+      }
+      installer.add({ id: e.id, className: e.className, method: e.method, overloads: e.overloads, handler: recordingHandler(e, hook, ctx) });
+    }
+  }
+
+  private guarded<T>(t: number, fn: () => T): T {
+    if (this.busy.has(t)) return fn();
+    this.busy.add(t);
+    try {
+      return fn();
+    } finally {
+      this.busy.delete(t);
+    }
+  }
+
+  private sendCoverage(): void {
+    this.coverage = this.rowsInOrder(this.installer?.rows() ?? [], this.nativeRows);
+    this.sendMessage({ type: "coverage", hooks: this.coverage, permissions: this.coverage.map((_, i) => this.permissions[i] ?? null) });
   }
 
   /** Coverage in hook-number order: a hook's index here is its number in call tuples. */

@@ -1,11 +1,12 @@
 import type { HookEntry } from "../catalogue/types.js";
 import type { CoverageRow, HookStatus } from "../protocol.js";
-import { Java, type JavaMethod, type JavaWrapper } from "./java.js";
+import type { JavaMethod, JavaWrapper } from "./java.js";
+import { LoaderWatch } from "./loaders.js";
 
 /** What runs around one call of a hooked overload. Returns a function run after the original, or nothing. */
 export type Handler = (self: unknown, args: unknown[]) => ((threw: boolean, result: unknown) => void) | void;
 
-interface Target {
+export interface Target {
   readonly className: string;
   readonly method: string;
   /** Parameter type lists, or "all". */
@@ -21,43 +22,85 @@ function signature(o: Overload): string {
   return o.argumentTypes.map((t) => t.className ?? t.name).join(",");
 }
 
+function message(err: unknown): string {
+  return (err as Error)?.message ?? String(err);
+}
+
+export interface InstallerOptions {
+  readonly reportError: (where: string, err: unknown) => void;
+  /** Reentrancy guard: while true for the current thread, hooks call straight through. */
+  readonly inAgent: () => boolean;
+  /** Runs agent code with the reentrancy guard up. */
+  readonly guarded?: <T>(fn: () => T) => T;
+  /** Called when a pending class was found in a new class loader and hooked. */
+  readonly onLateHook?: () => void;
+}
+
 /**
  * Turns targets into hooks, overload by overload. Several targets on one overload share a single
  * replacement that runs them all. A replacement never changes arguments, return values or
  * exceptions: it calls the original with what it got and returns or rethrows what it gave.
- * Classes the default loader cannot find are looked up in the app's class loaders, and again in
- * every class loader created later (dynamically loaded SDKs).
+ * Each target is installed on its own: whatever one does (the bridge throws `No supported
+ * overloads` when reflection fails), it is that target's status and the others go on.
+ * Classes the default loader cannot find wait for a class loader that has them (./loaders.ts).
  */
 export class Installer {
   readonly coverage = new Map<string, { status: HookStatus; reason?: string }>();
   private readonly handlers = new Map<string, Handler[]>();
   private pending: Target[] = [];
-  private watchingLoaders = false;
+  private readonly loaders: LoaderWatch;
 
-  constructor(
-    private readonly reportError: (where: string, err: unknown) => void,
-    /** Reentrancy guard: while true for the current thread, hooks call straight through. */
-    private readonly inAgent: () => boolean,
-    /** Called when a pending class was found in a new class loader and hooked. */
-    private readonly onLateHook: () => void = () => {},
-  ) {}
+  constructor(private readonly opts: InstallerOptions) {
+    this.loaders = new LoaderWatch(this, opts.reportError, opts.guarded ?? ((fn) => fn()));
+  }
 
   add(target: Target): void {
     if (target.id) this.coverage.set(target.id, { status: "pending" });
-    const loaded = this.findClass(target.className);
-    if (loaded === null) {
-      if (isPlatformClass(target.className)) this.set(target, "absent", `class ${target.className} not on this device`);
-      else {
-        this.pending.push(target);
-        this.watchLoaders();
-      }
-      return;
+    try {
+      const loaded = this.loaders.findAtStart(target.className);
+      if (loaded !== null) return this.hookIn(loaded, target);
+      if (isPlatformClass(target.className)) return this.set(target, "absent", `class ${target.className} not on this device`);
+      this.pending.push(target);
+      this.loaders.watch();
+    } catch (err) {
+      this.fail(target, err);
     }
-    this.hookIn(loaded, target);
+  }
+
+  /** Init is over: what the start-up look-ups cached is dropped. */
+  installed(): void {
+    this.loaders.startDone();
   }
 
   rows(): CoverageRow[] {
     return [...this.coverage].map(([id, c]) => (c.reason ? [id, c.status, c.reason] : [id, c.status]));
+  }
+
+  /** Hooks the pending targets whose class `lookup` finds (in a new class loader); returns whether any was hooked. */
+  retryPending(lookup: (className: string) => JavaWrapper | null): boolean {
+    const still: Target[] = [];
+    let hooked = false;
+    for (const t of this.pending) {
+      try {
+        const cls = lookup(t.className);
+        if (cls === null) {
+          still.push(t);
+          continue;
+        }
+        this.hookIn(cls, t);
+        hooked = true;
+      } catch (err) {
+        this.fail(t, err);
+      }
+    }
+    this.pending = still;
+    if (hooked) this.opts.onLateHook?.();
+    return hooked;
+  }
+
+  private fail(target: Target, err: unknown): void {
+    if (target.id) this.set(target, "failed", message(err));
+    else this.opts.reportError(`${target.className}.${target.method}`, err);
   }
 
   private set(target: Target, status: HookStatus, reason?: string): void {
@@ -68,30 +111,14 @@ export class Installer {
     this.coverage.set(target.id, reason ? { status, reason } : { status });
   }
 
-  private findClass(name: string, loader?: JavaWrapper): JavaWrapper | null {
-    try {
-      return loader ? Java.ClassFactory.get(loader).use(name) : Java.use(name);
-    } catch {
-      if (loader) return null;
-    }
-    for (const l of safeLoaders()) {
-      try {
-        return Java.ClassFactory.get(l).use(name);
-      } catch {
-        // not in this loader
-      }
-    }
-    return null;
-  }
-
   private hookIn(cls: JavaWrapper, target: Target): void {
     if (isInterface(cls)) {
       // Calls on an interface dispatch to the implementing class: a hook here would never fire.
       this.set(target, "absent", `${target.className} is an interface here; its implementations are not known in advance`);
       return;
     }
-    const dispatcher = (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[target.method];
-    const overloads = dispatcher?.overloads;
+    // The bridge builds a class's members when first read, and throws when none can be built.
+    const overloads = (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[target.method]?.overloads;
     if (!overloads || overloads.length === 0) {
       this.set(target, "absent", `no method ${target.method} on ${target.className} on this API level`);
       return;
@@ -105,7 +132,7 @@ export class Installer {
         this.attach(target.className, target.method, o, target.handler);
         hooked++;
       } catch (err) {
-        this.set(target, "failed", `${target.method}(${sig}): ${(err as Error)?.message ?? String(err)}`);
+        this.set(target, "failed", `${target.method}(${sig}): ${message(err)}`);
       }
     }
     if (hooked > 0) this.set(target, "hooked");
@@ -120,9 +147,7 @@ export class Installer {
       return;
     }
     const list: Handler[] = [handler];
-    this.handlers.set(key, list);
-    const inAgent = this.inAgent;
-    const reportError = this.reportError;
+    const { inAgent, reportError } = this.opts;
     overload.implementation = function (this: unknown, ...args: unknown[]): unknown {
       if (inAgent()) return overload.apply(this, args);
       const after: ((threw: boolean, result: unknown) => void)[] = [];
@@ -138,71 +163,29 @@ export class Installer {
       try {
         result = overload.apply(this, args);
       } catch (err) {
-        for (const a of after) {
-          try {
-            a(true, err);
-          } catch (e) {
-            reportError(key, e);
-          }
-        }
+        runAfter(after, true, err, key, reportError);
         throw err;
       }
-      for (const a of after) {
-        try {
-          a(false, result);
-        } catch (e) {
-          reportError(key, e);
-        }
-      }
+      runAfter(after, false, result, key, reportError);
       return result;
     };
+    // Only once the replacement is in place: a failed attach leaves no handler list behind.
+    this.handlers.set(key, list);
   }
+}
 
-  /** Hooks the base class loader's constructor, to retry pending targets with each new loader. */
-  private watchLoaders(): void {
-    if (this.watchingLoaders) return;
-    this.watchingLoaders = true;
-    const self = this;
+function runAfter(after: readonly ((threw: boolean, result: unknown) => void)[], threw: boolean, result: unknown, key: string, reportError: (where: string, err: unknown) => void): void {
+  for (const a of after) {
     try {
-      const base = Java.use("dalvik.system.BaseDexClassLoader") as unknown as { $init: { overloads: Overload[] } };
-      for (const o of base.$init.overloads) {
-        this.attach("dalvik.system.BaseDexClassLoader", "$init", o, (loader) => () => {
-          // `this` in a replacement is a local reference, valid only during the call: keep a
-          // global one, and look only after the subclass constructor has finished.
-          const retained = Java.retain(loader as JavaWrapper);
-          setTimeout(() => Java.perform(() => self.retryPending(retained)), 0);
-        });
-      }
-    } catch (err) {
-      this.reportError("class loader watch", err);
+      a(threw, result);
+    } catch (e) {
+      reportError(key, e);
     }
-  }
-
-  private retryPending(loader: JavaWrapper): void {
-    const still: Target[] = [];
-    let hooked = false;
-    for (const t of this.pending) {
-      const cls = this.findClass(t.className, loader);
-      if (cls) {
-        this.hookIn(cls, t);
-        hooked = true;
-      } else still.push(t);
-    }
-    this.pending = still;
-    if (hooked) this.onLateHook();
   }
 }
 
-function isPlatformClass(name: string): boolean {
+export function isPlatformClass(name: string): boolean {
   return /^(android|java|javax|dalvik|com\.android)\./.test(name);
-}
-
-function safeLoaders(): JavaWrapper[] {
-  try {
-    return Java.enumerateClassLoadersSync();
-  } catch {
-    return [];
-  }
 }
 
 function isInterface(cls: JavaWrapper): boolean {
@@ -212,3 +195,4 @@ function isInterface(cls: JavaWrapper): boolean {
     return false;
   }
 }
+

@@ -62,7 +62,7 @@ export function installNative(
               .slice(0, 16)
               .map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple);
             const frames = [...native, ...javaFrames()];
-            const stack = recorder.stack(frames.map((f) => f.join(":")).join("|"), () => frames, false);
+            const stack = recorder.stack(frames.map((f) => f.join(":")).join("|"), () => ({ frames, truncated: false }));
             this.valueBuffer = e.symbol === "__system_property_get" ? args[1] : null;
             this.id = recorder.begin(t, hook, category, Process.getCurrentThreadId(), stack, detail === undefined ? null : [detail], 0, null);
             });

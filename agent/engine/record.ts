@@ -5,7 +5,7 @@ import { classify } from "./classifiers.js";
 import { now } from "./clock.js";
 import type { Handler } from "./installer.js";
 import type { Recorder } from "./recorder.js";
-import { javaStack } from "./stack.js";
+import type { StackWalker } from "./stack.js";
 import { summarize, type RedactionConfig } from "./summaries.js";
 
 const categoryIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
@@ -14,7 +14,7 @@ export interface RecordContext {
   readonly recorder: Recorder;
   readonly redaction: RedactionConfig;
   readonly appPackage: string;
-  readonly maxStackDepth: number;
+  readonly stacks: StackWalker;
   /** The process's foreground state as the agent counts it, or null before it knows. */
   readonly foreground: () => boolean | null;
   /** Runs agent code with the reentrancy guard up, so the agent's own Java calls are not recorded. */
@@ -72,8 +72,8 @@ export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordCont
       try {
         const t = now();
         if (ctx.recorder.sampledOut(hook, t)) return () => leave();
-        const s = javaStack(entry.className, entry.method, ctx.maxStackDepth);
-        const stack = ctx.recorder.stack(s.key, s.frames, s.truncated);
+        const s = ctx.stacks.capture(entry.className, entry.method);
+        const stack = ctx.recorder.stack(s.key, s.build);
         let summaries: string[] | null = null;
         if (entry.args || detail !== undefined) {
           summaries = [];

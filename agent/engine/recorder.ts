@@ -1,7 +1,7 @@
 import { CALL, CALL_FLAGS, type AgentMessage, type CallTuple, type FrameTuple, type LifecycleTuple, type OutcomeTuple, type StackTuple } from "../protocol.js";
 
 /** Strings kept before the table starts over (at a batch boundary). */
-const MAX_STRINGS = 50_000;
+export const MAX_STRINGS = 50_000;
 
 export interface RecorderOptions {
   readonly batchSize: number;
@@ -45,12 +45,6 @@ export class Recorder {
   str(s: string): number {
     let i = this.strings.get(s);
     if (i === undefined) {
-      if (this.strings.size >= MAX_STRINGS && this.newStrings.length === 0 && this.calls.length === 0) {
-        // Ever-new values (timestamps, coordinates) would grow the table forever: start a new
-        // one. The batch that carries the first new string says so, and the runner starts over too.
-        this.strings.clear();
-        this.resetStrings = true;
-      }
       i = this.strings.size;
       this.strings.set(s, i);
       this.newStrings.push(s);
@@ -58,13 +52,17 @@ export class Recorder {
     return i;
   }
 
-  /** The id of a stack, by a key that identifies it; `frames` is only called the first time. */
-  stack(key: string, frames: () => readonly FrameTuple[], truncated: boolean): number {
+  /**
+   * The id of a stack, by a key that identifies it; `build` is only called the first time (on a
+   * device, building the frames is the costly part of reading a stack).
+   */
+  stack(key: string, build: () => { readonly frames: readonly FrameTuple[]; readonly truncated: boolean }): number {
     let id = this.stacks.get(key);
     if (id === undefined) {
+      const { frames, truncated } = build();
       id = this.stacks.size + 1;
       this.stacks.set(key, id);
-      this.newStacks.push([id, frames(), truncated]);
+      this.newStacks.push([id, frames, truncated]);
     }
     return id;
   }
@@ -143,6 +141,13 @@ export class Recorder {
     });
     this.stats.batches++;
     this.resetStrings = false;
+    if (this.strings.size >= MAX_STRINGS) {
+      // Ever-new values (timestamps, coordinates) would grow the table forever: start a new one,
+      // only here, between batches, when nothing queued refers to the old one. Outcomes of calls
+      // already sent are numbered in the new table when they come; the next batch says so.
+      this.strings.clear();
+      this.resetStrings = true;
+    }
     this.firstId += n;
     this.newStrings = [];
     this.newStacks = [];

@@ -1,48 +1,93 @@
 import type { FrameTuple } from "../protocol.js";
 import { Java, type JavaBacktrace } from "./java.js";
 
+/** How the agent reads Java stacks in this process: recorded in the trace's manifest. */
+export type StackSource = "backtrace" | "throwable";
+
 export interface CapturedStack {
   /** Identifies the stack for interning. */
   readonly key: string;
-  readonly frames: () => readonly FrameTuple[];
-  readonly truncated: boolean;
+  /** The frames (innermost first, the hooked method left out) and whether the depth limit cut them: computed only when called. */
+  readonly build: () => { readonly frames: readonly FrameTuple[]; readonly truncated: boolean };
 }
 
 /** Frames of the capture machinery itself, never part of the caller's stack. */
 const MACHINERY = /^(java\.lang\.Throwable|java\.lang\.Thread|dalvik\.system\.VMStack|java\.lang\.Exception)$/;
 
+type StackElement = { getClassName(): string; getMethodName(): string; getFileName(): string | null; getLineNumber(): number };
+
 /**
- * The Java stack of the current call, innermost first, with the hooked method (and the capture
- * machinery) removed. `Java.backtrace()` where the bridge has it (cheap, with an id for
- * interning), a Throwable's stack trace otherwise.
+ * Reads the Java stack of the current call. `Java.backtrace()` where it works: it walks ART's
+ * stack in C and gives an id for interning, with the frames built only when read (frida-java-bridge
+ * lib/android.js, `backtrace` and `class Backtrace`: reading `frames` makes a JSON string per frame
+ * with a line-number look-up, then parses it), so a stack already interned costs the walk only.
+ * It needs optional ART symbols and throws where one is missing (some ROMs; always on a
+ * non-Android JVM), and the bridge would try to build it again on every call: it is probed once,
+ * and on failure the agent uses a Throwable's stack trace for good.
  */
-export function javaStack(hookedClass: string, hookedMethod: string, maxDepth: number): CapturedStack {
-  const strip = (frames: FrameTuple[]): FrameTuple[] => {
+export class StackWalker {
+  readonly source: StackSource;
+  /** Why `Java.backtrace()` is not used, when it is not. */
+  readonly fallbackReason: string | undefined;
+
+  constructor(private readonly maxDepth: number) {
+    const probe = probeBacktrace();
+    this.source = probe === null ? "backtrace" : "throwable";
+    this.fallbackReason = probe ?? undefined;
+  }
+
+  capture(hookedClass: string, hookedMethod: string): CapturedStack {
+    return this.source === "backtrace" ? this.fromBacktrace(hookedClass, hookedMethod) : this.fromThrowable(hookedClass, hookedMethod);
+  }
+
+  private fromBacktrace(hookedClass: string, hookedMethod: string): CapturedStack {
+    // The bridge's visitor walks every frame whatever the limit; the cut is made here.
+    const bt = (Java as unknown as { backtrace(o: { limit: number }): JavaBacktrace }).backtrace({ limit: this.maxDepth + 4 });
+    return {
+      key: bt.id,
+      build: () => this.cut(bt.frames.map((f) => [f.className, f.methodName, f.fileName || undefined, f.lineNumber >= 0 ? f.lineNumber : undefined] as FrameTuple), hookedClass, hookedMethod),
+    };
+  }
+
+  private fromThrowable(hookedClass: string, hookedMethod: string): CapturedStack {
+    const elements = Java.use("java.lang.Throwable").$new().getStackTrace() as StackElement[];
+    const all: FrameTuple[] = [];
+    // A few frames more than kept: the capture machinery and the hooked method come off the top.
+    for (let i = 0; i < elements.length && i < this.maxDepth + 4; i++) {
+      const e = elements[i]!;
+      const line = e.getLineNumber();
+      all.push([e.getClassName(), e.getMethodName(), e.getFileName() ?? undefined, line >= 0 ? line : undefined]);
+    }
+    const cut = this.cut(all, hookedClass, hookedMethod);
+    const result = { frames: cut.frames, truncated: cut.truncated || elements.length > this.maxDepth + 4 };
+    return { key: result.frames.map((f) => f.join(":")).join("|"), build: () => result };
+  }
+
+  /** Drops the machinery and the hooked method's own frames from the top, then keeps maxDepth. */
+  private cut(frames: readonly FrameTuple[], hookedClass: string, hookedMethod: string): { frames: FrameTuple[]; truncated: boolean } {
+    // Java names constructors <init>; the catalogue says $init. A constructor hook strips only
+    // the hooked class's own constructor frames (a chain of this(...) calls), never the caller's:
+    // an SDK constructor that creates an AudioRecord is that SDK's call.
+    const method = hookedMethod === "$init" ? "<init>" : hookedMethod;
     let i = 0;
     while (i < frames.length) {
       const [c, m] = frames[i]!;
-      // Java.backtrace() names constructors <init>; the catalogue says $init.
-      const isHooked = hookedMethod === "$init" ? m === "<init>" || m === "$init" : m === hookedMethod && c === hookedClass;
-      if (c !== null && (MACHINERY.test(c) || isHooked)) i++;
+      if (c !== null && (MACHINERY.test(c) || (c === hookedClass && (m === method || m === hookedMethod)))) i++;
       else break;
     }
-    return frames.slice(i, i + maxDepth);
-  };
-  const backtrace = (Java as { backtrace?: (o: { limit: number }) => JavaBacktrace }).backtrace;
-  if (typeof backtrace === "function") {
-    const bt = backtrace.call(Java, { limit: maxDepth + 4 });
-    let cached: FrameTuple[] | undefined;
-    const frames = (): FrameTuple[] =>
-      (cached ??= strip(bt.frames.map((f) => [f.className, f.methodName, f.fileName ?? undefined, f.lineNumber >= 0 ? f.lineNumber : undefined] as FrameTuple)));
-    return { key: bt.id, frames, truncated: bt.frames.length >= maxDepth + 4 };
+    return { frames: frames.slice(i, i + this.maxDepth), truncated: frames.length - i > this.maxDepth };
   }
-  const elements = Java.use("java.lang.Throwable").$new().getStackTrace() as { getClassName(): string; getMethodName(): string; getFileName(): string | null; getLineNumber(): number }[];
-  const all: FrameTuple[] = [];
-  for (let i = 0; i < elements.length && i < maxDepth + 4; i++) {
-    const e = elements[i]!;
-    const line = e.getLineNumber();
-    all.push([e.getClassName(), e.getMethodName(), e.getFileName() ?? undefined, line >= 0 ? line : undefined]);
+}
+
+/** Null when `Java.backtrace()` works here, else why not. Must run on a thread attached to the VM. */
+function probeBacktrace(): string | null {
+  const backtrace = (Java as unknown as { backtrace?: (o: { limit: number }) => JavaBacktrace }).backtrace;
+  if (typeof backtrace !== "function") return "this Java bridge has no backtrace()";
+  try {
+    const bt = backtrace.call(Java, { limit: 1 });
+    if (typeof bt.id !== "string" || !Array.isArray(bt.frames)) return "Java.backtrace() returned no frames";
+    return null;
+  } catch (err) {
+    return `Java.backtrace() failed: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`;
   }
-  const frames = strip(all);
-  return { key: frames.map((f) => f.join(":")).join("|"), frames: () => frames, truncated: elements.length > maxDepth + 4 };
 }

@@ -187,6 +187,11 @@ export interface TraceManifest {
     readonly sampling?: boolean;
     /** Calls counted but not recorded in full (sampling), by hook id: frequency rules do not see them. */
     readonly sampledCalls?: Readonly<Record<string, number>>;
+    /**
+     * How Java stacks were read: `backtrace` (frida-java-bridge's ART stack walk) or `throwable`
+     * (a Throwable's stack trace, where the walk is not available), with why.
+     */
+    readonly stacks?: { readonly source: string; readonly note?: string };
   };
   /** Counts written so far (informative; the reader counts for itself). */
   readonly counts?: { readonly calls?: number; readonly stacks?: number; readonly markers?: number };

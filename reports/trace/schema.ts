@@ -130,6 +130,7 @@ export const MANIFEST_SCHEMA = {
         redaction: { type: "string" },
         sampling: { type: "boolean" },
         sampledCalls: { type: "object", additionalProperties: { type: "integer", minimum: 0 } },
+        stacks: { type: "object", required: ["source"], properties: { source: { type: "string" }, note: { type: "string" } } },
         coverage: {
           type: "array",
           items: { type: "object", required: ["hook", "status"], properties: { hook: { type: "string" }, status: { enum: ["hooked", "absent", "failed"] }, reason: { type: "string" } } },

@@ -235,7 +235,8 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     const coverage = all.flatMap((s) => s.coverage);
     const sampled: Record<string, number> = {};
     for (const s of all) for (const [h, n] of s.sampled) sampled[h] = (sampled[h] ?? 0) + n;
-    writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}) } });
+    const stacks = all.find((s) => s.stackSource)?.stackSource;
+    writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}), ...(stacks ? { stacks } : {}) } });
     writer.mark({ t: hostNow(), kind: "session_end" });
     writer.close(incomplete);
     o.progress?.done();

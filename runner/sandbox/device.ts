@@ -157,6 +157,9 @@ export class SandboxDevice implements DeviceHandle {
       p.rt = loadAgentless(this.state);
     }
     p.rt.tid = p.pid;
+    // Resumed, the process binds its application: the app's class loader, then Application.attach.
+    // The agent's due timers run meanwhile, as its JavaScript thread runs beside the main thread.
+    p.rt.java.bindApplication([], () => this.time.advance(0));
     this.guard(p, () => {
       this.app.start(this.phone(), p.api!);
       if (p.name === this.app.package && p.state === "running") this.bringToFront();

@@ -1,7 +1,17 @@
 /**
- * A stand-in for frida-java-bridge: classes with overloads, class loaders, implementation
- * replacement (calling the overload inside a replacement reaches the original, as in Frida),
- * `Java.backtrace()` from a simulated Java stack.
+ * A stand-in for frida-java-bridge 7.0.13 (the version the agent bundles): classes with
+ * overloads, class loaders, implementation replacement (calling the overload inside a
+ * replacement reaches the original, as in Frida), `Java.backtrace()` from a simulated Java stack.
+ * Where the agent depends on how the real bridge behaves, this file behaves the same way, and
+ * says which upstream file (frida/frida-java-bridge at 7.0.13) it models:
+ * - `perform` queues its function in an app process until the class factory knows the app's
+ *   class loader (index.js: `perform`, `_performPendingVmOpsWhenReady`); `performNow` runs at once;
+ * - `backtrace()` can throw (lib/android.js `backtrace` compiles a CModule that needs optional
+ *   ART symbols; it throws where one is missing, and on a non-Android JVM), and its `frames` are
+ *   computed when read (lib/android.js `class Backtrace`: `get frames()` calls `_get_frames`);
+ *   the real visitor walks every frame, whatever `limit` says;
+ * - reading a method from a class wrapper can throw `No supported overloads`
+ *   (lib/class-factory.js, `makeMethodDispatcher`: members are built lazily, on first access).
  */
 /** A Java exception thrown by a framework method: the agent reads its class name. */
 export class JavaException extends Error {
@@ -24,6 +34,12 @@ export interface MethodSpec {
   /** Java parameter types, as frida-java-bridge names them. */
   readonly params: readonly string[];
   readonly impl?: Original;
+  /**
+   * Reflection fails for every overload of this method on this device: reading it from the
+   * class wrapper throws `No supported overloads`, as the real bridge does (lib/class-factory.js,
+   * `makeMethodFromSpec`, reached lazily from the wrapper's member lookup).
+   */
+  readonly unsupported?: boolean;
 }
 
 export interface ClassSpec {
@@ -44,7 +60,8 @@ export class FakeOverload {
     readonly holder: FakeClass,
     readonly methodName: string,
     params: readonly string[],
-    private readonly original: Original,
+    /** The method's body; the class loader's outer constructor is re-pointed at its inner one. */
+    public original: Original,
   ) {
     this.argumentTypes = params.map((p) => ({ name: p, className: p }));
   }
@@ -91,13 +108,20 @@ export class FakeClass {
   /** The wrapper `Java.use()` returns. */
   wrapper(): Record<string, unknown> {
     const w: Record<string, unknown> = { $className: this.spec.name, class: { isInterface: () => this.spec.isInterface === true } };
+    const unsupported = new Set(this.spec.methods.filter((m) => m.unsupported).map((m) => m.name));
     for (const [name, overloads] of this.overloads) {
       const dispatcher = (...args: unknown[]) => overloads.find((o) => o.argumentTypes.length === args.length)?.invoke(w, args);
       Object.assign(dispatcher, {
         overloads,
         overload: (...types: string[]) => this.overload(name, types),
       });
-      w[name] = dispatcher;
+      if (unsupported.has(name))
+        Object.defineProperty(w, name, {
+          get: () => {
+            throw new Error("No supported overloads");
+          },
+        });
+      else w[name] = dispatcher;
     }
     for (const [k, v] of Object.entries(this.spec.fields ?? {})) w[k] = { value: v };
     return w;
@@ -110,34 +134,58 @@ export class ClassNotFound extends Error {
   }
 }
 
+/** A class loader object as the agent's hooks see it (`this` in the loader's constructor). */
+export interface FakeLoader {
+  readonly id: string;
+  readonly $className: string;
+}
+
+/** What the stand-in counts: how often the agent reached for the expensive parts of the bridge. */
+export interface JavaStats {
+  /** `Java.backtrace()` calls. */
+  backtraces: number;
+  /** Backtraces whose `frames` were read: on a device that is the costly part (a JSON string per frame, then a parse). */
+  framesRead: number;
+  /** `enumerateClassLoadersSync()` calls (each suspends every ART thread on a device). */
+  loaderScans: number;
+  /** Functions `Java.perform` queued instead of running. */
+  performQueued: number;
+  /** `Java.retain()` calls: each makes a global reference. */
+  retains: number;
+  /** Throwable stack traces read (the fallback when `Java.backtrace()` fails). */
+  throwableTraces: number;
+}
+
 export class FakeJava {
   private readonly classes = new Map<string, FakeClass>();
-  private readonly loaders: { id: string; $className: string }[] = [];
+  private readonly loaders: FakeLoader[] = [];
   /** The simulated Java stack of the current call: the called method's frame over its callers. */
   top: FrameSpec | undefined;
   callers: readonly FrameSpec[] = [];
   readonly available = true;
   /** What Java.androidVersion says (the release, as the bridge reads ro.build.version.release). */
   androidVersion = "12";
-  // Like the real bridge, building a backtrace is cheap next to the agent's work: cached per stack.
-  private readonly backtraces = new WeakMap<readonly FrameSpec[], Map<string, unknown>>();
-
-  private backtrace(limit: number): unknown {
-    let byTop = this.backtraces.get(this.callers);
-    if (!byTop) this.backtraces.set(this.callers, (byTop = new Map()));
-    const key = `${this.top?.className}.${this.top?.methodName}/${limit}`;
-    let bt = byTop.get(key);
-    if (!bt) {
-      // The real bridge names constructors <init>.
-      const top = this.top ? [{ ...this.top, methodName: this.top.methodName === "$init" ? "<init>" : this.top.methodName }] : [];
-      const frames = [...top, ...this.callers]
-        .slice(0, limit)
-        .map((f) => ({ ...f, signature: "", origin: "", methodFlags: 0, fileName: f.fileName ?? "", lineNumber: f.lineNumber ?? -1 }));
-      bt = { id: frames.map((f) => `${f.className}.${f.methodName}`).join("|"), frames };
-      byTop.set(key, bt);
-    }
-    return bt;
-  }
+  /**
+   * An Android app process (/proc/self/exe is app_process), where `perform` waits for the app's
+   * class loader (index.js `_isAppProcess`: false on a JVM, where `perform` runs at once).
+   */
+  appProcess = true;
+  /** The class factory's loader (index.js `classFactory.loader`): null until the bridge knows the app's. */
+  factoryLoader: FakeLoader | null = null;
+  /** The app's loader once `bindApplication` made it. */
+  appLoader: FakeLoader | null = null;
+  /** `ActivityThread.currentApplication()` is non-null. */
+  applicationBound = false;
+  /** Inside handleBindApplication: its getPackageInfo has run already. */
+  private binding = false;
+  /** Set to make `Java.backtrace()` throw, as the real one does where its CModule cannot be built. */
+  backtraceError: string | null = null;
+  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, performQueued: 0, retains: 0, throwableTraces: 0 };
+  /** Exceptions a performed function threw: the real bridge rethrows them on the next tick, to nobody. */
+  readonly uncaught: unknown[] = [];
+  private pendingOps: (() => void)[] = [];
+  /** Where the bridge waits to drain its queue: "early" (handleBindApplication/getPackageInfo still to come), "late" (already past). */
+  private drainPoint: "none" | "early" | "late" = "none";
 
   constructor(specs: readonly ClassSpec[]) {
     for (const s of specs) this.define(s, "boot");
@@ -155,16 +203,162 @@ export class FakeJava {
     return c;
   }
 
+  /** A class as the app's own code finds it: in the boot loader or any app loader. */
+  find(name: string): FakeClass {
+    const c = this.classes.get(`boot:${name}`) ?? this.loaders.map((l) => this.classes.get(`${l.id}:${name}`)).find((x) => x !== undefined);
+    if (!c) throw new ClassNotFound(name);
+    return c;
+  }
+
   /**
    * A new app class loader with classes in it, as when an SDK loads a dex at run time: the base
-   * class loader's constructor runs (and with it any hook on it).
+   * class loader's constructors run (and with them any hook on them). BaseDexClassLoader's
+   * public constructor delegates to a longer one, so a hook on every overload fires twice.
    */
-  newLoader(id: string, specs: readonly ClassSpec[]): void {
-    const loader = { id, $className: "dalvik.system.DexClassLoader" };
+  newLoader(id: string, specs: readonly ClassSpec[], className = "dalvik.system.DexClassLoader"): FakeLoader {
+    const loader: FakeLoader = { id, $className: className };
     for (const s of specs) this.define(s, id);
     this.loaders.push(loader);
-    const base = this.classes.get("boot:dalvik.system.BaseDexClassLoader");
-    base?.overloads.get("$init")?.[0]?.invoke(loader, []);
+    const ctors = this.classes.get("boot:dalvik.system.BaseDexClassLoader")?.overloads.get("$init") ?? [];
+    const inner = ctors[1];
+    const outer = ctors[0];
+    if (outer && inner) {
+      // The outer constructor's original calls the inner one (`this(...)`), through its hooks.
+      const body = outer.original;
+      outer.original = () => inner.invoke(loader, []);
+      try {
+        outer.invoke(loader, []);
+      } finally {
+        outer.original = body;
+      }
+    } else outer?.invoke(loader, []);
+    return loader;
+  }
+
+  /**
+   * `ActivityThread.handleBindApplication`: the app's LoadedApk (getPackageInfo), then its
+   * PathClassLoader with the APK's classes, then — after `between`, the time the main thread
+   * spends in there while the agent's JavaScript thread runs its timers — the Application
+   * (`currentApplication()` non-null from then on) and `Application.attach`.
+   * Functions `perform` queued before this began run when getPackageInfo returns (the bridge's
+   * "early" hook point); ones queued from here on, while there is no Application yet, wait for a
+   * later getPackageInfo (`createPackageContext` of another package), as in the real bridge.
+   */
+  bindApplication(specs: readonly ClassSpec[] = [], between: () => void = () => {}, loaderId = "app"): FakeLoader {
+    const early = this.drainPoint === "early";
+    if (early) this.drainPoint = "none";
+    const loader = this.newLoader(loaderId, specs, "dalvik.system.PathClassLoader");
+    this.appLoader = loader;
+    if (early) {
+      this.factoryLoader = loader;
+      this.drain();
+    }
+    this.binding = true;
+    try {
+      between();
+    } finally {
+      this.binding = false;
+    }
+    if (this.drainPoint === "early") this.drainPoint = "late";
+    this.applicationBound = true;
+    const app = this.classes.get("boot:android.app.Application");
+    app?.overloads.get("attach")?.[0]?.invoke({ $className: "android.app.Application", getClassLoader: () => loader }, [{ $className: "android.app.ContextImpl" }]);
+    return loader;
+  }
+
+  /** Another package's context is created: the bridge's getPackageInfo hook drains its queue if it still waits. */
+  createPackageContext(): void {
+    if (this.drainPoint === "none" || this.pendingOps.length === 0) return;
+    this.drainPoint = "none";
+    this.factoryLoader = this.appLoader;
+    this.drain();
+  }
+
+  private run(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.uncaught.push(e);
+    }
+  }
+
+  private drain(): void {
+    let fn: (() => void) | undefined;
+    while ((fn = this.pendingOps.shift()) !== undefined) this.run(fn);
+  }
+
+  /** index.js `perform`: at once outside app processes or once the loader is known, queued otherwise. */
+  private perform(fn: () => void): void {
+    if (!this.appProcess || this.factoryLoader !== null) return this.run(fn);
+    this.stats.performQueued++;
+    this.pendingOps.push(fn);
+    if (this.pendingOps.length > 1) return;
+    // `_performPendingVmOpsWhenReady`: with an Application already there, the loader is known now.
+    if (this.applicationBound) {
+      this.factoryLoader = this.appLoader;
+      return this.drain();
+    }
+    // Otherwise it hooks handleBindApplication and getPackageInfo: too late if they already ran.
+    this.drainPoint = this.binding ? "late" : "early";
+  }
+
+  /** index.js `performNow`: runs at once; takes the app's loader when an Application exists. */
+  private performNow<T>(fn: () => T): T {
+    if (this.appProcess && this.factoryLoader === null && this.applicationBound) this.factoryLoader = this.appLoader;
+    return fn();
+  }
+
+  private backtrace(): unknown {
+    this.stats.backtraces++;
+    if (this.backtraceError !== null) throw new Error(this.backtraceError);
+    // The real bridge names constructors <init>; its visitor walks every frame whatever the limit.
+    const top = this.top ? [{ ...this.top, methodName: this.top.methodName === "$init" ? "<init>" : this.top.methodName }] : [];
+    const all = [...top, ...this.callers];
+    const stats = this.stats;
+    let frames: unknown[] | undefined;
+    return {
+      id: all.map((f) => `${f.className}.${f.methodName}:${f.lineNumber ?? -1}`).join("|"),
+      get frames(): unknown[] {
+        if (frames === undefined) {
+          stats.framesRead++;
+          frames = all.map((f) => ({ ...f, signature: "", origin: "", methodFlags: 0, fileName: f.fileName ?? "", lineNumber: f.lineNumber ?? -1 }));
+        }
+        return frames;
+      },
+    };
+  }
+
+  /**
+   * `new Throwable()` made inside a replacement: its stack trace starts at the hooked method (the
+   * replacement runs in its place), then its callers — `Thread.getStackTrace()` would add the
+   * capture frames on top, a Throwable's fillInStackTrace leaves its own constructor out.
+   */
+  private throwable(): unknown {
+    return {
+      $new: () => ({
+        getStackTrace: () => {
+          this.stats.throwableTraces++;
+          const top = this.top ? [{ ...this.top, methodName: this.top.methodName === "$init" ? "<init>" : this.top.methodName }] : [];
+          return [...top, ...this.callers].map((f) => ({
+            getClassName: () => f.className,
+            getMethodName: () => f.methodName,
+            getFileName: () => f.fileName ?? null,
+            getLineNumber: () => f.lineNumber ?? -1,
+          }));
+        },
+      }),
+    };
+  }
+
+  /** The class factory for a loader: classes of that loader, or of the boot loader it delegates to. */
+  private factory(loader: FakeLoader | null): { use(name: string): unknown; loader: FakeLoader | null } {
+    return {
+      loader,
+      use: (name: string) => {
+        if (name === "java.lang.Throwable" && !this.classes.has(`boot:${name}`)) return this.throwable();
+        return (loader ? (this.classes.get(`${loader.id}:${name}`) ?? this.get(name)) : this.get(name)).wrapper();
+      },
+    };
   }
 
   /** The bridge's API, as the agent sees it. */
@@ -172,16 +366,21 @@ export class FakeJava {
     return {
       available: true,
       androidVersion: this.androidVersion,
-      use: (name: string) => this.get(name).wrapper(),
-      perform: (fn: () => void) => fn(),
-      performNow: (fn: () => void) => fn(),
+      // The default factory: the boot classes, and the app's once the bridge knows its loader.
+      use: (name: string) => this.factory(this.factoryLoader).use(name),
+      perform: (fn: () => void) => this.perform(fn),
+      performNow: <T>(fn: () => T) => this.performNow(fn),
       cast: (obj: unknown) => obj,
-      retain: (obj: unknown) => obj,
-      enumerateClassLoadersSync: () => [...this.loaders],
-      ClassFactory: {
-        get: (loader: { id: string }) => ({ use: (name: string) => this.get(name, loader.id).wrapper() }),
+      retain: (obj: unknown) => {
+        this.stats.retains++;
+        return obj;
       },
-      backtrace: (o?: { limit?: number }) => this.backtrace(o?.limit ?? 16),
+      enumerateClassLoadersSync: () => {
+        this.stats.loaderScans++;
+        return [...this.loaders];
+      },
+      ClassFactory: { get: (loader: FakeLoader | null) => this.factory(loader) },
+      backtrace: () => this.backtrace(),
     };
   }
 }

@@ -128,7 +128,15 @@ export function agentRuntimeClasses(interactive: () => boolean): ClassSpec[] {
         { name: "dispatchRequestPermissionsResult", params: ["int", "android.content.Intent"] },
       ],
     },
-    { name: "dalvik.system.BaseDexClassLoader", methods: [{ name: "$init", params: [] }] },
+    {
+      // The public constructor delegates to the one with shared libraries (libcore's BaseDexClassLoader).
+      name: "dalvik.system.BaseDexClassLoader",
+      methods: [
+        { name: "$init", params: ["java.lang.String", "java.io.File", "java.lang.String", "java.lang.ClassLoader"] },
+        { name: "$init", params: ["java.lang.String", "java.io.File", "java.lang.String", "java.lang.ClassLoader", "[Ljava.lang.ClassLoader;", "boolean"] },
+      ],
+    },
+    { name: "android.app.Application", methods: [{ name: "attach", params: ["android.content.Context"] }] },
     {
       name: "android.app.ActivityThread",
       methods: [{ name: "currentApplication", params: [], impl: () => ({ getSystemService: () => ({ isInteractive: () => interactive() }) }) }],

@@ -171,7 +171,7 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       state.tid = v;
     },
     call(className, method, params, args, callers, self) {
-      const cls = java.get(className);
+      const cls = java.find(className);
       java.top = { className, methodName: method };
       java.callers = callers;
       try {

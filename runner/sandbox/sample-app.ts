@@ -10,7 +10,8 @@
  * - once the user has consented and location is granted, the Tencent ad SDK (GDT) polls the
  *   last known location every 30 s, in the background too — and the app does not list GDT;
  * - the map screen asks for location and, through AMap's location SDK, reads it: needed there;
- *   denied, the app asks again at once, once;
+ *   denied, the app asks again at once, once; denied again, Umeng tries the last known location
+ *   all the same (Android refuses it: the attempt after the denial is flagged);
  * - the app reads its own package info for the About line: not collection;
  * - "Scan" opens the camera without the camera permission: Camera.open throws and the app,
  *   which does not catch it, crashes.
@@ -38,6 +39,7 @@ const PUSH_SERVICE = [f("cn.jpush.android.service.PushService", "onCreate"), f("
 /** Where each behaviour calls from. */
 const STACKS = {
   umengAndroidId: [f("com.umeng.commonsdk.statistics.common.DeviceConfig", "getAndroidID"), f("com.umeng.commonsdk.UMConfigure", "init"), ...APP_ON_CREATE],
+  umengLocation: [f("com.umeng.commonsdk.statistics.common.DeviceConfig", "getLocation"), f("com.umeng.commonsdk.internal.UMInternalData", "collect"), f("com.permtrace.sample.map.MapActivity", "onRequestPermissionsResult", "MapActivity.kt", 88)],
   umengApps: [f("com.umeng.commonsdk.internal.utils.ApplicationLayerUtil", "getAppList"), f("com.umeng.commonsdk.UMConfigure", "init"), ...APP_ON_CREATE],
   ownPackage: [f("com.permtrace.sample.about.VersionInfo", "read", "VersionInfo.kt", 12), ...APP_ON_CREATE],
   clipboard: [f("com.permtrace.sample.ui.PasteHint", "check", "PasteHint.kt", 22), ...MAIN_RESUME],
@@ -159,6 +161,14 @@ export class SampleMapApp implements SandboxApp {
     } else if (this.mapAsked < 2) {
       // "Location is needed for the map": asked again at once — what the 48-hour store rule forbids.
       this.askLocation(proc);
+    } else {
+      // Refused twice: Umeng's analytics tries the last network location all the same. Android
+      // refuses it (SecurityException); the attempt after the denial is the evidence.
+      try {
+        proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], STACKS.umengLocation);
+      } catch {
+        // Umeng goes without
+      }
     }
   }
 

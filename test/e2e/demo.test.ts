@@ -36,6 +36,11 @@ const EXPECTED: Row[] = [
   ["refusal.after_consent_rejected", "app", "clipboard", "reopen-after-reject", 1],
   // The map asks again at once after a denial (and again at the next launch, within 48 h).
   ["permission.rerequest_after_denial", "app", "permission_request", "map-deny", 2],
+  // Denied twice, Umeng tries the last known location all the same (it throws: the attempt is the
+  // evidence); the profile does not say Umeng uses location. The permission reaches these calls
+  // through the real path: the agent's coverage message, then the sink.
+  ["refusal.after_permission_denied", "sdk:umeng-common", "location", "map-deny", 1],
+  ["disclosure.sdk_undeclared_category", "sdk:umeng-common", "location", null, 1],
   // GDT polls location every 30 s, in the background too, and is not on the published SDK list.
   ["frequency.periodic_polling", "sdk:tencent-gdt", "location", "background", 6],
   ["background.collection", "sdk:tencent-gdt", "location", "background", 6],
@@ -126,10 +131,12 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     const findings = r.report.analysis.findings;
     // The map's location reads (AMap, in scenarios that need location) and the app's own package info.
     expect(findings.filter((f) => f.party.key === "sdk:amap-location")).toEqual([]);
-    expect(findings.filter((f) => f.category === "location" && f.scenario !== undefined && f.scenario.startsWith("map-"))).toEqual([]);
+    expect(findings.filter((f) => f.category === "location" && f.scenario !== undefined && f.scenario.startsWith("map-") && f.party.key !== "sdk:umeng-common")).toEqual([]);
     expect(findings.filter((f) => f.party.key === "app" && f.category === "installed_apps")).toEqual([]);
-    // Nothing reads location after the denial.
-    expect(findings.filter((f) => f.rule === "refusal.after_permission_denied")).toEqual([]);
+    // Only Umeng tries location after the denial: the attempt, with the permission and when it was denied.
+    const denied = findings.filter((f) => f.rule === "refusal.after_permission_denied");
+    expect(denied.map((f) => [f.party.key, f.scenario])).toEqual([["sdk:umeng-common", "map-deny"]]);
+    expect(denied[0]!.evidence.details).toMatchObject({ permission: "android.permission.ACCESS_FINE_LOCATION", threw: 1 });
     // Yet both legitimate uses are in the trace.
     const trace = openTrace(r.trace);
     const seen: string[] = [];
