@@ -1,0 +1,109 @@
+/**
+ * Writes the stub model out as Java sources: one file per top-level class, nested classes as
+ * static members, every class with a public no-argument constructor and a fixed toString (so
+ * results print the same in every run), every method returning a fixed value of its type.
+ */
+import { HAND_WRITTEN, needsStub, type StubClass, type StubMethod } from "./stub-model.js";
+
+/** A Java source name: `a.B$C` → `a.B.C`. */
+export function src(type: string): string {
+  return type.replace(/\$/g, ".");
+}
+
+/** Fixed values of JDK types a stub may return: small and printable the same way every run. */
+const JDK_VALUES: Readonly<Record<string, string>> = {
+  "java.lang.Object": `"object"`,
+  "java.lang.CharSequence": `"text"`,
+  "java.lang.Integer": "Integer.valueOf(7)",
+  "java.lang.Long": "Long.valueOf(7L)",
+  "java.lang.Boolean": "Boolean.TRUE",
+  "java.util.List": `new java.util.ArrayList<>(java.util.Arrays.asList("e1", "e2"))`,
+  "java.util.Collection": `new java.util.ArrayList<>(java.util.Arrays.asList("e1", "e2"))`,
+  "java.util.Set": `new java.util.TreeSet<>(java.util.Arrays.asList("e1", "e2"))`,
+  "java.util.Map": `new java.util.TreeMap<>(java.util.Collections.singletonMap("k", "v"))`,
+};
+
+/** Values of the hand-written types. */
+const HAND_VALUES: Readonly<Record<string, string>> = {
+  "android.net.Uri": `android.net.Uri.parse("content://media/external/images/media/7")`,
+  "android.content.Intent": "new android.content.Intent()",
+  "android.content.ComponentName": `new android.content.ComponentName("com.other.app", "com.other.app.Service")`,
+  "android.os.Bundle": "new android.os.Bundle()",
+  "android.hardware.Sensor": "new android.hardware.Sensor(1)",
+};
+
+/** A fixed value of a type (`method` names string values, so they differ by API). */
+export function valueOf(type: string, method: string, kinds: ReadonlyMap<string, StubClass>): string {
+  switch (type) {
+    case "boolean":
+      return "true";
+    case "int":
+    case "short":
+    case "byte":
+      return type === "int" ? "7" : `(${type}) 7`;
+    case "long":
+      return "7L";
+    case "float":
+      return "1.5f";
+    case "double":
+      return "2.5";
+    case "char":
+      return "'c'";
+    case "java.lang.String":
+      return `"v-${method}"`;
+  }
+  const array = /^(.*)\[\]$/.exec(type);
+  if (array) {
+    const el = array[1]!;
+    if (el === "java.lang.String") return `new String[] { "e1", "e2" }`;
+    if (/^(int|long|float|double|byte|short)$/.test(el)) return `new ${el}[] { 1, 2 }`;
+    return `new ${src(el)}[2]`;
+  }
+  if (HAND_VALUES[type]) return HAND_VALUES[type]!;
+  if (type in JDK_VALUES) return JDK_VALUES[type]!;
+  const stub = kinds.get(type);
+  return stub && stub.kind === "class" ? `new ${src(type)}()` : "null";
+}
+
+function params(m: StubMethod): string {
+  return m.params.map((p, i) => `${src(p)} a${i}`).join(", ");
+}
+
+function method(c: StubClass, m: StubMethod, kinds: ReadonlyMap<string, StubClass>, indent: string): string {
+  const simple = c.name.split(/[.$]/).pop()!;
+  if (m.ret === "") return `${indent}public ${simple}(${params(m)}) {}`;
+  if (c.kind === "interface") return `${indent}${src(m.ret)} ${m.name}(${params(m)});`;
+  const body = m.body ?? (m.ret === "void" ? "" : `return ${valueOf(m.ret, m.name, kinds)};`);
+  return `${indent}public ${m.isStatic ? "static " : ""}${src(m.ret)} ${m.name}(${params(m)}) { ${body} }`;
+}
+
+function classSource(c: StubClass, all: ReadonlyMap<string, StubClass>, depth: number): string {
+  const indent = "  ".repeat(depth);
+  const simple = c.name.split(/[.$]/).pop()!;
+  const nested = [...all.values()].filter((n) => n.name.startsWith(`${c.name}$`) && !n.name.slice(c.name.length + 1).includes("$"));
+  const head =
+    c.kind === "interface"
+      ? `${indent}public ${depth > 0 ? "static " : ""}interface ${simple} {`
+      : `${indent}public ${depth > 0 ? "static " : ""}class ${simple}${c.superclass ? ` extends ${src(c.superclass)}` : ""} {`;
+  const lines = [head];
+  if (c.kind === "class") {
+    if (!c.methods.some((m) => m.ret === "" && m.params.length === 0)) lines.push(`${indent}  public ${simple}() {}`);
+    lines.push(`${indent}  @Override public String toString() { return "${c.name}"; }`);
+  }
+  for (const m of c.members) lines.push(`${indent}  ${m}`);
+  for (const m of c.methods) lines.push(method(c, m, all, `${indent}  `));
+  for (const n of nested) lines.push(classSource(n, all, depth + 1));
+  lines.push(`${indent}}`);
+  return lines.join("\n");
+}
+
+/** The generated sources, by path under the source root. */
+export function emitJava(classes: ReadonlyMap<string, StubClass>): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const c of classes.values()) {
+    if (c.name.includes("$") || HAND_WRITTEN.has(c.name) || !needsStub(c.name)) continue;
+    const pkg = c.name.slice(0, c.name.lastIndexOf("."));
+    files.set(`${c.name.replace(/\./g, "/")}.java`, `// Generated by test/frida/java/emit-java.ts from the hook catalogue: do not edit.\npackage ${pkg};\n\n${classSource(c, classes, 0)}\n`);
+  }
+  return files;
+}

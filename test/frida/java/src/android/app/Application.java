@@ -1,0 +1,6 @@
+package android.app;
+
+/** Stand-in for android.app.Application. */
+public class Application extends android.content.ContextWrapper {
+  public Application() {}
+}

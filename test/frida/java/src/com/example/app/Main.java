@@ -1,0 +1,77 @@
+package com.example.app;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Paths;
+import java.util.function.Supplier;
+
+/**
+ * The Java target. It prints "ready" and waits for "go" (the agent is loaded meanwhile: the
+ * bridge needs a running VM, so this stands in for spawn-then-resume), then plays the app:
+ * an SDK reads the Android ID before consent, the activity starts, every catalogue call is made,
+ * a permission answer arrives, the activity stops, a call is made in background, and a plugin
+ * loader brings in the Tencent location SDK. At each "phase <name>" line it waits for "continue"
+ * (the test writes markers or waits for the agent there). It prints "done" and exits on "exit":
+ * once frida-java-bridge has attached a thread the JVM no longer ends by itself.
+ *
+ * Usage: Main <folder of the plugin's classes>
+ */
+public final class Main {
+  private static BufferedReader in;
+
+  public static void main(String[] args) throws Exception {
+    in = new BufferedReader(new InputStreamReader(System.in));
+    Rec r = new Rec(System.out);
+    say("ready");
+    expect("go");
+    android.app.Application app = android.app.ActivityThread.currentApplication();
+
+    r.begin("sdk.umeng.android_id", new Object[] { app });
+    r.ret(com.umeng.commonsdk.statistics.common.DeviceConfig.getAndroidId(app));
+    phase("consent");
+
+    MainActivity activity = new MainActivity();
+    activity.start();
+    Calls.run(r);
+    android.content.Intent answer = new android.content.Intent()
+        .putExtra("android.content.pm.extra.REQUEST_PERMISSIONS_NAMES", new String[] { "android.permission.CAMERA" })
+        .putExtra("android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS", new int[] { 0 });
+    r.begin("app.permission_answer", new Object[] { 1, answer });
+    activity.dispatchRequestPermissionsResult(1, answer);
+    r.ret(Rec.VOID);
+    activity.stop();
+
+    r.begin("app.background_location", new Object[] { "gps" });
+    r.ret(new android.location.LocationManager().getLastKnownLocation("gps"));
+
+    PluginLoader loader = new PluginLoader(Paths.get(args[0]), Main.class.getClassLoader());
+    phase("loader");
+    @SuppressWarnings("unchecked")
+    Supplier<Object> feature = (Supplier<Object>) loader.loadClass("com.example.app.plugin.LocationFeature").getDeclaredConstructor().newInstance();
+    r.begin("plugin.tencent_location", new Object[0]);
+    try {
+      r.ret(feature.get());
+    } catch (Throwable e) {
+      r.exc(e);
+    }
+    say("done");
+    expect("exit");
+    System.exit(0);
+  }
+
+  private static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  private static void phase(String name) throws Exception {
+    say("phase " + name);
+    expect("continue");
+  }
+
+  private static void expect(String word) throws Exception {
+    String line = in.readLine();
+    if (line == null) System.exit(3);
+    if (!line.trim().equals(word)) throw new IllegalStateException("expected " + word + ", got " + line);
+  }
+}
