@@ -112,8 +112,8 @@ function report(results: readonly Measured[]): void {
   line("  hooked − unhooked loop", results.map((r) => `${r.hookedMs.toFixed(0)} − ${r.bareMs.toFixed(0)} ms`));
   line("messages per call", results.map((r) => `${per(r.messages, 4)} (${r.messages})`));
   line("bytes per call", results.map((r) => per(r.bytes, 1)));
-  line("Java.backtrace() per call", results.map((r) => per(r.backtraces, 3)));
-  line("  frames computed per call", results.map((r) => per(r.framesRead, 3)));
+  line("Java.backtrace() per call", results.map((r) => `${per(r.backtraces, 3)} (${r.backtraces ?? "—"})`));
+  line("  frames computed per call", results.map((r) => `${per(r.framesRead, 5)} (${r.framesRead ?? "—"})`));
 }
 
 if (values.child) {
