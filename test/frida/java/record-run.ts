@@ -74,6 +74,8 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
       await (await instrumented).flush();
       writer.mark({ t: hostNow(), kind: "consent_accepted" });
     };
+    // Past the background rule's grace period (1 s by default) before the background read.
+    t.phases.background = () => new Promise((r) => setTimeout(r, 1_500));
     // The agent retries pending classes on a timer after the loader's constructor: wait for it
     // (bounded) so the test does not race the agent. A failure to hook shows in the coverage.
     t.phases.loader = async () => {
@@ -99,6 +101,8 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
         clock = new AlignedClock(await handshake(hostNow, () => script.exports.mark("sync")));
         writer.mark({ t: hostNow(), kind: "clock_sync", offsetMs: clock.offsetMs });
         writer.mark({ t: hostNow(), kind: "app_launch", cold: true });
+        // The privacy policy shows at launch; the harness accepts it at its consent point.
+        writer.mark({ t: hostNow(), kind: "consent_shown" });
         resumedAt = performance.now();
       },
     );

@@ -40,6 +40,8 @@ public final class Main {
     activity.dispatchRequestPermissionsResult(1, answer);
     r.ret(Rec.VOID);
     activity.stop();
+    // The app sits in background for a while (the test waits here past the rules' grace period).
+    phase("background");
 
     r.begin("app.background_location", new Object[] { "gps" });
     r.ret(new android.location.LocationManager().getLastKnownLocation("gps"));
