@@ -1,13 +1,18 @@
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
-import type { NativeEntry } from "../catalogue/native.js";
+import { NATIVE_ENTRIES, type NativeEntry } from "../catalogue/native.js";
 export { NATIVE_ENTRIES } from "../catalogue/native.js";
 import type { FrameTuple } from "../protocol.js";
 import { now } from "./clock.js";
 import { Java } from "./java.js";
+import { filterSource, STATE_SIZE } from "./native-filter.js";
 import type { Recorder } from "./recorder.js";
 import { summarize, type RedactionConfig } from "./summaries.js";
 
+type Row = [string, "hooked" | "absent" | "failed", string?];
+
 const categoryIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
+/** The filter and its callbacks live as long as the script: a collected NativeCallback would crash the app. */
+const keep: unknown[] = [];
 
 /** The Java stack when the native call came from Java (the thread is attached to the VM). */
 function javaFrames(): FrameTuple[] {
@@ -20,8 +25,27 @@ function javaFrames(): FrameTuple[] {
 }
 
 /**
+ * The native frames of the hooked call, innermost first: its return address, then the callers
+ * found above it on the stack. The callback runs under the filter and Frida's native-to-JavaScript
+ * bridge, whose frames come before the return address; a fuzzy scan also sees stale values, so
+ * frames outside any module are dropped.
+ */
+function nativeFrames(context: CpuContext, returnAddress: NativePointer): NativePointer[] {
+  // Frida's frames take much of the default 16: ask for more (the options form is frida-gum's
+  // bindings/gumjs/runtime/core.js, Thread.backtrace; @types/frida-gum only knows the old one).
+  const all = (Thread.backtrace as (c: CpuContext, o: { backtracer: Backtracer; limit: number }) => NativePointer[])(context, { backtracer: Backtracer.FUZZY, limit: 64 });
+  const at = all.findIndex((a) => a.equals(returnAddress));
+  const callers = at < 0 ? [] : all.slice(at + 1).filter((a) => {
+    if (a.equals(returnAddress)) return false;
+    return Process.findModuleByAddress(a) !== null;
+  });
+  return [returnAddress, ...callers.slice(0, 15)];
+}
+
+/**
  * Side channels through Interceptor: the same categories as the Java twins, with a native
- * backtrace followed by the Java stack when there is one. Returns coverage rows.
+ * backtrace followed by the Java stack when there is one. A C filter (./native-filter.ts) runs on
+ * every call and enters JavaScript only for a call that reads an identifier. Returns coverage rows.
  */
 export function installNative(
   entries: readonly NativeEntry[],
@@ -32,65 +56,101 @@ export function installNative(
   reportError: (where: string, err: unknown) => void,
   /** True while a Java catalogue call is in progress on this thread: its native work is part of it. */
   inJavaCall: () => boolean,
-): [string, "hooked" | "absent" | "failed", string?][] {
-  const rows: [string, "hooked" | "absent" | "failed", string?][] = [];
-  for (const e of entries) {
-    const hook = hookNumber(e.id);
-    const address = Module.findGlobalExportByName(e.symbol);
-    if (address === null) {
-      rows.push([e.id, "absent", `${e.symbol} not exported here`]);
-      continue;
-    }
-    const category = categoryIndex.get(e.category)!;
-    try {
-      Interceptor.attach(address, {
-        onEnter(args) {
-          this.id = -1;
-          if (inJavaCall()) return;
-          try {
-            guarded(() => {
-            let detail: string | undefined;
-            if (e.arg) {
-              const s = args[e.arg.index]!.readCString();
-              if (s === null || !e.arg.match.test(s)) return;
-              detail = s;
-            }
-            if (e.request !== undefined && args[1]!.toInt32() !== e.request) return;
-            const t = now();
-            if (recorder.sampledOut(hook, t)) return;
-            const native = Thread.backtrace(this.context, Backtracer.FUZZY)
-              .slice(0, 16)
-              .map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple);
-            const frames = [...native, ...javaFrames()];
-            const stack = recorder.stack(frames.map((f) => f.join(":")).join("|"), () => ({ frames, truncated: false }));
-            this.valueBuffer = e.symbol === "__system_property_get" ? args[1] : null;
-            this.id = recorder.begin(t, hook, category, Process.getCurrentThreadId(), stack, detail === undefined ? null : [detail], 0, null);
-            });
-          } catch (err) {
-            reportError(e.id, err);
-          }
-        },
-        onLeave(retval) {
-          const id = this.id as number;
-          if (id < 0) return;
-          try {
-            guarded(() => {
-              const buf = this.valueBuffer as NativePointer | null;
-              const value = buf ? buf.readCString() : null;
-              // fopen returns NULL on failure; the others -1.
-              const failed = e.symbol === "__system_property_get" ? false : e.symbol === "fopen" ? retval.isNull() : retval.toInt32() === -1;
-              recorder.end(id, failed, failed ? "errno" : null, value ? (summarize("hash", value, redaction) ?? null) : null);
-            });
-          } catch (err) {
-            reportError(e.id, err);
-          }
-        },
-      });
-      rows.push([e.id, "hooked"]);
-    } catch (err) {
-      reportError(e.id, err);
-      rows.push([e.id, "failed", (err as Error)?.message ?? String(err)]);
-    }
+): Row[] {
+  const hooks = new Map(entries.map((e) => [NATIVE_ENTRIES.indexOf(e), { e, hook: hookNumber(e.id), category: categoryIndex.get(e.category)! }]));
+  const enter = new NativeCallback(
+    function (this: CallbackContext, index: number, arg: NativePointer, returnAddress: NativePointer): number {
+      const h = hooks.get(index);
+      if (h === undefined || inJavaCall()) return -1;
+      try {
+        return guarded(() => {
+          const t = now();
+          if (recorder.sampledOut(h.hook, t)) return -1;
+          const native = nativeFrames(this.context, returnAddress);
+          const java = javaFrames();
+          // Keyed by addresses: symbols are looked up once per distinct stack.
+          const key = `${native.join("|")}|${java.map((f) => f.join(":")).join("|")}`;
+          const frames = (): FrameTuple[] => [...native.map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple), ...java];
+          const stack = recorder.stack(key, () => ({ frames: frames(), truncated: false }));
+          const detail = arg.isNull() ? null : arg.readCString();
+          return recorder.begin(t, h.hook, h.category, Process.getCurrentThreadId(), stack, detail === null ? null : [detail], 0, null);
+        });
+      } catch (err) {
+        reportError(h.e.id, err);
+        return -1;
+      }
+    },
+    "int",
+    ["int", "pointer", "pointer"],
+  );
+  const leave = new NativeCallback(
+    (index: number, id: number, retval: NativePointer, error: number, extra: NativePointer): void => {
+      const h = hooks.get(index);
+      if (h === undefined) return;
+      try {
+        guarded(() => outcome(recorder, redaction, h.e, id, retval, error, extra));
+      } catch (err) {
+        reportError(h.e.id, err);
+      }
+    },
+    "void",
+    ["int", "int", "pointer", "int", "pointer"],
+  );
+  let filter: CModule;
+  const state = Memory.alloc(STATE_SIZE);
+  try {
+    filter = new CModule(filterSource(), { permtrace_enter: enter, permtrace_leave: leave, state, pthread_self: Module.getGlobalExportByName("pthread_self") });
+    const size = new NativeFunction(filter.state_size as NativePointer, "int", [])() as number;
+    if (size > STATE_SIZE) throw new Error(`the filter's state takes ${size} bytes, ${STATE_SIZE} allocated`);
+  } catch (err) {
+    // No C compiler in this runtime: hooking in JavaScript would slow every libc call; say so instead.
+    reportError("native", err);
+    return entries.map((e) => [e.id, "failed", `the native filter (CModule) cannot be built: ${(err as Error)?.message ?? String(err)}`]);
   }
-  return rows;
+  keep.push(enter, leave, filter, state);
+  const originals = state.add(new NativeFunction(filter.originals_offset as NativePointer, "int", [])() as number);
+  return [...hooks].map(([index, { e }]) => replace(e, filter[`r_${index}`] as NativePointer, originals.add(index * Process.pointerSize), reportError));
+}
+
+/** Replaces the function with the filter's, which calls the original through `original`. */
+function replace(e: NativeEntry, replacement: NativePointer, original: NativePointer, reportError: (where: string, err: unknown) => void): Row {
+  const address = Module.findGlobalExportByName(e.symbol);
+  if (address === null) return [e.id, "absent", `${e.symbol} not exported here`];
+  try {
+    // Written in the same JavaScript turn: the replacement is live only when the turn ends.
+    original.writePointer(Interceptor.replaceFast(address, replacement));
+    return [e.id, "hooked"];
+  } catch (err) {
+    reportError(e.id, err);
+    return [e.id, "failed", (err as Error)?.message ?? String(err)];
+  }
+}
+
+/** The outcome of a recorded call, by what the function returns (bionic's signatures). */
+function outcome(recorder: Recorder, redaction: RedactionConfig, e: NativeEntry, id: number, retval: NativePointer, error: number, extra: NativePointer): void {
+  switch (e.filter.kind) {
+    case "prop": {
+      // __system_property_get returns the value's length; SELinux denial or an unset property give "".
+      const value = extra.isNull() ? "" : (extra.readCString() ?? "");
+      recorder.end(id, false, null, value === "" ? "len:0" : (summarize("hash", value, redaction) ?? null));
+      return;
+    }
+    case "prop-find":
+      // Recorded only when the look-up found nothing: the modern path's empty outcome.
+      recorder.end(id, false, null, "null");
+      return;
+    case "path": {
+      const failed = e.symbol === "fopen" ? retval.isNull() : retval.toInt32() === -1;
+      recorder.end(id, failed, failed ? `errno:${error}` : null, null);
+      return;
+    }
+    case "ioctl": {
+      const failed = retval.toInt32() === -1;
+      recorder.end(id, failed, failed ? `errno:${error}` : null, null);
+      return;
+    }
+    case "prop-read":
+    case "ifaddrs":
+      recorder.end(id, false, null, null);
+  }
 }

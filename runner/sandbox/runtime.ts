@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import type { AgentMessage, AgentRpc } from "../../agent/protocol.js";
 import { FakeJava, type ClassSpec, type FrameSpec } from "./java.js";
+import { FilterModel } from "../../agent/engine/native-filter.js";
 
 /** The compiled agent: dist/agent/permtrace-agent.js of the package this file belongs to. */
 export const BUNDLE = ((): string => {
@@ -42,8 +43,36 @@ class FakePointer {
   isNull(): boolean {
     return this.value === 0 || this.value === null;
   }
+  equals(other: FakePointer): boolean {
+    return this.value === other.value;
+  }
   toString(): string {
     return String(this.value);
+  }
+}
+
+/**
+ * The agent's C filter (agent/engine/native-filter.ts), which a Node vm cannot compile: its
+ * replacement functions `r_<i>` run FilterModel, the same rules in TypeScript, and call the
+ * agent's NativeCallbacks as the C does. Real Frida runs the C itself
+ * (test/frida/native-target.test.ts).
+ */
+class FakeCModule {
+  [name: string]: unknown;
+  readonly model: FilterModel;
+  readonly state_size = new FakePointer(() => 0);
+  readonly originals_offset = new FakePointer(() => 0);
+
+  constructor(source: string, symbols: Record<string, FakePointer>) {
+    const fn = (name: string) => symbols[name]!.value as (this: unknown, ...a: unknown[]) => unknown;
+    // A NativeCallback's `this` (gumquickcore.c, gum_quick_native_callback_invoke): the context and return address.
+    const self = (returnAddress: unknown) => ({ context: {}, returnAddress });
+    this.model = new FilterModel({
+      enter: (i, arg, ra) => fn("permtrace_enter").call(self(ra), i, new FakePointer(arg ?? 0), ra) as number,
+      leave: (i, id, retval, error, extra) => void fn("permtrace_leave").call(self(null), i, id, new FakePointer(retval), error, new FakePointer(extra ?? 0)),
+    });
+    // The replacements the source defines, as a CModule exports its global functions.
+    for (const [, i] of source.matchAll(/^r_(\d+) \(/gm)) this[`r_${i}`] = new FakePointer({ model: this.model, index: Number(i) });
   }
 }
 
@@ -71,8 +100,12 @@ export interface Runtime {
   tid: number;
   /** The app calls a Java method: the stack is the hooked method's frame over `callers`. */
   call(className: string, method: string, params: readonly string[], args: unknown[], callers: readonly FrameSpec[], self?: unknown): unknown;
-  /** The app calls a libc function that the agent may have intercepted. */
-  native(symbol: string, args: unknown[], result: unknown): void;
+  /**
+   * The app calls a libc function that the agent may have intercepted: strings stand for char *,
+   * a getifaddrs list is an array of `{ name, hw? }`, a prop_info any object. `inner` is what the
+   * function calls (bionic's fopen calls open); `errno` is errno after it.
+   */
+  native(symbol: string, args: unknown[], result: unknown, opts?: { inner?: () => void; errno?: number }): void;
   /** Waits for the agent's flush timer. */
   settle(ms?: number): Promise<void>;
   batches(): Extract<AgentMessage, { type: "batch" }>[];
@@ -105,8 +138,10 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
   if (opts.androidVersion) java.androidVersion = opts.androidVersion;
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
-  const exportsAvailable = new Set(opts.exports ?? ["__system_property_get", "open", "openat", "fopen", "getifaddrs", "ioctl"]);
+  // pthread_self is libc's whatever else the process has (the native filter is given it).
+  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl"]), "pthread_self"]);
   const attached = new Map<string, Attached>();
+  const filtered = new Map<string, { model: FilterModel; index: number }>();
   const state = { tid: 1 };
   const context: Record<string, unknown> = {
     Java: java.api(),
@@ -124,6 +159,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       platform: "linux",
       getCurrentThreadId: () => state.tid,
       findModuleByName: () => null,
+      // The app's native code is one library; the null pointer is in none.
+      findModuleByAddress: (a: FakePointer) => (a.isNull() ? null : { name: "libapp.so", base: new FakePointer(0), size: 0 }),
       getModuleByName: (n: string) => {
         throw new Error(`unable to find module '${n}'`);
       },
@@ -138,6 +175,12 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       findExportByName: () => null,
     },
     Interceptor: inert("Interceptor", {
+      // The function now runs the filter's replacement `r_<i>`; the pointer returned calls the original.
+      replaceFast: (target: FakePointer, replacement: FakePointer) => {
+        const r = replacement.value as { model: FilterModel; index: number };
+        filtered.set(String(target.value), r);
+        return new FakePointer(`original ${String(target.value)}`);
+      },
       attach: (target: FakePointer, callbacks: Attached) => {
         attached.set(String(target.value), callbacks);
         return { detach: () => attached.delete(String(target.value)) };
@@ -146,6 +189,14 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
     Thread: inert("Thread", { backtrace: () => [new FakePointer(0x1000), new FakePointer(0x2000)] }),
     Script: inert("Script", { runtime: "V8", nextTick: (f: (...a: unknown[]) => void, ...a: unknown[]) => queueMicrotask(() => f(...a)), bindWeak: () => 1, unbindWeak: () => undefined }),
     Memory: inert("Memory"),
+    CModule: FakeCModule,
+    NativeCallback: function (fn: (...a: unknown[]) => unknown) {
+      return new FakePointer(fn);
+    },
+    NativeFunction: function (p: FakePointer) {
+      if (typeof p.value !== "function") throw new Error(`the stand-in cannot call ${String(p.value)}`);
+      return p.value;
+    },
     Instruction: inert("Instruction"),
     Backtracer: { ACCURATE: "accurate", FUZZY: "fuzzy" },
     DebugSymbol: { fromAddress: (a: FakePointer) => ({ toString: () => `libapp.so!fn_${Number(a.value).toString(16)}` }) },
@@ -181,7 +232,15 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
         java.callers = [];
       }
     },
-    native(symbol, args, result) {
+    native(symbol, args, result, o = {}) {
+      const f = filtered.get(symbol);
+      if (f) {
+        f.model.call(f.index, args, state.tid, new FakePointer(0x1000), () => {
+          o.inner?.();
+          return { retval: result, errno: o.errno ?? 0 };
+        });
+        return;
+      }
       const cb = attached.get(symbol);
       const self: Record<string, unknown> = { context: {} };
       cb?.onEnter?.call(self, args.map((a) => new FakePointer(a)));

@@ -220,23 +220,6 @@ describe("agent engine on the stand-in", () => {
     expect(life.map((l) => l[1])).toEqual(["foreground", "background", "permission_result"]);
     expect(life[2]![2]).toEqual({ permissions: ["android.permission.CAMERA", "android.permission.READ_CONTACTS"], granted: [true, false] });
   });
-
-  it("records native side channels with a native backtrace, only for the data they target", async () => {
-    const { rt } = start();
-    rt.native("__system_property_get", ["ro.serialno", "SERIAL123"], 9);
-    rt.native("__system_property_get", ["ro.build.version.sdk", "31"], 2);
-    rt.native("open", ["/sys/class/net/wlan0/address", 0], 5);
-    rt.native("open", ["/data/data/com.example.app/files/x", 0], 6);
-    rt.native("ioctl", [3, 0x8927], 0);
-    rt.native("ioctl", [3, 0x5401], 0);
-    await rt.settle();
-    const c = calls(rt);
-    expect(c.map((x) => x.hook)).toEqual(["native.libc.__system_property_get.serial", "native.libc.open.mac", "native.libc.ioctl.SIOCGIFHWADDR"]);
-    expect(c.map((x) => x.category)).toEqual(["phone_identifiers", "network_identifiers", "network_identifiers"]);
-    expect(c[0]!.ret).toMatch(/^hash:/);
-    const stacks = rt.batches().flatMap((b) => b.stacks);
-    expect(stacks[0]![1][0]![0]).toBeNull();
-  });
 });
 
 describe("nested hooked calls", () => {

@@ -1,0 +1,388 @@
+/**
+ * The native side channels' filter, in C: it runs on every call of the hooked libc functions
+ * (ioctl runs on every Binder transaction) and enters JavaScript only when a call reads an
+ * identifier. Plain TypeScript (no Frida globals): the Frida stand-in imports `FilterModel`, the
+ * same rules for its Node `vm`, which cannot compile C.
+ *
+ * Each hooked function is replaced with `Interceptor.replaceFast` by a C function `r_<entry>` that
+ * calls the original through `state.originals`. Measured on this machine (test/frida/native/
+ * target.c bench): an empty CModule listener through Interceptor.attach costs ~0.17 µs per call
+ * (ioctl 0.11 -> 0.29 µs, 2.6x); a replaceFast pass-through ~0.005 µs (1.05x). replaceFast keeps no
+ * invocation context, so the C keeps errno itself (gum_thread_get/set_system_error) and calls
+ * the original with the six register arguments it was given (open and ioctl are variadic: the
+ * SysV x86-64 and AAPCS64 conventions pass their extra arguments in the same registers).
+ *
+ * What a CModule is given (frida/frida-gum): the headers of bindings/gumjs/runtime/cmodule/
+ * (gum/gumprocess.h, gum/gumspinlock.h, the TinyCC string.h); its image is mapped read-execute
+ * (bindings/gumjs/gumcmodule.c maps it GUM_PAGE_RX and marks it code), so mutable state lives in
+ * memory the agent allocates and passes as the symbol `state`. Interceptor changes made from
+ * JavaScript take effect when the JavaScript turn ends (bindings/gumjs/gumquickcore.c: a scope
+ * begins an interceptor transaction and ends it), so an original pointer written right after
+ * replaceFast is there before any call reaches the replacement.
+ */
+import { matches, NATIVE_ENTRIES, PATTERNS, type NativeEntry, type Pattern } from "../catalogue/native.js";
+
+const KINDS = ["path", "prop", "prop-find", "prop-read", "ioctl", "ifaddrs"] as const;
+/** prop_info pointers remembered from look-ups of interesting names. */
+const MAX_PROPS = 64;
+/** Threads inside a matched call at once (past it, a nested call may be recorded twice). */
+const MAX_GUARDS = 64;
+/** PROP_NAME_MAX is 32; interesting names are shorter. */
+const NAME_MAX = 96;
+/** Bytes the agent allocates for the filter's state (checked against sizeof (State)). */
+export const STATE_SIZE = 16384;
+
+function cString(s: string): string {
+  return JSON.stringify(s); // the patterns are ASCII without escapes C reads differently
+}
+
+function cPatterns(name: string, ps: readonly Pattern[]): string {
+  const middle = { "": 0, digits: 1, segment: 2 } as const;
+  const rows = ps.map((p) => `  { ${cString(p.prefix)}, ${middle[p.middle]}, ${cString(p.suffix)} },`);
+  return `static const Pattern ${name}[] =\n{\n${rows.join("\n")}\n};\n`;
+}
+
+function cEntry(e: NativeEntry): string {
+  const f = e.filter;
+  const kind = `K_${KINDS.indexOf(f.kind)}`;
+  const arg = "arg" in f ? f.arg : 0;
+  const request = f.kind === "ioctl" ? f.request : 0;
+  const pats = f.kind === "path" ? "mac, G_N_ELEMENTS (mac)" : f.kind === "prop" || f.kind === "prop-find" ? "serial, G_N_ELEMENTS (serial)" : "NULL, 0";
+  return `  { ${kind}, ${arg}, ${request}u, ${pats} }, /* ${e.id} */`;
+}
+
+const ARGS = "gpointer a0, gpointer a1, gpointer a2, gpointer a3, gpointer a4, gpointer a5";
+
+/**
+ * The filter's C source for the catalogue: `r_<i>` replaces the function of NATIVE_ENTRIES[i]. It
+ * calls `permtrace_enter(entry, arg, return address)` on a match (JavaScript answers the call's
+ * recorder id, or -1 to leave it unrecorded) and `permtrace_leave(entry, id, retval, errno, extra)`
+ * when a recorded call has returned. `pthread_self` is libc's, given by the agent.
+ */
+export function filterSource(entries: readonly NativeEntry[] = NATIVE_ENTRIES): string {
+  return `#include <gum/gumprocess.h>
+#include <gum/gumspinlock.h>
+#include <string.h>
+
+extern int permtrace_enter (int entry, const void * arg, void * return_address);
+extern void permtrace_leave (int entry, int id, void * retval, int error, const void * extra);
+extern gsize pthread_self (void);
+
+typedef gpointer (* Original) (${ARGS});
+typedef struct { const char * prefix; int middle; const char * suffix; } Pattern;
+typedef struct { int kind; int arg; unsigned int request; const Pattern * patterns; int n; } Entry;
+enum { ${KINDS.map((k, i) => `K_${i} /* ${k} */`).join(", ")} };
+
+/* getifaddrs' list (ifaddrs.h) and an AF_PACKET address (linux/if_packet.h, sockaddr_ll). */
+struct IfAddrs { struct IfAddrs * next; char * name; unsigned int flags; unsigned short * addr; };
+typedef struct { unsigned short family, protocol; int ifindex; unsigned short hatype; unsigned char pkttype, halen, addr[8]; } SockaddrLl;
+#define AF_PACKET 17
+
+${cPatterns("serial", PATTERNS.serial)}
+${cPatterns("mac", PATTERNS.mac)}
+static const Entry entries[] =
+{
+${entries.map(cEntry).join("\n")}
+};
+
+typedef struct
+{
+  /* The functions replaced, by entry: written by the agent before any call can arrive. */
+  Original originals[${entries.length}];
+  GumSpinlock lock;
+  /* Threads inside a matched call: what it calls (bionic's fopen calls open) is part of it. */
+  int n_guards;
+  gsize guards[${MAX_GUARDS}];
+  /* prop_info pointers that look-ups of interesting names returned, with the names. */
+  int n_props;
+  gpointer props[${MAX_PROPS}];
+  char prop_names[${MAX_PROPS}][${NAME_MAX}];
+} State;
+
+extern State state;
+
+int
+state_size (void)
+{
+  return (int) sizeof (State);
+}
+
+int
+originals_offset (void)
+{
+  return (int) ((char *) &state.originals[0] - (char *) &state);
+}
+
+/* The TypeScript twin is matches() in agent/catalogue/native.ts. */
+static int
+pt_match (const Pattern * p, int n, const char * s)
+{
+  int i;
+  for (i = 0; i != n; i++)
+  {
+    const char * c = s;
+    size_t len = strlen (p[i].prefix);
+    if (strncmp (c, p[i].prefix, len) != 0)
+      continue;
+    c += len;
+    if (p[i].middle == 1)
+      while (*c >= '0' && *c <= '9')
+        c++;
+    else if (p[i].middle == 2)
+    {
+      const char * start = c;
+      while (*c != '\\0' && *c != '/')
+        c++;
+      if (c == start)
+        continue;
+    }
+    if (strcmp (c, p[i].suffix) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Only calls made while some thread is inside a matched call pay for the look-up. */
+static int
+guarded (void)
+{
+  gsize self;
+  int i, found = 0;
+  if (state.n_guards == 0)
+    return 0;
+  self = pthread_self ();
+  gum_spinlock_acquire (&state.lock);
+  for (i = 0; i != state.n_guards; i++)
+    if (state.guards[i] == self)
+      found = 1;
+  gum_spinlock_release (&state.lock);
+  return found;
+}
+
+static void
+guard (int on)
+{
+  gsize self = pthread_self ();
+  int i;
+  gum_spinlock_acquire (&state.lock);
+  if (on && state.n_guards != ${MAX_GUARDS})
+    state.guards[state.n_guards++] = self;
+  else if (!on)
+    for (i = 0; i != state.n_guards; i++)
+      if (state.guards[i] == self)
+      {
+        state.guards[i] = state.guards[--state.n_guards];
+        break;
+      }
+  gum_spinlock_release (&state.lock);
+}
+
+static const char *
+remembered_name (gpointer pi)
+{
+  const char * name = NULL;
+  int i;
+  if (state.n_props == 0)
+    return NULL;
+  gum_spinlock_acquire (&state.lock);
+  for (i = 0; i != state.n_props; i++)
+    if (state.props[i] == pi)
+      name = state.prop_names[i];
+  gum_spinlock_release (&state.lock);
+  return name;
+}
+
+static void
+remember (gpointer pi, const char * name)
+{
+  size_t len = strlen (name);
+  int i;
+  gum_spinlock_acquire (&state.lock);
+  for (i = 0; i != state.n_props && state.props[i] != pi; i++)
+    ;
+  if (i == state.n_props && i != ${MAX_PROPS} && len < ${NAME_MAX})
+  {
+    memcpy (state.prop_names[i], name, len + 1);
+    state.props[i] = pi;
+    state.n_props++;
+  }
+  gum_spinlock_release (&state.lock);
+}
+
+static int
+has_hardware_address (struct IfAddrs * ifa)
+{
+  for (; ifa != NULL; ifa = ifa->next)
+  {
+    const SockaddrLl * sll = (const SockaddrLl *) ifa->addr;
+    int i;
+    if (sll == NULL || sll->family != AF_PACKET)
+      continue;
+    for (i = 0; i != sll->halen && i != 8; i++)
+      if (sll->addr[i] != 0)
+        return 1;
+  }
+  return 0;
+}
+
+/* What the call reads (a string for JavaScript), NULL when nothing of interest. */
+static gpointer
+match (const Entry * e, gpointer * args)
+{
+  gpointer arg = args[e->arg];
+  switch (e->kind)
+  {
+    case K_0:
+    case K_1:
+    case K_2:
+      return (arg != NULL && pt_match (e->patterns, e->n, arg)) ? arg : NULL;
+    case K_3:
+      return (gpointer) remembered_name (arg);
+    case K_4:
+      /* The request is an int in bionic, an unsigned long in glibc: its low 32 bits either way. */
+      return ((unsigned int) GPOINTER_TO_SIZE (args[1]) == e->request) ? args[2] : NULL;
+    case K_5:
+      return arg;
+  }
+  return NULL;
+}
+
+static gpointer
+filtered (int index, gpointer return_address, ${ARGS})
+{
+  const Entry * e = &entries[index];
+  Original original = state.originals[index];
+  gpointer args[6];
+  gpointer arg, retval;
+  int id = -1, error, deferred = e->kind == K_2 || e->kind == K_5;
+
+  if (guarded ())
+    return original (a0, a1, a2, a3, a4, a5);
+  args[0] = a0; args[1] = a1; args[2] = a2; args[3] = a3; args[4] = a4; args[5] = a5;
+  arg = match (e, args);
+  if (arg == NULL)
+    return original (a0, a1, a2, a3, a4, a5);
+
+  guard (1);
+  if (!deferred)
+  {
+    error = gum_thread_get_system_error ();
+    id = permtrace_enter (index, arg, return_address);
+    gum_thread_set_system_error (error);
+  }
+  retval = original (a0, a1, a2, a3, a4, a5);
+  error = gum_thread_get_system_error ();
+  guard (0);
+
+  /* A look-up that found the property is remembered, not recorded: the read is recorded. */
+  if (e->kind == K_2 && retval != NULL)
+  {
+    remember (retval, arg);
+    return retval;
+  }
+  if (e->kind == K_5 && (GPOINTER_TO_SIZE (retval) != 0 || !has_hardware_address (*(struct IfAddrs **) arg)))
+    return retval;
+  if (deferred)
+    id = permtrace_enter (index, e->kind == K_5 ? NULL : arg, return_address);
+  if (id >= 0)
+    permtrace_leave (index, id, retval, error, e->kind == K_1 ? a1 : NULL);
+  gum_thread_set_system_error (error);
+  return retval;
+}
+
+${entries.map((_, i) => replacement(i)).join("\n")}`;
+}
+
+/** `r_<i>`: the function that replaces entry i's, with its own return address. */
+function replacement(i: number): string {
+  return `gpointer
+r_${i} (${ARGS})
+{
+  return filtered (${i}, __builtin_return_address (0), a0, a1, a2, a3, a4, a5);
+}
+`;
+}
+
+/** A call's values as the Frida stand-in passes them (strings for char *, objects for structs). */
+export interface ModelCallbacks {
+  enter(index: number, arg: unknown, returnAddress: unknown): number;
+  leave(index: number, id: number, retval: unknown, error: number, extra: unknown): void;
+}
+
+/** An interface getifaddrs returns, as the stand-in describes it: `hw` is its hardware address. */
+export interface ModelInterface {
+  readonly name: string;
+  readonly hw?: string;
+}
+
+/**
+ * The C filter above, rule for rule, for the Frida stand-in: its values are the stand-in's (a
+ * path is a string, getifaddrs' list an array of ModelInterface, a prop_info any object).
+ */
+export class FilterModel {
+  private readonly guard = new Set<number>();
+  private readonly props = new Map<unknown, string>();
+
+  constructor(
+    private readonly callbacks: ModelCallbacks,
+    private readonly entries: readonly NativeEntry[] = NATIVE_ENTRIES,
+  ) {}
+
+  /** One call of the function entry `index` is attached to; `run` is the function itself. */
+  call(index: number, args: readonly unknown[], tid: number, returnAddress: unknown, run: () => { retval: unknown; errno: number }): void {
+    const f = this.entries[index]!.filter;
+    if (this.guard.has(tid)) {
+      run();
+      return;
+    }
+    const arg = this.match(f, args);
+    const deferred = f.kind === "prop-find" || f.kind === "ifaddrs";
+    if (arg === null) {
+      run();
+      return;
+    }
+    this.guard.add(tid);
+    let id = deferred ? -1 : this.callbacks.enter(index, arg, returnAddress);
+    let out: { retval: unknown; errno: number };
+    try {
+      out = run();
+    } finally {
+      this.guard.delete(tid);
+    }
+    if (deferred) {
+      if (f.kind === "prop-find" && !isNull(out.retval)) {
+        this.props.set(out.retval, arg as string);
+        return;
+      }
+      if (f.kind === "ifaddrs" && (out.retval !== 0 || !hasHardwareAddress(arg))) return;
+      id = this.callbacks.enter(index, f.kind === "ifaddrs" ? null : arg, returnAddress);
+    }
+    if (id >= 0) this.callbacks.leave(index, id, out.retval, out.errno, f.kind === "prop" ? args[1] : null);
+  }
+
+  private match(f: NativeEntry["filter"], args: readonly unknown[]): unknown {
+    const arg = "arg" in f ? args[f.arg] : args[0];
+    const str = typeof arg === "string" ? arg : null;
+    switch (f.kind) {
+      case "path":
+        return str !== null && matches(str, PATTERNS.mac) ? str : null;
+      case "prop":
+      case "prop-find":
+        return str !== null && matches(str, PATTERNS.serial) ? str : null;
+      case "prop-read":
+        return this.props.get(arg) ?? null;
+      case "ioctl":
+        return (Number(args[1]) >>> 0) === f.request ? (args[2] ?? null) : null;
+      case "ifaddrs":
+        return arg ?? null;
+    }
+  }
+}
+
+function isNull(v: unknown): boolean {
+  return v === null || v === undefined || v === 0;
+}
+
+function hasHardwareAddress(list: unknown): boolean {
+  return Array.isArray(list) && (list as ModelInterface[]).some((i) => i.hw !== undefined && /[1-9a-f]/i.test(i.hw.replace(/:/g, "")));
+}
