@@ -482,6 +482,9 @@ function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedP
     const worst = drift.reduce((a, b) => (Math.abs(b.driftMs!) > Math.abs(a.driftMs!) ? b : a));
     w.push(`the device clock drifted by up to ${Math.round(Math.abs(worst.driftMs!))} ms between re-checks (at ${(worst.t / 1000).toFixed(1)} s): calls close to a marker may be placed that far off`);
   }
+  const recorded = [...new Set(trace.markers.filter((x) => x.kind === "warning" && typeof x.reason === "string").map((x) => x.reason!))];
+  for (const r of recorded.slice(0, 20)) w.push(`during the run: ${r}`);
+  if (recorded.length > 20) w.push(`${recorded.length - 20} more warning(s) recorded during the run (timeline.jsonl, kind "warning")`);
   const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
   if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   return w;

@@ -103,6 +103,8 @@ export const MARKER_KINDS = [
   "clock_sync",
   "mark",
   "incomplete",
+  /** warning: something that limits what the trace shows (`reason`), stated in every report. */
+  "warning",
 ] as const;
 
 export type MarkerKind = (typeof MARKER_KINDS)[number];
@@ -142,8 +144,11 @@ export interface Marker {
   readonly driftMs?: number;
   /** app_launch: cold start (process created) or warm. */
   readonly cold?: boolean;
-  /** incomplete/process_end: why the run or process ended early (crash, detach…). */
+  /** incomplete/process_end: why the run or process ended early (crash, detach…); warning: what. */
   readonly reason?: string;
+  /** process_start: how the process was born (`spawn`, `fork`, `exec`), and whether the agent is in it. */
+  readonly origin?: string;
+  readonly instrumented?: boolean;
 }
 
 export type CoverageStatus = "hooked" | "absent" | "failed";

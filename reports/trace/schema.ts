@@ -90,6 +90,8 @@ export const MARKER_SCHEMA = {
     driftMs: { type: "number" },
     cold: { type: "boolean" },
     reason: { type: "string" },
+    origin: { type: "string" },
+    instrumented: { type: "boolean" },
   },
 } as const;
 

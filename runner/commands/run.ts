@@ -129,7 +129,12 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
       incomplete = `${appDied} during the run`;
       writer.mark({ t: hostNow(), kind: "incomplete", reason: incomplete });
     },
-    child: (pid: number, parent: number, id: string) => writer.mark({ t: hostNow(), kind: "process_start", pid, name: id }),
+    child: (pid: number, _parent: number, id: string, how?: { readonly origin?: string; readonly instrumented: boolean; readonly argv?: readonly string[] }) =>
+      writer.mark({ t: hostNow(), kind: "process_start", pid, name: how?.argv?.length ? how.argv.join(" ").slice(0, 1000) : id, ...(how?.origin ? { origin: how.origin } : {}), ...(how ? { instrumented: how.instrumented } : {}) }),
+    warning: (message: string) => {
+      log.warn(message);
+      writer.mark({ t: hostNow(), kind: "warning", reason: message });
+    },
   };
 
   /** The processes of the current launch are about to be ended by the runner. */

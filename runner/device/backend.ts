@@ -38,6 +38,15 @@ export interface ChildProcess {
   readonly pid: number;
   readonly parentPid: number;
   readonly identifier: string;
+  /**
+   * How it was born (frida's `Child.origin`): `fork` (Runtime.exec forks first), `exec` (the
+   * forked child ran execve: `getprop`, `su`, `sh -c …`), `spawn` (posix_spawn). Absent when the
+   * device layer cannot tell.
+   */
+  readonly origin?: "fork" | "exec" | "spawn";
+  /** The program and its arguments, for `exec` (untrusted: the app chose them). */
+  readonly path?: string;
+  readonly argv?: readonly string[];
 }
 
 export interface DeviceHandle {
@@ -66,6 +75,11 @@ export interface DeviceHandle {
   enableSpawnGating?(): Promise<void>;
   disableSpawnGating?(): Promise<void>;
   onSpawnAdded?(handler: (spawn: { readonly pid: number; readonly identifier: string }) => void): void;
+  /**
+   * Frida switched spawn gating off by itself: `watchdog-timeout` when a gated spawn was held too
+   * long (frida-core resumes every held spawn then, and later processes are not gated).
+   */
+  onSpawnGatingDisabled?(handler: (reason: string) => void): void;
 }
 
 /**

@@ -85,7 +85,9 @@ class FridaDevice implements DeviceHandle {
     return this.device.kill(pid);
   }
   onChildAdded(handler: (child: ChildProcess) => void): void {
-    this.device.childAdded.connect((child: Frida.Child) => handler({ pid: child.pid, parentPid: child.parentPid, identifier: child.identifier }));
+    this.device.childAdded.connect((child: Frida.Child) =>
+      handler({ pid: child.pid, parentPid: child.parentPid, identifier: child.identifier, origin: child.origin as ChildProcess["origin"], path: child.path, argv: child.argv }),
+    );
   }
   enableSpawnGating(): Promise<void> {
     return this.device.enableSpawnGating();
@@ -95,6 +97,30 @@ class FridaDevice implements DeviceHandle {
   }
   onSpawnAdded(handler: (spawn: { pid: number; identifier: string }) => void): void {
     this.device.spawnAdded.connect((spawn: Frida.Spawn) => handler({ pid: spawn.pid, identifier: spawn.identifier }));
+  }
+  onSpawnGatingDisabled(handler: (reason: string) => void): void {
+    this.device.spawnGatingDisabled.connect((reason: Frida.SpawnGatingDisabledReason) => handler(String(reason)));
+  }
+}
+
+/**
+ * The first real exchange with frida-server: `addRemoteDevice` and `getDeviceById` do not talk to
+ * it, so a frida-server of another major version would first show as Frida's raw "ensure that
+ * major versions match" when the app is spawned. Asking for the system parameters here turns it
+ * into one line with the fix.
+ */
+async function checkServer(device: Frida.Device, what: string): Promise<void> {
+  try {
+    await device.querySystemParameters();
+  } catch (err) {
+    const message = (err as Error)?.message ?? String(err);
+    if (/major version|incompatible|protocol/i.test(message)) {
+      throw new DeviceError(`${what} runs a frida-server whose major version differs from the frida package's (${PINNED_FRIDA || "see package.json"}): ${message.split("\n")[0]}`, {
+        where: "--device",
+        fix: `run frida-server ${PINNED_FRIDA || "<the frida package's version>"} on the device (the same major version is enough; \`permtrace doctor\` shows both)`,
+      });
+    }
+    throw err;
   }
 }
 
@@ -106,10 +132,13 @@ export class FridaBackend implements DeviceBackend {
     try {
       if (selector.remote) {
         if (!selector.serial) throw new DeviceError("a remote frida-server needs the device's adb serial too", { where: "--device", fix: "write it as <adb-serial>@<host:port>" });
-        return new FridaDevice(await manager.addRemoteDevice(selector.remote), "remote", selector.serial);
+        const remote = await manager.addRemoteDevice(selector.remote);
+        await checkServer(remote, `frida-server at ${selector.remote}`);
+        return new FridaDevice(remote, "remote", selector.serial);
       }
-      if (selector.serial) return new FridaDevice(await manager.getDeviceById(selector.serial, 5000), "usb");
-      return new FridaDevice(await frida.getUsbDevice({ timeout: 5000 }), "usb");
+      const device = selector.serial ? await manager.getDeviceById(selector.serial, 5000) : await frida.getUsbDevice({ timeout: 5000 });
+      await checkServer(device, selector.serial ? `device ${selector.serial}` : "the USB device");
+      return new FridaDevice(device, "usb");
     } catch (err) {
       if (err instanceof DeviceError) throw err;
       const what = selector.remote ? `frida-server at ${selector.remote}` : selector.serial ? `device ${selector.serial}` : "a USB device";

@@ -10,5 +10,6 @@ export type Spawn = any;
 export type Crash = any;
 export type Message = any;
 export type SessionDetachReason = any;
+export type SpawnGatingDisabledReason = any;
 export declare function getDeviceManager(): DeviceManager;
 export declare function getUsbDevice(options?: { timeout?: number | null }): Promise<Device>;

@@ -9,9 +9,17 @@ export interface ProcessEvents {
   scriptError(pid: number, description: string): void;
   /** A process's session ended: the app crashed, frida-server died, the device was lost… */
   detached(pid: number, reason: DetachReason, crash: string | null): void;
-  /** A child process was instrumented (`:push`, `:remote`…). */
-  child?(pid: number, parentPid: number, identifier: string): void;
+  /**
+   * A process of the app's was born: instrumented (`:push`, `:remote`… from spawn gating), or —
+   * forked or exec'd (`Runtime.exec`: `getprop`, `su`, `sh -c …`) — let go at once, uninstrumented.
+   */
+  child?(pid: number, parentPid: number, identifier: string, how?: { readonly origin?: string; readonly instrumented: boolean; readonly argv?: readonly string[] }): void;
+  /** Something that limits what the trace can show (a report warning in every format). */
+  warning?(message: string): void;
 }
+
+/** Frida-core gives a gated spawn about 8 s before its watchdog lets every held spawn go. */
+export const GATED_WINDOW_WARN_MS = 5_000;
 
 export interface Instrumented {
   readonly pid: number;
@@ -61,22 +69,37 @@ export async function instrumentApp(
 
   let stopped = false;
   const adopt = (pid: number, parentPid: number, identifier: string): void => {
+    const held = Date.now();
     void (async () => {
       try {
         if (stopped) return;
         await instrument(pid);
-        events.child?.(pid, parentPid, identifier);
+        events.child?.(pid, parentPid, identifier, { origin: "spawn", instrumented: true });
       } catch (err) {
         events.scriptError(pid, `could not instrument ${identifier}: ${(err as Error)?.message ?? String(err)}`);
       } finally {
         // A gated process waits until resumed, instrumented or not.
         await device.resume(pid).catch(() => undefined);
+        const ms = Date.now() - held;
+        if (ms > GATED_WINDOW_WARN_MS) events.warning?.(`${identifier} (pid ${pid}) was held ${(ms / 1000).toFixed(1)} s before it resumed; frida's spawn-gating watchdog lets held processes go after about 8 s`);
       }
     })();
   };
   // One listener per device for its whole life: each launch's instrumentation takes over.
   const routes = routing(device);
-  routes.child = (child) => adopt(child.pid, child.parentPid, child.identifier);
+  routes.child = (child) => {
+    if (child.origin === undefined) return adopt(child.pid, child.parentPid, child.identifier);
+    // Frida holds a forked or exec'd child until it is resumed (frida-core fork-monitor.vala),
+    // and the thread that forked waits: a Runtime.exec() (root checks, getprop) must not wait
+    // for the agent to be loaded into a process where only one thread survived the fork. It is
+    // recorded and let go at once.
+    events.child?.(child.pid, child.parentPid, child.identifier, { origin: child.origin, instrumented: false, ...(child.argv ? { argv: child.argv } : {}) });
+    void device.resume(child.pid).catch(() => undefined);
+  };
+  routes.gatingDisabled = (reason) => {
+    events.warning?.(`frida switched spawn gating off (${reason}): processes of the app started meanwhile were not instrumented${reason === "watchdog-timeout" ? "; it was switched on again" : ""}`);
+    if (reason === "watchdog-timeout" && !stopped) void device.enableSpawnGating?.().catch((err: unknown) => events.scriptError(-1, `spawn gating could not be switched on again: ${(err as Error)?.message ?? String(err)}`));
+  };
   // The app's other processes come from zygote: spawn gating, filtered on the app's name; every
   // other app's process is let go at once.
   routes.spawn = (spawn) => {
@@ -121,6 +144,7 @@ export async function instrumentApp(
 interface Routes {
   child?: (child: ChildProcess) => void;
   spawn?: (spawn: { readonly pid: number; readonly identifier: string }) => void;
+  gatingDisabled?: (reason: string) => void;
   gating?: boolean;
 }
 
@@ -135,6 +159,7 @@ function routing(device: DeviceHandle): Routes {
     deviceRoutes.set(device, routes);
     device.onChildAdded((c) => routes.child?.(c));
     device.onSpawnAdded?.((sp) => routes.spawn?.(sp));
+    device.onSpawnGatingDisabled?.((reason) => routes.gatingDisabled?.(reason));
   }
   return r;
 }

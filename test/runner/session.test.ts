@@ -1,9 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AgentMessage } from "../../agent/protocol.js";
 import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptHandle, ScriptMessage, SessionHandle } from "../../runner/device/backend.js";
 import { instrumentApp } from "../../runner/device/session.js";
 
-/** A fake device behind the backend interface: it logs every call in order. */
+/**
+ * A fake device behind the backend interface: it logs every call in order. Like frida-core, it
+ * holds a gated spawn or a gated child until it is resumed (fork-monitor.vala: the child waits
+ * for permission to resume), and gives a gated spawn a watchdog (spawn gating on Linux and
+ * Android since 17.16): when one is held past it, gating goes off for the whole device, every
+ * held spawn is resumed and `spawn-gating-disabled` says `watchdog-timeout`.
+ */
 class FakeDevice implements DeviceHandle {
   readonly id = "fake";
   readonly serial = "fake";
@@ -22,6 +28,7 @@ class FakeDevice implements DeviceHandle {
   }
   async attach(pid: number): Promise<SessionHandle> {
     this.log.push(`attach ${pid}`);
+    if (this.attachDelayMs > 0) await new Promise((r) => setTimeout(r, this.attachDelayMs));
     if (this.failAttach.has(pid)) throw new Error("unable to attach");
     const log = this.log;
     const device = this;
@@ -54,8 +61,26 @@ class FakeDevice implements DeviceHandle {
       onDetached: (h) => void device.detachers.set(pid, h),
     };
   }
+  /** Gated spawns and children not resumed yet. */
+  readonly held = new Set<number>();
+  watchdogMs: number | undefined;
+  private disabledHandler: ((reason: string) => void) | undefined;
   async resume(pid: number): Promise<void> {
+    this.held.delete(pid);
     this.log.push(`resume ${pid}`);
+  }
+  onSpawnGatingDisabled(h: (reason: string) => void): void {
+    this.disabledHandler = h;
+  }
+  private watch(pid: number): void {
+    if (this.watchdogMs === undefined) return;
+    setTimeout(() => {
+      if (!this.held.has(pid)) return;
+      this.log.push("spawnGating off (watchdog)");
+      for (const p of this.held) this.log.push(`resume ${p}`);
+      this.held.clear();
+      this.disabledHandler?.("watchdog-timeout");
+    }, this.watchdogMs);
   }
   async kill(pid: number): Promise<void> {
     this.log.push(`kill ${pid}`);
@@ -79,23 +104,30 @@ class FakeDevice implements DeviceHandle {
   }
   addSpawn(pid: number, identifier: string): void {
     this.log.push(`spawned ${pid} ${identifier}`);
+    this.held.add(pid);
+    this.watch(pid);
     this.spawnHandler?.({ pid, identifier });
   }
-  addChild(pid: number, parentPid: number, identifier: string): void {
+  addChild(pid: number, parentPid: number, identifier: string, more: Partial<ChildProcess> = {}): void {
     this.log.push(`child ${pid}`);
-    this.childHandler?.({ pid, parentPid, identifier });
+    this.held.add(pid);
+    this.childHandler?.({ pid, parentPid, identifier, ...more });
   }
+  /** Attaching takes this long (loading the agent and hooking in a real process). */
+  attachDelayMs = 0;
 }
 
 function recorder() {
-  const got = { messages: [] as [number, AgentMessage][], errors: [] as [number, string][], detached: [] as [number, DetachReason, string | null][], children: [] as string[] };
+  const got = { messages: [] as [number, AgentMessage][], errors: [] as [number, string][], detached: [] as [number, DetachReason, string | null][], children: [] as string[], warnings: [] as string[] };
   return {
     got,
     events: {
       message: (pid: number, m: AgentMessage) => void got.messages.push([pid, m]),
       scriptError: (pid: number, d: string) => void got.errors.push([pid, d]),
       detached: (pid: number, r: DetachReason, c: string | null) => void got.detached.push([pid, r, c]),
-      child: (pid: number, _parent: number, id: string) => void got.children.push(`${pid} ${id}`),
+      child: (pid: number, _parent: number, id: string, how?: { origin?: string; instrumented: boolean; argv?: readonly string[] }) =>
+        void got.children.push(`${pid} ${id}${how ? ` ${how.origin ?? "?"} ${how.instrumented ? "instrumented" : "not instrumented"}${how.argv ? ` [${how.argv.join(" ")}]` : ""}` : ""}`),
+      warning: (m: string) => void got.warnings.push(m),
     },
   };
 }
@@ -119,7 +151,7 @@ describe("instrumenting an app through the device interface", () => {
     d.addChild(200, 100, "com.example.app:push");
     await settle();
     expect(d.log).toEqual(["child 200", "attach 200", "childGating 200", "createScript 200 permtrace-agent", "load 200", "init 200", "resume 200"]);
-    expect(got.children).toEqual(["200 com.example.app:push"]);
+    expect(got.children).toEqual(["200 com.example.app:push spawn instrumented"]);
     d.messagers.get(200)!({ type: "send", payload: { type: "agent-error", where: "x", message: "y" } });
     d.messagers.get(100)!({ type: "error", description: "ReferenceError: boom" });
     expect(got.messages).toEqual([[200, { type: "agent-error", where: "x", message: "y" }]]);
@@ -176,10 +208,53 @@ describe("the app's other processes", () => {
     d.addSpawn(401, "com.example.app:push");
     await settle();
     expect(d.log).toEqual(["spawned 400 com.other.app", "resume 400", "spawned 401 com.example.app:push", "attach 401", "childGating 401", "createScript 401 permtrace-agent", "load 401", "init 401", "resume 401"]);
-    expect(got.children).toEqual(["401 com.example.app:push"]);
+    expect(got.children).toEqual(["401 com.example.app:push spawn instrumented"]);
     const { releaseDevice } = await import("../../runner/device/session.js");
     await releaseDevice(d);
     expect(d.log[d.log.length - 1]).toBe("spawnGating off");
+  });
+
+  it("lets a forked or exec'd child go at once, without the agent, and records what ran", async () => {
+    const d = new FakeDevice();
+    const { got, events } = recorder();
+    await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    d.log.length = 0;
+    d.addChild(500, 100, "com.example.app", { origin: "fork" });
+    d.addChild(500, 100, "/system/bin/getprop", { origin: "exec", path: "/system/bin/getprop", argv: ["getprop", "ro.serialno"] });
+    await settle();
+    // No attach, no script: the forking thread of the app waits only for the resume.
+    expect(d.log).toEqual(["child 500", "resume 500", "child 500", "resume 500"]);
+    expect(d.held.size).toBe(0);
+    expect(got.children).toEqual(["500 com.example.app fork not instrumented", "500 /system/bin/getprop exec not instrumented [getprop ro.serialno]"]);
+  });
+
+  it("when frida's watchdog lets held spawns go, says so and switches spawn gating on again", async () => {
+    const d = new FakeDevice();
+    d.watchdogMs = 20;
+    d.attachDelayMs = 60;
+    const { got, events } = recorder();
+    await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    d.log.length = 0;
+    d.addSpawn(600, "com.example.app:push");
+    await new Promise((r) => setTimeout(r, 120));
+    expect(d.log).toContain("spawnGating off (watchdog)");
+    expect(d.log.filter((l) => l === "spawnGating on")).toHaveLength(1);
+    expect(got.warnings.join("\n")).toMatch(/frida switched spawn gating off \(watchdog-timeout\).*switched on again/);
+  });
+
+  it("warns when a gated process was held long enough for frida's watchdog to matter", async () => {
+    const d = new FakeDevice();
+    const { got, events } = recorder();
+    await instrumentApp(d, "com.example.app", "", { appPackage: "com.example.app" }, events);
+    let clock = 0;
+    const now = vi.spyOn(Date, "now").mockImplementation(() => (clock += 6_000));
+    try {
+      d.addSpawn(700, "com.example.app:push");
+      await settle();
+    } finally {
+      now.mockRestore();
+    }
+    expect(got.warnings.join("\n")).toMatch(/com\.example\.app:push \(pid 700\) was held \d+\.\d s before it resumed/);
   });
 
   it("parses --device: an adb serial, or a serial with a remote frida-server", async () => {
