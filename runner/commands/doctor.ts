@@ -135,11 +135,13 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
     const server = /^\d+\.\d+\.\d+/.exec(v.stdout.trim())?.[0];
     if (!server) {
       out.push({ name: "frida-server", status: "fail", detail: "not found at /data/local/tmp/frida-server", fix: `push frida-server ${fridaVersion ?? (PINNED_FRIDA || "?")} for the device's ABI there, chmod 755 it and start it as root` });
-    } else if (fridaVersion && server !== fridaVersion) {
-      out.push({ name: "frida-server", status: "fail", detail: `${server} on the device, frida package ${fridaVersion}`, fix: `run frida-server ${fridaVersion} (the versions must match)` });
+    } else if (fridaVersion && fridaMajor(server) !== fridaMajor(fridaVersion)) {
+      // Frida's host and server speak one protocol per major version: only the major must match.
+      out.push({ name: "frida-server", status: "fail", detail: `${server} on the device, frida package ${fridaVersion}`, fix: `run frida-server ${fridaVersion} (at least the same major version, ${fridaMajor(fridaVersion)}.x)` });
     } else {
       const running = await exec("adb", ["-s", serial, "shell", "pidof frida-server"]);
-      out.push(running.ok && running.stdout.trim() ? { name: "frida-server", status: "ok", detail: `${server}, running` } : { name: "frida-server", status: "fail", detail: `${server}, not running`, fix: "start it as root: adb shell su -c '/data/local/tmp/frida-server &'" });
+      const same = fridaVersion && server !== fridaVersion ? ` (frida package ${fridaVersion}: the same major version, which is what Frida needs)` : "";
+      out.push(running.ok && running.stdout.trim() ? { name: "frida-server", status: "ok", detail: `${server}, running${same}` } : { name: "frida-server", status: "fail", detail: `${server}, not running`, fix: "start it as root: adb shell su -c '/data/local/tmp/frida-server &'" });
     }
   } else out.push({ name: "frida-server", status: "skip", detail: "needs a device" });
 
@@ -184,4 +186,8 @@ async function sandboxChecks(): Promise<CheckResult[]> {
     out.push({ name: "fake driver", status: "fail", detail: (err as Error).message, fix: "reinstall permtrace's dependencies (npm ci in the permtrace folder)" });
   }
   return out;
+}
+
+function fridaMajor(version: string): string {
+  return version.split(".")[0]!;
 }

@@ -51,6 +51,14 @@ describe("permtrace doctor", () => {
       }),
     );
     expect(mismatch["frida-server"]).toMatchObject({ status: "fail", detail: "16.5.9 on the device, frida package 17.18.0" });
+    // Frida needs the same major version only: another 17.x server is fine, and says so.
+    const minor = byName(
+      await runDoctor({
+        exec: shell({ "adb version": { stdout: "version 1.0.41" }, "adb devices": { stdout: "x\nR58M\tdevice\n" }, "adb -s R58M shell su -c": { stdout: "17.9.1\n" }, "adb -s R58M shell pidof": { stdout: "4711\n" } }),
+        fridaVersion: "17.18.0",
+      }),
+    );
+    expect(minor["frida-server"]).toMatchObject({ status: "ok", detail: "17.9.1, running (frida package 17.18.0: the same major version, which is what Frida needs)" });
 
     const down = byName(await runDoctor({ exec: shell({ adb: { ok: false, missing: true } }), fridaVersion: null, appiumUrl: "http://127.0.0.1:1", fetch: async () => Promise.reject(new Error("ECONNREFUSED")) }));
     expect(down.appium).toMatchObject({ status: "fail", detail: "http://127.0.0.1:1: ECONNREFUSED" });
