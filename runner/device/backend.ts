@@ -28,6 +28,12 @@ export interface ScriptHandle {
 export interface SessionHandle {
   readonly pid: number;
   createScript(source: string, name: string): Promise<ScriptHandle>;
+  /**
+   * The script compiled to the device's script runtime bytecode once, then loaded from bytes in
+   * each later process: a gated process then resumes sooner (frida's watchdog). Optional.
+   */
+  compileScript?(source: string, name: string): Promise<Uint8Array>;
+  createScriptFromBytes?(bytes: Uint8Array, name: string): Promise<ScriptHandle>;
   /** Child processes (`:push`, `:remote`…) stop at birth until resumed, so they can be instrumented. */
   enableChildGating(): Promise<void>;
   detach(): Promise<void>;

@@ -44,6 +44,12 @@ class FridaSession implements SessionHandle {
   async createScript(source: string, name: string): Promise<ScriptHandle> {
     return new FridaScript(await this.session.createScript(source, { name }));
   }
+  async compileScript(source: string, name: string): Promise<Uint8Array> {
+    return await this.session.compileScript(source, { name });
+  }
+  async createScriptFromBytes(bytes: Uint8Array, name: string): Promise<ScriptHandle> {
+    return new FridaScript(await this.session.createScriptFromBytes(Buffer.from(bytes), { name }));
+  }
   enableChildGating(): Promise<void> {
     return this.session.enableChildGating();
   }

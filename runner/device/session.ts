@@ -57,7 +57,7 @@ export async function instrumentApp(
       events.detached(pid, reason, crash);
     });
     await session.enableChildGating();
-    const script = await session.createScript(agentSource, "permtrace-agent");
+    const script = await createAgentScript(device, session, agentSource);
     script.onMessage((m) => {
       if (m.type === "send") events.message(pid, m.payload as AgentMessage);
       else events.scriptError(pid, m.description);
@@ -149,6 +149,20 @@ interface Routes {
 }
 
 const deviceRoutes = new WeakMap<DeviceHandle, Routes>();
+
+/** The agent compiled once per device and source; a failed compile means loading from source. */
+const compiled = new WeakMap<DeviceHandle, Map<string, Promise<Uint8Array | null>>>();
+
+async function createAgentScript(device: DeviceHandle, session: SessionHandle, source: string): Promise<ScriptHandle> {
+  const name = "permtrace-agent";
+  if (!session.compileScript || !session.createScriptFromBytes) return session.createScript(source, name);
+  let bySource = compiled.get(device);
+  if (!bySource) compiled.set(device, (bySource = new Map()));
+  let bytes = bySource.get(source);
+  if (!bytes) bySource.set(source, (bytes = session.compileScript(source, name).catch(() => null)));
+  const b = await bytes;
+  return b ? session.createScriptFromBytes(b, name) : session.createScript(source, name);
+}
 
 /** The device's single child/spawn listeners, pointing at the current instrumentation. */
 function routing(device: DeviceHandle): Routes {

@@ -32,7 +32,10 @@ class FakeDevice implements DeviceHandle {
     if (this.failAttach.has(pid)) throw new Error("unable to attach");
     const log = this.log;
     const device = this;
-    return {
+    const this_ = {
+      createScript: async (_source: string, name: string): Promise<ScriptHandle> => session.createScript(_source, name),
+    };
+    const session: SessionHandle = {
       pid,
       async createScript(_source: string, name: string): Promise<ScriptHandle> {
         log.push(`createScript ${pid} ${name}`);
@@ -56,11 +59,25 @@ class FakeDevice implements DeviceHandle {
           onMessage: (h) => void device.messagers.set(pid, h),
         };
       },
+      ...(device.compiles
+        ? {
+            compileScript: async (_source: string, name: string) => (log.push(`compile ${pid} ${name}`), new Uint8Array([1, 2, 3])),
+            createScriptFromBytes: async (bytes: Uint8Array, name: string) => {
+              log.push(`fromBytes ${pid} ${bytes.length}`);
+              const s = await this_.createScript("", name);
+              log.splice(log.lastIndexOf(`createScript ${pid} ${name}`), 1);
+              return s;
+            },
+          }
+        : {}),
       enableChildGating: async () => void log.push(`childGating ${pid}`),
       detach: async () => void log.push(`detach ${pid}`),
       onDetached: (h) => void device.detachers.set(pid, h),
     };
+    return session;
   }
+  /** Whether sessions can compile a script to bytecode (frida's compileScript / createScriptFromBytes). */
+  compiles = false;
   /** Gated spawns and children not resumed yet. */
   readonly held = new Set<number>();
   watchdogMs: number | undefined;
@@ -212,6 +229,16 @@ describe("the app's other processes", () => {
     const { releaseDevice } = await import("../../runner/device/session.js");
     await releaseDevice(d);
     expect(d.log[d.log.length - 1]).toBe("spawnGating off");
+  });
+
+  it("compiles the agent once per device and loads later processes from the bytecode (a shorter gated window)", async () => {
+    const d = new FakeDevice();
+    d.compiles = true;
+    const { events } = recorder();
+    await instrumentApp(d, "com.example.app", "/* agent */", { appPackage: "com.example.app" }, events);
+    d.addSpawn(801, "com.example.app:push");
+    await settle();
+    expect(d.log.filter((l) => /^(compile|fromBytes|createScript)/.test(l))).toEqual(["compile 100 permtrace-agent", "fromBytes 100 3", "fromBytes 801 3"]);
   });
 
   it("lets a forked or exec'd child go at once, without the agent, and records what ran", async () => {
