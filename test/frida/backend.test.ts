@@ -49,17 +49,19 @@ interface Recorded {
   readonly messages: { pid: number; message: AgentMessage }[];
   readonly errors: { pid: number; description: string }[];
   readonly detached: { pid: number; reason: DetachReason; crash: string | null }[];
-  readonly children: { pid: number; parentPid: number; identifier: string }[];
+  readonly children: { pid: number; parentPid: number; identifier: string; how?: { readonly origin?: string; readonly instrumented: boolean } }[];
+  readonly warnings: string[];
   readonly events: ProcessEvents;
 }
 
 function recorder(): Recorded {
-  const r: Omit<Recorded, "events"> = { messages: [], errors: [], detached: [], children: [] };
+  const r: Omit<Recorded, "events"> = { messages: [], errors: [], detached: [], children: [], warnings: [] };
   const events: ProcessEvents = {
     message: (pid, message) => r.messages.push({ pid, message }),
     scriptError: (pid, description) => r.errors.push({ pid, description }),
     detached: (pid, reason, crash) => r.detached.push({ pid, reason, crash }),
-    child: (pid, parentPid, identifier) => r.children.push({ pid, parentPid, identifier }),
+    child: (pid, parentPid, identifier, how) => r.children.push({ pid, parentPid, identifier, ...(how ? { how } : {}) }),
+    warning: (text) => r.warnings.push(text),
   };
   return { ...r, events };
 }
@@ -118,7 +120,15 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     expect(device.id).toBe("local");
     expect(device.kind).toBe("usb");
     expect(device.name).toBe("Local System");
-    const [byId, usb] = await Promise.allSettled([new FridaBackend().open({ serial: "emulator-5554" }), new FridaBackend().open({})]);
+    const [byId, usb, remote] = await Promise.allSettled([
+      new FridaBackend().open({ serial: "emulator-5554" }),
+      new FridaBackend().open({}),
+      // Port 1 refuses: frida adds the remote device without connecting; the backend's first
+      // exchange (querySystemParameters) is where frida's reason appears.
+      new FridaBackend().open({ serial: "emulator-5554", remote: "127.0.0.1:1" }),
+    ]);
+    expect(remote.status).toBe("rejected");
+    expect(String((remote as PromiseRejectedResult).reason.message)).toMatch(/^cannot reach frida-server at 127\.0\.0\.1:1: \S/);
     expect(byId.status).toBe("rejected");
     expect(String((byId as PromiseRejectedResult).reason.message)).toMatch(/^cannot reach device emulator-5554: /);
     expect(usb.status).toBe("rejected");
@@ -154,18 +164,23 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     expect(t).toBeGreaterThan((hello as { clock: number }).clock);
     await app.flush();
 
-    // The program forks a child: child gating stops it, childAdded reports it, session.ts
-    // instruments it (attach, agent, init) and resumes it; the parent then prints and exits.
+    // The program forks a child: child gating holds it and childAdded reports it (origin
+    // "fork"); session.ts records it and resumes it at once without the agent (the agent belongs
+    // in the app's own processes). The child exits 7, the parent prints that and exits.
+    const output: string[] = [];
+    const local = await getDeviceManager().getDeviceById("local", 1000);
+    local.output.connect((pid: number, _fd: number, data: Buffer) => pid === app.pid && output.push(data.toString()));
     await input(app.pid, "go\n");
-    await waitFor("the forked child to be instrumented", () => rec.children.length > 0, rec, 60_000);
+    await waitFor("the forked child to be reported", () => rec.children.length > 0, rec, 60_000);
     const child = rec.children[0]!;
-    expect(child.parentPid).toBe(app.pid);
     pids.push(child.pid);
-    expect(rec.messages.some((m) => m.pid === child.pid && m.message.type === "hello")).toBe(true);
-    await waitFor("the parent's detach", () => rec.detached.some((d) => d.pid === app.pid));
-    expect(rec.detached.find((d) => d.pid === app.pid)).toEqual({ pid: app.pid, reason: "process-terminated", crash: null });
-    await waitFor("the child's detach", () => rec.detached.some((d) => d.pid === child.pid));
-    expect(rec.detached.find((d) => d.pid === child.pid)?.reason).toBe("process-terminated");
+    expect(child).toMatchObject({ parentPid: app.pid, how: { origin: "fork", instrumented: false } });
+    await waitFor("the parent's output", () => output.join("").includes("\n"), rec);
+    expect(output.join("")).toBe("done read=16 child=7\n");
+    await waitFor("the parent's detach", () => rec.detached.some((d) => d.pid === app.pid), rec);
+    expect(rec.detached).toEqual([{ pid: app.pid, reason: "process-terminated", crash: null }]);
+    expect(rec.messages.some((m) => m.pid === child.pid)).toBe(false);
+    expect(rec.warnings).toEqual([]);
     expect(app.scripts.size).toBe(0);
     await app.stop();
   });
