@@ -1,20 +1,32 @@
 import type { Installer } from "./installer.js";
 import { Java, type JavaWrapper } from "./java.js";
 
-const BASE_LOADER = "dalvik.system.BaseDexClassLoader";
+/**
+ * The class loaders Android apps and SDKs create: the base one and the framework's subclasses.
+ * Hooking the subclasses too makes the outermost constructor the subclass's, so a loader is
+ * looked at once it is fully built (a subclass constructor runs after the base one returns).
+ */
+const LOADER_CLASSES = [
+  "dalvik.system.BaseDexClassLoader",
+  "dalvik.system.PathClassLoader",
+  "dalvik.system.DexClassLoader",
+  "dalvik.system.InMemoryDexClassLoader",
+  "dalvik.system.DelegateLastClassLoader",
+];
 
 /**
  * Where classes that are not on the boot class path come from: the app's own class loader
  * (created inside ActivityThread.handleBindApplication, after the agent loaded) and every loader
  * an SDK creates later (DexClassLoader, InMemoryDexClassLoader, …). Each runs BaseDexClassLoader's
- * constructor; when the outermost one returns on this thread, the pending classes are looked up
- * in that loader right there, synchronously, on the Java thread the constructor ran on, through
- * `Java.ClassFactory.get(loader)`.
+ * constructor; when a loader's outermost constructor returns on this thread, the pending classes
+ * are looked up in that loader right there, synchronously, on the Java thread that made it.
  *
- * Never through `Java.perform`: in an app process whose class factory has no loader yet, the
- * bridge queues the function until hooks on handleBindApplication / the longest getPackageInfo
- * overload fire (frida-java-bridge index.js, `perform` and `_performPendingVmOpsWhenReady`); the
- * app's loader is created inside handleBindApplication, after both, so a queued retry may never run.
+ * Not through `Java.perform`: in an app process, before the bridge knows the app's class loader,
+ * it queues the function and runs the queue from its own `getPackageInfo` replacement, or from
+ * `LoadedApk.makeApplication` under instrumentation (frida-java-bridge index.js, `perform` and
+ * `_performPendingVmOpsWhenReady`); a function queued once those hooks have run for the app —
+ * the case of a retry scheduled from inside handleBindApplication — waits for the next
+ * getPackageInfo, if one ever comes.
  *
  * Once more after `Application.attach`, with the Application's class loader, for a loader that
  * was created some other way.
@@ -24,8 +36,10 @@ export class LoaderWatch {
   /** The class loaders present at start-up, enumerated once (each enumeration suspends every ART thread). */
   private startLoaders: JavaWrapper[] | null = null;
   private startOver = false;
-  /** Per thread, how deep inside class loader constructors it is: the chain calls several. */
-  private readonly depth = new Map<number, number>();
+  /** Per thread, the identities of the loaders whose constructors are running (a chain repeats one). */
+  private readonly building = new Map<number, number[]>();
+  private system: { identityHashCode(o: unknown): number } | null = null;
+  private forName: { forName(name: string, init: boolean, loader: unknown): unknown } | null = null;
 
   constructor(
     private readonly installer: Installer,
@@ -58,23 +72,7 @@ export class LoaderWatch {
   watch(): void {
     if (this.watching) return;
     this.watching = true;
-    const tid = (): number => Process.getCurrentThreadId();
-    this.installer.add({
-      className: BASE_LOADER,
-      method: "$init",
-      overloads: "all",
-      handler: (self) => {
-        const t = tid();
-        this.depth.set(t, (this.depth.get(t) ?? 0) + 1);
-        return (threw) => {
-          const d = (this.depth.get(t) ?? 1) - 1;
-          if (d > 0) return void this.depth.set(t, d);
-          this.depth.delete(t);
-          // The base constructor has set up the dex path list: the loader can load from here on.
-          if (!threw) this.retry(self as JavaWrapper);
-        };
-      },
-    });
+    for (const className of LOADER_CLASSES) this.installer.add({ className, method: "$init", overloads: "all", handler: (self) => this.entered(self as JavaWrapper) });
     this.installer.add({
       className: "android.app.Application",
       method: "attach",
@@ -85,21 +83,57 @@ export class LoaderWatch {
     });
   }
 
+  /** A loader constructor starts: when this loader's outermost one returns, look in it. */
+  private entered(self: JavaWrapper): (threw: boolean) => void {
+    const t = Process.getCurrentThreadId();
+    const id = this.identity(self);
+    let stack = this.building.get(t);
+    if (!stack) this.building.set(t, (stack = []));
+    stack.push(id);
+    return (threw) => {
+      stack.pop();
+      if (stack.length === 0) this.building.delete(t);
+      // Still inside another constructor of the same loader (a this(...) chain): not built yet.
+      if (threw || stack.includes(id)) return;
+      this.retry(self);
+    };
+  }
+
+  private identity(o: JavaWrapper): number {
+    try {
+      return this.guarded(() => (this.system ??= Java.use("java.lang.System") as unknown as { identityHashCode(o: unknown): number }).identityHashCode(o));
+    } catch {
+      return -1;
+    }
+  }
+
   private retry(loader: JavaWrapper | null): void {
     if (loader === null) return;
     try {
       this.guarded(() => {
-        // `this` in a replacement is a local reference, valid only during the call; the bridge's
-        // factory cache keeps the loader it is given (class-factory.js, `ClassFactory.get`), so
-        // it gets a global one. The cache holds the loader for good either way.
+        // A factory only for a loader that has one of the classes: the bridge's factory cache
+        // keeps every loader it is given, for good (class-factory.js, ClassFactory.get). `this`
+        // in a replacement is a local reference, valid only during the call, and the cached
+        // factory uses its loader later: it gets a global one.
         let factory: ReturnType<typeof Java.ClassFactory.get> | null = null;
         this.installer.retryPending((name) => {
+          if (!this.has(loader, name)) return null;
           factory ??= Java.ClassFactory.get(Java.retain(loader));
           return useInFactory(factory, name);
         });
       });
     } catch (err) {
       this.reportError("class loader watch", err);
+    }
+  }
+
+  /** Whether the loader can load the class, without initialising it. */
+  private has(loader: JavaWrapper, name: string): boolean {
+    try {
+      (this.forName ??= Java.use("java.lang.Class") as unknown as { forName(name: string, init: boolean, loader: unknown): unknown }).forName(name, false, loader);
+      return true;
+    } catch {
+      return false;
     }
   }
 }

@@ -219,19 +219,21 @@ export class FakeJava {
     const loader: FakeLoader = { id, $className: className };
     for (const s of specs) this.define(s, id);
     this.loaders.push(loader);
-    const ctors = this.classes.get("boot:dalvik.system.BaseDexClassLoader")?.overloads.get("$init") ?? [];
-    const inner = ctors[1];
-    const outer = ctors[0];
-    if (outer && inner) {
-      // The outer constructor's original calls the inner one (`this(...)`), through its hooks.
-      const body = outer.original;
-      outer.original = () => inner.invoke(loader, []);
+    // The subclass's constructor calls the base's public one, which delegates to the longer one
+    // (`this(...)`): each through its hooks, as on ART.
+    const chain = [this.classes.get(`boot:${className}`)?.overloads.get("$init")?.[0], ...(this.classes.get("boot:dalvik.system.BaseDexClassLoader")?.overloads.get("$init") ?? [])].filter((o): o is FakeOverload => o !== undefined);
+    const call = (i: number): unknown => {
+      const o = chain[i];
+      if (!o) return undefined;
+      const body = o.original;
+      if (i + 1 < chain.length) o.original = () => call(i + 1);
       try {
-        outer.invoke(loader, []);
+        return o.invoke(loader, []);
       } finally {
-        outer.original = body;
+        o.original = body;
       }
-    } else outer?.invoke(loader, []);
+    };
+    call(0);
     return loader;
   }
 
@@ -350,12 +352,50 @@ export class FakeJava {
     };
   }
 
+  private readonly identities = new WeakMap<object, number>();
+
+  /** The few java.lang classes the agent itself uses, where the test's classes do not define them. */
+  private builtin(name: string): unknown {
+    switch (name) {
+      case "java.lang.Throwable":
+        return this.throwable();
+      case "android.util.Log":
+        return {
+          // Log.getStackTraceString(new Throwable()): the trace as Android prints it.
+          getStackTraceString: (t: { getStackTrace(): { getClassName(): string; getMethodName(): string; getFileName(): string | null; getLineNumber(): number }[] }) =>
+            ["java.lang.Throwable", ...t.getStackTrace().map((e) => `\tat ${e.getClassName()}.${e.getMethodName()}(${e.getFileName() === null ? "Unknown Source" : `${e.getFileName()}${e.getLineNumber() >= 0 ? `:${e.getLineNumber()}` : ""}`})`)].join("\n"),
+        };
+      case "java.lang.System":
+        return {
+          identityHashCode: (o: object) => {
+            let id = this.identities.get(o);
+            if (id === undefined) this.identities.set(o, (id = this.identities.has(o) ? 0 : Math.floor(Math.random() * 2 ** 31)));
+            return id;
+          },
+        };
+      case "java.lang.Class":
+        return {
+          // Class.forName(name, false, loader): the loader's classes or the boot ones it delegates to.
+          forName: (n: string, _init: boolean, loader: FakeLoader | null) => {
+            const c = (loader ? this.classes.get(`${loader.id}:${n}`) : undefined) ?? this.classes.get(`boot:${n}`);
+            if (!c) throw new ClassNotFound(n);
+            return { $className: "java.lang.Class", name: n };
+          },
+        };
+      default:
+        return undefined;
+    }
+  }
+
   /** The class factory for a loader: classes of that loader, or of the boot loader it delegates to. */
   private factory(loader: FakeLoader | null): { use(name: string): unknown; loader: FakeLoader | null } {
     return {
       loader,
       use: (name: string) => {
-        if (name === "java.lang.Throwable" && !this.classes.has(`boot:${name}`)) return this.throwable();
+        if (!this.classes.has(`boot:${name}`)) {
+          const builtin = this.builtin(name);
+          if (builtin) return builtin;
+        }
         return (loader ? (this.classes.get(`${loader.id}:${name}`) ?? this.get(name)) : this.get(name)).wrapper();
       },
     };

@@ -136,6 +136,8 @@ export function agentRuntimeClasses(interactive: () => boolean): ClassSpec[] {
         { name: "$init", params: ["java.lang.String", "java.io.File", "java.lang.String", "java.lang.ClassLoader", "[Ljava.lang.ClassLoader;", "boolean"] },
       ],
     },
+    { name: "dalvik.system.PathClassLoader", methods: [{ name: "$init", params: ["java.lang.String", "java.lang.ClassLoader"] }] },
+    { name: "dalvik.system.DexClassLoader", methods: [{ name: "$init", params: ["java.lang.String", "java.lang.String", "java.lang.String", "java.lang.ClassLoader"] }] },
     { name: "android.app.Application", methods: [{ name: "attach", params: ["android.content.Context"] }] },
     {
       name: "android.app.ActivityThread",

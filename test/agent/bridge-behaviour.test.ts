@@ -80,10 +80,25 @@ describe("the agent against frida-java-bridge's real behaviour (stand-in)", () =
     const { rt } = start();
     expect(rt.java.stats.loaderScans).toBe(1);
     rt.java.newLoader("plugin-1", []);
-    rt.java.newLoader("plugin-2", []);
-    // One global reference per loader for the bridge's factory cache, not one per constructor.
-    expect(rt.java.stats.retains).toBe(2);
+    rt.java.newLoader("plugin-2", [AMAP]);
+    // A factory (kept for good by the bridge's cache, so a global reference) only for the loader
+    // that has a pending class, once, although three constructors ran for it.
+    expect(rt.java.stats.retains).toBe(1);
     expect(rt.java.stats.loaderScans).toBe(1);
+    expect(status(lastCoverage(rt), "location.AMapLocationClient.getLastKnownLocation")?.[1]).toBe("hooked");
+  });
+
+  it("looks at a loader made inside another loader's constructor when its own constructors return", () => {
+    const { rt } = start();
+    // A packer's loader whose constructor makes the loader that holds the SDK.
+    const base = rt.java.get("dalvik.system.BaseDexClassLoader").overloads.get("$init")![1]!;
+    const body = base.original;
+    base.original = () => {
+      base.original = body;
+      rt.java.newLoader("inner", [AMAP]);
+    };
+    rt.java.newLoader("outer", []);
+    expect(status(lastCoverage(rt), "location.AMapLocationClient.getLastKnownLocation")?.[1]).toBe("hooked");
   });
 
   it("rescans with the Application's class loader after Application.attach", () => {
