@@ -34,8 +34,6 @@ export interface SessionHandle {
    */
   compileScript?(source: string, name: string): Promise<Uint8Array>;
   createScriptFromBytes?(bytes: Uint8Array, name: string): Promise<ScriptHandle>;
-  /** Child processes (`:push`, `:remote`…) stop at birth until resumed, so they can be instrumented. */
-  enableChildGating(): Promise<void>;
   detach(): Promise<void>;
   onDetached(handler: (reason: DetachReason, crash: string | null) => void): void;
 }

@@ -50,9 +50,6 @@ class FridaSession implements SessionHandle {
   async createScriptFromBytes(bytes: Uint8Array, name: string): Promise<ScriptHandle> {
     return new FridaScript(await this.session.createScriptFromBytes(Buffer.from(bytes), { name }));
   }
-  enableChildGating(): Promise<void> {
-    return this.session.enableChildGating();
-  }
   detach(): Promise<void> {
     return this.session.detach();
   }

@@ -33,8 +33,8 @@ export interface Instrumented {
 
 /**
  * Starts the app with the agent loaded before any of its code runs: spawn (suspended) → attach →
- * child gating on → load the agent → init → resume, so Application and ContentProvider start-up
- * is seen. Children are instrumented the same way before they resume.
+ * load the agent → init → resume, so Application and ContentProvider start-up is seen. The app's
+ * other processes, gated at their spawn, are instrumented the same way before they resume.
  */
 export async function instrumentApp(
   device: DeviceHandle,
@@ -56,7 +56,11 @@ export async function instrumentApp(
       scripts.delete(pid);
       events.detached(pid, reason, crash);
     });
-    await session.enableChildGating();
+    // No child gating: with it, frida-core makes every fork() in the app wait on frida-server
+    // (the agent's prepare_to_fork, which aborts the app if that call fails), turns vfork into
+    // fork, and holds the child until resumed (lib/agent/agent.vala, lib/payload/fork-monitor.vala);
+    // the forked child's agent drops its scripts anyway. The app's own processes (`:push`…)
+    // come from zygote and arrive through spawn gating.
     const script = await createAgentScript(device, session, agentSource);
     script.onMessage((m) => {
       if (m.type === "send") events.message(pid, m.payload as AgentMessage);
@@ -88,11 +92,12 @@ export async function instrumentApp(
   // One listener per device for its whole life: each launch's instrumentation takes over.
   const routes = routing(device);
   routes.child = (child) => {
+    // Only a device layer that gates children by itself reports them (the runner does not ask
+    // frida to). One that cannot say how the child was born gets the agent, as a gated spawn.
     if (child.origin === undefined) return adopt(child.pid, child.parentPid, child.identifier);
-    // Frida holds a forked or exec'd child until it is resumed (frida-core fork-monitor.vala),
-    // and the thread that forked waits: a Runtime.exec() (root checks, getprop) must not wait
-    // for the agent to be loaded into a process where only one thread survived the fork. It is
-    // recorded and let go at once.
+    // A forked or exec'd child (Runtime.exec: root checks, getprop) is held until resumed and the
+    // thread that forked may wait on it: it must not wait for the agent to be loaded into a
+    // process where only one thread survived the fork. It is recorded and let go at once.
     events.child?.(child.pid, child.parentPid, child.identifier, { origin: child.origin, instrumented: false, ...(child.argv ? { argv: child.argv } : {}) });
     void device.resume(child.pid).catch(() => undefined);
   };

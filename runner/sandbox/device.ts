@@ -136,7 +136,6 @@ export class SandboxDevice implements DeviceHandle {
           };
         },
       }),
-      enableChildGating: async () => undefined,
       detach: async () => {
         const h = p.onDetached;
         p.onDetached = undefined;

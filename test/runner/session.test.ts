@@ -70,7 +70,6 @@ class FakeDevice implements DeviceHandle {
             },
           }
         : {}),
-      enableChildGating: async () => void log.push(`childGating ${pid}`),
       detach: async () => void log.push(`detach ${pid}`),
       onDetached: (h) => void device.detachers.set(pid, h),
     };
@@ -156,7 +155,7 @@ describe("instrumenting an app through the device interface", () => {
     const d = new FakeDevice();
     const { events } = recorder();
     const app = await instrumentApp(d, "com.example.app", "/* agent */", { appPackage: "com.example.app" }, events);
-    expect(d.log).toEqual(["spawnGating on", "spawn com.example.app", "attach 100", "childGating 100", "createScript 100 permtrace-agent", "load 100", "init 100", "resume 100"]);
+    expect(d.log).toEqual(["spawnGating on", "spawn com.example.app", "attach 100", "createScript 100 permtrace-agent", "load 100", "init 100", "resume 100"]);
     expect(app.coverage).toEqual([["telephony.TelephonyManager.getImei", "hooked"]]);
   });
 
@@ -167,7 +166,7 @@ describe("instrumenting an app through the device interface", () => {
     d.log.length = 0;
     d.addChild(200, 100, "com.example.app:push");
     await settle();
-    expect(d.log).toEqual(["child 200", "attach 200", "childGating 200", "createScript 200 permtrace-agent", "load 200", "init 200", "resume 200"]);
+    expect(d.log).toEqual(["child 200", "attach 200", "createScript 200 permtrace-agent", "load 200", "init 200", "resume 200"]);
     expect(got.children).toEqual(["200 com.example.app:push spawn instrumented"]);
     d.messagers.get(200)!({ type: "send", payload: { type: "agent-error", where: "x", message: "y" } });
     d.messagers.get(100)!({ type: "error", description: "ReferenceError: boom" });
@@ -224,7 +223,7 @@ describe("the app's other processes", () => {
     d.addSpawn(400, "com.other.app");
     d.addSpawn(401, "com.example.app:push");
     await settle();
-    expect(d.log).toEqual(["spawned 400 com.other.app", "resume 400", "spawned 401 com.example.app:push", "attach 401", "childGating 401", "createScript 401 permtrace-agent", "load 401", "init 401", "resume 401"]);
+    expect(d.log).toEqual(["spawned 400 com.other.app", "resume 400", "spawned 401 com.example.app:push", "attach 401", "createScript 401 permtrace-agent", "load 401", "init 401", "resume 401"]);
     expect(got.children).toEqual(["401 com.example.app:push spawn instrumented"]);
     const { releaseDevice } = await import("../../runner/device/session.js");
     await releaseDevice(d);

@@ -61,7 +61,6 @@ export class StandInDevice implements DeviceHandle {
         };
         return script;
       },
-      enableChildGating: async () => undefined,
       detach: async () => undefined,
       onDetached: (h) => void (proc.onDetached = h),
     };
