@@ -21,6 +21,14 @@ function selected(id: string, config: AgentConfig): boolean {
   return !match(config.exclude);
 }
 
+function javaAvailable(): boolean {
+  try {
+    return Java.available;
+  } catch {
+    return false;
+  }
+}
+
 function outsideApi(e: HookEntry, level: number | null): boolean {
   return level !== null && ((e.minApi !== undefined && level < e.minApi) || (e.maxApi !== undefined && level > e.maxApi));
 }
@@ -56,25 +64,10 @@ export class Agent {
       onLateHook: () => this.sendCoverage(),
     });
     this.installer = installer;
-    const lifecycle = new Lifecycle(recorder, guarded);
     const redaction = { redaction: config.redaction ?? DEFAULTS.redaction, salt: config.salt ?? String(Math.random()) };
-    const java = { level: null as number | null, stacks: undefined as StackWalker | undefined };
     /** Per thread, the Java catalogue calls in progress: their native work is part of them. */
     const active = new Map<number, string[]>();
-    try {
-      Java.performNow(() => {
-        java.level = apiLevel();
-        const stacks = new StackWalker(config.maxStackDepth ?? DEFAULTS.maxStackDepth);
-        java.stacks = stacks;
-        const ctx: RecordContext = { recorder, redaction, appPackage: config.appPackage, stacks, foreground: () => lifecycle.foreground(), guarded, tid, active };
-        this.installJava(catalogue.filter((e) => selected(e.id, config)), java.level, ctx);
-        lifecycle.install(installer);
-        installCrashFlush(installer, () => recorder.flush());
-        installer.installed();
-      });
-    } catch (err) {
-      this.error("java", err);
-    }
+    const java = this.installJavaSide(catalogue.filter((e) => selected(e.id, config)), config, { recorder, redaction, appPackage: config.appPackage, guarded, tid, active });
     const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
     this.nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()));
     this.sendMessage({
@@ -106,6 +99,35 @@ export class Agent {
 
   dispose(): void {
     this.recorder?.dispose();
+  }
+
+  /** The Java hooks, the lifecycle and the crash flush; in a process without a VM, every Java entry absent. */
+  private installJavaSide(entries: readonly HookEntry[], config: AgentConfig, base: Omit<RecordContext, "stacks" | "foreground">): { level: number | null; stacks?: StackWalker } {
+    const installer = this.installer!;
+    if (!javaAvailable()) {
+      // A process without a Java VM (a native helper the app started): its Java hooks are absent, not failed.
+      for (const e of entries) {
+        this.permissions[this.hookNumber(e.id)] = e.permission ?? null;
+        installer.coverage.set(e.id, { status: "absent", reason: "no Java runtime in this process" });
+      }
+      return { level: null };
+    }
+    const out: { level: number | null; stacks?: StackWalker } = { level: null };
+    try {
+      Java.performNow(() => {
+        out.level = apiLevel();
+        const stacks = new StackWalker(config.maxStackDepth ?? DEFAULTS.maxStackDepth);
+        out.stacks = stacks;
+        const lifecycle = new Lifecycle(base.recorder, base.guarded);
+        this.installJava(entries, out.level, { ...base, stacks, foreground: () => lifecycle.foreground() });
+        lifecycle.install(installer);
+        installCrashFlush(installer, () => base.recorder.flush());
+        installer.installed();
+      });
+    } catch (err) {
+      this.error("java", err);
+    }
+    return out;
   }
 
   private installJava(entries: readonly HookEntry[], level: number | null, ctx: RecordContext): void {

@@ -162,7 +162,8 @@ export class FakeJava {
   /** The simulated Java stack of the current call: the called method's frame over its callers. */
   top: FrameSpec | undefined;
   callers: readonly FrameSpec[] = [];
-  readonly available = true;
+  /** Whether the process has a Java VM at all (a native helper process has none). */
+  vm = true;
   /** What Java.androidVersion says (the release, as the bridge reads ro.build.version.release). */
   androidVersion = "12";
   /**
@@ -403,8 +404,12 @@ export class FakeJava {
 
   /** The bridge's API, as the agent sees it. */
   api(): Record<string, unknown> {
+    const self = this;
     return {
-      available: true,
+      // False in a process without a Java VM (index.js `available`: no libart/libjvm loaded).
+      get available() {
+        return self.vm;
+      },
       androidVersion: this.androidVersion,
       // The default factory: the boot classes, and the app's once the bridge knows its loader.
       use: (name: string) => this.factory(this.factoryLoader).use(name),

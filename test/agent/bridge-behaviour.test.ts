@@ -198,6 +198,15 @@ describe("the agent against frida-java-bridge's real behaviour (stand-in)", () =
     expect(hooksCalled(rt)).toEqual(["telephony.TelephonyManager.getImei", "telephony.TelephonyManager.getNetworkOperatorName"]);
   });
 
+  it("in a process without a Java VM, the Java hooks are absent (no error) and the native ones installed", () => {
+    const rt = loadAgent([]);
+    rt.java.vm = false;
+    const coverage = rt.rpc.init({ appPackage: APP, salt: "s" });
+    expect(status(coverage, "telephony.TelephonyManager.getImei")).toEqual(["telephony.TelephonyManager.getImei", "absent", "no Java runtime in this process"]);
+    expect(coverage.filter((r) => r[0].startsWith("native.")).map((r) => r[1])).toContain("hooked");
+    expect(rt.messages.filter((m) => m.type === "agent-error")).toEqual([]);
+  });
+
   it("every call's hook carries the permission that guards it (the coverage message), for the trace's perm field", () => {
     const { rt } = start();
     const cov = rt.messages.filter((m): m is Extract<AgentMessage, { type: "coverage" }> => m.type === "coverage").pop()!;
