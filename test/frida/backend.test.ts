@@ -135,7 +135,7 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     expect(String((usb as PromiseRejectedResult).reason.message)).toBe("cannot reach a USB device: Timed out while waiting for device to appear");
   });
 
-  it("spawn → attach → load → init → resume; messages, RPC, the forked child, and detach on exit", async () => {
+  it("spawn → attach → load → init → resume; messages, RPC, an unheld fork, detach on exit", async () => {
     const rec = recorder();
     const app = await instrumentApp(device, program, agent, { appPackage: "com.permtrace.native" }, rec.events);
     pids.push(app.pid);
@@ -164,22 +164,18 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     expect(t).toBeGreaterThan((hello as { clock: number }).clock);
     await app.flush();
 
-    // The program forks a child: child gating holds it and childAdded reports it (origin
-    // "fork"); session.ts records it and resumes it at once without the agent (the agent belongs
-    // in the app's own processes). The child exits 7, the parent prints that and exits.
+    // The program forks a child. The runner does not ask for child gating (frida-core would
+    // make every fork() wait on it), so the fork goes unreported and unheld: the child exits 7,
+    // the parent prints that and exits, and its session ends with process-terminated.
     const output: string[] = [];
     const local = await getDeviceManager().getDeviceById("local", 1000);
-    local.output.connect((pid: number, _fd: number, data: Buffer) => pid === app.pid && output.push(data.toString()));
+    local.output.connect((pid: number, _fd: number, data: Buffer) => void (pid === app.pid && output.push(data.toString())));
     await input(app.pid, "go\n");
-    await waitFor("the forked child to be reported", () => rec.children.length > 0, rec, 60_000);
-    const child = rec.children[0]!;
-    pids.push(child.pid);
-    expect(child).toMatchObject({ parentPid: app.pid, how: { origin: "fork", instrumented: false } });
     await waitFor("the parent's output", () => output.join("").includes("\n"), rec);
     expect(output.join("")).toBe("done read=16 child=7\n");
-    await waitFor("the parent's detach", () => rec.detached.some((d) => d.pid === app.pid), rec);
+    await waitFor("the parent's detach", () => rec.detached.length > 0, rec);
     expect(rec.detached).toEqual([{ pid: app.pid, reason: "process-terminated", crash: null }]);
-    expect(rec.messages.some((m) => m.pid === child.pid)).toBe(false);
+    expect(rec.children).toEqual([]);
     expect(rec.warnings).toEqual([]);
     expect(app.scripts.size).toBe(0);
     await app.stop();
