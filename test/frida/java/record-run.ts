@@ -46,7 +46,8 @@ async function until(what: string, cond: () => boolean, ms: number): Promise<boo
   return true;
 }
 
-export async function recordJavaRun(build: JavaBuild, agentPath: string, config: Partial<AgentConfig> = {}): Promise<RecordedRun> {
+/** `plugin`: whether the harness runs its plugin stage (a class loader made late). */
+export async function recordJavaRun(build: JavaBuild, agentPath: string, config: Partial<AgentConfig> = {}, plugin = false): Promise<RecordedRun> {
   const device = await new FridaBackend().open({ serial: "local" });
   const dir = mkdtempSync(join(tmpdir(), "permtrace-java-trace-"));
   const t0 = performance.now();
@@ -67,7 +68,7 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
   let launched: (a: Instrumented) => void = () => {};
   const instrumented = new Promise<Instrumented>((r) => (launched = r));
 
-  registerJavaLauncher(APP_PACKAGE, build, (t) => {
+  registerJavaLauncher(APP_PACKAGE, build, plugin, (t) => {
     target = t;
     t.phases.consent = async () => {
       // What the agent holds belongs before the marker, as the runner does before its markers.

@@ -17,6 +17,8 @@ import { generateSources, LATE_CLASS_FILES } from "../java/generate.js";
 import { registerLauncher } from "../shim/launchers.js";
 
 export interface JavaBuild {
+  /** The build folder (sources, classes; a crashed JVM's hs_err log lands here). */
+  readonly root: string;
   readonly classes: string;
   /** The plugin's classes, which only the harness's plugin class loader reads. */
   readonly late: string;
@@ -31,7 +33,7 @@ export async function buildJavaTarget(javaHome: string): Promise<JavaBuild> {
   for (const [path, text] of [...sources.files].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${path}\0${text}\0`);
   hash.update(javaHome);
   const root = join(tmpdir(), "permtrace-java-target", hash.digest("hex").slice(0, 16));
-  const build: JavaBuild = { classes: join(root, "classes"), late: join(root, "late"), calls: sources.calls, javaHome };
+  const build: JavaBuild = { root, classes: join(root, "classes"), late: join(root, "late"), calls: sources.calls, javaHome };
   if (existsSync(join(root, "built"))) return build;
   rmSync(root, { recursive: true, force: true });
   const srcRoot = join(root, "src");
@@ -73,8 +75,13 @@ export class JavaTarget {
   /** What the test does at each phase before the harness goes on (default: nothing). */
   phases: Record<string, () => Promise<void> | void> = {};
 
-  constructor(build: JavaBuild) {
-    this.proc = spawn(join(build.javaHome, "bin", "java"), ["-Xshare:off", "-cp", build.classes, "com.example.app.Main", build.late], { stdio: ["pipe", "pipe", "pipe"] });
+  private readonly cwd: string;
+
+  /** `plugin`: run the plugin stage (a class loader made late brings in an SDK). */
+  constructor(build: JavaBuild, plugin = true) {
+    this.cwd = build.root;
+    // In the build folder: a JVM that crashes writes its hs_err_pid*.log into its working directory.
+    this.proc = spawn(join(build.javaHome, "bin", "java"), ["-Xshare:off", "-cp", build.classes, "com.example.app.Main", plugin ? build.late : "none"], { stdio: ["pipe", "pipe", "pipe"], cwd: build.root });
     createInterface({ input: this.proc.stdout }).on("line", (l) => this.onLine(l));
     createInterface({ input: this.proc.stderr }).on("line", (l) => this.stderr.push(l));
     this.exited = new Promise((resolve) => this.proc.on("exit", (code) => resolve(code)));
@@ -95,7 +102,7 @@ export class JavaTarget {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the Java target did not print ${what} within ${ms} ms; stdout tail: ${this.lines.slice(-3).join(" | ")}; stderr: ${this.stderr.slice(-5).join(" | ")}`)), ms);
       this.waiters.push({ pred, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-      void this.exited.then((code) => reject(new Error(`the Java target exited (${code}) before printing ${what}; stderr: ${this.stderr.slice(-5).join(" | ")}`)));
+      void this.exited.then((code) => reject(new Error(`the Java target exited (${code ?? this.proc.signalCode}) before printing ${what}; stdout tail: ${this.lines.slice(-2).join(" | ")}; a crash leaves hs_err_pid${this.pid}.log in ${this.cwd}`)));
     });
   }
 
@@ -136,8 +143,8 @@ export class JavaTarget {
 }
 
 /** Starts the harness and waits until it says it is ready for the agent. */
-export async function startJavaTarget(build: JavaBuild): Promise<JavaTarget> {
-  const t = new JavaTarget(build);
+export async function startJavaTarget(build: JavaBuild, plugin = true): Promise<JavaTarget> {
+  const t = new JavaTarget(build, plugin);
   await t.waitFor("ready", (l) => l === "ready");
   return t;
 }
@@ -147,9 +154,9 @@ export async function startJavaTarget(build: JavaBuild): Promise<JavaTarget> {
  * and waiting, and `resume` says "go" (spawn-then-resume, after the VM exists: what happens in
  * the app before the agent is loaded, Application.onCreate among it, is not covered).
  */
-export function registerJavaLauncher(identifier: string, build: JavaBuild, started: (t: JavaTarget) => void): void {
+export function registerJavaLauncher(identifier: string, build: JavaBuild, plugin: boolean, started: (t: JavaTarget) => void): void {
   registerLauncher(identifier, async () => {
-    const t = await startJavaTarget(build);
+    const t = await startJavaTarget(build, plugin);
     started(t);
     return { pid: t.pid, resume: async () => t.send("go") };
   });
