@@ -1,0 +1,187 @@
+/**
+ * The agent on a real JVM under real Frida, through the runner's own code path (FridaBackend →
+ * instrumentApp → AgentSink → TraceWriter): a HotSpot JVM (Debian's OpenJDK 17, -Xshare:off)
+ * runs a harness that calls every Java catalogue entry on android.* stubs generated from the
+ * catalogue (test/frida/java/). The assertions are on the trace the run wrote.
+ *
+ * Not covered: the harness starts and waits for "go" before the agent is loaded (the bridge
+ * cannot instrument a JVM that has not loaded libjvm), standing in for spawn-then-resume; what an
+ * app does before its Application.onCreate, ART itself and real framework classes are not here.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, afterAll, describe, expect, it } from "vitest";
+import { CATALOGUE } from "../../agent/catalogue/index.js";
+import type { HookEntry } from "../../agent/catalogue/types.js";
+import type { BatchMessage } from "../../agent/protocol.js";
+import { TRACE_FILES, type CallEvent, type Marker, type StackRecord } from "../../reports/trace/format.js";
+import { LATE_CLASSES } from "./java/call-script.js";
+import { LATE_IDS, recordJavaRun, type RecordedRun } from "./java/record-run.js";
+import { STUB_API } from "./java/stub-model.js";
+import { jdk17, realSuite, REPO } from "./prereq.js";
+import { closeAll } from "./shim/frida.js";
+import { buildJavaTarget, startJavaTarget, type JavaBuild } from "./support/java-target.js";
+
+const suite = realSuite("Java target on real Frida (test/frida/java-target.test.ts)", ["frida", "jdk"]);
+const AGENT = join(REPO, "dist", "agent", "permtrace-agent.js");
+const SALT = "s";
+const BATCH = 64;
+/** Longer than the run: batches leave by size, at the runner's flushes, and at unload only. */
+const FLUSH_MS = 600_000;
+
+function readJsonl<T>(file: string): T[] {
+  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as T);
+}
+
+/** The harness run without the agent: its results are what the app gets on its own. */
+async function bareRun(build: JavaBuild, plugin: boolean): Promise<string[]> {
+  const t = await startJavaTarget(build, plugin);
+  t.send("go");
+  await t.waitFor("done", (l) => l === "done");
+  await t.exit();
+  return t.lines;
+}
+
+const byId = new Map<string, HookEntry>(CATALOGUE.map((e) => [e.id, e]));
+
+describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)", () => {
+  let build: JavaBuild;
+  let bare: string[];
+  let run: RecordedRun;
+  let calls: CallEvent[];
+  let stacks: Map<number, StackRecord>;
+  let markers: Marker[];
+
+  beforeAll(async () => {
+    build = await buildJavaTarget(jdk17().javaHome!);
+    bare = await bareRun(build, false);
+    run = await recordJavaRun(build, AGENT, { batchSize: BATCH, flushMs: FLUSH_MS });
+    // Written in the order outcomes arrived (a call whose batch left before it returned comes
+    // later): the agent's time orders them as the harness made them.
+    calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls)).sort((a, b) => a.t - b.t || a.seq - b.seq);
+    stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((s) => [s.id, s]));
+    markers = readJsonl<Marker>(join(run.dir, TRACE_FILES.timeline));
+  });
+
+  afterAll(async () => {
+    await closeAll();
+  });
+
+  /** The agent's error messages, for failure output. */
+  const agentErrors = (): string[] => run.messages.flatMap((m) => (m.type === "agent-error" ? [`${m.where}: ${m.message.split("\n")[0]}`] : []));
+
+  it("changes nothing the app sees: every result and exception is the same with and without the agent", () => {
+    expect(run.exitCode).toBe(0);
+    const printed = (lines: string[]): string[] => lines.filter((l) => l.startsWith("result ") || l.startsWith("phase ") || l === "done");
+    expect(printed(run.target.lines)).toEqual(printed(bare));
+    expect(printed(bare).length).toBeGreaterThan(build.calls.length);
+    // The throwing calls did throw, in both runs.
+    expect(run.target.results().filter((r) => r.exc).map((r) => r.exc)).toContain("java.lang.SecurityException");
+  });
+
+  it("reports the coverage the catalogue expects for every Java entry", () => {
+    const stubs = new Map(build.calls.map((c) => [c.entry, c]));
+    const expected = (e: HookEntry): string => {
+      // No plugin stage in this run: the class never loads.
+      if (LATE_CLASSES.has(e.className)) return "absent: class not loaded (yet)";
+      if (e.minApi !== undefined && e.minApi > STUB_API) return "absent: API";
+      if (["com.google.android.gms.location.FusedLocationProviderClient", "com.bun.miitmdid.interfaces.IdSupplier", "com.bun.supplier.IdSupplier"].includes(e.className)) return "absent: interface";
+      return "hooked";
+    };
+    const status = (hook: string): string => {
+      const row = run.coverage.find((r) => r.hook === hook);
+      if (!row) return "missing";
+      if (row.status !== "absent") return row.status;
+      return row.reason?.includes("interface") ? "absent: interface" : new RegExp(`API ${STUB_API}\\b`).test(row.reason ?? "") ? "absent: API" : `absent: ${row.reason}`;
+    };
+    const want = Object.fromEntries(CATALOGUE.map((e) => [e.id, expected(e)]));
+    const got = Object.fromEntries(CATALOGUE.map((e) => [e.id, status(e.id)]));
+    expect(got, agentErrors().join("\n")).toEqual(want);
+    // Every entry the stubs define was called by the harness.
+    for (const e of CATALOGUE) if (expected(e) === "hooked" && !LATE_CLASSES.has(e.className)) expect(stubs.has(e.id), e.id).toBe(true);
+    // The late classes were pending at init: their loader did not exist yet.
+    for (const id of LATE_IDS) expect(run.initCoverage.find((r) => r[0] === id)?.[1]).toBe("pending");
+  });
+
+  it("records the permission guarding each call", () => {
+    const missing = calls.filter((c) => byId.get(c.hook)?.permission !== undefined && c.perm !== byId.get(c.hook)!.permission).map((c) => `${c.hook}: ${c.perm ?? "(none)"}`);
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it("hashes identifiers: no raw identifier value reaches the trace", () => {
+    const text = readFileSync(join(run.dir, TRACE_FILES.calls), "utf8");
+    // The Android ID the stub returns, and the stubs' identifier values.
+    expect(text).not.toContain("9774d56d682e549c");
+    expect(text).not.toContain("v-getImei");
+    expect(text).not.toContain("v-getSubscriberId");
+    const androidId = calls.find((c) => c.hook === "settings.Secure.getString.android_id")!;
+    expect(androidId.ret).toMatch(/^hash:[0-9a-f]{12}$/);
+  });
+
+  it("keeps stacks whose frames are the harness's: the app's caller, or the SDK's in its own package", () => {
+    const frames = (c: CallEvent): StackRecord["frames"] => stacks.get(c.stack!)?.frames ?? [];
+    const first = calls[0]!;
+    expect(first.hook).toBe("settings.Secure.getString.android_id");
+    expect(frames(first)[0]).toMatchObject({ c: "com.umeng.commonsdk.statistics.common.DeviceConfig", m: "getAndroidId", f: "DeviceConfig.java" });
+    expect(frames(first)[1]).toMatchObject({ c: "com.example.app.Main", m: "main" });
+    const hooked = new Set(run.coverage.filter((r) => r.status === "hooked").map((r) => r.hook));
+    const fromCalls = calls.slice(1, 1 + build.calls.filter((c) => c.kept && hooked.has(c.entry)).length);
+    expect(fromCalls.length).toBeGreaterThan(200);
+    for (const c of fromCalls) {
+      const top = frames(c)[0];
+      // Constructors are recorded at their caller too (the <init> frame is the hooked method).
+      expect(`${c.hook} ${top?.c}.${top?.m}`).toMatch(/ com\.example\.app\.Calls\.run\d+$/);
+    }
+  });
+
+  it("collapses a reentrant call: getImei() calling getImei(int) is one call", () => {
+    const imei = build.calls.filter((c) => c.entry === "telephony.TelephonyManager.getImei");
+    expect(imei.map((c) => c.params.length)).toEqual([0, 1]);
+    expect(calls.filter((c) => c.hook === "telephony.TelephonyManager.getImei")).toHaveLength(2);
+  });
+
+  it("follows foreground and background from the activity lifecycle", () => {
+    const kinds = markers.map((m) => m.kind);
+    expect(kinds.filter((k) => k === "foreground" || k === "background")).toEqual(["foreground", "background"]);
+    const fg = markers.find((m) => m.kind === "foreground")!.t;
+    const bg = markers.find((m) => m.kind === "background")!.t;
+    expect(fg).toBeLessThan(bg);
+    // Before any activity started the agent does not know; in between, foreground; after, background.
+    expect(calls[0]!.fg).toBeUndefined();
+    const inFg = calls.filter((c) => c.t > fg && c.t < bg);
+    expect(inFg.length).toBeGreaterThan(build.calls.length / 2);
+    expect(inFg.every((c) => c.fg === true)).toBe(true);
+    const background = calls.find((c) => c.hook === "location.LocationManager.getLastKnownLocation" && c.t > bg)!;
+    expect(background.fg).toBe(false);
+    // The permission answer came through dispatchRequestPermissionsResult.
+    expect(markers.filter((m) => m.kind === "permission_result")).toContainEqual(expect.objectContaining({ permissions: ["android.permission.CAMERA"], granted: true }));
+  });
+
+  it("batches calls and flushes the last ones when the runner stops the agent", () => {
+    const batches = run.messages.filter((m): m is BatchMessage => m.type === "batch");
+    const sizes = batches.map((b) => b.calls.length);
+    // Full batches while the harness runs; the timer never fired (FLUSH_MS): the rest left at the
+    // consent marker's flush, after a thrown call (sent at once), and at unload.
+    expect(sizes.filter((n) => n === BATCH).length).toBeGreaterThan(2);
+    for (const n of sizes) expect(n).toBeLessThanOrEqual(BATCH);
+    // Every call was sent once: the last batch (the final flush: dispose, before unload) ends
+    // with the last call the agent numbered.
+    expect(sizes.reduce((a, n) => a + n, 0)).toBe(calls.length);
+    const last = batches[batches.length - 1]!;
+    expect(last.calls.length).toBeGreaterThan(0);
+    expect(last.firstId + last.calls.length - 1).toBe(calls.length);
+    expect(calls.find((c) => c.hook === "location.LocationManager.getLastKnownLocation" && c.fg === false)).toMatchObject({ out: "returned" });
+    expect(calls.some((c) => c.exc?.startsWith("(no outcome"))).toBe(false);
+    const consent = markers.find((m) => m.kind === "consent_accepted")!;
+    expect(calls[0]!.t).toBeLessThan(consent.t);
+    expect(calls[1]!.t).toBeGreaterThan(consent.t);
+  });
+
+  it("survives the bridge's limits on a JVM without errors the app could see", () => {
+    // Java.backtrace and Java.androidVersion throw on a JVM: the agent must fall back, not fail hooks.
+    // (The shim never forwards spawn gating, and the runner says so: that line is expected.)
+    expect(run.scriptErrors.filter((e) => !e.includes("spawn gating unavailable"))).toEqual([]);
+    expect(run.coverage.filter((r) => r.status === "failed" && !r.hook.startsWith("native."))).toEqual([]);
+  });
+});
+
