@@ -32,7 +32,7 @@ _write_lock = threading.Lock()
 _handles = {}
 _handles_lock = threading.Lock()
 _next_handle = [1]
-_spawned = set()  # (device handle, pid) spawned through the relay, killed when the relay ends
+_spawned = set()  # (device handle, pid) spawned or gated through the relay, killed when it ends
 
 
 def emit(obj):
@@ -91,8 +91,15 @@ def device_info(device):
     return {"handle": handle, "id": device.id, "name": device.name, "type": device.dtype}
 
 
+def on_child_added(handle, child):
+    # A gated child is ours too: killed when the relay ends, if it still runs (a fork resumed
+    # without an attach can stay blocked for good: shim/repro-fork-resume.py).
+    _spawned.add((handle, child.pid))
+    emit({"event": "child-added", "device": handle, "child": child_info(child)})
+
+
 def watch_device(device, handle):
-    device.on("child-added", lambda child: emit({"event": "child-added", "device": handle, "child": child_info(child)}))
+    device.on("child-added", lambda child: on_child_added(handle, child))
     device.on("spawn-added", lambda spawn: emit({"event": "spawn-added", "device": handle, "spawn": {"pid": spawn.pid, "identifier": spawn.identifier}}))
     device.on("output", lambda pid, fd, data: emit({"event": "output", "device": handle, "pid": pid, "fd": fd, "data": base64.b64encode(data or b"").decode()}))
     device.on("lost", lambda: emit({"event": "lost", "device": handle}))

@@ -7,7 +7,7 @@ import { execFileSync, spawn as spawnChild } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { gcc, realSuite, REPO } from "./prereq.js";
 import { closeAll, getDeviceManager, getUsbDevice, registerLauncher, unregisterLauncher, type ShimDeviceManager } from "./shim/frida.js";
 
@@ -61,8 +61,19 @@ async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<
 }
 
 describe.skipIf(!suite.run)("the frida shim on real frida-core", () => {
+  let dir: string;
+  let forkProgram: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "permtrace-shim-"));
+    writeFileSync(join(dir, "fork.c"), FORK_C);
+    forkProgram = join(dir, "fork");
+    execFileSync(gcc().cc!, ["-o", forkProgram, join(dir, "fork.c")]);
+  });
+
   afterAll(async () => {
     await closeAll();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("answers for the local device as frida does, with frida's error texts", async () => {
@@ -142,11 +153,8 @@ describe.skipIf(!suite.run)("the frida shim on real frida-core", () => {
   });
 
   it("child gating: childAdded delivers frida's Child for a fork; attached, then resumed, it runs on", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "permtrace-shim-"));
-    try {
-      writeFileSync(join(dir, "fork.c"), FORK_C);
-      const program = join(dir, "fork");
-      execFileSync(gcc().cc!, ["-o", program, join(dir, "fork.c")]);
+    {
+      const program = forkProgram;
       const local = await getDeviceManager().getDeviceById("local", 1000);
       const pid = await local.spawn(program);
       const session = await local.attach(pid);
@@ -168,8 +176,6 @@ describe.skipIf(!suite.run)("the frida shim on real frida-core", () => {
       await waitFor("the parent's output", () => output.join("").includes("\n"));
       expect(output.join("")).toBe("done child=7\n");
       await childSession.detach().catch(() => undefined);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -190,15 +196,21 @@ describe.skipIf(!suite.run)("the frida shim on real frida-core", () => {
     await expect(local.spawn("com.example.launched")).rejects.toThrow(/unable to find executable|No such file/i);
   });
 
-  it("closeAll() ends the relay and what it spawned", async () => {
+  it("closeAll() ends the relay, what it spawned and a gated child still held", async () => {
     const manager = getDeviceManager();
     const local = await manager.getDeviceById("local", 1000);
     const pid = await local.spawn("/bin/sleep", { argv: ["/bin/sleep", "30"] });
+    const parent = await local.spawn(forkProgram);
+    await (await local.attach(parent)).enableChildGating();
+    const children: number[] = [];
+    local.childAdded.connect((c: { pid: number }) => void children.push(c.pid));
+    await local.resume(parent);
+    await local.input(parent, Buffer.from("go\n"));
+    await waitFor("childAdded", () => children.length > 0);
     const relay = (manager as unknown as ShimDeviceManager).relayPid!;
-    expect(alive(relay)).toBe(true);
-    expect(alive(pid)).toBe(true);
+    for (const p of [relay, pid, parent, children[0]!]) expect(alive(p)).toBe(true);
     await closeAll();
-    await waitFor("the relay and its spawn to go", () => !alive(relay) && !alive(pid));
+    await waitFor("the relay, its spawns and the held child to go", () => [relay, pid, parent, children[0]!].every((p) => !alive(p)));
     expect(getDeviceManager()).not.toBe(manager);
   });
 });
