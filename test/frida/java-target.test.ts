@@ -20,7 +20,7 @@ import { LATE_IDS, recordJavaRun, type RecordedRun } from "./java/record-run.js"
 import { STUB_API } from "./java/stub-model.js";
 import { jdk17, realSuite, REPO } from "./prereq.js";
 import { closeAll } from "./shim/frida.js";
-import { buildJavaTarget, startJavaTarget, type JavaBuild } from "./support/java-target.js";
+import { buildJavaTarget, startJavaTarget, type CallResult, type JavaBuild } from "./support/java-target.js";
 
 const suite = realSuite("Java target on real Frida (test/frida/java-target.test.ts)", ["frida", "jdk"]);
 const AGENT = join(REPO, "dist", "agent", "permtrace-agent.js");
@@ -51,6 +51,7 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
   let calls: CallEvent[];
   let stacks: Map<number, StackRecord>;
   let markers: Marker[];
+  let results: Map<string, CallResult>;
 
   beforeAll(async () => {
     build = await buildJavaTarget(jdk17().javaHome!);
@@ -61,6 +62,7 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls)).sort((a, b) => a.t - b.t || a.seq - b.seq);
     stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((s) => [s.id, s]));
     markers = readJsonl<Marker>(join(run.dir, TRACE_FILES.timeline));
+    results = new Map(run.target.results().map((r) => [String(r.call), r]));
   });
 
   afterAll(async () => {
@@ -101,6 +103,15 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     for (const e of CATALOGUE) if (expected(e) === "hooked" && !LATE_CLASSES.has(e.className)) expect(stubs.has(e.id), e.id).toBe(true);
     // The late classes were pending at init: their loader did not exist yet.
     for (const id of LATE_IDS) expect(run.initCoverage.find((r) => r[0] === id)?.[1]).toBe("pending");
+  });
+
+  it("records the calls that threw as thrown, with the exception class", () => {
+    // The stubs throw where a normal app gets a SecurityException on API 29+ (getDeviceId, getSerial).
+    const thrown = build.calls.filter((c) => c.kept && results.get(String(c.call))?.exc !== undefined);
+    expect(new Set(thrown.map((c) => c.entry))).toEqual(new Set(["telephony.TelephonyManager.getDeviceId", "telephony.Build.getSerial"]));
+    const threw = calls.filter((c) => c.out === "threw").map((c) => [c.hook, c.exc]);
+    expect(threw).toEqual(thrown.map((c) => [c.entry, results.get(String(c.call))!.exc]));
+    expect(new Set(threw.map((t) => t[1]))).toEqual(new Set(["java.lang.SecurityException"]));
   });
 
   it("records the permission guarding each call", () => {
