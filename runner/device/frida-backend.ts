@@ -89,7 +89,8 @@ class FridaDevice implements DeviceHandle {
   }
   onChildAdded(handler: (child: ChildProcess) => void): void {
     this.device.childAdded.connect((child: Frida.Child) =>
-      handler({ pid: child.pid, parentPid: child.parentPid, identifier: child.identifier, origin: child.origin as ChildProcess["origin"], path: child.path, argv: child.argv }),
+      // A forked child has no identifier, path or argv yet (frida gives null and []).
+      handler({ pid: child.pid, parentPid: child.parentPid, identifier: child.identifier ?? child.path ?? `pid ${child.pid}`, origin: child.origin as ChildProcess["origin"], ...(child.path ? { path: child.path } : {}), ...(child.argv?.length ? { argv: child.argv } : {}) }),
     );
   }
   enableSpawnGating(): Promise<void> {
