@@ -10,7 +10,9 @@
  * (ioctl 0.11 -> 0.29 µs, 2.6x); a replaceFast pass-through ~0.005 µs (1.05x). replaceFast keeps no
  * invocation context, so the C keeps errno itself (gum_thread_get/set_system_error) and calls
  * the original with the six register arguments it was given (open and ioctl are variadic: the
- * SysV x86-64 and AAPCS64 conventions pass their extra arguments in the same registers).
+ * SysV x86-64 and AAPCS64 conventions pass their extra arguments in the same registers). `init`
+ * runs when the module is built (gumcmodule.c); `pthread_self` and `getpid` are libc's, given by
+ * the agent as symbols.
  *
  * What a CModule is given (frida/frida-gum): the headers of bindings/gumjs/runtime/cmodule/
  * (gum/gumprocess.h, gum/gumspinlock.h, the TinyCC string.h); its image is mapped read-execute
@@ -57,7 +59,7 @@ const ARGS = "gpointer a0, gpointer a1, gpointer a2, gpointer a3, gpointer a4, g
  * The filter's C source for the catalogue: `r_<i>` replaces the function of NATIVE_ENTRIES[i]. It
  * calls `permtrace_enter(entry, arg, return address)` on a match (JavaScript answers the call's
  * recorder id, or -1 to leave it unrecorded) and `permtrace_leave(entry, id, retval, errno, extra)`
- * when a recorded call has returned. `pthread_self` is libc's, given by the agent.
+ * when a recorded call has returned.
  */
 export function filterSource(entries: readonly NativeEntry[] = NATIVE_ENTRIES): string {
   return `#include <gum/gumprocess.h>
@@ -67,6 +69,7 @@ export function filterSource(entries: readonly NativeEntry[] = NATIVE_ENTRIES): 
 extern int permtrace_enter (int entry, const void * arg, void * return_address);
 extern void permtrace_leave (int entry, int id, void * retval, int error, const void * extra);
 extern gsize pthread_self (void);
+extern int getpid (void);
 
 typedef gpointer (* Original) (${ARGS});
 typedef struct { const char * prefix; int middle; const char * suffix; } Pattern;
@@ -89,6 +92,8 @@ typedef struct
 {
   /* The functions replaced, by entry: written by the agent before any call can arrive. */
   Original originals[${entries.length}];
+  /* The process the agent was loaded in: a forked child inherits the replacements, not the agent. */
+  int pid;
   GumSpinlock lock;
   /* Threads inside a matched call: what it calls (bionic's fopen calls open) is part of it. */
   int n_guards;
@@ -111,6 +116,12 @@ int
 originals_offset (void)
 {
   return (int) ((char *) &state.originals[0] - (char *) &state);
+}
+
+void
+init (void)
+{
+  state.pid = getpid ();
 }
 
 /* The TypeScript twin is matches() in agent/catalogue/native.ts. */
@@ -260,7 +271,12 @@ filtered (int index, gpointer return_address, ${ARGS})
     return original (a0, a1, a2, a3, a4, a5);
   args[0] = a0; args[1] = a1; args[2] = a2; args[3] = a3; args[4] = a4; args[5] = a5;
   arg = match (e, args);
-  if (arg == NULL)
+  /*
+   * A forked child runs this filter but not the agent: its copy of the script is not connected,
+   * and its JavaScript lock may have been held by a thread the fork did not copy (measured: a
+   * child reading a MAC address while the parent's agent was busy hung; frida/frida#467).
+   */
+  if (arg == NULL || getpid () != state.pid)
     return original (a0, a1, a2, a3, a4, a5);
 
   guard (1);
@@ -290,15 +306,31 @@ filtered (int index, gpointer return_address, ${ARGS})
   return retval;
 }
 
-${entries.map((_, i) => replacement(i)).join("\n")}`;
+${entries.map(replacement).join("\n")}`;
+}
+
+/**
+ * What rejects most calls before `filtered` is called: the ioctl request, the first two characters
+ * of a path or property name. TinyCC does not inline, and ioctl (Binder) is called most.
+ */
+function quickReject(e: NativeEntry): string | null {
+  const f = e.filter;
+  if (f.kind === "ioctl") return `(unsigned int) GPOINTER_TO_SIZE (a1) != ${f.request}u`;
+  if (f.kind !== "path" && f.kind !== "prop" && f.kind !== "prop-find") return null;
+  const s = `((const char *) a${f.arg})`;
+  const heads = [...new Set((f.kind === "path" ? PATTERNS.mac : PATTERNS.serial).map((p) => p.prefix.slice(0, 2)))];
+  if (heads.some((h) => h.length < 2)) return `a${f.arg} == NULL`;
+  const differs = heads.map((h) => `(${s}[0] != '${h[0]}' || ${s}[1] != '${h[1]}')`);
+  return `a${f.arg} == NULL || (${differs.join(" && ")})`;
 }
 
 /** `r_<i>`: the function that replaces entry i's, with its own return address. */
-function replacement(i: number): string {
+function replacement(e: NativeEntry, i: number): string {
+  const reject = quickReject(e);
   return `gpointer
 r_${i} (${ARGS})
 {
-  return filtered (${i}, __builtin_return_address (0), a0, a1, a2, a3, a4, a5);
+${reject === null ? "" : `  if (${reject})\n    return state.originals[${i}] (a0, a1, a2, a3, a4, a5);\n`}  return filtered (${i}, __builtin_return_address (0), a0, a1, a2, a3, a4, a5);
 }
 `;
 }
@@ -317,7 +349,9 @@ export interface ModelInterface {
 
 /**
  * The C filter above, rule for rule, for the Frida stand-in: its values are the stand-in's (a
- * path is a string, getifaddrs' list an array of ModelInterface, a prop_info any object).
+ * path is a string, getifaddrs' list an array of ModelInterface, a prop_info any object). Not
+ * modelled: the quick rejections (the same answers, sooner) and the forked child's pass-through
+ * (each of the stand-in's processes loads its own agent).
  */
 export class FilterModel {
   private readonly guard = new Set<number>();

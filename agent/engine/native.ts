@@ -99,7 +99,7 @@ export function installNative(
   let filter: CModule;
   const state = Memory.alloc(STATE_SIZE);
   try {
-    filter = new CModule(filterSource(), { permtrace_enter: enter, permtrace_leave: leave, state, pthread_self: Module.getGlobalExportByName("pthread_self") });
+    filter = new CModule(filterSource(), { permtrace_enter: enter, permtrace_leave: leave, state, pthread_self: Module.getGlobalExportByName("pthread_self"), getpid: Module.getGlobalExportByName("getpid") });
     const size = new NativeFunction(filter.state_size as NativePointer, "int", [])() as number;
     if (size > STATE_SIZE) throw new Error(`the filter's state takes ${size} bytes, ${STATE_SIZE} allocated`);
   } catch (err) {

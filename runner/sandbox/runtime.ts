@@ -138,8 +138,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
   if (opts.androidVersion) java.androidVersion = opts.androidVersion;
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
-  // pthread_self is libc's whatever else the process has (the native filter is given it).
-  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl"]), "pthread_self"]);
+  // pthread_self and getpid are libc's whatever else the process has (the native filter is given them).
+  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl"]), "pthread_self", "getpid"]);
   const attached = new Map<string, Attached>();
   const filtered = new Map<string, { model: FilterModel; index: number }>();
   const state = { tid: 1 };
