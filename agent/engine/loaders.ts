@@ -39,7 +39,7 @@ export class LoaderWatch {
   /** Per thread, the identities of the loaders whose constructors are running (a chain repeats one). */
   private readonly building = new Map<number, number[]>();
   private system: { identityHashCode(o: unknown): number } | null = null;
-  private forName: { forName(name: string, init: boolean, loader: unknown): unknown } | null = null;
+  private forName: { forName(name: string, init: boolean, loader: unknown): { getDeclaredMethods(): unknown } } | null = null;
 
   constructor(
     private readonly installer: Installer,
@@ -117,7 +117,12 @@ export class LoaderWatch {
         // factory uses its loader later: it gets a global one.
         let factory: ReturnType<typeof Java.ClassFactory.get> | null = null;
         this.installer.retryPending((name) => {
-          if (!this.has(loader, name)) return null;
+          const cls = this.load(loader, name);
+          if (cls === null) return null;
+          // Linked before the bridge models it: on HotSpot a class loaded but not yet linked
+          // crashes the bridge's JVMTI class model (frida-java-bridge lib/class-model.js ignores
+          // GetClassMethods' error); reflection links it. ART links a class when it loads it.
+          cls.getDeclaredMethods();
           factory ??= Java.ClassFactory.get(Java.retain(loader));
           return useInFactory(factory, name);
         });
@@ -127,13 +132,12 @@ export class LoaderWatch {
     }
   }
 
-  /** Whether the loader can load the class, without initialising it. */
-  private has(loader: JavaWrapper, name: string): boolean {
+  /** The class, if the loader can load it (without initialising it), else null. */
+  private load(loader: JavaWrapper, name: string): { getDeclaredMethods(): unknown } | null {
     try {
-      (this.forName ??= Java.use("java.lang.Class") as unknown as { forName(name: string, init: boolean, loader: unknown): unknown }).forName(name, false, loader);
-      return true;
+      return (this.forName ??= Java.use("java.lang.Class") as unknown as { forName(name: string, init: boolean, loader: unknown): { getDeclaredMethods(): unknown } }).forName(name, false, loader);
     } catch {
-      return false;
+      return null;
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Summary } from "../catalogue/types.js";
+import { Java } from "./java.js";
 
 export interface RedactionConfig {
   readonly redaction: "hash" | "mask" | "raw";
@@ -30,10 +31,25 @@ function hash(s: string, salt: string): string {
   return h;
 }
 
-type JavaLike = { $className?: string; toString(): string; size?: () => number; length?: number };
+type JavaLike = { $className?: string; $t?: { name?: string }; toString(): string; size?: () => number; length?: number };
 
+let javaString: { valueOf: { overload(t: string): { call(self: unknown, o: unknown): string } } } | null = null;
+
+/**
+ * A value as text. A Java object's own toString(): the bridge's wrapper answers JavaScript's
+ * `String(w)` with Object.prototype's "[object Object]" (frida-java-bridge class-factory.js, the
+ * wrapper Proxy finds `toString` on its target first), so String.valueOf(Object) is asked.
+ */
 function asString(v: unknown): string {
   if (typeof v === "string") return v;
+  if (v !== null && typeof v === "object" && typeof (v as JavaLike).$className === "string") {
+    try {
+      javaString ??= Java.use("java.lang.String") as unknown as typeof javaString;
+      return javaString!.valueOf.overload("java.lang.Object").call(javaString, v);
+    } catch {
+      // not through the bridge (the stand-in's plain objects)
+    }
+  }
   return String(v);
 }
 
@@ -59,7 +75,9 @@ export function summarize(kind: Summary, value: unknown, cfg: RedactionConfig): 
         return kind === "mask" || cfg.redaction === "mask" ? `mask:${mask(s)}` : `hash:${hash(s, cfg.salt)}`;
       }
       case "type":
-        return `type:${(value as JavaLike).$className ?? typeof value}`;
+        // A primitive array (double[]) has no class name on the bridge's side, only its element
+        // type (types.js, PrimitiveArray's `$t`: `D`): named as Java names the class, `[D`.
+        return `type:${(value as JavaLike).$className ?? ((value as JavaLike).$t?.name ? `[${(value as JavaLike).$t!.name}` : typeof value)}`;
       case "len": {
         const v = value as JavaLike;
         const n = typeof v.length === "number" ? v.length : typeof v.size === "function" ? v.size() : undefined;

@@ -380,7 +380,7 @@ export class FakeJava {
           forName: (n: string, _init: boolean, loader: FakeLoader | null) => {
             const c = (loader ? this.classes.get(`${loader.id}:${n}`) : undefined) ?? this.classes.get(`boot:${n}`);
             if (!c) throw new ClassNotFound(n);
-            return { $className: "java.lang.Class", name: n };
+            return { $className: "java.lang.Class", name: n, getDeclaredMethods: () => [] };
           },
         };
       default:

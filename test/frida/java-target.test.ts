@@ -16,6 +16,7 @@ import type { HookEntry } from "../../agent/catalogue/types.js";
 import type { BatchMessage } from "../../agent/protocol.js";
 import { TRACE_FILES, type CallEvent, type Marker, type StackRecord } from "../../reports/trace/format.js";
 import { LATE_CLASSES } from "./java/call-script.js";
+import { expectedCall, type ExpectedCall } from "./java/expect.js";
 import { LATE_IDS, recordJavaRun, type RecordedRun } from "./java/record-run.js";
 import { STUB_API } from "./java/stub-model.js";
 import { jdk17, realSuite, REPO } from "./prereq.js";
@@ -103,6 +104,41 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     for (const e of CATALOGUE) if (expected(e) === "hooked" && !LATE_CLASSES.has(e.className)) expect(stubs.has(e.id), e.id).toBe(true);
     // The late classes were pending at init: their loader did not exist yet.
     for (const id of LATE_IDS) expect(run.initCoverage.find((r) => r[0] === id)?.[1]).toBe("pending");
+  });
+
+  it("records each harness call exactly once, with its hook, category, arguments, return or exception", () => {
+    const expected: (ExpectedCall & { call: string })[] = [];
+    const add = (call: string, entryId: string, ret?: string, args?: string[]): void => {
+      const r = results.get(call);
+      if (!r) throw new Error(`the harness printed no result for call ${call}`);
+      expected.push({ call, ...expectedCall(byId.get(entryId)!, r, SALT, ret), ...(args ? { args } : {}) });
+    };
+    // The harness prints what it passed to the SDK and to the Activity; the hooked calls inside
+    // get the Android ID's name, and the answer as onRequestPermissionsResult's arguments.
+    add("sdk.umeng.android_id", "settings.Secure.getString.android_id", undefined, ["", "android_id"]);
+    const hooked = new Set(run.coverage.filter((r) => r.status === "hooked").map((r) => r.hook));
+    for (const c of build.calls) if (c.kept && hooked.has(c.entry)) add(String(c.call), c.entry, c.ret);
+    add("app.permission_answer", "permission.Activity.onRequestPermissionsResult", undefined, ["1", "android.permission.CAMERA", "0"]);
+    add("app.background_location", "location.LocationManager.getLastKnownLocation");
+
+    // The fields compared, in one order (permissions have their own test below).
+    const canon = (c: ExpectedCall | CallEvent): ExpectedCall => ({
+      hook: c.hook,
+      cat: c.cat,
+      out: c.out,
+      ...(c.exc ? { exc: c.exc } : {}),
+      ...(c.args ? { args: c.args } : {}),
+      ...(c.ret !== undefined ? { ret: c.ret } : {}),
+      ...(c.own ? { own: true } : {}),
+    });
+    const got = calls.map(canon);
+    const want = expected.map(canon);
+    const diffs: string[] = [];
+    for (let i = 0; i < Math.max(got.length, want.length); i++) {
+      if (JSON.stringify(got[i]) !== JSON.stringify(want[i])) diffs.push(`#${i} call ${expected[i]?.call}: want ${JSON.stringify(want[i])}\n      got  ${JSON.stringify(got[i])}`);
+    }
+    expect(diffs.slice(0, 40).join("\n"), `${diffs.length} of ${want.length} calls differ`).toBe("");
+    expect(calls.length).toBe(expected.length);
   });
 
   it("records the calls that threw as thrown, with the exception class", () => {
@@ -196,3 +232,32 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
   });
 });
 
+describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader made after start-up", () => {
+  let build: JavaBuild;
+  let bare: string[];
+  let run: RecordedRun;
+
+  beforeAll(async () => {
+    build = await buildJavaTarget(jdk17().javaHome!);
+    bare = await bareRun(build, true);
+    run = await recordJavaRun(build, AGENT, {}, true);
+  });
+
+  afterAll(async () => {
+    await closeAll();
+  });
+
+  it("hooks the SDK class a new BaseDexClassLoader defines, records its call from the plugin's frame, and changes nothing", () => {
+    const printed = (lines: string[]): string[] => lines.filter((l) => l.startsWith("result ") || l.startsWith("phase ") || l === "done");
+    expect(printed(run.target.lines)).toEqual(printed(bare));
+    // Pending at init (the loader did not exist), hooked once it did: a second coverage message.
+    for (const id of LATE_IDS) expect(run.initCoverage.find((r) => r[0] === id)?.[1], id).toBe("pending");
+    for (const id of LATE_IDS) expect(run.coverage.find((r) => r.hook === id)?.status, id).toBe("hooked");
+    const calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls));
+    const stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((s) => [s.id, s]));
+    const late = calls.filter((c) => c.hook === "location.TencentLocationManager.getLastKnownLocation");
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatchObject({ out: "returned", ret: "type:com.tencent.map.geolocation.TencentLocation" });
+    expect(stacks.get(late[0]!.stack!)?.frames[0]).toMatchObject({ c: "com.example.app.plugin.LocationFeature", m: "get" });
+  });
+});
