@@ -175,7 +175,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       findExportByName: () => null,
     },
     Interceptor: inert("Interceptor", {
-      // The function now runs the filter's replacement `r_<i>`; the pointer returned calls the original.
+      // The function now runs the filter's replacement `r_<i>`; the pointer returned calls the
+      // original (frida-gum bindings/gumjs/gumquickinterceptor.c, gumjs_interceptor_replace_fast).
       replaceFast: (target: FakePointer, replacement: FakePointer) => {
         const r = replacement.value as { model: FilterModel; index: number };
         filtered.set(String(target.value), r);
@@ -190,6 +191,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
     Script: inert("Script", { runtime: "V8", nextTick: (f: (...a: unknown[]) => void, ...a: unknown[]) => queueMicrotask(() => f(...a)), bindWeak: () => 1, unbindWeak: () => undefined }),
     Memory: inert("Memory"),
     CModule: FakeCModule,
+    // A NativeCallback is a pointer that calls back into JavaScript, a NativeFunction a JavaScript
+    // function that calls a pointer (gumquickcore.c): here the pointer carries the function.
     NativeCallback: function (fn: (...a: unknown[]) => unknown) {
       return new FakePointer(fn);
     },
