@@ -1,8 +1,8 @@
 /**
  * The native side channels' filter, in C: it runs on every call of the hooked libc functions
  * (ioctl runs on every Binder transaction) and enters JavaScript only when a call reads an
- * identifier. Plain TypeScript (no Frida globals): the Frida stand-in imports `FilterModel`, the
- * same rules for its Node `vm`, which cannot compile C.
+ * identifier. Plain TypeScript (no Frida globals); ./native-model.ts has the same rules for the
+ * Frida stand-in's Node `vm`, which cannot compile C.
  *
  * Each hooked function is replaced with `Interceptor.replaceFast` by a C function `r_<entry>` that
  * calls the original through `state.originals`. Measured on this machine (test/frida/native/
@@ -22,7 +22,7 @@
  * begins an interceptor transaction and ends it), so an original pointer written right after
  * replaceFast is there before any call reaches the replacement.
  */
-import { matches, NATIVE_ENTRIES, PATTERNS, type NativeEntry, type Pattern } from "../catalogue/native.js";
+import { NATIVE_ENTRIES, PATTERNS, type NativeEntry, type Pattern } from "../catalogue/native.js";
 
 const KINDS = ["path", "prop", "prop-find", "prop-read", "ioctl", "ifaddrs"] as const;
 /** prop_info pointers remembered from look-ups of interesting names. */
@@ -333,90 +333,4 @@ r_${i} (${ARGS})
 ${reject === null ? "" : `  if (${reject})\n    return state.originals[${i}] (a0, a1, a2, a3, a4, a5);\n`}  return filtered (${i}, __builtin_return_address (0), a0, a1, a2, a3, a4, a5);
 }
 `;
-}
-
-/** A call's values as the Frida stand-in passes them (strings for char *, objects for structs). */
-export interface ModelCallbacks {
-  enter(index: number, arg: unknown, returnAddress: unknown): number;
-  leave(index: number, id: number, retval: unknown, error: number, extra: unknown): void;
-}
-
-/** An interface getifaddrs returns, as the stand-in describes it: `hw` is its hardware address. */
-export interface ModelInterface {
-  readonly name: string;
-  readonly hw?: string;
-}
-
-/**
- * The C filter above, rule for rule, for the Frida stand-in: its values are the stand-in's (a
- * path is a string, getifaddrs' list an array of ModelInterface, a prop_info any object). Not
- * modelled: the quick rejections (the same answers, sooner) and the forked child's pass-through
- * (each of the stand-in's processes loads its own agent).
- */
-export class FilterModel {
-  private readonly guard = new Set<number>();
-  private readonly props = new Map<unknown, string>();
-
-  constructor(
-    private readonly callbacks: ModelCallbacks,
-    private readonly entries: readonly NativeEntry[] = NATIVE_ENTRIES,
-  ) {}
-
-  /** One call of the function entry `index` is attached to; `run` is the function itself. */
-  call(index: number, args: readonly unknown[], tid: number, returnAddress: unknown, run: () => { retval: unknown; errno: number }): void {
-    const f = this.entries[index]!.filter;
-    if (this.guard.has(tid)) {
-      run();
-      return;
-    }
-    const arg = this.match(f, args);
-    const deferred = f.kind === "prop-find" || f.kind === "ifaddrs";
-    if (arg === null) {
-      run();
-      return;
-    }
-    this.guard.add(tid);
-    let id = deferred ? -1 : this.callbacks.enter(index, arg, returnAddress);
-    let out: { retval: unknown; errno: number };
-    try {
-      out = run();
-    } finally {
-      this.guard.delete(tid);
-    }
-    if (deferred) {
-      if (f.kind === "prop-find" && !isNull(out.retval)) {
-        this.props.set(out.retval, arg as string);
-        return;
-      }
-      if (f.kind === "ifaddrs" && (out.retval !== 0 || !hasHardwareAddress(arg))) return;
-      id = this.callbacks.enter(index, f.kind === "ifaddrs" ? null : arg, returnAddress);
-    }
-    if (id >= 0) this.callbacks.leave(index, id, out.retval, out.errno, f.kind === "prop" ? args[1] : null);
-  }
-
-  private match(f: NativeEntry["filter"], args: readonly unknown[]): unknown {
-    const arg = "arg" in f ? args[f.arg] : args[0];
-    const str = typeof arg === "string" ? arg : null;
-    switch (f.kind) {
-      case "path":
-        return str !== null && matches(str, PATTERNS.mac) ? str : null;
-      case "prop":
-      case "prop-find":
-        return str !== null && matches(str, PATTERNS.serial) ? str : null;
-      case "prop-read":
-        return this.props.get(arg) ?? null;
-      case "ioctl":
-        return (Number(args[1]) >>> 0) === f.request ? (args[2] ?? null) : null;
-      case "ifaddrs":
-        return arg ?? null;
-    }
-  }
-}
-
-function isNull(v: unknown): boolean {
-  return v === null || v === undefined || v === 0;
-}
-
-function hasHardwareAddress(list: unknown): boolean {
-  return Array.isArray(list) && (list as ModelInterface[]).some((i) => i.hw !== undefined && /[1-9a-f]/i.test(i.hw.replace(/:/g, "")));
 }

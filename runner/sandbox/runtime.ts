@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import type { AgentMessage, AgentRpc } from "../../agent/protocol.js";
 import { FakeJava, type ClassSpec, type FrameSpec } from "./java.js";
-import { FilterModel } from "../../agent/engine/native-filter.js";
+import { FilterModel } from "../../agent/engine/native-model.js";
 
 /** The compiled agent: dist/agent/permtrace-agent.js of the package this file belongs to. */
 export const BUNDLE = ((): string => {

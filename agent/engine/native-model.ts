@@ -1,0 +1,92 @@
+/**
+ * FilterModel: the C filter of ./native-filter.ts in TypeScript, for the Frida stand-in
+ * (runner/sandbox/runtime.ts), whose Node `vm` cannot compile C. Real Frida runs the C
+ * (test/frida/native-target.test.ts); the stand-in's tests (test/agent/native.test.ts) run this.
+ */
+import { matches, NATIVE_ENTRIES, PATTERNS, type NativeEntry } from "../catalogue/native.js";
+
+/** A call's values as the Frida stand-in passes them (strings for char *, objects for structs). */
+export interface ModelCallbacks {
+  enter(index: number, arg: unknown, returnAddress: unknown): number;
+  leave(index: number, id: number, retval: unknown, error: number, extra: unknown): void;
+}
+
+/** An interface getifaddrs returns, as the stand-in describes it: `hw` is its hardware address. */
+export interface ModelInterface {
+  readonly name: string;
+  readonly hw?: string;
+}
+
+/**
+ * The C filter, rule for rule, for the Frida stand-in: its values are the stand-in's (a
+ * path is a string, getifaddrs' list an array of ModelInterface, a prop_info any object). Not
+ * modelled: the quick rejections (the same answers, sooner) and the forked child's pass-through
+ * (each of the stand-in's processes loads its own agent).
+ */
+export class FilterModel {
+  private readonly guard = new Set<number>();
+  private readonly props = new Map<unknown, string>();
+
+  constructor(
+    private readonly callbacks: ModelCallbacks,
+    private readonly entries: readonly NativeEntry[] = NATIVE_ENTRIES,
+  ) {}
+
+  /** One call of the function entry `index` is attached to; `run` is the function itself. */
+  call(index: number, args: readonly unknown[], tid: number, returnAddress: unknown, run: () => { retval: unknown; errno: number }): void {
+    const f = this.entries[index]!.filter;
+    if (this.guard.has(tid)) {
+      run();
+      return;
+    }
+    const arg = this.match(f, args);
+    const deferred = f.kind === "prop-find" || f.kind === "ifaddrs";
+    if (arg === null) {
+      run();
+      return;
+    }
+    this.guard.add(tid);
+    let id = deferred ? -1 : this.callbacks.enter(index, arg, returnAddress);
+    let out: { retval: unknown; errno: number };
+    try {
+      out = run();
+    } finally {
+      this.guard.delete(tid);
+    }
+    if (deferred) {
+      if (f.kind === "prop-find" && !isNull(out.retval)) {
+        this.props.set(out.retval, arg as string);
+        return;
+      }
+      if (f.kind === "ifaddrs" && (out.retval !== 0 || !hasHardwareAddress(arg))) return;
+      id = this.callbacks.enter(index, f.kind === "ifaddrs" ? null : arg, returnAddress);
+    }
+    if (id >= 0) this.callbacks.leave(index, id, out.retval, out.errno, f.kind === "prop" ? args[1] : null);
+  }
+
+  private match(f: NativeEntry["filter"], args: readonly unknown[]): unknown {
+    const arg = "arg" in f ? args[f.arg] : args[0];
+    const str = typeof arg === "string" ? arg : null;
+    switch (f.kind) {
+      case "path":
+        return str !== null && matches(str, PATTERNS.mac) ? str : null;
+      case "prop":
+      case "prop-find":
+        return str !== null && matches(str, PATTERNS.serial) ? str : null;
+      case "prop-read":
+        return this.props.get(arg) ?? null;
+      case "ioctl":
+        return (Number(args[1]) >>> 0) === f.request ? (args[2] ?? null) : null;
+      case "ifaddrs":
+        return arg ?? null;
+    }
+  }
+}
+
+function isNull(v: unknown): boolean {
+  return v === null || v === undefined || v === 0;
+}
+
+function hasHardwareAddress(list: unknown): boolean {
+  return Array.isArray(list) && (list as ModelInterface[]).some((i) => i.hw !== undefined && /[1-9a-f]/i.test(i.hw.replace(/:/g, "")));
+}
