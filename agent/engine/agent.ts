@@ -69,7 +69,7 @@ export class Agent {
     const active = new Map<number, string[]>();
     const java = this.installJavaSide(catalogue.filter((e) => selected(e.id, config)), config, { recorder, redaction, appPackage: config.appPackage, guarded, tid, active });
     const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
-    this.nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()));
+    this.nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()), java.stacks?.source === "backtrace");
     this.sendMessage({
       type: "hello",
       protocol: PROTOCOL_VERSION,

@@ -14,13 +14,22 @@ const categoryIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i])
 /** The filter and its callbacks live as long as the script: a collected NativeCallback would crash the app. */
 const keep: unknown[] = [];
 
-/** The Java stack when the native call came from Java (the thread is attached to the VM). */
-function javaFrames(): FrameTuple[] {
+type JavaTrace = { readonly id: string; readonly frames: () => FrameTuple[] };
+const NO_JAVA: JavaTrace = { id: "", frames: () => [] };
+
+/**
+ * The Java stack when the native call came from Java (the thread is attached to the VM), where
+ * `Java.backtrace()` works in this process (the agent probed it at init: ./stack.ts): an id for
+ * the key, the frames built only for a new stack. Elsewhere (no VM, a JVM, a ROM without the
+ * symbols it needs) nothing: it would throw, and rebuild its CModule, on every call.
+ */
+function javaTrace(usable: boolean): JavaTrace {
+  if (!usable) return NO_JAVA;
   try {
-    const bt = (Java as { backtrace?: (o: { limit: number }) => { frames: { className: string; methodName: string }[] } }).backtrace?.call(Java, { limit: 24 });
-    return bt ? bt.frames.map((f) => [f.className, f.methodName] as FrameTuple) : [];
+    const bt = (Java as unknown as { backtrace(o: { limit: number }): { id: string; frames: { className: string; methodName: string }[] } }).backtrace({ limit: 24 });
+    return { id: bt.id, frames: () => bt.frames.slice(0, 24).map((f) => [f.className, f.methodName] as FrameTuple) };
   } catch {
-    return [];
+    return NO_JAVA;
   }
 }
 
@@ -56,6 +65,8 @@ export function installNative(
   reportError: (where: string, err: unknown) => void,
   /** True while a Java catalogue call is in progress on this thread: its native work is part of it. */
   inJavaCall: () => boolean,
+  /** Whether `Java.backtrace()` works in this process. */
+  javaBacktrace = false,
 ): Row[] {
   const hooks = new Map(entries.map((e) => [NATIVE_ENTRIES.indexOf(e), { e, hook: hookNumber(e.id), category: categoryIndex.get(e.category)! }]));
   const enter = new NativeCallback(
@@ -67,10 +78,10 @@ export function installNative(
           const t = now();
           if (recorder.sampledOut(h.hook, t)) return -1;
           const native = nativeFrames(this.context, returnAddress);
-          const java = javaFrames();
-          // Keyed by addresses: symbols are looked up once per distinct stack.
-          const key = `${native.join("|")}|${java.map((f) => f.join(":")).join("|")}`;
-          const frames = (): FrameTuple[] => [...native.map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple), ...java];
+          const java = javaTrace(javaBacktrace);
+          // Keyed by addresses and the Java stack's id: symbols and frames are looked up once per distinct stack.
+          const key = `${native.join("|")}|${java.id}`;
+          const frames = (): FrameTuple[] => [...native.map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple), ...java.frames()];
           const stack = recorder.stack(key, () => ({ frames: frames(), truncated: false }));
           const detail = arg.isNull() ? null : arg.readCString();
           return recorder.begin(t, h.hook, h.category, Process.getCurrentThreadId(), stack, detail === null ? null : [detail], 0, null);
