@@ -20,8 +20,7 @@ cat > "$tmp/tsconfig.json" <<JSON
     "allowImportingTsExtensions": true,
     "typeRoots": ["$root/node_modules/@types"],
     "paths": {
-      "frida": ["$tmp/package/build/src/frida.d.ts"],
-      "frida-shim-types": ["$tmp/package/build/src/frida.d.ts"]
+      "frida": ["$tmp/package/build/src/frida.d.ts"]
     }
   },
   "include": [],

@@ -9,7 +9,7 @@
  * runner takes its path for devices without spawn gating; `spawnAdded` and `spawnGatingDisabled`
  * therefore never fire.
  */
-import type * as Frida from "frida-shim-types";
+import type * as Frida from "frida";
 import { launcherFor, type Launched } from "./launchers.js";
 import type { RelayClient, RelayEvent } from "./relay-client.js";
 import { ShimSession } from "./session.js";

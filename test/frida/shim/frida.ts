@@ -10,7 +10,7 @@
  *
  * Extra, shim-only: `closeAll()` ends the relay (call it in afterAll; no process is left behind).
  */
-import type * as Frida from "frida-shim-types";
+import type * as Frida from "frida";
 import { ShimDevice, type DeviceInfo } from "./device.js";
 import { RelayClient } from "./relay-client.js";
 

@@ -6,7 +6,7 @@
  * (`{type: "send", payload}` / `{type: "error", description, stack?…}`) and data, RPC replies and
  * log messages filtered out (frida-python filters them the same way before the relay sees them).
  */
-import type * as Frida from "frida-shim-types";
+import type * as Frida from "frida";
 import type { RelayClient, RelayEvent } from "./relay-client.js";
 import { Signal } from "./signal.js";
 
