@@ -1,9 +1,9 @@
-import { createReadStream, existsSync, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../agent/catalogue/index.js";
 import type { HookEntry } from "../../agent/catalogue/types.js";
+import { isInterfaceConstructor, PLATFORM_DTS, splitTop, walkAndroidDts } from "../support/android-dts.js";
 
 // How much of the permission-guarded public Android API that reads personal data the catalogue
 // hooks, measured against the APER mappings (API → permission, mined from @RequiresPermission
@@ -11,7 +11,7 @@ import type { HookEntry } from "../../agent/catalogue/types.js";
 // the repository (../shared/data); without them this file skips.
 
 const APER = fileURLToPath(new URL("../../../shared/data/aper-mapping", import.meta.url));
-const NS_FILE = fileURLToPath(new URL("../../node_modules/@nativescript/types-android/lib/android/android-platform-21-37-merged.d.ts", import.meta.url));
+const NS_FILE = PLATFORM_DTS;
 /** API26…API31; there is no API30 folder in the data set, which the loop tolerates. */
 const LEVELS = [26, 27, 28, 29, 30, 31];
 const P = "android.permission.";
@@ -83,23 +83,6 @@ interface Mapped {
   readonly rows: { readonly permissions: readonly string[]; readonly allOf: boolean }[];
 }
 
-/** Top-level comma split (generic arguments contain commas). */
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of s) {
-    if (ch === "<" || ch === "(" || ch === "{") depth++;
-    else if (ch === ">" || ch === ")" || ch === "}") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur.trim());
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur.trim() !== "") out.push(cur.trim());
-  return out;
-}
-
 /** `pkg.Class.method(argTypes)returnType :: permission[, permission] [:: anyOf|allOf]`, de-duplicated by signature. */
 function readMappings(): Map<string, Mapped> {
   const out = new Map<string, Mapped>();
@@ -150,37 +133,23 @@ interface PublicClass {
 
 async function readPublicApi(file: string): Promise<Map<string, PublicClass>> {
   const classes = new Map<string, PublicClass>();
-  const stack: { kind: "module" | "class" | "other"; name: string; cls?: PublicClass }[] = [];
-  let doc = "";
-  let inDoc = false;
-  for await (const raw of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    const line = raw.trim();
-    if (inDoc || line.startsWith("/**")) {
-      doc = inDoc ? `${doc} ${line}` : line;
-      inDoc = !line.endsWith("*/");
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    let m: RegExpExecArray | null;
-    if ((m = /^(?:declare|export) module ([\w$]+) \{$/.exec(line))) stack.push({ kind: "module", name: m[1]! });
-    else if ((m = /^export (?:abstract )?class ([\w$]+)(?:<.*?>)?(?:\s+extends [\w.$]+(?:<.*?>)?)?(?: implements .*)? \{$/.exec(line))) {
+  await walkAndroidDts(
+    file,
+    (c) => {
       const cls: PublicClass = { iface: false, methods: new Map() };
-      classes.set([...stack.filter((s) => s.kind !== "other").map((s) => s.name), m[1]!].join("."), cls);
-      stack.push({ kind: "class", name: m[1]!, cls });
-    } else if (line === "}" || line === "});") stack.pop();
-    else if (top?.kind === "class" && (m = /^(?:public|protected) (?:static )?(?:abstract )?([\w$]+)(?:<[^(]*>)?\((.*)$/.exec(line))) {
-      const isCtor = m[1] === "constructor";
-      if (isCtor && doc.includes("interface with the provided implementation")) top.cls!.iface = true;
-      if (!(isCtor && line.endsWith("{"))) {
-        const params = splitTop(m[2]!.slice(0, m[2]!.lastIndexOf(")")));
-        const list = top.cls!.methods.get(m[1]!) ?? [];
-        list.push(params.length);
-        top.cls!.methods.set(m[1]!, list);
-      }
-      if (line.endsWith("{")) stack.push({ kind: "other", name: "" });
-    } else if (line.endsWith("{")) stack.push({ kind: "other", name: "" });
-    doc = "";
-  }
+      classes.set(c.name, cls);
+      return cls;
+    },
+    (cls, m) => {
+      if (isInterfaceConstructor(m)) cls.iface = true;
+      // An interface's `constructor(implementation: { … })` is not a member.
+      if (m.name === "constructor" && m.opensBlock) return;
+      const params = splitTop(m.rest.slice(0, m.rest.lastIndexOf(")")));
+      const list = cls.methods.get(m.name) ?? [];
+      list.push(params.length);
+      cls.methods.set(m.name, list);
+    },
+  );
   return classes;
 }
 

@@ -1,7 +1,7 @@
-import { createReadStream, existsSync, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isInterfaceConstructor, PLATFORM_DTS, sinceOf, walkAndroidDts } from "../support/android-dts.js";
 import { ACCOUNTS } from "../../agent/catalogue/accounts.js";
 import { APPS } from "../../agent/catalogue/apps.js";
 import { CAMERA_MIC } from "../../agent/catalogue/camera-mic.js";
@@ -198,7 +198,7 @@ describe("hook catalogue: structure", () => {
 // nested classes as `export module TelephonyManager { export class X … }`; interfaces as classes
 // whose first constructor takes an implementation object. int/long/float are all `number`.
 
-const NS_FILE = fileURLToPath(new URL("../../node_modules/@nativescript/types-android/lib/android/android-platform-21-37-merged.d.ts", import.meta.url));
+const NS_FILE = PLATFORM_DTS;
 
 interface NsOverload {
   readonly params: readonly string[];
@@ -239,62 +239,25 @@ function splitParams(rest: string): string[] {
 /** Reads the 10 MB declaration file line by line (once per test file): class → methods. */
 async function parseAndroidApi(file: string): Promise<Map<string, NsClass>> {
   const classes = new Map<string, NsClass>();
-  const stack: { kind: "module" | "class" | "other"; name: string; cls?: NsClass }[] = [];
-  let doc = "";
-  let inDoc = false;
-  const since = (text: string): number | undefined => {
-    const m = /@since (\d+)/.exec(text);
-    return m ? Number(m[1]) : undefined;
-  };
-  for await (const raw of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    const line = raw.trim();
-    if (inDoc) {
-      doc += ` ${line}`;
-      if (line.endsWith("*/")) inDoc = false;
-      continue;
-    }
-    if (line.startsWith("/**")) {
-      doc = line;
-      inDoc = !line.endsWith("*/");
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    let m: RegExpExecArray | null;
-    if ((m = /^(?:declare|export) module ([\w$]+) \{$/.exec(line))) {
-      stack.push({ kind: "module", name: m[1]! });
-    } else if ((m = /^export (?:abstract )?class ([\w$]+)(?:<.*?>)?(?:\s+extends ([\w.$]+)(?:<.*?>)?)?(?: implements (.*))? \{$/.exec(line))) {
-      const name = [...stack.filter((s) => s.kind !== "other").map((s) => s.name), m[1]!].join(".");
-      const s = since(doc);
-      const cls: NsClass = {
-        name,
-        ...(m[2] !== undefined ? { base: m[2] } : {}),
-        implements: m[3] ? m[3].split(/,\s*/).map((x) => x.replace(/<.*$/, "")) : [],
-        ...(s !== undefined ? { since: s } : {}),
-        iface: false,
-        methods: new Map(),
-      };
-      classes.set(name, cls);
-      stack.push({ kind: "class", name: m[1]!, cls });
-    } else if (line === "}" || line === "});") {
-      stack.pop();
-    } else if (top?.kind === "class" && (m = /^(?:public|protected) (?:static )?(?:abstract )?([\w$]+)(?:<[^(]*>)?\((.*)$/.exec(line))) {
-      const cls = top.cls!;
-      const isCtor = m[1] === "constructor";
-      if (isCtor && doc.includes("interface with the provided implementation")) cls.iface = true;
+  await walkAndroidDts(
+    file,
+    (c) => {
+      const s = sinceOf(c.doc);
+      const cls: NsClass = { name: c.name, ...(c.base !== undefined ? { base: c.base } : {}), implements: [...c.implements], ...(s !== undefined ? { since: s } : {}), iface: false, methods: new Map() };
+      classes.set(c.name, cls);
+      return cls;
+    },
+    (cls, m) => {
+      if (isInterfaceConstructor(m)) cls.iface = true;
       // An interface's `constructor(implementation: { … })` is not a member; skip its body.
-      if (!(isCtor && line.endsWith("{"))) {
-        const name = isCtor ? "$init" : m[1]!;
-        const s = since(doc);
-        const list = cls.methods.get(name) ?? [];
-        list.push({ params: splitParams(m[2]!), ...(s !== undefined ? { since: s } : {}) });
-        cls.methods.set(name, list);
-      }
-      if (line.endsWith("{")) stack.push({ kind: "other", name: "" });
-    } else if (line.endsWith("{")) {
-      stack.push({ kind: "other", name: "" });
-    }
-    doc = "";
-  }
+      if (m.name === "constructor" && m.opensBlock) return;
+      const name = m.name === "constructor" ? "$init" : m.name;
+      const s = sinceOf(m.doc);
+      const list = cls.methods.get(name) ?? [];
+      list.push({ params: splitParams(m.rest), ...(s !== undefined ? { since: s } : {}) });
+      cls.methods.set(name, list);
+    },
+  );
   return classes;
 }
 

@@ -5,11 +5,9 @@
  * implementation"), static-ness, parameter names and `@since`, but write every Java number type
  * as `number`; `javaType` below decides those by parameter name.
  */
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { isInterfaceConstructor, PLATFORM_DTS, sinceOf, splitTop, walkAndroidDts } from "../../support/android-dts.js";
 
-export const PLATFORM_DTS = fileURLToPath(new URL("../../../node_modules/@nativescript/types-android/lib/android/android-platform-21-37-merged.d.ts", import.meta.url));
+export { PLATFORM_DTS };
 
 export interface ApiMethod {
   readonly name: string;
@@ -25,23 +23,6 @@ export interface ApiMethod {
 export interface ApiClass {
   readonly iface: boolean;
   readonly methods: ApiMethod[];
-}
-
-/** Splits at top-level commas (generic arguments hold commas too). */
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of s) {
-    if (ch === "<" || ch === "(") depth++;
-    else if (ch === ">" || ch === ")") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur.trim());
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
 }
 
 /** `android.location.GnssStatus.Callback` → `android.location.GnssStatus$Callback` (packages are lower case). */
@@ -87,49 +68,33 @@ export function javaType(ts: string, paramName = ""): string {
   return binaryName(t);
 }
 
-type Frame = { kind: "module" | "class" | "other"; name: string; cls?: ApiClass };
-
 /**
  * The declared classes among `wanted` (binary names), with every method overload. Reads the
  * 10 MB declarations file once, streaming.
  */
 export async function readAndroidApi(wanted: ReadonlySet<string>, file = PLATFORM_DTS): Promise<Map<string, ApiClass>> {
   const classes = new Map<string, ApiClass>();
-  const stack: Frame[] = [];
-  let doc = "";
-  let inDoc = false;
-  for await (const raw of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    const line = raw.trim();
-    if (inDoc || line.startsWith("/**")) {
-      doc = inDoc ? `${doc} ${line}` : line;
-      inDoc = !line.endsWith("*/");
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    let m: RegExpExecArray | null;
-    if ((m = /^(?:declare|export) module ([\w$]+) \{$/.exec(line))) stack.push({ kind: "module", name: m[1]! });
-    else if ((m = /^export (?:abstract )?class ([\w$]+)(?:<.*?>)?(?:\s+extends [\w.$]+(?:<.*?>)?)?(?: implements .*)? \{$/.exec(line))) {
-      const name = binaryName([...stack.filter((s) => s.kind !== "other").map((s) => s.name), m[1]!].join("."));
-      const cls = wanted.has(name) ? (classes.get(name) ?? { iface: false, methods: [] }) : undefined;
-      if (cls) classes.set(name, cls);
-      stack.push({ kind: "class", name: m[1]!, ...(cls ? { cls } : {}) });
-    } else if (line === "}" || line === "});") stack.pop();
-    else if (top?.kind === "class" && (m = /^(?:public|protected) (static )?(?:abstract )?([\w$]+)(?:<[^(]*>)?\((.*)$/.exec(line))) {
-      const cls = top.cls;
-      if (cls && m[2] === "constructor" && doc.includes("interface with the provided implementation")) (cls as { iface: boolean }).iface = true;
-      if (cls && m[2] !== "constructor") {
-        const close = m[3]!.lastIndexOf(")");
-        const params = splitTop(m[3]!.slice(0, close)).map((p) => {
-          const [pname, ...type] = p.split(":");
-          return javaType(type.join(":").trim(), pname!.trim());
-        });
-        const ret = javaType(m[3]!.slice(close + 1).replace(/^:\s*/, "").replace(/;$/, ""));
-        const since = /@since (\d+)/.exec(doc)?.[1];
-        cls.methods.push({ name: m[2]!, isStatic: m[1] !== undefined, params, ret, ...(since ? { since: Number(since) } : {}) });
-      }
-      if (line.endsWith("{")) stack.push({ kind: "other", name: "" });
-    } else if (line.endsWith("{")) stack.push({ kind: "other", name: "" });
-    doc = "";
-  }
+  await walkAndroidDts(
+    file,
+    (c) => {
+      const name = binaryName(c.name);
+      if (!wanted.has(name)) return undefined;
+      const cls = classes.get(name) ?? { iface: false, methods: [] };
+      classes.set(name, cls);
+      return cls;
+    },
+    (cls, m) => {
+      if (isInterfaceConstructor(m)) (cls as { iface: boolean }).iface = true;
+      if (m.name === "constructor") return;
+      const close = m.rest.lastIndexOf(")");
+      const params = splitTop(m.rest.slice(0, close)).map((p) => {
+        const [pname, ...type] = p.split(":");
+        return javaType(type.join(":").trim(), pname!.trim());
+      });
+      const ret = javaType(m.rest.slice(close + 1).replace(/^:\s*/, "").replace(/;$/, ""));
+      const since = sinceOf(m.doc);
+      cls.methods.push({ name: m.name, isStatic: m.isStatic, params, ret, ...(since !== undefined ? { since } : {}) });
+    },
+  );
   return classes;
 }
