@@ -184,3 +184,13 @@ describe("attempts", () => {
     for (const f of peak) expect(f.message).not.toContain("attempt");
   });
 });
+
+describe("warnings the runner recorded", () => {
+  it("a warning marker (frida's spawn-gating watchdog let a process go) is stated by the report, once each, in Markdown too", () => {
+    const why = "frida switched spawn gating off (watchdog-timeout): processes of the app started meanwhile were not instrumented; it was switched on again";
+    const dir = new TraceBuilder().consented(0).mark(10, "warning", { reason: why }).mark(20, "warning", { reason: why }).call(5, "clipboard.ClipboardManager.getPrimaryClip", "clipboard").close();
+    const a = analyzeDir(dir);
+    expect(a.warnings.filter((w) => w.includes("watchdog-timeout"))).toEqual([`during the run: ${why}`]);
+    expect(renderMarkdown(a)).toContain("watchdog-timeout");
+  });
+});
