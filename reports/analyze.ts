@@ -16,6 +16,7 @@ import { CallReader, type OpenTrace } from "./trace/reader.js";
 import { redactValue } from "./redact.js";
 import { TOOL } from "./version.js";
 import { TraceError } from "./errors.js";
+import { assessEvidence, type Evidence, type ReportStatus } from "./evidence.js";
 
 export const FINDINGS_FORMAT = "permtrace-findings";
 export const FINDINGS_SCHEMA_VERSION = 1;
@@ -60,6 +61,9 @@ export interface Analysis {
   readonly format: typeof FINDINGS_FORMAT;
   readonly schemaVersion: number;
   readonly tool: { readonly name: string; readonly version: string };
+  /** What the report can vouch for, stated first by every output: clean, findings, incomplete or no-evidence. */
+  readonly status: ReportStatus;
+  readonly evidence: Evidence;
   readonly trace: {
     readonly dir: string;
     readonly app: string;
@@ -128,8 +132,15 @@ interface StackSlot {
   readonly categories: number[];
 }
 
-/** Reads the whole trace once and returns the findings. Memory is bounded by distinct stacks, parties, hooks and groups. */
+/** Reads the whole trace once and returns the findings, after what the trace can vouch for. */
 export function analyze(trace: OpenTrace, opts: AnalyzeOptions): Analysis {
+  const { format, schemaVersion, tool, ...rest } = analyzeCalls(trace, opts);
+  const { status, evidence } = assessEvidence(trace.manifest, trace.markers, rest.trace.calls, rest.summary.findings);
+  return { format, schemaVersion, tool, status, evidence, ...rest };
+}
+
+/** The findings and tallies. Memory is bounded by distinct stacks, parties, hooks and groups. */
+function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "status" | "evidence"> {
   const { manifest } = trace;
   const policy = opts.policy;
   const appPackages = [manifest.app.package, ...(manifest.app.ownPackages ?? []), ...(opts.profile?.ownPackages ?? [])];

@@ -1,6 +1,7 @@
 import { MARK_KINDS } from "./activity.js";
 import { CATEGORY_IDS } from "./trace/categories.js";
 import { SEVERITIES } from "./rules/types.js";
+import { REPORT_STATUSES, SCENARIO_OUTCOMES } from "./evidence.js";
 
 const party = {
   type: "object",
@@ -45,6 +46,38 @@ const marks = {
   },
 } as const;
 
+/** What the trace vouches for: optional (findings files written before it lack it). */
+const evidence = {
+  type: "object",
+  description: "What the trace can vouch for: the agent loaded, calls recorded, each scenario's outcome, completeness; `problems` says why the status is incomplete or no-evidence",
+  required: ["agent", "calls", "complete", "planned", "scenarios", "problems"],
+  properties: {
+    agent: {
+      type: "object",
+      required: ["loaded", "hooked", "absent", "failed"],
+      properties: { loaded: { type: "boolean", description: "the agent reported its hook coverage" }, hooked: { type: "integer", minimum: 0 }, absent: { type: "integer", minimum: 0 }, failed: { type: "integer", minimum: 0 } },
+    },
+    calls: { type: "integer", minimum: 0 },
+    complete: { type: "boolean" },
+    planned: { type: "boolean", description: "the trace lists the scenarios it was to run (manifest plan): only then can a scenario that never ran be told" },
+    scenarios: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "outcome"],
+        properties: {
+          name: { type: "string" },
+          outcome: { enum: [...SCENARIO_OUTCOMES], description: "ok: ran to the end; failed: at `step`; unfinished: the trace ends inside it; not-run: planned, never started" },
+          step: { type: "integer", minimum: 0, description: "0-based step it failed at or was cut off in" },
+          action: { type: "string" },
+          error: { type: "string" },
+        },
+      },
+    },
+    problems: { type: "array", items: { type: "string" } },
+  },
+} as const;
+
 /** JSON Schema of findings.json (`permtrace report`), version 1. */
 export const FINDINGS_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -56,6 +89,11 @@ export const FINDINGS_SCHEMA = {
     format: { const: "permtrace-findings" },
     schemaVersion: { const: 1 },
     tool: { type: "object", required: ["name", "version"] },
+    status: {
+      enum: [...REPORT_STATUSES],
+      description: "clean: complete, no finding; findings: complete, with findings; incomplete: the run did not finish or a scenario failed, was cut off or never ran; no-evidence: the agent never reported loading, no call was recorded, or no planned scenario ran. `--fail-on` refuses the last two unless `--accept-incomplete`",
+    },
+    evidence,
     trace: {
       type: "object",
       required: ["dir", "app", "device", "startedAt", "complete", "sandbox", "calls", "stacks", "markers", "skippedLines", "truncated", "duration"],

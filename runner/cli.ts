@@ -54,7 +54,7 @@ async function sandboxSide(app: string, appiumUrl: string | undefined) {
 }
 
 /** Exit codes, decided here and only here. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
+export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, incomplete: 4, internal: 70 } as const;
 
 export interface Io {
   out(text: string): void;
@@ -84,9 +84,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--profile <file>", "app profile YAML: app type, published SDK list, declared uses")
     .option("--out <dir>", "where to write the report (default: <trace-dir>/report)")
     .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html, sarif", "json,md")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists").choices(SEVERITIES))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists, else 4 when the trace has no evidence or a scenario failed or never ran").choices(SEVERITIES))
+    .option("--accept-incomplete", "with --fail-on: let a report with no evidence or a failed or missing scenario pass the gate (its findings still count)")
     .option("--show-values", "include identifier values (IMEI, Android ID, numbers, locations) instead of redacting them")
-    .action(async (traceDir: string, o: { policy: string; profile?: string; out?: string; format: string; failOn?: Severity; showValues?: boolean }) => {
+    .action(async (traceDir: string, o: { policy: string; profile?: string; out?: string; format: string; failOn?: Severity; acceptIncomplete?: boolean; showValues?: boolean }) => {
+      if (o.acceptIncomplete && !o.failOn) throw new UsageError("--accept-incomplete only changes what --fail-on refuses", { where: "--accept-incomplete", fix: "add --fail-on <severity>, or drop --accept-incomplete" });
       const { runReport, reportSummary, parseFormats } = await import("./commands/report.js");
       const result = await runReport({
         trace: traceDir,
@@ -95,10 +97,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         ...(o.out ? { out: o.out } : {}),
         formats: parseFormats(o.format),
         ...(o.failOn ? { failOn: o.failOn } : {}),
+        acceptIncomplete: o.acceptIncomplete === true,
         showValues: o.showValues === true,
       });
       io.out(reportSummary(result, o.failOn));
+      // Real findings fail the gate first; a report that cannot vouch for the run fails it next.
       if (result.failing > 0) setExit(EXIT.findings);
+      else if (result.unvouched) setExit(EXIT.incomplete);
     });
 
   program

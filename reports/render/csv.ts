@@ -13,9 +13,13 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on"] as const;
+const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on", "report status"] as const;
 
-/** The findings as one CSV table, for desks and spreadsheets; each row says where the trace was recorded (phone, sandbox, synthetic). */
+/**
+ * The findings as one CSV table, for desks and spreadsheets; each row says where the trace was
+ * recorded (phone, sandbox, synthetic) and the report's status (an incomplete run's findings are
+ * partial). A report without findings has no row to say it: the other outputs do.
+ */
 export function renderFindingsCsv(a: Analysis): string {
   const origin = traceOrigin(a);
   const rows = a.findings.map((f) => {
@@ -40,6 +44,7 @@ export function renderFindingsCsv(a: Analysis): string {
       f.evidence.events.join(" "),
       f.message,
       origin,
+      a.status,
     ];
   });
   // A byte-order mark first: without it Excel on Windows reads UTF-8 as the local code page and

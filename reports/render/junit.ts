@@ -1,6 +1,8 @@
 import type { Analysis } from "../analyze.js";
 import { plainText } from "./escape.js";
 import { traceOrigin } from "./origin.js";
+import { describeScenario } from "../evidence.js";
+import { evidenceLine, verdictHeadline, verdictProblems } from "./verdict.js";
 
 /**
  * XML text and attribute escaping. What XML 1.0 cannot hold, control characters and bidi
@@ -29,9 +31,10 @@ export function renderJunit(a: Analysis): string {
   const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...a.findings.map((f) => f.scenario ?? "(no scenario)")])];
   if (scenarios.length === 0) scenarios.push("(no scenario)");
   const origin = traceOrigin(a);
-  const props = `    <properties><property name="permtrace.recordedOn" value="${origin}"/><property name="permtrace.traceComplete" value="${a.trace.complete}"/></properties>`;
-  const suites: string[] = [];
-  let totalTests = 0;
+  const props = `    <properties><property name="permtrace.status" value="${xml(a.status)}"/><property name="permtrace.recordedOn" value="${origin}"/><property name="permtrace.traceComplete" value="${a.trace.complete}"/></properties>`;
+  const evidence = evidenceSuite(a, props);
+  const suites: string[] = [evidence.xml];
+  let totalTests = evidence.tests;
   let totalFailures = 0;
   for (const scenario of scenarios) {
     const cases: string[] = [];
@@ -61,5 +64,27 @@ export function renderJunit(a: Analysis): string {
   }
   // A lab's CI must not take a sandbox or generated trace for a phone's: the name and a property say it.
   const marked = origin === "phone" ? "" : ` (${origin})`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="permtrace ${xml(a.trace.app)}${marked}" tests="${totalTests}" failures="${totalFailures}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="permtrace ${xml(a.trace.app)}${marked}" tests="${totalTests}" failures="${totalFailures}" errors="${evidence.errors}">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
+/**
+ * The first suite, "evidence": whether the trace vouches for the run at all (an error when it has
+ * no evidence or did not finish), then a case per scenario, an error for one that failed, was cut
+ * off or never ran. A CI page then shows an empty or cut-off run as broken, never as all green.
+ */
+function evidenceSuite(a: Analysis, props: string): { xml: string; tests: number; errors: number } {
+  const cases: string[] = [];
+  let errors = 0;
+  const error = (classname: string, name: string, message: string, body: string): void => {
+    errors++;
+    // A scenario's error comes from the trace: bounded, as a finding's text is.
+    cases.push(`    <testcase classname="${xml(classname)}" name="${xml(name)}"><error type="${xml(a.status)}" message="${xml(message.slice(0, 1000))}">${xml(body.slice(0, 20_000))}</error></testcase>`);
+  };
+  if (a.status === "no-evidence" || !a.trace.complete) error("evidence", "trace", verdictHeadline(a), [...verdictProblems(a), evidenceLine(a)].join("\n"));
+  else cases.push(`    <testcase classname="evidence" name="trace"/>`);
+  for (const s of a.evidence.scenarios) {
+    if (s.outcome === "ok") cases.push(`    <testcase classname="${xml(s.name)}" name="ran to the end"/>`);
+    else error(s.name, "ran to the end", describeScenario(s), describeScenario(s));
+  }
+  return { xml: `  <testsuite name="evidence" tests="${cases.length}" failures="0" errors="${errors}" skipped="0">\n${props}\n${cases.join("\n")}\n  </testsuite>`, tests: cases.length, errors };
 }

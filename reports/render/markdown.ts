@@ -2,6 +2,7 @@ import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { SEVERITIES } from "../rules/types.js";
 import { mdCode, mdLine, mdText } from "./escape.js";
+import { evidenceLine, verdictHeadline, verdictProblems } from "./verdict.js";
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -24,12 +25,15 @@ export function renderMarkdown(a: Analysis): string {
   const t = a.trace;
   out.push(`# permtrace report: ${mdText(t.app)}${t.appVersion ? ` ${mdText(t.appVersion)}` : ""}`);
   out.push("");
+  // What the trace vouches for, before anything else: 0 findings of an empty trace is not a pass.
+  out.push(`> **${mdText(verdictHeadline(a), 500)}**`);
+  for (const p of verdictProblems(a)) out.push(`> - ${mdText(p, 1000)}`);
+  out.push(">", `> ${mdText(evidenceLine(a), 1000)}`, "");
   if (t.sandbox) {
     const synthetic = (t.device as { kind?: string }).kind === "synthetic";
     out.push(synthetic ? "> **Synthetic trace**: generated, not recorded from an app." : "> **Sandbox trace**: recorded on the sandbox device, not on a phone.", "");
   }
   if (a.valuesShown) out.push("> **Identifier values shown** (made with `--show-values`): handle this report as personal data.", "");
-  if (!t.complete) out.push(`> **Incomplete trace**: ${mdText(t.incompleteReason ?? "the run did not finish cleanly")}. Findings cover what was recorded.`, "");
   const dev = t.device as { model?: string; apiLevel?: number };
   out.push(
     `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${mdText(dev.apiLevel)})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls${t.ownCalls ? ` (${t.ownCalls} about the app's own data, in no tally)` : ""} over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type * as Sarif from "sarif";
 import type { Analysis } from "../analyze.js";
 import { RULES } from "../rules/index.js";
+import { lacksEvidence, verdictHeadline, verdictProblems } from "./verdict.js";
 import type { Finding, PartySummary, Reference, Severity } from "../rules/types.js";
 
 /** The OASIS schema of SARIF 2.1.0 (errata 01, the current one). */
@@ -268,6 +269,15 @@ export function renderSarif(a: Analysis): string {
 
   const t = a.trace;
   const execNotes: Sarif.Notification[] = [];
+  const unvouched = lacksEvidence(a);
+  // First: what the trace cannot vouch for (no evidence, a failed or missing scenario).
+  if (unvouched) {
+    execNotes.push({
+      level: "error",
+      message: message([verdictHeadline(a), ...verdictProblems(a)].join("; "), 2000),
+      properties: { status: a.status, evidence: bag(a.evidence) },
+    });
+  }
   if (!t.complete) {
     execNotes.push({
       level: "warning",
@@ -278,8 +288,9 @@ export function renderSarif(a: Analysis): string {
   // analyze() also words incompleteness as a warning: said once, above.
   for (const w of a.warnings) if (t.complete || !w.startsWith("the run did not finish cleanly")) execNotes.push({ level: "warning", message: message(w, 2000) });
   const invocation: Sarif.Invocation = {
-    // The analysis ran; an incomplete recording is a notification, not a failed tool.
-    executionSuccessful: true,
+    // A run the trace cannot vouch for is not a successful scan, whatever the findings: viewers
+    // then show it as failed rather than as a clean result.
+    executionSuccessful: !unvouched,
     ...(overrides.length > 0 ? { ruleConfigurationOverrides: overrides } : {}),
     ...(configNotes.length > 0 ? { toolConfigurationNotifications: configNotes } : {}),
     ...(execNotes.length > 0 ? { toolExecutionNotifications: execNotes } : {}),
@@ -306,6 +317,7 @@ export function renderSarif(a: Analysis): string {
     ...(logical.length > 0 ? { logicalLocations: logical } : {}),
     results,
     properties: {
+      status: a.status,
       trace: bag({
         app: t.app,
         ...(t.appVersion ? { appVersion: t.appVersion } : {}),

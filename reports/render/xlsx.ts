@@ -2,6 +2,7 @@ import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
 import { traceOrigin } from "./origin.js";
+import { evidenceLine, verdictHeadline, verdictProblems } from "./verdict.js";
 
 /**
  * A cell value from the app under test: never a formula (Excel would run it), no character the
@@ -91,6 +92,11 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
   ];
   const t = a.trace;
   const rows: [string, string | number | boolean][] = [
+    // What the trace vouches for first: an empty or cut-off run is not a clean workbook.
+    ["Status", a.status],
+    ["Verdict", verdictHeadline(a)],
+    ["Problems", cell(verdictProblems(a).join("\n"))],
+    ["Evidence", cell(evidenceLine(a))],
     ["App", cell(t.app)],
     ["App version", cell(t.appVersion ?? "")],
     ["Recorded on", traceOrigin(a)],

@@ -198,6 +198,11 @@ export interface TraceManifest {
      */
     readonly stacks?: { readonly source: string; readonly note?: string };
   };
+  /**
+   * What the run was to do, written before it starts: a scenario that is not on the timeline
+   * never ran (a killed run's trace still says so). Absent in traces not made by `permtrace run`.
+   */
+  readonly plan?: { readonly scenarios: readonly string[] };
   /** Counts written so far (informative; the reader counts for itself). */
   readonly counts?: { readonly calls?: number; readonly stacks?: number; readonly markers?: number };
 }

@@ -139,6 +139,12 @@ export const MANIFEST_SCHEMA = {
         },
       },
     },
+    plan: {
+      type: "object",
+      description: "What the run was to do, written before it starts: the scenarios, in order (a scenario not on the timeline never ran)",
+      required: ["scenarios"],
+      properties: { scenarios: strings },
+    },
     counts: { type: "object", properties: { calls: { type: "integer" }, stacks: { type: "integer" }, markers: { type: "integer" } } },
   },
 } as const;

@@ -11,6 +11,7 @@ import { renderJunit } from "../../reports/render/junit.js";
 import { renderFindingsCsv } from "../../reports/render/csv.js";
 import { renderXlsx } from "../../reports/render/xlsx.js";
 import { renderSarif } from "../../reports/render/sarif.js";
+import { evidenceLine, lacksEvidence, verdictHeadline, verdictProblems } from "../../reports/render/verdict.js";
 import { SEVERITIES, severityRank, type Severity } from "../../reports/rules/types.js";
 import { prefetchCalls } from "../../reports/trace/call-stream.js";
 import { openTrace } from "../../reports/trace/reader.js";
@@ -27,6 +28,8 @@ export interface ReportOptions {
   readonly out?: string;
   readonly formats?: readonly ReportFormat[];
   readonly failOn?: Severity;
+  /** With failOn: a report without evidence or with a failed or missing scenario passes the gate. */
+  readonly acceptIncomplete?: boolean;
   readonly showValues?: boolean;
 }
 
@@ -35,6 +38,8 @@ export interface ReportResult {
   readonly files: readonly string[];
   /** Findings at or above --fail-on. */
   readonly failing: number;
+  /** With --fail-on: the report has no evidence or a failed or missing scenario, and that was not accepted. */
+  readonly unvouched: boolean;
 }
 
 const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx", html: "report.html", sarif: "findings.sarif" };
@@ -104,7 +109,8 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   }
   for (const w of analysis.warnings) log.warn(termText(w, 2000));
   const failing = opts.failOn ? analysis.findings.filter((x) => severityRank(x.severity) >= severityRank(opts.failOn!)).length : 0;
-  return { analysis, files, failing };
+  const unvouched = opts.failOn !== undefined && opts.acceptIncomplete !== true && lacksEvidence(analysis);
+  return { analysis, files, failing, unvouched };
 }
 
 /** The lines `permtrace report` prints on stdout. */
@@ -116,12 +122,16 @@ export function reportSummary(r: ReportResult, failOn?: Severity): string {
     .map((x) => `${s.bySeverity[x]} ${x}`)
     .join(", ");
   // The app's package name comes from the trace: nothing in it may act on the terminal.
-  const lines = [`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} calls of ${termText(r.analysis.trace.app, 200)}`];
+  // What the trace vouches for comes first: 0 findings of an empty trace is not a pass.
+  const lines = [verdictHeadline(r.analysis), ...verdictProblems(r.analysis).map((p) => `  ${termText(p, 1000)}`), `  ${termText(evidenceLine(r.analysis), 1000)}`];
+  lines.push(`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} calls of ${termText(r.analysis.trace.app, 200)}`);
   for (const f of r.files) {
     const rel = relative(process.cwd(), f);
     lines.push(`  ${rel && !rel.startsWith("..") ? rel : f}`);
   }
   if (failOn) lines.push(r.failing > 0 ? `${r.failing} finding(s) at or above ${failOn}: failing` : `no finding at or above ${failOn}`);
+  if (failOn && r.unvouched) lines.push(`the report is ${r.analysis.status}: failing (--accept-incomplete lets it pass)`);
+  else if (failOn && lacksEvidence(r.analysis)) lines.push(`the report is ${r.analysis.status}: accepted (--accept-incomplete)`);
   return `${lines.join("\n")}\n`;
 }
 

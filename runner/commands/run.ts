@@ -88,10 +88,13 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   const t0 = clockOf.now();
   const hostNow = (): number => clockOf.now() - t0;
   const outExisted = existsSync(o.out);
+  const scenarios = o.only ? suite.scenarios.filter((s) => o.only!.includes(s.name)) : suite.scenarios;
   const writer = new TraceWriter(o.out, {
     tool: { name: TOOL.name, version: TOOL.version },
     device: { kind: device.kind, id: device.id, model: device.name, ...(device.apiLevel !== undefined ? { apiLevel: device.apiLevel } : {}) },
     app: { package: o.app, ...(suite.profile.ownPackages ? { ownPackages: suite.profile.ownPackages } : {}) },
+    // Written before anything runs: a scenario missing from the timeline never ran, even if the run is killed.
+    plan: { scenarios: scenarios.map((s) => s.name) },
   });
   writer.mark({ t: 0, kind: "session_start" });
   const sinks = new Map<number, AgentSink>();
@@ -117,8 +120,21 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     if (!s) sinks.set(pid, (s = new AgentSink(writer, { pid, clockOffset: () => clock?.offsetMs ?? 0, onRequest: (req: string[]) => void (lastRequested = req), ...(o.progress ? { onCall: (c: string) => o.progress!.call(c) } : {}), onAgentError: (where, message) => log.warn({ pid, where }, message.split("\n")[0]) })));
     return s;
   };
+  /** The agents' coverage (and sampling, stack source) into the manifest. */
+  const writeAgent = (): void => {
+    const all = [...retired, ...sinks.values()];
+    const coverage = all.flatMap((s) => s.coverage);
+    const sampled: Record<string, number> = {};
+    for (const s of all) for (const [h, n] of s.sampled) sampled[h] = (sampled[h] ?? 0) + n;
+    const stacks = all.find((s) => s.stackSource)?.stackSource;
+    writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}), ...(stacks ? { stacks } : {}) } });
+  };
   const events = {
-    message: (pid: number, m: AgentMessage) => sinkFor(pid).onMessage(m),
+    message: (pid: number, m: AgentMessage) => {
+      sinkFor(pid).onMessage(m);
+      // As soon as an agent says what it hooked: a run killed later still shows the agent loaded.
+      if (m.type === "coverage") writeAgent();
+    },
     scriptError: (pid: number, d: string) => log.warn({ pid }, d),
     detached: (pid: number, reason: DetachReason, crash: string | null) => {
       writer.mark({ t: hostNow(), kind: "process_end", pid, reason: crash ? `${reason}: ${crash}` : reason });
@@ -192,7 +208,6 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     // Steps that make the system kill the app: its end is expected, not a crash.
     const actions: DeviceActions = { ...bind(base), launch: (c) => (expectEnd(), base.launch(c)), revoke: (p) => (expectEnd(), base.revoke(p)) };
     let shot = 0;
-    const scenarios = o.only ? suite.scenarios.filter((s) => o.only!.includes(s.name)) : suite.scenarios;
     for (const [index, scenario] of scenarios.entries()) {
       o.progress?.scenario(scenario.name, index, scenarios.length);
       log.info({ scenario: scenario.name }, "scenario");
@@ -236,12 +251,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     await releaseDevice(device);
     await ui?.close().catch(() => undefined);
     for (const s of sinks.values()) s.close();
-    const all = [...retired, ...sinks.values()];
-    const coverage = all.flatMap((s) => s.coverage);
-    const sampled: Record<string, number> = {};
-    for (const s of all) for (const [h, n] of s.sampled) sampled[h] = (sampled[h] ?? 0) + n;
-    const stacks = all.find((s) => s.stackSource)?.stackSource;
-    writer.updateManifest({ agent: { version: TOOL.version, coverage: dedupe(coverage), ...(Object.keys(sampled).length ? { sampledCalls: sampled } : {}), ...(stacks ? { stacks } : {}) } });
+    writeAgent();
     writer.mark({ t: hostNow(), kind: "session_end" });
     writer.close(incomplete);
     o.progress?.done();

@@ -145,6 +145,19 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     expect(seen.some((s) => s.startsWith("apps.PackageManager.getPackageInfo|com.permtrace.sample|"))).toBe(true);
   });
 
+  it("is an incomplete report: the agent loaded, seven scenarios ran to the end, scan-crash failed at its tap", () => {
+    const a = r.report.analysis;
+    expect(a.status).toBe("incomplete");
+    expect(a.evidence.agent.loaded).toBe(true);
+    expect(a.evidence.agent.hooked).toBeGreaterThan(10);
+    expect(a.evidence.planned).toBe(true);
+    expect(a.evidence.scenarios.map((s) => [s.name, s.outcome])).toEqual(START_UP.map((s) => [s, s === "scan-crash" ? "failed" : "ok"]));
+    expect(a.evidence.scenarios.find((s) => s.name === "scan-crash")).toMatchObject({ step: 1, action: "tapOn", error: expect.stringMatching(/FATAL EXCEPTION/) });
+    expect(a.evidence.problems[0]).toMatch(/^the run did not finish cleanly \(the app's process \d+ ended/);
+    expect(a.evidence.problems[1]).toMatch(/^scenario scan-crash failed at step 2 \(tapOn\): the app's process \d+ ended/);
+    expect(a.evidence.problems).toHaveLength(2);
+  });
+
   it("leaves an incomplete but readable trace that says it was made on the sandbox", async () => {
     const trace = openTrace(r.trace);
     expect(trace.manifest.complete).toBe(false);
@@ -166,7 +179,7 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     const { renderJunit } = await import("../../reports/render/junit.js");
     const { renderFindingsCsv } = await import("../../reports/render/csv.js");
     expect(renderJunit(r.report.analysis)).toContain('<testsuites name="permtrace com.permtrace.sample (sandbox)"');
-    expect(renderFindingsCsv(r.report.analysis).split("\r\n")[1]).toMatch(/,sandbox$/);
+    expect(renderFindingsCsv(r.report.analysis).split("\r\n")[1]).toMatch(/,sandbox,incomplete$/);
     const shots = readdirSync(join(r.trace, "screenshots"));
     expect(shots.length).toBeGreaterThan(10);
     // The phone's drawings of its screen: the consent dialog, home, the map, the permission dialog, the launcher…

@@ -23,7 +23,7 @@ describe("CI and desk formats", () => {
     golden("findings.csv", out);
     expect(out.startsWith("\uFEFFid,")).toBe(true);
     const lines = out.slice(1).trim().split("\r\n");
-    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message,recorded on");
+    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message,recorded on,report status");
     expect(lines.some((l) => l.startsWith("F0001,high,consent.pre_consent_collection,launch-accept,phone_identifiers,"))).toBe(true);
   });
 
@@ -71,7 +71,7 @@ describe("hostile strings in the CI and desk formats", () => {
     const a = hostile();
     expect(a.scenarios.map((s) => s.name)).toEqual(["browse\u202E", "browse\u202E"]);
     const out = renderJunit(a);
-    expect(out.match(/<testsuite /g)).toHaveLength(1);
+    expect(out.match(/<testsuite name="browse/g)).toHaveLength(1);
     const failures = out.match(/<testsuite name="browse\uFFFD" tests="\d+" failures="(\d+)"/)![1];
     expect(Number(failures)).toBe(new Set(a.findings.map((f) => f.rule)).size);
     expect(out.match(/<testsuites [^>]*failures="(\d+)"/)![1]).toBe(failures);

@@ -171,10 +171,12 @@ describe("SARIF output", () => {
   it("says when the trace is incomplete, once, as a tool execution notification", () => {
     const run = run0(parse(renderSarif(analyzeDir(fixedDir("recorder killed")))));
     const inv = run.invocations![0]!;
-    expect(inv.executionSuccessful).toBe(true);
+    // A run that did not finish is not a successful scan: said first, as an error notification.
+    expect(inv.executionSuccessful).toBe(false);
     const notes = inv.toolExecutionNotifications!;
-    expect(notes.filter((n) => /did not finish|incomplete/.test(n.message.text!))).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ level: "warning", message: { text: "incomplete trace: recorder killed; findings cover what was recorded" }, properties: { traceComplete: false, incompleteReason: "recorder killed" } });
+    expect(notes[0]).toMatchObject({ level: "error", message: { text: "INCOMPLETE: the run did not do all it was to do — not a clean result; findings cover what was recorded; the run did not finish cleanly (recorder killed)" }, properties: { status: "incomplete" } });
+    expect(notes.filter((n) => /incomplete trace/.test(n.message.text!))).toHaveLength(1);
+    expect(notes[1]).toMatchObject({ level: "warning", message: { text: "incomplete trace: recorder killed; findings cover what was recorded" }, properties: { traceComplete: false, incompleteReason: "recorder killed" } });
     expect(run.properties!.trace).toMatchObject({ complete: false });
   });
 

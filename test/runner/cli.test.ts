@@ -27,7 +27,8 @@ describe("permtrace report (CLI)", () => {
     const r = await cli("report", dir);
     expect(r.code).toBe(EXIT.ok);
     expect(r.err).toBe("");
-    expect(r.out).toMatch(/^1 finding\(s\) \(1 high\) in 1 calls of com\.example\.app/);
+    // The verdict first, then the findings line.
+    expect(r.out).toMatch(/^FINDINGS: the run is complete and has findings\n  agent loaded \(1 hook\(s\) installed, 0 absent, 0 failed\) · 1 call\(s\) recorded · no scenario on the timeline \(the trace lists no plan\) · trace complete\n1 finding\(s\) \(1 high\) in 1 calls of com\.example\.app/);
     const findings = JSON.parse(readFileSync(join(dir, "report", "findings.json"), "utf8"));
     expect(findings.findings[0].rule).toBe("consent.pre_consent_collection");
     expect(findings.findings[0].party.name).toMatch(/Umeng/);
@@ -177,6 +178,8 @@ describe("permtrace demo and --device sandbox", () => {
     expect(r.out).toMatch(/^ok +first-launch$/m);
     expect(r.out).toMatch(/^FAILED scan-crash: step 2 \(tapOn\): the app's process \d+ ended \(process-terminated: FATAL EXCEPTION/m);
     expect(r.out).toMatch(/^trace incomplete: .*\(the sample app crashes on purpose in scan-crash\)$/m);
+    // Not a gate: the demo exits 0, and says first that its report is incomplete and why.
+    expect(r.out).toMatch(/^INCOMPLETE: the run did not do all it was to do — not a clean result; findings cover what was recorded\n  the run did not finish cleanly \(.*\)\n  scenario scan-crash failed at step 2 \(tapOn\): the app's process \d+ ended.*\n  agent loaded \(\d+ hook\(s\) installed, \d+ absent, 0 failed\) · \d+ call\(s\) recorded · scenarios: 7 ran to the end, 1 failed, 0 cut off, 0 never ran · trace incomplete\n\d+ finding/m);
     expect(r.out).toMatch(/^\d+ finding\(s\) \(\d+ critical, \d+ high, \d+ medium, \d+ low\) in \d+ calls of com\.permtrace\.sample$/m);
     expect(r.out).toContain(join(out, "report", "findings.json"));
     expect(r.out).toMatch(/demo done in [\d.]+ s \(sandbox phone, simulated time\)\. Trace: /);

@@ -16,6 +16,10 @@ export function fixedTraceDir(reason?: string): string {
     .mark(10, "screenshot", { path: "screenshots/0001-launch.png" })
     .mark(20, "consent_accepted")
     .call(30, "location.LocationManager.getLastKnownLocation", "location", { from: GDT, args: ["gps"] })
+    // The scenario runs to the end, as planned: the report is complete, its status `findings`.
+    .mark(40, "step_end", { scenario: "launch-accept", step: 0, action: "launch", status: "ok" })
+    .mark(40, "scenario_end", { scenario: "launch-accept", status: "ok" })
+    .plan(["launch-accept"])
     .close(reason);
 }
 

@@ -39,6 +39,9 @@ export interface CallOpts {
 export class TraceBuilder {
   readonly dir: string;
   private readonly w: TraceWriter;
+  /** Hooks called, reported as the agent's coverage on close (as a real run's agent does). */
+  private readonly hooks = new Set<string>();
+  private agentLoaded = true;
 
   constructor(app = "com.example.app", dir = tempDir()) {
     this.dir = dir;
@@ -51,6 +54,7 @@ export class TraceBuilder {
 
   call(t: number, hook: string, cat: Category, o: CallOpts = {}): this {
     const frames = [...(o.from ?? ["com.example.app.Main.run"]), ...ROOT].map(frame);
+    this.hooks.add(hook);
     this.w.call({
       t,
       hook,
@@ -86,7 +90,21 @@ export class TraceBuilder {
     return this.mark(0, "app_launch", { cold: true }).mark(0, "consent_shown").mark(at, "consent_accepted");
   }
 
+  /** The agent never reported loading: no coverage in the manifest. */
+  withoutAgent(): this {
+    this.agentLoaded = false;
+    return this;
+  }
+
+  /** The scenarios the run was to do (manifest plan), as `permtrace run` records them. */
+  plan(scenarios: readonly string[]): this {
+    this.w.updateManifest({ plan: { scenarios } });
+    return this;
+  }
+
   close(reason?: string): string {
+    const hooks = this.hooks.size > 0 ? [...this.hooks] : ["telephony.TelephonyManager.getImei"];
+    if (this.agentLoaded) this.w.updateManifest({ agent: { version: "test", coverage: hooks.map((hook) => ({ hook, status: "hooked" as const })) } });
     this.w.close(reason);
     return this.dir;
   }

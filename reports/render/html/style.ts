@@ -24,6 +24,13 @@ header.top{background:var(--ink);color:#e2e8f0;padding:22px 0 18px;border-bottom
 header.top .kicker{font-size:12px;letter-spacing:.08em;text-transform:uppercase;color:#94a3b8}
 header.top h1{margin:2px 0 10px;font-size:24px;font-weight:650;color:#fff;overflow-wrap:anywhere}
 header.top h1 .ver{font-weight:400;color:#cbd5e1;margin-left:8px}
+.verdict{margin:0 0 14px;padding:10px 14px;border-radius:8px;border:2px solid transparent;font-size:14px}
+.verdict ul{margin:6px 0 0;padding-left:20px}
+.verdict li{overflow-wrap:anywhere}
+.verdict .ev{margin-top:6px;font-size:12px;opacity:.85}
+.verdict.no-evidence,.verdict.incomplete{background:#fee2e2;color:#7f1d1d;border-color:#b91c1c}
+.verdict.findings{background:#fef3c7;color:#713f12}
+.verdict.clean{background:#dcfce7;color:#14532d}
 .flags{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 12px}
 .flag{display:inline-block;padding:2px 10px;border-radius:999px;font-size:12px;font-weight:600;border:1px solid transparent}
 .flag.ok{background:#dcfce7;color:#14532d}

@@ -2,6 +2,7 @@ import type { Analysis } from "../../analyze.js";
 import { SEVERITIES, severityRank, type Severity } from "../../rules/types.js";
 import { CATEGORIES, CATEGORY_IDS, isCategory, type Category } from "../../trace/categories.js";
 import { duration, esc, int, secs, u, uc } from "./escape.js";
+import { evidenceLine, verdictHeadline, verdictProblems } from "../verdict.js";
 
 /** A table cell: `v` is the sort key the page's script uses instead of the text (numbers, ranks). */
 export function td(html: string, o: { num?: boolean; v?: string | number; cls?: string } = {}): string {
@@ -65,6 +66,7 @@ export function header(a: Analysis): string {
   const fact = (k: string, v: string): string => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`;
   const profile = a.profile ? `${u(a.profile.app, 200)}${a.profile.appType !== undefined ? `, type ${u(a.profile.appType, 80)}` : ""}` : "none: disclosure and necessity rules skipped";
   return `<header class="top"><div class="wrap">
+${verdict(a)}
 <div class="kicker">permtrace privacy report</div>
 <h1>${u(t.app, 300)}${t.appVersion ? `<span class="ver">${u(t.appVersion, 80)}</span>` : ""}</h1>
 <div class="flags">${flags.join("")}</div>
@@ -79,6 +81,12 @@ ${fact("SDK catalogue", `${esc(a.catalogue.version)} · ${int(a.catalogue.sdks)}
 ${fact("Report by", `${esc(a.tool.name)} ${esc(a.tool.version)}`)}
 </dl>
 </div></header>`;
+}
+
+/** What the trace vouches for, first in the page: an empty or cut-off run is never shown as a clean one. */
+function verdict(a: Analysis): string {
+  const problems = verdictProblems(a).map((p) => `<li>${u(p, 1000)}</li>`).join("");
+  return `<div class="verdict ${esc(a.status)}" data-status="${esc(a.status)}"><strong>${esc(verdictHeadline(a))}</strong>${problems ? `<ul>${problems}</ul>` : ""}<div class="ev">${u(evidenceLine(a), 1000)}</div></div>`;
 }
 
 /** Severity cards and warnings. */
