@@ -137,7 +137,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (devices.length > 1) {
         // One live line per device would overwrite each other on one terminal: logs tell progress.
         const many = await runMany({ ...common, devices, out: o.out });
-        for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s)${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${termText(run.error, 1000)}\n`);
+        for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s), report ${run.result.report.analysis.status}${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${termText(run.error, 1000)}\n`);
         for (const f of many.files) io.out(`  ${f}\n`);
         if (many.runs.some((r) => !r.result)) setExit(EXIT.findings);
         return;
