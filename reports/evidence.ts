@@ -27,7 +27,11 @@ export interface Evidence {
   readonly complete: boolean;
   /** The trace recorded the scenarios it was to run (manifest `plan`): only then can it tell one that never ran. */
   readonly planned: boolean;
+  /** At most MAX_EVIDENCE_SCENARIOS, those not ok first kept; `outcomes` counts them all. */
   readonly scenarios: readonly ScenarioEvidence[];
+  readonly outcomes: Readonly<Record<ScenarioOutcome, number>>;
+  /** Scenarios not listed past MAX_EVIDENCE_SCENARIOS. */
+  readonly scenariosOmitted?: number;
   /** Why the status is `no-evidence` or `incomplete`, the most basic first; empty otherwise. Untrusted text. */
   readonly problems: readonly string[];
 }
@@ -38,17 +42,38 @@ export function assessEvidence(manifest: TraceManifest, markers: readonly Marker
   const count = (s: string): number => coverage.filter((c) => c.status === s).length;
   const agent = { loaded: coverage.length > 0, hooked: count("hooked"), absent: count("absent"), failed: count("failed") };
   const plan = manifest.plan?.scenarios;
-  const scenarios = scenarioOutcomes(markers, plan ?? []);
+  const all = scenarioOutcomes(markers, plan ?? []);
+  const outcomes = { ok: 0, failed: 0, unfinished: 0, "not-run": 0 };
+  for (const s of all) outcomes[s.outcome]++;
+  const scenarios = bounded(all);
   const none: string[] = [];
   if (!agent.loaded) none.push("the agent never reported that it loaded (no hook coverage in the trace)");
   else if (agent.hooked === 0) none.push("the agent installed no hook");
   if (calls === 0) none.push("no call was recorded (calls.jsonl is empty)");
-  if (plan && plan.length > 0 && scenarios.every((s) => s.outcome === "not-run")) none.push(`none of the ${plan.length} planned scenario(s) ran: the run was cut off before the first`);
+  if (plan && plan.length > 0 && outcomes["not-run"] === all.length) none.push(`none of the ${plan.length} planned scenario(s) ran: the run was cut off before the first`);
   const partial: string[] = [];
   if (manifest.complete !== true) partial.push(`the run did not finish cleanly${manifest.incompleteReason ? ` (${manifest.incompleteReason})` : ""}`);
   for (const s of scenarios) if (s.outcome !== "ok") partial.push(describeScenario(s));
+  const unlisted = all.length - outcomes.ok - scenarios.filter((s) => s.outcome !== "ok").length;
+  if (unlisted > 0) partial.push(`${unlisted} more scenario(s) did not run to the end (not listed)`);
   const status: ReportStatus = none.length > 0 ? "no-evidence" : partial.length > 0 ? "incomplete" : findings > 0 ? "findings" : "clean";
-  return { status, evidence: { agent, calls, complete: manifest.complete === true, planned: plan !== undefined, scenarios, problems: [...none, ...partial] } };
+  const omitted = all.length - scenarios.length;
+  return { status, evidence: { agent, calls, complete: manifest.complete === true, planned: plan !== undefined, scenarios, outcomes, ...(omitted > 0 ? { scenariosOmitted: omitted } : {}), problems: [...none, ...partial] } };
+}
+
+/** Scenarios listed at most (a trace can hold any number of markers); names and errors are cut too. */
+export const MAX_EVIDENCE_SCENARIOS = 1000;
+
+/** Those that did not run to the end are kept first, in order; names and errors cut. */
+function bounded(all: readonly ScenarioEvidence[]): ScenarioEvidence[] {
+  const cut = (s: ScenarioEvidence): ScenarioEvidence => ({ ...s, name: clip(s.name, 300), ...(s.action !== undefined ? { action: clip(s.action, 100) } : {}), ...(s.error !== undefined ? { error: clip(s.error, 1000) } : {}) });
+  if (all.length <= MAX_EVIDENCE_SCENARIOS) return all.map(cut);
+  const keep = new Set([...all.filter((s) => s.outcome !== "ok"), ...all.filter((s) => s.outcome === "ok")].slice(0, MAX_EVIDENCE_SCENARIOS));
+  return all.filter((s) => keep.has(s)).map(cut);
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 /** One line about a scenario that did not run to the end (its name and error are untrusted). */

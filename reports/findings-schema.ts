@@ -50,7 +50,7 @@ const marks = {
 const evidence = {
   type: "object",
   description: "What the trace can vouch for: the agent loaded, calls recorded, each scenario's outcome, completeness; `problems` says why the status is incomplete or no-evidence",
-  required: ["agent", "calls", "complete", "planned", "scenarios", "problems"],
+  required: ["agent", "calls", "complete", "planned", "scenarios", "outcomes", "problems"],
   properties: {
     agent: {
       type: "object",
@@ -74,6 +74,8 @@ const evidence = {
         },
       },
     },
+    outcomes: { type: "object", required: [...SCENARIO_OUTCOMES], additionalProperties: false, properties: Object.fromEntries(SCENARIO_OUTCOMES.map((o) => [o, { type: "integer", minimum: 0 }])), description: "scenarios by outcome, all of them (the list is bounded)" },
+    scenariosOmitted: { type: "integer", minimum: 1, description: "scenarios not listed past the first 1000 (those that did not run to the end first)" },
     problems: { type: "array", items: { type: "string" } },
   },
 } as const;

@@ -32,7 +32,7 @@ export function verdictProblems(a: Pick<Analysis, "evidence">): string[] {
 export function evidenceLine(a: Pick<Analysis, "evidence">): string {
   const e = a.evidence;
   const agent = e.agent.loaded ? `agent loaded (${e.agent.hooked} hook(s) installed, ${e.agent.absent} absent, ${e.agent.failed} failed)` : "agent never reported loading";
-  const n = (o: ScenarioOutcome): number => e.scenarios.filter((s) => s.outcome === o).length;
+  const n = (o: ScenarioOutcome): number => e.outcomes[o];
   const scen = e.scenarios.length === 0 ? "no scenario on the timeline" : `scenarios: ${n("ok")} ran to the end, ${n("failed")} failed, ${n("unfinished")} cut off, ${n("not-run")} never ran`;
   return `${agent} · ${e.calls} call(s) recorded · ${scen}${e.planned ? "" : " (the trace lists no plan)"} · trace ${e.complete ? "complete" : "incomplete"}`;
 }

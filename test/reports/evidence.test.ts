@@ -175,3 +175,23 @@ describe("every format says it first", () => {
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^NO EVIDENCE: /);
   });
 });
+
+describe("evidence stays bounded whatever the trace holds", () => {
+  it("2,500 scenarios, 1,200 of them failed with long errors: 1,000 listed (the failed ones), all counted", async () => {
+    const { MAX_EVIDENCE_SCENARIOS } = await import("../../reports/evidence.js");
+    const b = new TraceBuilder().consented(0).call(1, "location.LocationManager.getLastKnownLocation", "location", { from: APP });
+    for (let i = 0; i < 2500; i++) {
+      b.mark(10 + i, "scenario_start", { scenario: `s${i}` });
+      b.mark(10 + i, "scenario_end", { scenario: `s${i}`, status: i % 25 < 12 ? "failed" : "ok", error: "e".repeat(5000) });
+    }
+    const a = analyzeDir(b.close());
+    expect(a.status).toBe("incomplete");
+    expect(a.evidence.outcomes).toEqual({ ok: 1300, failed: 1200, unfinished: 0, "not-run": 0 });
+    expect(a.evidence.scenarios).toHaveLength(MAX_EVIDENCE_SCENARIOS);
+    expect(a.evidence.scenariosOmitted).toBe(1500);
+    expect(a.evidence.scenarios.every((s) => s.outcome === "failed" && s.error!.length === 1001)).toBe(true);
+    expect(a.evidence.problems.at(-1)).toBe("200 more scenario(s) did not run to the end (not listed)");
+    const { renderMarkdown } = await import("../../reports/render/markdown.js");
+    expect(renderMarkdown(a)).toMatch(/> - 981 more: see findings\.json \(evidence\.problems\)\n/);
+  });
+});
