@@ -90,6 +90,8 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
   const scenarioEvery = Math.max(600_000, Math.ceil((opts.events / rate) * 1000 / 12));
   let nextScenario = 3_000;
   let scenarioIdx = 0;
+  /** The scenario running: each ends as the next starts, the last with the session, as a run's do. */
+  let open: string | undefined;
   let nextPoll = 5_000;
   let background = false;
   const meanGap = 1000 / rate;
@@ -98,6 +100,8 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
     if (t >= nextScenario) {
       if (scenarioIdx === 0) mark({ t, kind: "consent_accepted" });
       const map = scenarioIdx % 3 === 1;
+      if (open) mark({ t, kind: "scenario_end", scenario: open, status: "ok" });
+      open = map ? `map-${scenarioIdx}` : `browse-${scenarioIdx}`;
       mark({ t, kind: "scenario_start", scenario: map ? `map-${scenarioIdx}` : `browse-${scenarioIdx}`, needs: map ? ["location"] : [] });
       mark({ t, kind: "step_start", step: 0, action: "tapOn", label: "Open" });
       scenarioIdx++;
@@ -130,7 +134,10 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
       stack: pick.stack,
     });
   }
+  if (open) mark({ t: t + 1, kind: "scenario_end", scenario: open, status: "ok" });
   mark({ t: t + 1, kind: "session_end" });
+  // What a run's agent reports: every generated hook installed (a report without it has no evidence).
+  w.updateManifest({ agent: { version: "synthetic", coverage: [...HOOKS.map((h) => ({ hook: h.hook, status: "hooked" as const }))] } });
   w.close();
   return { events: opts.events, markers, durationMs: t };
 }
