@@ -134,7 +134,8 @@ describe.skipIf(!suite.run)("native side channels in real Frida (a C target, the
     }
     await new Promise((r) => setTimeout(r, 200));
     await local.input(app.pid, Buffer.from("fork\n"));
-    await waitFor("the child's exit status", () => existsSync(`${program}.child`)).catch((err: Error) => {
+    // The target writes the line with fopen + fprintf: the file exists, empty, before the line is in it.
+    await waitFor("the child's exit status", () => existsSync(`${program}.child`) && readFileSync(`${program}.child`, "utf8").endsWith("\n")).catch((err: Error) => {
       throw new Error(`${err.message}; processes: ${processes(app.pid)}`);
     });
     const [childPid, childStatus, childSignal] = readFileSync(`${program}.child`, "utf8").trim().split(" ").map(Number);
