@@ -88,6 +88,11 @@ function describe(err: ErrorObject, value: unknown): { problem: string; key?: st
       const guess = typeof value === "string" ? didYouMean(value, allowed) : undefined;
       return { problem: `${at} is ${JSON.stringify(value)}, not one of the allowed values`, fix: guess ? `did you mean '${guess}'?` : `allowed: ${allowed.slice(0, 30).join(", ")}${allowed.length > 30 ? ", …" : ""}` };
     }
+    case "const": {
+      // `version: 2`: say which value is allowed, not "must be equal to constant".
+      const allowed = JSON.stringify((err.params as { allowedValue: unknown }).allowedValue);
+      return { problem: `${at} is ${JSON.stringify(value)}, but only ${allowed} is supported`, fix: `write ${pathOf(err.instancePath).join(".") || "it"}: ${allowed}` };
+    }
     case "required":
       return { problem: `${at} is missing '${(err.params as { missingProperty: string }).missingProperty}'` };
     case "type":

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PolicyError } from "../errors.js";
 import { FAMILIES, RULES } from "../rules/index.js";
@@ -74,14 +74,22 @@ function merge(base: Readonly<Record<string, unknown>>, over: Readonly<Record<st
   return out;
 }
 
+/** Where `extends:` is written in a policy file, for an error naming the file and line. */
+function extendsPlace(file: string): { where: string; line?: number } {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const i = lines.findIndex((l) => /^extends\s*:/.test(l));
+  return i < 0 ? { where: file } : { where: file, line: i + 1 };
+}
+
+/** `from`: the policy file whose `extends` names `ref`; absent for --policy itself. */
 function loadDocument(ref: string, from: string | undefined, seen: string[]): { doc: PolicyDocument; label: string; dir: string | undefined } {
   const builtin = BUILTIN_POLICIES[ref];
   if (builtin) return { doc: builtin, label: ref, dir: undefined };
-  const path = from ? resolve(from, ref) : resolve(ref);
+  const path = from ? resolve(dirname(from), ref) : resolve(ref);
   if (!existsSync(path)) {
     const guess = didYouMean(ref, Object.keys(BUILTIN_POLICIES));
-    throw new PolicyError(`'${ref}' is neither a policy file nor a built-in profile`, {
-      where: from ? `${from} (extends)` : "--policy",
+    throw new PolicyError(`${from ? "extends: " : ""}'${ref}' is neither a policy file nor a built-in profile`, {
+      ...(from ? extendsPlace(from) : { where: "--policy" }),
       fix: guess ? `did you mean '${guess}'?` : `built-in profiles: ${Object.keys(BUILTIN_POLICIES).join(", ")}`,
     });
   }
@@ -99,7 +107,8 @@ export function resolvePolicy(ref: string = DEFAULT_POLICY): ResolvedPolicy {
     const { doc, label, dir } = loadDocument(next.ref, next.from, seen);
     seen.push(label);
     chain.unshift({ doc, label });
-    next = doc.extends !== undefined ? { ref: doc.extends, from: dir ?? process.cwd() } : undefined;
+    // A file's `extends` is relative to that file; a built-in's names another built-in.
+    next = doc.extends !== undefined ? { ref: doc.extends, from: dir ? label : undefined } : undefined;
     if (chain.length > 16) throw new PolicyError("policy extends chain is longer than 16", { where: label });
   }
   const rules: Record<string, RuleSettings> = {};

@@ -128,8 +128,10 @@ describe("policy file errors: one PolicyError naming the file and line", () => {
     const path = file("extends: ./nope.yaml\n");
     const e = errorOf(() => resolvePolicy(path));
     expect(e).toBeInstanceOf(PolicyError);
-    expect(e.where).toContain("(extends)");
-    expect(e.message).toContain("'./nope.yaml' is neither a policy file nor a built-in profile");
+    // The file and line that name it (was the file's directory, with no line).
+    expect(e.where).toBe(path);
+    expect(e.line).toBe(1);
+    expect(e.message).toContain("extends: './nope.yaml' is neither a policy file nor a built-in profile");
   });
 });
 
