@@ -7,7 +7,7 @@ import { ScenarioError } from "../../reports/errors.js";
 import { loadAppProfile, type AppProfile } from "../../reports/profile.js";
 import { CATEGORY_IDS, type Category } from "../../reports/trace/categories.js";
 import { didYouMean } from "../../reports/yaml-input.js";
-import { STEPS } from "./steps.js";
+import { DURATION, durationMs, durationSpelling, MAX_DURATION_MS, STEPS } from "./steps.js";
 
 export interface Step {
   readonly action: string;
@@ -52,6 +52,7 @@ function problemOf(errors: ErrorObject[] | null | undefined): string {
   if (e.keyword === "additionalProperties") return `has an unknown key '${(e.params as { additionalProperty: string }).additionalProperty}'`;
   if (e.keyword === "required") return `needs '${(e.params as { missingProperty: string }).missingProperty}'`;
   if (e.keyword === "oneOf") return "is not in one of the accepted forms (see docs/scenarios.md)";
+  if (/\/(wait|timeout)$/.test(e.instancePath)) return `'${e.instancePath.slice(1)}' is not a duration: write 500ms, 2s, 3m or a number of seconds`;
   return `${e.instancePath ? `'${e.instancePath.slice(1)}' ` : ""}${e.message ?? "is not valid"}`;
 }
 
@@ -143,9 +144,27 @@ function readSteps(node: Node, lineOf: (n: Node | null | undefined) => number | 
       return { action, params: { times: (value as { times: number }).times }, steps: readSteps(stepsOf!, lineOf, fail), line };
     }
     const v = validator(action);
-    if (!v(value)) fail(`${action}: value ${problemOf(v.errors)}`, paramNode, EXAMPLES[action] ? `e.g. ${EXAMPLES[action]}` : undefined);
+    if (!v(value)) {
+      if (def.params === DURATION) notADuration(action, value, paramNode, fail);
+      fail(`${action}: value ${problemOf(v.errors)}`, paramNode, EXAMPLES[action] ? `e.g. ${EXAMPLES[action]}` : undefined);
+    }
+    for (const d of def.params === DURATION ? [value] : durationsIn(value)) {
+      if (durationMs(d as number | string) > MAX_DURATION_MS) fail(`${action}: ${typeof d === "number" ? `${d} seconds` : String(d)} is longer than 24 hours, the most a step may last`, paramNode, "a longer soak is several steps, or several scenarios");
+    }
     return { action, params: value, line };
   });
+}
+
+/** A duration in another form (`3 minutes`): the accepted spelling of it, or the forms and an example. */
+function notADuration(action: string, value: unknown, node: Node | undefined, fail: (p: string, n?: Node | null, fix?: string) => never): never {
+  const spelled = durationSpelling(value);
+  return fail(`${action}: ${JSON.stringify(value)} is not a duration`, node, spelled ? `write it as ${action}: ${spelled}` : `durations are 500ms, 2s, 3m or a number of seconds, e.g. ${action}: 3m`);
+}
+
+/** The durations inside a step's object value: launch's `wait`, any selector's `timeout`. */
+function durationsIn(value: unknown): unknown[] {
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === "wait" || k === "timeout" ? [v] : durationsIn(v)));
 }
 
 const EXAMPLES: Readonly<Record<string, string>> = {
@@ -154,7 +173,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   inputText: "inputText: {into: {id: search}, text: coffee}",
   swipe: "swipe: up",
   assertVisible: "assertVisible: Welcome",
-  wait: "wait: 2s",
+  wait: "wait: 3m",
   background: "background: 30s",
   grant: "grant: CAMERA",
   revoke: "revoke: ACCESS_FINE_LOCATION",

@@ -87,6 +87,28 @@ export const STEPS: Readonly<Record<string, StepDef>> = {
   },
 };
 
+/**
+ * The longest a step may wait, and a selector or launch wait: a day, longer than any soak test
+ * a lab runs. Without a bound `wait: 99999999999999999999s` validated and would never end.
+ */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+
+const UNITS: readonly [RegExp, number][] = [
+  [/^(ms|msecs?|millis(econds?)?)$/, 1],
+  [/^(s|secs?|seconds?)$/, 1000],
+  [/^(m|mins?|minutes?)$/, 60_000],
+  [/^(h|hrs?|hours?)$/, 3_600_000],
+];
+
+/** The accepted spelling of a duration written another way (`3 minutes` → `3m`, `2h` → `120m`). */
+export function durationSpelling(v: unknown): string | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(String(v));
+  const unit = m && UNITS.find(([re]) => re.test(m[2]!.toLowerCase()));
+  if (!m || !unit) return undefined;
+  const ms = Number(m[1]) * unit[1];
+  return ms % 60_000 === 0 && ms > 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 /** Parses a duration to milliseconds. */
 export function durationMs(v: number | string): number {
   if (typeof v === "number") return v * 1000;

@@ -47,7 +47,7 @@ describe("scenario files", () => {
     expect(errorLine(`${HEAD}  - back: now\n`)).toBe("FILE:5: step 'back' takes no value — write it as '- back'");
     expect(errorLine(`${HEAD}  - consent: maybe\n`)).toBe("FILE:5: consent: value must be one of accept, reject — e.g. consent: accept");
     expect(errorLine(`${HEAD}  - permissionDialog: later\n`)).toBe("FILE:5: permissionDialog: value must be one of allow, deny, deny_dont_ask — e.g. permissionDialog: deny");
-    expect(errorLine(`${HEAD}  - wait: soon\n`)).toMatch(/^FILE:5: wait: value/);
+    expect(errorLine(`${HEAD}  - wait: soon\n`)).toMatch(/^FILE:5: wait: "soon" is not a duration — durations are 500ms, 2s, 3m or a number of seconds, e.g. wait: 3m$/);
     expect(errorLine("name: s\npurpose: p\nneeds: [locaton]\nsteps: [back]\n")).toBe("FILE:3: 'locaton' is not a data category — did you mean 'location'?");
     expect(errorLine("name: s\npurpose: p\nsteps: [back]\n")).toMatch(/^FILE:1: missing 'needs' — list the data categories/);
     expect(errorLine("name: s\npurpos: p\nneeds: []\nsteps: [back]\n")).toBe("FILE:2: unknown key 'purpos' — did you mean 'purpose'?");
