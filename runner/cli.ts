@@ -5,6 +5,7 @@ import { SEVERITIES, type Severity } from "../reports/rules/types.js";
 import { TOOL } from "../reports/version.js";
 import { termText } from "../reports/render/escape.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./logger.js";
+import { checkOutDir } from "./out-dir.js";
 
 const FS_ERRORS: Readonly<Record<string, string>> = {
   ENOENT: "no such file or directory",
@@ -27,6 +28,22 @@ function readDevicesFile(path: string): string[] {
     .filter(Boolean);
   if (devices.length === 0) throw new UsageError("no device in the file", { where: path, fix: "one serial or host:port a line" });
   return devices;
+}
+
+/** The devices of `run`: --device or --devices-file, never both (one would be silently ignored). */
+function devicesOf(o: { device?: string[]; devicesFile?: string }): string[] {
+  if (o.devicesFile && o.device?.length) throw new UsageError("--device and --devices-file both name the devices", { where: "--devices-file", fix: "give the devices one way: drop --device, or drop --devices-file" });
+  return o.devicesFile ? readDevicesFile(o.devicesFile) : (o.device ?? []);
+}
+
+/** `run` takes its formats as --report: a bad one is named by that flag, not report's --format. */
+function underFlag<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof UsageError && err.where === "--format") throw new UsageError(err.message, { where: flag, ...(err.fix ? { fix: err.fix } : {}) });
+    throw err;
+  }
 }
 
 type DeviceHandle = import("./device/backend.js").DeviceHandle;
@@ -90,6 +107,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (traceDir: string, o: { policy: string; profile?: string; out?: string; format: string; failOn?: Severity; acceptIncomplete?: boolean; showValues?: boolean }) => {
       if (o.acceptIncomplete && !o.failOn) throw new UsageError("--accept-incomplete only changes what --fail-on refuses", { where: "--accept-incomplete", fix: "add --fail-on <severity>, or drop --accept-incomplete" });
       const { runReport, reportSummary, parseFormats } = await import("./commands/report.js");
+      if (o.out) checkOutDir(o.out);
       const result = await runReport({
         trace: traceDir,
         policy: o.policy,
@@ -121,10 +139,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { runRun } = await import("./commands/run.js");
       const { runMany } = await import("./commands/run-many.js");
       const { TerminalProgress } = await import("./progress.js");
-      const devices = o.devicesFile ? readDevicesFile(o.devicesFile) : (o.device ?? []);
+      const devices = devicesOf(o);
+      checkOutDir(o.out);
       if (o.appiumUrl) (await import("./scenario/appium.js")).checkAppiumUrl(o.appiumUrl);
       const { parseFormats, reportSummary } = await import("./commands/report.js");
-      const formats = parseFormats(o.report);
+      const formats = underFlag("--report", () => parseFormats(o.report));
       const { SANDBOX } = await import("./sandbox/index.js");
       const odd = devices.find((d) => /^sandbox\b/i.test(d) && d !== SANDBOX);
       if (odd) throw new UsageError(`'${odd}' is not a device: the sandbox phone is named exactly '${SANDBOX}' and takes no host:port`, { where: "--device", fix: `use --device ${SANDBOX}` });
@@ -155,6 +174,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--appium-url <url>", "an Appium server with the fake driver (default: one started in-process)")
     .action(async (o: { out?: string; appiumUrl?: string }) => {
       if (o.appiumUrl) (await import("./scenario/appium.js")).checkAppiumUrl(o.appiumUrl);
+      if (o.out) checkOutDir(o.out);
       const { runDemo } = await import("./commands/demo.js");
       const { reportSummary } = await import("./commands/report.js");
       const { TerminalProgress } = await import("./progress.js");
@@ -169,7 +189,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command("doctor")
     .description("check adb, the device, frida-server against the frida package, Appium and its UiAutomator2 driver")
-    .option("--device <serial|sandbox>", "the device to check (default: the first attached); `sandbox` checks what the sandbox phone needs")
+    .option("--device <serial|serial@host:port|sandbox>", "the device to check (default: the first attached): a USB serial, a remote frida-server as serial@host:port (its port is checked), or `sandbox` for what the sandbox phone needs")
     .option("--appium-url <url>", "an Appium server or Selenium Grid to check instead of the in-process one")
     .action(async (o: { device?: string; appiumUrl?: string }) => {
       const { runDoctor, renderDoctor } = await import("./commands/doctor.js");
@@ -231,17 +251,18 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof PermtraceError) {
-      io.err(`permtrace: ${err.toLine()}\n`);
+      // Paths and values in the line may come from a trace or a file name: no raw controls or bidi.
+      io.err(`permtrace: ${termText(err.toLine(), 2000)}\n`);
       return err instanceof UsageError ? EXIT.usage : EXIT.input;
     }
     const sys = err as NodeJS.ErrnoException;
     if (typeof sys?.code === "string" && FS_ERRORS[sys.code]) {
       // A file the user named cannot be read or written: say which and why, in one line.
-      io.err(`permtrace: ${sys.path ?? "a file"}: ${FS_ERRORS[sys.code]}\n`);
+      io.err(`permtrace: ${termText(sys.path ?? "a file", 2000)}: ${FS_ERRORS[sys.code]}\n`);
       return EXIT.input;
     }
     const e = err as Error;
-    io.err(`permtrace: internal error: ${e?.message ?? String(err)} (please report it; set PERMTRACE_DEBUG=1 for the stack)\n`);
+    io.err(`permtrace: internal error: ${termText(e?.message ?? String(err), 2000)} (please report it; set PERMTRACE_DEBUG=1 for the stack)\n`);
     if (process.env.PERMTRACE_DEBUG) io.err(`${e?.stack ?? ""}\n`);
     return EXIT.internal;
   }

@@ -21,6 +21,14 @@ function preConsentTrace(): string {
     .close();
 }
 
+const SANDBOX_RUN = ["--device", "sandbox", "--app", "com.permtrace.sample", "--scenarios", "scenarios/sample-app"];
+
+function devicesFile(): string {
+  const f = join(tempDir(), "devices");
+  writeFileSync(f, "emulator-5554\n");
+  return f;
+}
+
 describe("permtrace report (CLI)", () => {
   it("writes findings.json and summary.md into <trace>/report and prints a summary", async () => {
     const dir = preConsentTrace();
@@ -68,6 +76,13 @@ describe("permtrace report (CLI)", () => {
       [["report", dir, "--format", "jsn"], EXIT.usage, /--format: unknown report format 'jsn' — did you mean 'json'\?/],
       [["report", dir, "--fail-on", "hgh"], EXIT.usage, /option '--fail-on <severity>' argument 'hgh' is invalid/],
       [["reprot", dir], EXIT.usage, /unknown command 'reprot'/],
+      // The rough edges of issue 14: each was a hang, a stack, a wrong flag or a silent choice.
+      [["report", dir, "--out", "/proc/permtrace-nope/r"], EXIT.input, /^permtrace: --out: \/proc\/permtrace-nope\/r cannot be created: \/proc does not take a new directory \(ENOENT\) — choose another --out\n$/],
+      [["demo", "--out", "/proc/permtrace-nope"], EXIT.input, /^permtrace: --out: \/proc\/permtrace-nope cannot be created/],
+      [["run", ...SANDBOX_RUN, "--out", "/proc/permtrace-nope/t"], EXIT.input, /^permtrace: --out: \/proc\/permtrace-nope\/t cannot be created/],
+      [["run", ...SANDBOX_RUN, "--out", join(tempDir(), "t"), "--report", "pdf"], EXIT.usage, /^permtrace: --report: unknown report format 'pdf'/],
+      [["run", ...SANDBOX_RUN, "--out", join(tempDir(), "t"), "--devices-file", devicesFile()], EXIT.usage, /^permtrace: --devices-file: --device and --devices-file both name the devices — give the devices one way/],
+      [["report", join(dir, "x\u202Egpj.exe\u001b[31m")], EXIT.input, /x\uFFFDgpj\.exe\?\[31m: trace directory not found/],
     ];
     for (const [argv, code, message] of cases) {
       const r = await cli(...argv);
@@ -75,7 +90,21 @@ describe("permtrace report (CLI)", () => {
       expect(r.err, argv.join(" ")).toMatch(message);
       expect(r.err.trim().split("\n").filter((l) => !l.startsWith("(Did you mean")), argv.join(" ")).toHaveLength(1);
       expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.err, argv.join(" ")).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
     }
+  });
+
+  it("a policy's unknown extends names the file and line; a wrong version says which is allowed", async () => {
+    const dir = preConsentTrace();
+    const policy = join(tempDir(), "p.yaml");
+    writeFileSync(policy, "version: 1\nname: mine\nextends: stirct\n");
+    const r = await cli("report", dir, "--policy", policy);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toBe(`permtrace: ${policy}:3: extends: 'stirct' is neither a policy file nor a built-in profile — did you mean 'strict'?\n`);
+    writeFileSync(policy, "version: 2\n");
+    const v = await cli("report", dir, "--policy", policy);
+    expect(v.code).toBe(EXIT.input);
+    expect(v.err).toBe(`permtrace: ${policy}:1:10: 'version' is 2, but only 1 is supported — write version: 1\n`);
   });
 
   it("an invalid policy file names its line", async () => {
