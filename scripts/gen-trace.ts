@@ -2,7 +2,13 @@
 import { parseArgs } from "node:util";
 import { scriptArgs } from "./args.js";
 import { PermtraceError } from "../reports/errors.js";
+import { termText } from "../reports/render/escape.js";
+import { checkOutDir } from "../runner/out-dir.js";
 import { generateTrace } from "./synthetic.js";
+
+// 10x the largest trace bench:report measures, about 20 GB of JSONL (200 bytes a call): a typo
+// (1e15 wrote 4.6 GB in a minute) must not fill the disk before anyone notices.
+const MAX_EVENTS = 100_000_000;
 
 const USAGE = "npm run gen:trace -- --events <n> --out <dir> [--seed <n>] [--rate <calls/s>]";
 const { values } = scriptArgs(USAGE, () =>
@@ -16,6 +22,7 @@ const fail = (problem: string): never => {
 };
 if (!values.out) fail("--out is required");
 if (!/^\d+$/.test(values.events)) fail("--events must be a whole number");
+if (Number(values.events) > MAX_EVENTS) fail(`--events must be at most ${MAX_EVENTS}, not ${values.events}`);
 if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff) fail("--seed must be a whole number below 2^32");
 const events = Number(values.events);
 const seed = Number(values.seed);
@@ -25,10 +32,14 @@ if (!(rate >= 0.001 && rate <= 1e6)) fail("--rate must be a number of calls per 
 const started = performance.now();
 let r: ReturnType<typeof generateTrace>;
 try {
+  checkOutDir(values.out!);
   r = generateTrace({ dir: values.out!, events, seed, rate });
 } catch (err) {
-  if (!(err instanceof PermtraceError)) throw err;
-  process.stderr.write(`gen:trace: ${err.toLine()}\n`);
+  const sys = err as NodeJS.ErrnoException;
+  // A refused --out (a file, /proc, no permission) is one line, like the CLI's, never a stack.
+  if (err instanceof PermtraceError) process.stderr.write(`gen:trace: ${termText(err.toLine(), 2000)}\n`);
+  else if (typeof sys?.code === "string" && sys.syscall) process.stderr.write(`gen:trace: ${termText(sys.path ?? values.out, 2000)}: ${sys.code} (${sys.syscall}) — choose another --out\n`);
+  else throw err;
   process.exit(3);
 }
 const s = (performance.now() - started) / 1000;
