@@ -82,8 +82,9 @@ export interface Analysis {
     readonly truncated: boolean;
     readonly duration: number;
   };
-  readonly policy: { readonly name: string; readonly chain: readonly string[] };
-  readonly profile?: { readonly source?: string; readonly app: string; readonly appType?: string | number };
+  /** sha256: of the effective settings (reports/judged.ts), set by the report and diff commands. */
+  readonly policy: { readonly name: string; readonly chain: readonly string[]; readonly sha256?: string };
+  readonly profile?: { readonly source?: string; readonly app: string; readonly appType?: string | number; readonly sha256?: string };
   readonly catalogue: { readonly version: string; readonly sdks: number };
   readonly rules: readonly { readonly id: string; readonly family: string; readonly title: string; readonly severity: Severity; readonly status: RuleStatus; readonly reason?: string; readonly findings: number }[];
   /** Present when the report was made with --show-values: identifier values are not redacted. */
@@ -399,7 +400,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
   const marks = timelineMarks(trace.markers);
   const scenarioCalls = (index: number) => categoryRow(scenarioCat, index);
 
-  const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast);
+  const warnings = collectWarnings(trace, timeline, policy, stats.truncatedLast, opts.profile);
   if (omitted.size > 0) {
     const n = [...omitted.values()].reduce((a, b) => a + b, 0);
     warnings.push(`${n} more finding(s) not listed past the first ${MAX_FINDINGS} (${[...omitted].map(([r, k]) => `${r} ×${k}`).join(", ")}): summary counts are of the listed ones`);
@@ -468,9 +469,11 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
   };
 }
 
-function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedPolicy, truncatedCalls: boolean): string[] {
+function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedPolicy, truncatedCalls: boolean, profile: AppProfile | undefined): string[] {
   const w: string[] = [];
   const m = trace.manifest;
+  // Its declared SDKs, uses and app type are another app's: disclosure and necessity findings are about the wrong app.
+  if (profile && profile.app !== m.app.package) w.push(`the app profile${profile.source ? ` ${profile.source}` : ""} is for ${profile.app}, not for this trace's app ${m.app.package}: disclosure and necessity findings judge it against another app's declarations`);
   if (m.complete !== true) w.push(`the run did not finish cleanly${m.incompleteReason ? ` (${m.incompleteReason})` : ""}: findings cover what was recorded up to then`);
   if (truncatedCalls) w.push("calls.jsonl ends in a cut-off line (the recorder was killed mid-write); it was skipped");
   if (trace.skipped.total > 0) {

@@ -97,21 +97,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command("report")
     .description("analyse a trace directory: findings as JSON and a Markdown summary")
     .argument("<trace-dir>", "a trace directory written by `permtrace run` or `npm run gen:trace`")
-    .option("--policy <name|file>", "built-in policy (strict, tencent-myapp, huawei-appgallery, xiaomi-vivo, miit-164) or a policy YAML file", "strict")
-    .option("--profile <file>", "app profile YAML: app type, published SDK list, declared uses")
+    .option("--policy <name|file>", "built-in policy (strict, tencent-myapp, huawei-appgallery, xiaomi-vivo, miit-164) or a policy YAML file (default: the policy the run recorded in the trace, else strict)")
+    .option("--profile <file>", "app profile YAML: app type, published SDK list, declared uses (default: the profile the run recorded in the trace)")
+    .option("--ignore-recorded", "judge with --policy (default strict) and --profile only, not the policy and profile the run recorded in the trace")
     .option("--out <dir>", "where to write the report (default: <trace-dir>/report)")
     .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html, sarif", "json,md")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists, else 4 when the trace has no evidence or a scenario failed or never ran").choices(SEVERITIES))
     .option("--accept-incomplete", "with --fail-on: let a report with no evidence or a failed or missing scenario pass the gate (its findings still count)")
     .option("--show-values", "include identifier values (IMEI, Android ID, numbers, locations) instead of redacting them")
-    .action(async (traceDir: string, o: { policy: string; profile?: string; out?: string; format: string; failOn?: Severity; acceptIncomplete?: boolean; showValues?: boolean }) => {
+    .action(async (traceDir: string, o: { policy?: string; profile?: string; ignoreRecorded?: boolean; out?: string; format: string; failOn?: Severity; acceptIncomplete?: boolean; showValues?: boolean }) => {
       if (o.acceptIncomplete && !o.failOn) throw new UsageError("--accept-incomplete only changes what --fail-on refuses", { where: "--accept-incomplete", fix: "add --fail-on <severity>, or drop --accept-incomplete" });
       const { runReport, reportSummary, parseFormats } = await import("./commands/report.js");
       if (o.out) checkOutDir(o.out);
       const result = await runReport({
         trace: traceDir,
-        policy: o.policy,
+        ...(o.policy ? { policy: o.policy } : {}),
         ...(o.profile ? { profile: o.profile } : {}),
+        ignoreRecorded: o.ignoreRecorded === true,
         ...(o.out ? { out: o.out } : {}),
         formats: parseFormats(o.format),
         ...(o.failOn ? { failOn: o.failOn } : {}),

@@ -86,5 +86,7 @@ function evidenceSuite(a: Analysis, props: string): { xml: string; tests: number
     if (s.outcome === "ok") cases.push(`    <testcase classname="${xml(s.name)}" name="ran to the end"/>`);
     else error(s.name, "ran to the end", describeScenario(s), describeScenario(s));
   }
-  return { xml: `  <testsuite name="evidence" tests="${cases.length}" failures="0" errors="${errors}" skipped="0">\n${props}\n${cases.join("\n")}\n  </testsuite>`, tests: cases.length, errors };
+  // The report's warnings (a profile for another app, a judging other than the run's…) once, where CI pages show a suite's output.
+  const out = a.warnings.length ? `\n    <system-out>${xml(a.warnings.map((w) => `warning: ${w.slice(0, 2000)}`).join("\n"))}</system-out>` : "";
+  return { xml: `  <testsuite name="evidence" tests="${cases.length}" failures="0" errors="${errors}" skipped="0">\n${props}\n${cases.join("\n")}${out}\n  </testsuite>`, tests: cases.length, errors };
 }

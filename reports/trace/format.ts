@@ -203,6 +203,35 @@ export interface TraceManifest {
    * never ran (a killed run's trace still says so). Absent in traces not made by `permtrace run`.
    */
   readonly plan?: { readonly scenarios: readonly string[] };
+  /**
+   * What `permtrace run` judged the trace with, so a later report judges it alike: the policy and
+   * the app profile, each with a sha256, copied into the trace (judged/policy.yaml, the effective
+   * settings with no `extends`; judged/profile.yaml, the file as it was). Absent in traces not
+   * made by `permtrace run`.
+   */
+  readonly judged?: JudgedRecord;
   /** Counts written so far (informative; the reader counts for itself). */
   readonly counts?: { readonly calls?: number; readonly stacks?: number; readonly markers?: number };
+}
+
+/** The copies of what a run judged its trace with, at fixed paths inside the trace directory. */
+export const JUDGED_FILES = { dir: "judged", policy: "judged/policy.yaml", profile: "judged/profile.yaml" } as const;
+
+export interface JudgedRecord {
+  readonly policy: {
+    readonly name: string;
+    /** What it was built from, base first: built-in names and the files' paths as given. */
+    readonly chain: readonly string[];
+    /** sha256 of the effective settings (canonical JSON of the consent start and every rule's settings). */
+    readonly sha256: string;
+    /** The policy files of the chain, each with the sha256 of its content when the run read it. */
+    readonly sources?: readonly { readonly path: string; readonly sha256: string }[];
+  };
+  readonly profile?: {
+    readonly app: string;
+    /** The path the run read it from. */
+    readonly source: string;
+    /** sha256 of the file's bytes (the copy's too). */
+    readonly sha256: string;
+  };
 }

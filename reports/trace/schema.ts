@@ -9,6 +9,7 @@ import { MARKER_KINDS, TRACE_FORMAT, TRACE_SCHEMA_VERSION } from "./format.js";
 const BASE = "https://permtrace.dev/schema";
 const category = { enum: [...CATEGORY_IDS] };
 const strings = { type: "array", items: { type: "string" } };
+const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
 
 export const CALL_EVENT_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -144,6 +145,28 @@ export const MANIFEST_SCHEMA = {
       description: "What the run was to do, written before it starts: the scenarios, in order (a scenario not on the timeline never ran)",
       required: ["scenarios"],
       properties: { scenarios: strings },
+    },
+    judged: {
+      type: "object",
+      description: "What `permtrace run` judged the trace with; copies in judged/policy.yaml and judged/profile.yaml, which `permtrace report` re-applies unless told otherwise",
+      required: ["policy"],
+      properties: {
+        policy: {
+          type: "object",
+          required: ["name", "chain", "sha256"],
+          properties: {
+            name: { type: "string" },
+            chain: { ...strings, description: "built-in names and policy file paths, base first" },
+            sha256: { ...sha256, description: "of the effective settings (canonical JSON of consent.initialState and every rule's settings)" },
+            sources: { type: "array", items: { type: "object", required: ["path", "sha256"], properties: { path: { type: "string" }, sha256 } } },
+          },
+        },
+        profile: {
+          type: "object",
+          required: ["app", "source", "sha256"],
+          properties: { app: { type: "string" }, source: { type: "string" }, sha256: { ...sha256, description: "of the profile file's bytes" } },
+        },
+      },
     },
     counts: { type: "object", properties: { calls: { type: "integer" }, stacks: { type: "integer" }, markers: { type: "integer" } } },
   },

@@ -3,8 +3,7 @@ import { join, relative } from "node:path";
 import { analyze, type Analysis } from "../../reports/analyze.js";
 import { TraceError, UsageError } from "../../reports/errors.js";
 import { termText } from "../../reports/render/escape.js";
-import { resolvePolicy } from "../../reports/policy/policy.js";
-import { loadAppProfile } from "../../reports/profile.js";
+import { chooseJudging, stampJudging } from "../../reports/judged.js";
 import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { renderJunit } from "../../reports/render/junit.js";
@@ -23,8 +22,12 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
   readonly trace: string;
+  /** Absent: the policy the run recorded in the trace, else strict. */
   readonly policy?: string;
+  /** Absent: the app profile the run recorded in the trace, else none. */
   readonly profile?: string;
+  /** Judge with policy and profile (or their defaults) only, not what the run recorded. */
+  readonly ignoreRecorded?: boolean;
   readonly out?: string;
   readonly formats?: readonly ReportFormat[];
   readonly failOn?: Severity;
@@ -81,15 +84,13 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
   const prefetch = prefetchCalls(opts.trace);
   let analysis: Analysis;
   try {
-    // Validate every input before reading the (possibly large) trace.
-    const policy = resolvePolicy(opts.policy);
-    const profile = opts.profile ? loadAppProfile(opts.profile) : undefined;
+    // Every input is checked before the (possibly large) calls are read: openTrace reads the
+    // manifest, stacks and timeline only, and the manifest says what the run judged with.
     const trace = openTrace(opts.trace);
-    if (profile && profile.app !== trace.manifest.app.package) {
-      log.warn({ profile: profile.app, trace: trace.manifest.app.package }, "the app profile is for another package than the trace");
-    }
+    const judging = chooseJudging(opts.trace, trace.manifest, { ...(opts.policy !== undefined ? { policy: opts.policy } : {}), ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ignoreRecorded: opts.ignoreRecorded === true });
+    const { policy, profile } = judging;
     const started = performance.now();
-    analysis = analyze(trace, { policy, ...(profile ? { profile } : {}), showValues: opts.showValues === true, ...(prefetch ? { prefetch } : {}) });
+    analysis = stampJudging(analyze(trace, { policy, ...(profile ? { profile } : {}), showValues: opts.showValues === true, ...(prefetch ? { prefetch } : {}) }), judging);
     log.debug({ ms: Math.round(performance.now() - started), calls: analysis.trace.calls }, "analysed");
   } finally {
     prefetch?.cancel();

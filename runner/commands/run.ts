@@ -4,8 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentMessage } from "../../agent/protocol.js";
 import { PermtraceError, UsageError } from "../../reports/errors.js";
-import { resolvePolicy } from "../../reports/policy/policy.js";
-import { TRACE_FILES } from "../../reports/trace/format.js";
+import { resolvePolicy, type ResolvedPolicy } from "../../reports/policy/policy.js";
+import type { AppProfile } from "../../reports/profile.js";
+import { judgedRecord, policyFile } from "../../reports/judged.js";
+import { JUDGED_FILES, TRACE_FILES, type JudgedRecord } from "../../reports/trace/format.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { TOOL } from "../../reports/version.js";
 import { AgentSink } from "../agent-sink.js";
@@ -73,7 +75,8 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   if (suite.profile.app !== o.app) {
     throw new UsageError(`--app ${o.app} is not the suite's app ${suite.profile.app}`, { where: "--app", fix: `pass --app ${suite.profile.app} or another suite` });
   }
-  resolvePolicy(o.policy);
+  const policy = resolvePolicy(o.policy);
+  const profilePath = join(o.scenarios, "app.profile.yaml");
   const source = o.agentSource ?? readAgent();
   if (existsSync(join(o.out, "manifest.json"))) {
     throw new UsageError("the output directory already holds a trace", { where: "--out", fix: "choose a new directory for each run" });
@@ -89,12 +92,14 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   const hostNow = (): number => clockOf.now() - t0;
   const outExisted = existsSync(o.out);
   const scenarios = o.only ? suite.scenarios.filter((s) => o.only!.includes(s.name)) : suite.scenarios;
+  const judged = recordJudging(o.out, policy, suite.profile, profilePath);
   const writer = new TraceWriter(o.out, {
     tool: { name: TOOL.name, version: TOOL.version },
     device: { kind: device.kind, id: device.id, model: device.name, ...(device.apiLevel !== undefined ? { apiLevel: device.apiLevel } : {}) },
     app: { package: o.app, ...(suite.profile.ownPackages ? { ownPackages: suite.profile.ownPackages } : {}) },
     // Written before anything runs: a scenario missing from the timeline never ran, even if the run is killed.
     plan: { scenarios: scenarios.map((s) => s.name) },
+    judged,
   });
   writer.mark({ t: 0, kind: "session_start" });
   const sinks = new Map<number, AgentSink>();
@@ -258,8 +263,23 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     // Nothing of the app's was recorded: leave no half-made trace to block the same --out next time.
     if (!uiUp) removeUnstartedTrace(o.out, outExisted);
   }
-  const report = await runReport({ trace: o.out, ...(o.policy ? { policy: o.policy } : {}), profile: join(o.scenarios, "app.profile.yaml"), formats: o.formats ?? ["json", "md"] });
+  // Judged with what the trace recorded (checked against its sha256s): a later `permtrace report` on it says the same.
+  const report = await runReport({ trace: o.out, formats: o.formats ?? ["json", "md"] });
   return { trace: o.out, scenarios: results, ...(incomplete ? { incomplete } : {}), report };
+}
+
+/**
+ * Copies the policy (its effective settings: an `extends` chain of files cannot break) and the
+ * suite's profile (as read: the same bytes are hashed and written) into the trace, and returns the
+ * manifest's record of them. A trace then carries how it was judged: a report later, elsewhere,
+ * or after the suite was edited judges it alike, and a changed copy is caught by its sha256.
+ */
+function recordJudging(out: string, policy: ResolvedPolicy, profile: AppProfile, profilePath: string): JudgedRecord {
+  const bytes = readFileSync(profilePath);
+  mkdirSync(join(out, JUDGED_FILES.dir), { recursive: true });
+  writeFileSync(join(out, JUDGED_FILES.policy), policyFile(policy));
+  writeFileSync(join(out, JUDGED_FILES.profile), bytes);
+  return judgedRecord(policy, { profile, path: profilePath, bytes });
 }
 
 function dedupe<T extends { hook: string }>(rows: T[]): T[] {
@@ -295,7 +315,7 @@ function bind(a: DeviceActions): DeviceActions {
  */
 function removeUnstartedTrace(out: string, existed: boolean): void {
   try {
-    for (const f of [...Object.values(TRACE_FILES), "screenshots"]) {
+    for (const f of [...Object.values(TRACE_FILES), JUDGED_FILES.policy, JUDGED_FILES.profile, JUDGED_FILES.dir, "screenshots"]) {
       const p = join(out, f);
       if (!existsSync(p)) continue;
       const st = lstatSync(p);
