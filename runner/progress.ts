@@ -40,7 +40,7 @@ export class TerminalProgress implements Progress {
   /** The line as drawn (tests read it). */
   line(): string {
     const top = [...this.byCategory].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([c, n]) => `${c} ${n}`).join(", ");
-    return `[${this.label}] ${[this.scenarioText, this.stepText].filter(Boolean).join(" · ")} · ${this.calls} calls${top ? ` (${top})` : ""}`;
+    return `[${this.label}] ${[this.scenarioText, this.stepText].filter(Boolean).join(" · ")} · ${this.calls} call${this.calls === 1 ? "" : "s"}${top ? ` (${top})` : ""}`;
   }
 
   private draw(force: boolean): void {
