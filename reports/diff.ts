@@ -29,7 +29,16 @@ export interface FindingChange {
   readonly party: string;
   readonly category?: string;
   readonly scenario?: string;
+  /** The permission or hook that tells this finding from others of its rule, party and scenario. */
+  readonly subject?: string;
   readonly message: string;
+}
+
+/** Something that makes the two runs not like with like, stated first by every format. */
+export interface Difference {
+  readonly what: "app" | "policy" | "profile" | "catalogue";
+  readonly old: string;
+  readonly new: string;
 }
 
 export interface Diff {
@@ -37,6 +46,8 @@ export interface Diff {
   readonly schemaVersion: 1;
   readonly old: { readonly app: string; readonly findings: number };
   readonly new: { readonly app: string; readonly findings: number };
+  /** Different apps, policies, profiles or catalogue versions: findings may differ for that alone. */
+  readonly differences: readonly Difference[];
   readonly newParties: readonly PartyChange[];
   readonly goneParties: readonly PartyChange[];
   readonly newCategories: readonly string[];
@@ -57,13 +68,17 @@ export interface Diff {
  * from run to run, so it is not part of their identity; the hook is.
  */
 function findingKey(f: Finding): string {
+  const frequency = f.rule.startsWith("frequency.");
+  return [f.rule, f.party.key, f.category ?? "", frequency ? "" : (f.scenario ?? ""), subjectOf(f)].join("|");
+}
+
+/** The permission or hook in a finding's identity (frequency findings: the hook). */
+function subjectOf(f: Finding): string {
   const d = f.evidence?.details ?? {};
   if (f.rule.startsWith("frequency.")) {
-    const hook = typeof d.hook === "string" ? d.hook : f.rule === "frequency.periodic_polling" ? (f.evidence?.hooks?.[0]?.hook ?? "") : "";
-    return [f.rule, f.party.key, f.category ?? "", "", hook.slice(0, 200)].join("|");
+    return (typeof d.hook === "string" ? d.hook : f.rule === "frequency.periodic_polling" ? (f.evidence?.hooks?.[0]?.hook ?? "") : "").slice(0, 200);
   }
-  const sub = typeof d.permission === "string" ? d.permission : typeof d.hook === "string" ? d.hook : "";
-  return [f.rule, f.party.key, f.category ?? "", f.scenario ?? "", sub.slice(0, 200)].join("|");
+  return (typeof d.permission === "string" ? d.permission : typeof d.hook === "string" ? d.hook : "").slice(0, 200);
 }
 
 /**
@@ -87,7 +102,37 @@ function unmatched(a: readonly Finding[], b: readonly Finding[]): Finding[] {
 }
 
 function change(f: Finding): FindingChange {
-  return { key: findingKey(f), rule: f.rule, severity: f.severity, party: f.party.name, ...(f.category ? { category: f.category } : {}), ...(f.scenario ? { scenario: f.scenario } : {}), message: f.message };
+  const subject = subjectOf(f);
+  return { key: findingKey(f), rule: f.rule, severity: f.severity, party: f.party.name, ...(f.category ? { category: f.category } : {}), ...(f.scenario ? { scenario: f.scenario } : {}), ...(subject ? { subject } : {}), message: f.message };
+}
+
+const short = (h: string): string => h.slice(0, 12);
+
+function describePolicy(p: Analysis["policy"]): string {
+  return `${p.name}${p.sha256 ? ` (sha256 ${short(p.sha256)})` : ` (${p.chain.join(" → ")})`}`;
+}
+
+function describeProfile(p: Analysis["profile"]): string {
+  if (!p) return "no app profile";
+  return `${p.source ?? p.app}${p.sha256 ? ` (sha256 ${short(p.sha256)})` : ""}`;
+}
+
+/**
+ * What makes two analyses not like with like. Policies and profiles compare by sha256 when both
+ * sides have one (what they decide, not where the file lay); an older findings.json has none, so
+ * then by name and chain, and by the profile's app and type (its path differs from machine to machine).
+ */
+export function differences(a: Analysis, b: Analysis): Difference[] {
+  const out: Difference[] = [];
+  if (a.trace.app !== b.trace.app) out.push({ what: "app", old: a.trace.app, new: b.trace.app });
+  const samePolicy = a.policy.sha256 && b.policy.sha256 ? a.policy.sha256 === b.policy.sha256 : a.policy.name === b.policy.name && a.policy.chain.join("\n") === b.policy.chain.join("\n");
+  if (!samePolicy) out.push({ what: "policy", old: describePolicy(a.policy), new: describePolicy(b.policy) });
+  const pa = a.profile;
+  const pb = b.profile;
+  const sameProfile = !pa || !pb ? !pa && !pb : pa.sha256 && pb.sha256 ? pa.sha256 === pb.sha256 : pa.app === pb.app && pa.appType === pb.appType;
+  if (!sameProfile) out.push({ what: "profile", old: describeProfile(pa), new: describeProfile(pb) });
+  if (a.catalogue.version !== b.catalogue.version) out.push({ what: "catalogue", old: a.catalogue.version, new: b.catalogue.version });
+  return out;
 }
 
 const validFindings = new Ajv2020({ strict: false, allErrors: false }).compile(FINDINGS_SCHEMA);
@@ -144,6 +189,7 @@ export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly
     schemaVersion: 1,
     old: { app: before.trace.app, findings: before.findings.length },
     new: { app: after.trace.app, findings: after.findings.length },
+    differences: differences(before, after),
     newParties: [...pa.values()].filter((p) => !pb.has(p.party.key)).map(asChange),
     goneParties: [...pb.values()].filter((p) => !pa.has(p.party.key)).map(asChange),
     newCategories: [...ca].filter((c) => !cb.has(c)).sort(),
@@ -158,15 +204,36 @@ export function diffAnalyses(before: Analysis, after: Analysis, opts: { readonly
   };
 }
 
+/**
+ * One line per distinct finding: what tells it from others (party, category, scenario, permission
+ * or hook) and, for a finding repeated, how many times. Two lines are never the same text: when
+ * two identities would still print alike (two parties of one name), each line gets its key.
+ */
+function findingLines(changes: readonly FindingChange[]): string[] {
+  const byKey = new Map<string, { f: FindingChange; n: number }>();
+  for (const f of changes) {
+    const e = byKey.get(f.key);
+    if (e) e.n++;
+    else byKey.set(f.key, { f, n: 1 });
+  }
+  const head = ({ f }: { f: FindingChange }) => `[${f.severity}] ${f.rule} · ${[f.party, f.category, f.scenario ? `scenario ${f.scenario}` : undefined, f.subject].filter(Boolean).join(" · ")}`;
+  const seen = new Map<string, number>();
+  for (const e of byKey.values()) seen.set(head(e), (seen.get(head(e)) ?? 0) + 1);
+  return [...byKey.values()].map((e) => `${head(e)}${(seen.get(head(e)) ?? 0) > 1 ? ` [${e.f.key}]` : ""}${e.n > 1 ? ` (×${e.n})` : ""}: ${e.f.message}`);
+}
+
 /** Plain text for a terminal: strings from the app lose what a terminal would act on (escape sequences, bidi controls). */
 export function renderDiffText(d: Diff): string {
-  const out: string[] = [`${d.old.findings} → ${d.new.findings} finding(s); ${d.introduced.length} introduced, ${d.fixed.length} fixed`];
+  const out: string[] = [];
+  // Unlike runs first: every count below may differ for that alone.
+  if (d.differences.length > 0) out.push("The two runs are not like with like:", ...d.differences.map((x) => `  ${x.what}: ${termText(x.old, 500)} → ${termText(x.new, 500)}`), "");
+  out.push(`${d.old.findings} → ${d.new.findings} finding(s); ${d.introduced.length} introduced, ${d.fixed.length} fixed`);
   const section = (title: string, lines: readonly string[]) => {
     if (lines.length > 0) out.push("", title, ...lines.map((l) => `  ${termText(l, 2000)}`));
   };
   section("Warnings:", d.warnings);
-  section("Introduced findings:", d.introduced.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
-  section("Fixed findings:", d.fixed.map((f) => `[${f.severity}] ${f.rule}: ${f.message}`));
+  section("Introduced findings:", findingLines(d.introduced));
+  section("Fixed findings:", findingLines(d.fixed));
   section("New collectors:", d.newParties.map((p) => `${p.name} (${p.kind}): ${p.categories.join(", ")}`));
   section("Collectors gone:", d.goneParties.map((p) => `${p.name} (${p.kind})`));
   section("Categories that appeared:", d.newCategories);
@@ -177,17 +244,23 @@ export function renderDiffText(d: Diff): string {
 }
 
 export function renderDiffMarkdown(d: Diff): string {
-  const out = [`# permtrace diff: ${mdText(d.new.app)}`, "", `${d.old.findings} → ${d.new.findings} finding(s): **${d.introduced.length} introduced**, ${d.fixed.length} fixed.`, ""];
+  const out = [`# permtrace diff: ${mdText(d.new.app)}`, ""];
+  if (d.differences.length > 0) {
+    out.push("> **Not like with like**: the two runs differ in", ">");
+    for (const x of d.differences) out.push(`> - ${mdText(x.what)}: ${mdText(x.old, 500)} → ${mdText(x.new, 500)}`);
+    out.push("");
+  }
+  out.push(`${d.old.findings} → ${d.new.findings} finding(s): **${d.introduced.length} introduced**, ${d.fixed.length} fixed.`, "");
   for (const w of d.warnings) out.push(`> **Warning**: ${mdText(w, 500)}`, "");
   const table = (title: string, head: string, rows: string[]) => {
     if (rows.length === 0) return;
     out.push(`## ${title}`, "", head, `|${head.split("|").slice(1, -1).map(() => "---").join("|")}|`, ...rows, "");
   };
   // Every field may come from a findings file someone else handed over: all of it is escaped.
-  const row = (f: FindingChange) => `| ${mdText(f.severity)} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${mdText(f.category ?? "")} | ${mdText(f.scenario ?? "")} |`;
+  const row = (f: FindingChange) => `| ${mdText(f.severity)} | ${mdCode(f.rule)} | ${mdText(f.party)} | ${mdText(f.category ?? "")} | ${mdText(f.scenario ?? "")} | ${mdText(f.subject ?? "")} |`;
   const list = (xs: readonly string[]) => xs.map((x) => mdText(x)).join(", ");
-  table("Introduced findings", "| Severity | Rule | Party | Category | Scenario |", d.introduced.map(row));
-  table("Fixed findings", "| Severity | Rule | Party | Category | Scenario |", d.fixed.map(row));
+  table("Introduced findings", "| Severity | Rule | Party | Category | Scenario | Permission or hook |", d.introduced.map(row));
+  table("Fixed findings", "| Severity | Rule | Party | Category | Scenario | Permission or hook |", d.fixed.map(row));
   table("New collectors", "| Party | Kind | Categories |", d.newParties.map((p) => `| ${mdText(p.name)} | ${mdText(p.kind)} | ${list(p.categories)} |`));
   table("Frequency changes (calls per minute)", "| Party | Category | Before | After |", [...d.rateUp, ...d.rateDown].map((r) => `| ${mdText(r.name)} | ${mdText(r.category)} | ${r.before} | ${r.after} |`));
   if (d.newCategories.length > 0) out.push(`Categories that appeared: ${list(d.newCategories)}`, "");

@@ -205,13 +205,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description("what changed between two runs: new collectors and SDKs, categories, frequency, findings introduced and fixed")
     .argument("<old>", "a trace directory or a findings.json")
     .argument("<new>", "a trace directory or a findings.json")
-    .option("--policy <name|file>", "policy for traces given as directories", "strict")
+    .option("--policy <name|file>", "policy for traces given as directories (default: each trace's recorded policy, else strict)")
     .addOption(new Option("--format <format>", "output").choices(["text", "json", "md"]).default("text"))
     .option("--out <file>", "write the output to a file instead of stdout")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when an introduced finding is at or above this severity (a regression gate)").choices(SEVERITIES))
-    .action(async (oldPath: string, newPath: string, o: { policy: string; format: "text" | "json" | "md"; out?: string; failOn?: Severity }) => {
+    .addOption(new Option("--fail-on <severity>", "exit 1 when an introduced finding is at or above this severity (a regression gate); refuses runs of two different apps").choices(SEVERITIES))
+    .option("--force", "with --fail-on: gate a comparison of two different apps anyway")
+    .action(async (oldPath: string, newPath: string, o: { policy?: string; format: "text" | "json" | "md"; out?: string; failOn?: Severity; force?: boolean }) => {
       const { runDiff } = await import("./commands/diff.js");
-      const r = runDiff({ old: oldPath, new: newPath, policy: o.policy, format: o.format, ...(o.out ? { out: o.out } : {}), ...(o.failOn ? { failOn: o.failOn } : {}) });
+      const r = runDiff({ old: oldPath, new: newPath, ...(o.policy ? { policy: o.policy } : {}), format: o.format, ...(o.out ? { out: o.out } : {}), ...(o.failOn ? { failOn: o.failOn } : {}), force: o.force === true });
       if (!o.out) io.out(r.text);
       if (r.failing > 0) setExit(EXIT.findings);
     });
