@@ -125,7 +125,7 @@ export function reportSummary(r: ReportResult, failOn?: Severity): string {
   // The app's package name comes from the trace: nothing in it may act on the terminal.
   // What the trace vouches for comes first: 0 findings of an empty trace is not a pass.
   const lines = [verdictHeadline(r.analysis), ...verdictProblems(r.analysis).map((p) => `  ${termText(p, 1000)}`), `  ${termText(evidenceLine(r.analysis), 1000)}`];
-  lines.push(`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} calls of ${termText(r.analysis.trace.app, 200)}`);
+  lines.push(`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} call${r.analysis.trace.calls === 1 ? "" : "s"} of ${termText(r.analysis.trace.app, 200)}`);
   for (const f of r.files) {
     const rel = relative(process.cwd(), f);
     lines.push(`  ${rel && !rel.startsWith("..") ? rel : f}`);

@@ -36,7 +36,7 @@ describe("permtrace report (CLI)", () => {
     expect(r.code).toBe(EXIT.ok);
     expect(r.err).toBe("");
     // The verdict first, then the findings line.
-    expect(r.out).toMatch(/^FINDINGS: the run is complete and has findings\n  agent loaded \(1 hook\(s\) installed, 0 absent, 0 failed\) · 1 call\(s\) recorded · no scenario on the timeline \(the trace lists no plan\) · trace complete\n1 finding\(s\) \(1 high\) in 1 calls of com\.example\.app/);
+    expect(r.out).toMatch(/^FINDINGS: the run is complete and has findings\n  agent loaded \(1 hook\(s\) installed, 0 absent, 0 failed\) · 1 call\(s\) recorded · no scenario on the timeline \(the trace lists no plan\) · trace complete\n1 finding\(s\) \(1 high\) in 1 call of com\.example\.app/);
     const findings = JSON.parse(readFileSync(join(dir, "report", "findings.json"), "utf8"));
     expect(findings.findings[0].rule).toBe("consent.pre_consent_collection");
     expect(findings.findings[0].party.name).toMatch(/Umeng/);
