@@ -2,11 +2,13 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createConnection } from "node:net";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { termText } from "../../reports/render/escape.js";
 import { PINNED_FRIDA } from "../../reports/version.js";
 import { parseDevice } from "../device/backend.js";
 import { FRIDA_MISSING_FIX } from "../device/frida-backend.js";
+import { appiumHome, appiumVersion } from "../scenario/appium-home.js";
+import { driverCheck, type DriverSpec } from "./doctor-appium.js";
+import { localFridaCheck } from "./doctor-frida.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -37,7 +39,11 @@ export interface DoctorOptions {
   readonly fetch?: (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
   /** Where the frida package's package.json is, or null when it is not installed (tests). */
   readonly fridaVersion?: string | null;
+  /** The Appium home to look in (default: appiumHome(env), the one the in-process server uses). */
   readonly appiumHome?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** The driver to look for (tests: a stand-in that installs offline). */
+  readonly driver?: DriverSpec;
 }
 
 function installedFridaVersion(): string | null {
@@ -131,18 +137,7 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
   if (selector.remote !== undefined) {
     out.push(await remoteFridaCheck(selector.remote, o.connect ?? tcpConnect, fridaVersion));
   } else if (serial) {
-    const v = await exec("adb", ["-s", serial, "shell", "su -c '/data/local/tmp/frida-server --version' 2>/dev/null || /data/local/tmp/frida-server --version"]);
-    const server = /^\d+\.\d+\.\d+/.exec(v.stdout.trim())?.[0];
-    if (!server) {
-      out.push({ name: "frida-server", status: "fail", detail: "not found at /data/local/tmp/frida-server", fix: `push frida-server ${fridaVersion ?? (PINNED_FRIDA || "?")} for the device's ABI there, chmod 755 it and start it as root` });
-    } else if (fridaVersion && fridaMajor(server) !== fridaMajor(fridaVersion)) {
-      // Frida's host and server speak one protocol per major version: only the major must match.
-      out.push({ name: "frida-server", status: "fail", detail: `${server} on the device, frida package ${fridaVersion}`, fix: `run frida-server ${fridaVersion} (at least the same major version, ${fridaMajor(fridaVersion)}.x)` });
-    } else {
-      const running = await exec("adb", ["-s", serial, "shell", "pidof frida-server"]);
-      const same = fridaVersion && server !== fridaVersion ? ` (frida package ${fridaVersion}: the same major version, which is what Frida needs)` : "";
-      out.push(running.ok && running.stdout.trim() ? { name: "frida-server", status: "ok", detail: `${server}, running${same}` } : { name: "frida-server", status: "fail", detail: `${server}, not running`, fix: "start it as root: adb shell su -c '/data/local/tmp/frida-server &'" });
-    }
+    out.push(await localFridaCheck(exec, serial, fridaVersion));
   } else out.push({ name: "frida-server", status: "skip", detail: "needs a device" });
 
   if (o.appiumUrl) {
@@ -153,25 +148,19 @@ export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
       out.push({ name: "appium", status: "fail", detail: `${o.appiumUrl}: ${(err as Error)?.message ?? String(err)}`, fix: "start the server, or leave --appium-url out to start one in-process" });
     }
   } else {
-    let appium = false;
-    try {
-      createRequire(import.meta.url).resolve("appium/package.json");
-      appium = true;
-    } catch {
-      // not installed
-    }
-    out.push(appium ? { name: "appium", status: "ok", detail: "in-process server available" } : { name: "appium", status: "warn", detail: "not installed here", fix: "npm install appium, or pass --appium-url to use a running server or grid" });
-    const home = o.appiumHome ?? process.env.APPIUM_HOME ?? join(homedir(), ".appium");
-    const driver = existsSync(join(home, "node_modules", "appium-uiautomator2-driver"));
-    out.push(driver ? { name: "uiautomator2 driver", status: "ok", detail: home } : { name: "uiautomator2 driver", status: "warn", detail: `not in ${home}`, fix: "npx appium driver install uiautomator2" });
+    const appium = appiumVersion();
+    out.push(appium ? { name: "appium", status: "ok", detail: `in-process server available (appium ${appium})` } : { name: "appium", status: "warn", detail: "not installed here", fix: "npm install appium, or pass --appium-url to use a running server or grid" });
+    // The home the in-process server is given (runner/scenario/appium.ts) and the advice names.
+    out.push(driverCheck(o.appiumHome ?? appiumHome(o.env), o.driver));
   }
   return out;
 }
 
+/** One line per check. Details carry what adb and the device printed: shown as text, never acted on by the terminal. */
 export function renderDoctor(results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
   const mark: Record<CheckStatus, string> = { ok: "ok  ", warn: "warn", fail: "FAIL", skip: "skip" };
-  return `${results.map((r) => `${mark[r.status]}  ${r.name.padEnd(width)}  ${r.detail}${r.fix ? ` — ${r.fix}` : ""}`).join("\n")}\n`;
+  return `${results.map((r) => `${mark[r.status]}  ${r.name.padEnd(width)}  ${termText(r.detail, 1000)}${r.fix ? ` — ${termText(r.fix, 1000)}` : ""}`).join("\n")}\n`;
 }
 
 async function sandboxChecks(): Promise<CheckResult[]> {
@@ -188,6 +177,3 @@ async function sandboxChecks(): Promise<CheckResult[]> {
   return out;
 }
 
-function fridaMajor(version: string): string {
-  return version.split(".")[0]!;
-}

@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { PermtraceError, UsageError } from "../../reports/errors.js";
 import type { DeviceHandle } from "../device/backend.js";
+import { appiumHome, driverInstallCommand } from "./appium-home.js";
 import { WebdriverUi, type UiDriver } from "./ui.js";
 
 function freePort(): Promise<number> {
@@ -33,8 +34,17 @@ export async function appiumUi(device: DeviceHandle, appPackage: string, appiumU
       // Steps can wait for minutes (background, lock): never end the session for idleness.
       "appium:newCommandTimeout": 0,
     },
-    { serial: device.serial, ...(appiumUrl ? { appiumUrl } : {}) },
+    appiumUrl ? { serial: device.serial, appiumUrl } : inProcess(device.serial),
   );
+}
+
+/**
+ * The in-process server gets the Appium home doctor checks and its advice installs into (left to
+ * itself, Appium would pick the project around the current directory: see appiumHome).
+ */
+function inProcess(serial: string): { serial: string; appiumHome: string; fix: string } {
+  const home = appiumHome();
+  return { serial, appiumHome: home, fix: `the UiAutomator2 driver must be installed in the Appium home ${home} (${driverInstallCommand(home)}) and the device reachable by adb: check \`permtrace doctor\`` };
 }
 
 /**
@@ -53,13 +63,19 @@ export async function appiumSession(capabilities: Record<string, unknown>, o: { 
     // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.
     const before = { int: process.listeners("SIGINT"), term: process.listeners("SIGTERM") };
     // Appium looks for its drivers in its home (by default APPIUM_HOME, else the project around
-    // the current directory): a driver that ships with permtrace is found by naming its home for
-    // this server only — the environment is left alone.
-    server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server", throwInsteadOfExit: true, ...(o.appiumHome ? { appiumHome: o.appiumHome } : {}) });
-    // Appium's own signal handlers exit 0 at Ctrl-C, skipping our cleanup: take them off, so an
-    // interrupted run ends like a killed one (the trace on disk stays readable, marked incomplete).
-    for (const l of process.listeners("SIGINT")) if (!before.int.includes(l)) process.off("SIGINT", l);
-    for (const l of process.listeners("SIGTERM")) if (!before.term.includes(l)) process.off("SIGTERM", l);
+    // the current directory): callers name it (appiumHome(), or the fake driver's for the
+    // sandbox) for this server only — the environment is left alone.
+    try {
+      server = await main({ port, address: "127.0.0.1", loglevel: "error", subcommand: "server", throwInsteadOfExit: true, ...(o.appiumHome ? { appiumHome: o.appiumHome } : {}) });
+    } catch (err) {
+      // E.g. an APPIUM_HOME that is a file, or a manifest there that is not YAML: one line, not a stack.
+      throw new PermtraceError(`cannot start the in-process Appium server: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, { where: o.appiumHome ? `Appium home ${o.appiumHome}` : "appium", fix: "check `permtrace doctor`, or pass --appium-url to use a running server" });
+    } finally {
+      // Appium's own signal handlers exit 0 at Ctrl-C, skipping our cleanup: take them off, so an
+      // interrupted run ends like a killed one (the trace on disk stays readable, marked incomplete).
+      for (const l of process.listeners("SIGINT")) if (!before.int.includes(l)) process.off("SIGINT", l);
+      for (const l of process.listeners("SIGTERM")) if (!before.term.includes(l)) process.off("SIGTERM", l);
+    }
     url = `http://127.0.0.1:${port}`;
   }
   const u = new URL(url);
@@ -93,7 +109,7 @@ export async function appiumSession(capabilities: Record<string, unknown>, o: { 
     await server?.close().catch(() => undefined);
     throw new PermtraceError(`cannot start a ${String(capabilities["appium:automationName"] ?? "Appium")} session on ${device.serial}: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`, {
       where: appiumUrl ? "--appium-url" : "appium",
-      fix: o.fix ?? "check `permtrace doctor`: the UiAutomator2 driver must be installed (npx appium driver install uiautomator2) and the device reachable by adb",
+      fix: o.fix ?? `the server at ${appiumUrl ?? "--appium-url"} must have the UiAutomator2 driver and reach the device by adb: check \`permtrace doctor --appium-url <url>\``,
     });
   }
 }

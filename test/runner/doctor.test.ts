@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { PINNED_FRIDA } from "../../reports/version.js";
 import { renderDoctor, runDoctor, type Exec } from "../../runner/commands/doctor.js";
 
 /** A fake shell: canned answers by command line. */
@@ -39,7 +40,8 @@ describe("permtrace doctor", () => {
     expect(missingAdb.adb!.fix).toMatch(/apt-get install adb/);
     expect(missingAdb.device!.status).toBe("skip");
     expect(missingAdb["frida package"]!.fix).toMatch(/npm install frida@/);
-    expect(missingAdb["uiautomator2 driver"]).toMatchObject({ status: "warn", fix: "npx appium driver install uiautomator2" });
+    expect(missingAdb["uiautomator2 driver"]).toMatchObject({ status: "fail", detail: "not installed in the Appium home /nonexistent (a run without --appium-url needs it)" });
+    expect(missingAdb["uiautomator2 driver"]!.fix).toMatch(/^APPIUM_HOME=\/nonexistent npx appium@\d+\.\d+\.\d+ driver install uiautomator2$/);
 
     const unauthorized = byName(await runDoctor({ exec: shell({ "adb version": { stdout: "version 1.0.41" }, "adb devices": { stdout: "List of devices attached\nR58M\tunauthorized\n" } }), fridaVersion: "17.18.0" }));
     expect(unauthorized.device).toMatchObject({ status: "fail", detail: "R58M is unauthorized" });
@@ -90,6 +92,43 @@ describe("permtrace doctor", () => {
     expect(noPort["frida-server"]!.status).toBe("ok");
     const bad = byName(await runDoctor({ exec: adb, device: "emulator-5554@host:port/x", fridaVersion: null, appiumHome: "/nonexistent" }));
     expect(bad["frida-server"]).toMatchObject({ status: "fail", detail: "cannot read 'host:port/x' as host:port" });
+  });
+
+  it("frida-server missing: names the release asset for the device's ABI at the frida version, and starts it detached (-D)", async () => {
+    const device = (abi: string, version = "") =>
+      shell({ "adb version": { stdout: "version 1.0.41" }, "adb devices": { stdout: "x\nR58M\tdevice\n" }, "adb -s R58M shell su -c": { stdout: version }, "adb -s R58M shell getprop ro.product.cpu.abi": { stdout: `${abi}\n` } });
+    const arm64 = byName(await runDoctor({ exec: device("arm64-v8a"), fridaVersion: "17.18.0", appiumHome: "/nonexistent" }))["frida-server"]!;
+    expect(arm64).toMatchObject({ status: "fail", detail: "not found at /data/local/tmp/frida-server" });
+    expect(arm64.fix).toBe(
+      "download https://github.com/frida/frida/releases/download/17.18.0/frida-server-17.18.0-android-arm64.xz (the device's ABI is arm64-v8a), unxz it, " +
+        "adb -s R58M push frida-server-17.18.0-android-arm64 /data/local/tmp/frida-server, adb -s R58M shell chmod 755 /data/local/tmp/frida-server, " +
+        "then start it as root, detached so it outlives the adb shell: adb -s R58M shell \"su -c '/data/local/tmp/frida-server -D'\"",
+    );
+    for (const [abi, arch] of [["armeabi-v7a", "arm"], ["armeabi", "arm"], ["x86", "x86"], ["x86_64", "x86_64"]] as const) {
+      const r = byName(await runDoctor({ exec: device(abi), fridaVersion: "17.18.0", appiumHome: "/nonexistent" }))["frida-server"]!;
+      expect(r.fix).toContain(`/17.18.0/frida-server-17.18.0-android-${arch}.xz (the device's ABI is ${abi})`);
+    }
+    // Without the frida package: the version package.json pins.
+    const pinned = byName(await runDoctor({ exec: device("arm64-v8a"), fridaVersion: null, appiumHome: "/nonexistent" }))["frida-server"]!;
+    expect(pinned.fix).toContain(`frida-server-${PINNED_FRIDA}-android-arm64.xz`);
+    // An ABI frida has no build for, or what a hostile device prints: no URL made of it, shown inert.
+    const odd = byName(await runDoctor({ exec: device("mips\u001b]52;c;aGk=\u0007"), fridaVersion: "17.18.0", appiumHome: "/nonexistent" }))["frida-server"]!;
+    expect(odd.fix).toMatch(/^the device's ABI is 'mips.*' \(adb shell getprop ro\.product\.cpu\.abi\): download frida-server-17\.18\.0-android-<arch>\.xz for it from https:\/\/github\.com\/frida\/frida\/releases, /);
+    expect(renderDoctor([odd])).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    // Another major version on the device: stop it, then the same advice.
+    const old = byName(await runDoctor({ exec: device("x86_64", "16.5.9\n"), fridaVersion: "17.18.0", appiumHome: "/nonexistent" }))["frida-server"]!;
+    expect(old.fix).toMatch(/^stop it \(adb -s R58M shell "su -c 'pkill -f frida-server'"\), then download .*frida-server-17\.18\.0-android-x86_64\.xz/);
+  });
+
+  it("frida-server not running: starts it as root with -D, not with & (which dies with the adb shell)", async () => {
+    const r = byName(
+      await runDoctor({
+        exec: shell({ "adb version": { stdout: "version 1.0.41" }, "adb devices": { stdout: "x\nemulator-5554\tdevice\n" }, "adb -s emulator-5554 shell su -c": { stdout: "17.18.0\n" }, "adb -s emulator-5554 shell pidof": { ok: false } }),
+        fridaVersion: "17.18.0",
+        appiumHome: "/nonexistent",
+      }),
+    )["frida-server"]!;
+    expect(r).toMatchObject({ status: "fail", detail: "17.18.0, not running", fix: "start it as root, detached so it outlives the adb shell: adb -s emulator-5554 shell \"su -c '/data/local/tmp/frida-server -D'\"" });
   });
 
   it("renders one line per check", () => {
