@@ -108,3 +108,18 @@ describe("the Appium home doctor, its advice and the in-process server share", (
     expect((err as Error).message).toMatch(/^cannot start the in-process Appium server: [^\n]*a-file[^\n]*$/);
   });
 });
+
+// Opt-in: the advice verbatim, the real driver from the npm registry (about 20 s and 74 MB).
+const REGISTRY = process.env.PERMTRACE_TEST_NPM_REGISTRY === "1";
+describe.skipIf(!REGISTRY)(`the uiautomator2 advice, run as printed${REGISTRY ? "" : " (skipped: set PERMTRACE_TEST_NPM_REGISTRY=1 to install the real driver from the npm registry)"}`, () => {
+  it("installs appium-uiautomator2-driver into the home doctor checks, which then passes; package files unchanged", async () => {
+    const home = join(tmp, "real home");
+    const advice = byName(await runDoctor({ exec: noAdb, fridaVersion: null, env: { APPIUM_HOME: home } }))["uiautomator2 driver"]!.fix!;
+    const files = ["package.json", "package-lock.json"].map((f) => readFileSync(join(ROOT, f)));
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.APPIUM_HOME;
+    await promisify(execFile)("sh", ["-c", advice], { cwd: ROOT, env, timeout: 300_000 });
+    expect(byName(await runDoctor({ exec: noAdb, fridaVersion: null, env: { APPIUM_HOME: home } }))["uiautomator2 driver"]!.status).toBe("ok");
+    expect(["package.json", "package-lock.json"].map((f) => readFileSync(join(ROOT, f)))).toEqual(files);
+  }, 320_000);
+});
