@@ -1,19 +1,39 @@
-import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { prettyFactory } from "pino-pretty";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 let root: Logger | undefined;
 
+/** The live progress line on the terminal, if one is drawn: `text` is it as drawn. */
+let live: { readonly out: NodeJS.WritableStream; readonly text: () => string } | undefined;
+
+/**
+ * Registers (or with undefined, ends) the terminal's live progress line. A log line on the same
+ * stream clears it first and redraws it after: without this the two shared a line mid-way.
+ */
+export function setLiveLine(line: typeof live): void {
+  live = line;
+}
+
+/** Pretty lines, written synchronously, around the live line when one is drawn on `out`. */
+function terminal(out: NodeJS.WritableStream): DestinationStream {
+  const pretty = prettyFactory({ colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" });
+  return {
+    write(json: string): void {
+      const text = pretty(json);
+      out.write(live?.out === out ? `\r\x1b[2K${text}${live.text()}` : text);
+    },
+  };
+}
+
 /**
  * The root logger: pretty on a terminal, JSON lines otherwise (CI, files); always on stderr so
  * stdout carries only command output. Agent events never go here — they go to the trace.
  */
-export function createLogger(level: LogLevel = "info", tty: boolean = process.stderr.isTTY === true): Logger {
-  root = tty
-    ? pino({ level }, pretty({ destination: 2, sync: true, colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" }))
-    : pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+export function createLogger(level: LogLevel = "info", tty: boolean = process.stderr.isTTY === true, out: NodeJS.WritableStream = process.stderr): Logger {
+  root = tty ? pino({ level }, terminal(out)) : pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
   return root;
 }
 

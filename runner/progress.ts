@@ -1,4 +1,5 @@
 import type { Progress } from "./commands/run.js";
+import { setLiveLine } from "./logger.js";
 
 /**
  * The live line on a terminal: device, scenario, step, and calls so far by category. Redrawn at
@@ -34,6 +35,7 @@ export class TerminalProgress implements Progress {
   }
 
   done(): void {
+    setLiveLine(undefined);
     if (this.out.isTTY) this.out.write("\n");
   }
 
@@ -48,7 +50,12 @@ export class TerminalProgress implements Progress {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
-    const width = this.out.columns ?? 120;
-    this.out.write(`\r\x1b[2K${this.line().slice(0, width - 1)}`);
+    // A log line redraws it after itself, up to date (logger.ts).
+    setLiveLine({ out: this.out, text: () => this.fitted() });
+    this.out.write(`\r\x1b[2K${this.fitted()}`);
+  }
+
+  private fitted(): string {
+    return this.line().slice(0, (this.out.columns ?? 120) - 1);
   }
 }
