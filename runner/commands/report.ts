@@ -108,11 +108,13 @@ export async function runReport(opts: ReportOptions): Promise<ReportResult> {
     writeNoFollow(path, await RENDERERS[f](analysis, { traceDir: opts.trace }));
     files.push(path);
   }
-  for (const w of analysis.warnings) log.warn(termText(w, 2000));
   const failing = opts.failOn ? analysis.findings.filter((x) => severityRank(x.severity) >= severityRank(opts.failOn!)).length : 0;
   const unvouched = opts.failOn !== undefined && opts.acceptIncomplete !== true && lacksEvidence(analysis);
   return { analysis, files, failing, unvouched };
 }
+
+/** Warnings listed on the terminal at most; every report file lists them all. */
+const MAX_SHOWN_WARNINGS = 10;
 
 /** The lines `permtrace report` prints on stdout. */
 export function reportSummary(r: ReportResult, failOn?: Severity): string {
@@ -126,6 +128,11 @@ export function reportSummary(r: ReportResult, failOn?: Severity): string {
   // What the trace vouches for comes first: 0 findings of an empty trace is not a pass.
   const lines = [verdictHeadline(r.analysis), ...verdictProblems(r.analysis).map((p) => `  ${termText(p, 1000)}`), `  ${termText(evidenceLine(r.analysis), 1000)}`];
   lines.push(`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} call${r.analysis.trace.calls === 1 ? "" : "s"} of ${termText(r.analysis.trace.app, 200)}`);
+  // The warnings (a profile for another app, a judging other than the run's…) on stdout with the
+  // verdict, not in the log, which a log level or JSON logs hide. The verdict said the run was cut off.
+  const warnings = r.analysis.warnings.filter((w) => r.analysis.trace.complete || !w.startsWith("the run did not finish cleanly"));
+  for (const w of warnings.slice(0, MAX_SHOWN_WARNINGS)) lines.push(`warning: ${termText(w, 1000)}`);
+  if (warnings.length > MAX_SHOWN_WARNINGS) lines.push(`… ${warnings.length - MAX_SHOWN_WARNINGS} more warning(s): see the report files`);
   for (const f of r.files) {
     const rel = relative(process.cwd(), f);
     lines.push(`  ${rel && !rel.startsWith("..") ? rel : f}`);

@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { policyDigest, sha256 } from "../../reports/judged.js";
+import { policyDigest, policyFile, sha256 } from "../../reports/judged.js";
+import { BUILTIN_POLICIES } from "../../reports/policy/profiles.js";
 import { resolvePolicy } from "../../reports/policy/policy.js";
 import { loadAppProfile } from "../../reports/profile.js";
 import { renderHtml } from "../../reports/render/html/index.js";
@@ -107,6 +108,21 @@ describe("a trace remembers how it was judged", () => {
   });
 });
 
+describe("the recorded policy copy", () => {
+  it("re-applies to the same settings for every built-in policy and a file that extends one", () => {
+    for (const ref of [...Object.keys(BUILTIN_POLICIES), "scenarios/examples/lab-policy.yaml"]) {
+      const p = resolvePolicy(ref);
+      const copy = join(tempDir(), "policy.yaml");
+      writeFileSync(copy, policyFile(p));
+      const again = resolvePolicy(copy);
+      expect(policyDigest(again), ref).toBe(policyDigest(p));
+      expect(again.name).toBe(p.name);
+    }
+    // What a policy decides, not how it is reached: two built-ins that differ hash apart.
+    expect(policyDigest(resolvePolicy("strict"))).not.toBe(policyDigest(resolvePolicy("tencent-myapp")));
+  });
+});
+
 describe("a profile for another package", () => {
   it("is a warning in every format, not only a log line", () => {
     const dir = new TraceBuilder().mark(0, "app_launch").mark(0, "consent_shown").call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG }).close();
@@ -116,5 +132,16 @@ describe("a profile for another package", () => {
     expect(w).toBeDefined();
     for (const out of [renderMarkdown(a), renderJunit(a), renderSarif(a), JSON.stringify(a)]) expect(out).toContain("not for this trace");
     return renderHtml(a, { traceDir: dir }).then((html) => expect(html).toContain("not for this trace"));
+  });
+});
+
+describe("the terminal summary", () => {
+  it("states the report's warnings on stdout, whatever the log level", async () => {
+    const dir = trace();
+    const r = await cli("report", dir, "--policy", "tencent-myapp");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/\nwarning: judged with policy 'tencent-myapp' \(sha256 [0-9a-f]{12}\), not the policy the run recorded, 'strict'/);
+    // The verdict already says the run was cut off: not again as a warning.
+    expect(r.out).not.toContain("warning: the run did not finish cleanly");
   });
 });
