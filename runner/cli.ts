@@ -158,13 +158,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (devices.length > 1) {
         // One live line per device would overwrite each other on one terminal: logs tell progress.
         const many = await runMany({ ...common, devices, out: o.out });
-        for (const run of many.runs) io.out(run.result ? `${run.device}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s), report ${run.result.report.analysis.status}${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${run.device}: failed: ${termText(run.error, 1000)}\n`);
-        for (const f of many.files) io.out(`  ${f}\n`);
+        for (const run of many.runs) io.out(run.result ? `${termText(run.device, 200)}: ${run.result.scenarios.filter((s) => s.status === "ok").length}/${run.result.scenarios.length} scenario(s) ok, ${run.result.report.analysis.summary.findings} finding(s), report ${run.result.report.analysis.status}${run.result.incomplete ? " (trace incomplete)" : ""}\n` : `${termText(run.device, 200)}: failed: ${termText(run.error, 1000)}\n`);
+        for (const f of many.files) io.out(`  ${termText(f, 2000)}\n`);
         if (many.runs.some((r) => !r.result)) setExit(EXIT.findings);
         return;
       }
       const r = await runRun({ ...common, out: o.out, ...(devices[0] ? { device: devices[0] } : {}), progress: new TerminalProgress(devices[0] ?? "device") });
-      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${termText(s.failure.error, 1000)}` : ""}\n`);
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${termText(s.scenario, 200)}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${termText(s.failure.error, 1000)}` : ""}\n`);
       if (r.incomplete) io.out(`trace incomplete: ${termText(r.incomplete, 1000)}\n`);
       io.out(reportSummary(r.report));
     });
@@ -182,7 +182,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { TerminalProgress } = await import("./progress.js");
       const started = performance.now();
       const r = await runDemo({ ...(o.out ? { out: o.out } : {}), ...(o.appiumUrl ? { appiumUrl: o.appiumUrl } : {}), progress: new TerminalProgress("sandbox") });
-      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${s.scenario}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}): ${termText(s.failure.error, 1000)}` : ""}\n`);
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${termText(s.scenario, 200)}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}): ${termText(s.failure.error, 1000)}` : ""}\n`);
       if (r.incomplete) io.out(`trace incomplete: ${termText(r.incomplete, 1000)} (the sample app crashes on purpose in scan-crash)\n`);
       io.out(reportSummary(r.report));
       io.out(`\ndemo done in ${((performance.now() - started) / 1000).toFixed(1)} s (sandbox phone, simulated time). Trace: ${r.trace}\n`);
@@ -234,8 +234,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { loadSuite } = await import("./scenario/load.js");
       const suite = loadSuite(dir);
       const steps = suite.scenarios.reduce((n, s) => n + s.steps.length, 0);
-      io.out(`${suite.scenarios.length} scenario(s), ${steps} step(s) for ${suite.profile.app}: valid\n`);
-      for (const s of suite.scenarios) io.out(`  ${s.name}: ${s.steps.length} step(s), needs ${s.needs.join(", ") || "no personal data"}\n`);
+      io.out(`${suite.scenarios.length} scenario(s), ${steps} step(s) for ${termText(suite.profile.app, 200)}: valid\n`);
+      for (const s of suite.scenarios) io.out(`  ${termText(s.name, 200)}: ${s.steps.length} step(s), needs ${s.needs.join(", ") || "no personal data"}\n`);
     });
 
   return program;

@@ -235,6 +235,17 @@ describe("permtrace demo and --device sandbox", () => {
     expect(mixed.err).toMatch(/^permtrace: --device: the sandbox phone cannot share a suite with other devices — run the sandbox on its own/);
   }, 60_000);
 
+  it("validate prints a scenario's name without what a terminal would act on", async () => {
+    const { cpSync } = await import("node:fs");
+    const dir = tempDir();
+    cpSync("scenarios/examples/shop", dir, { recursive: true });
+    writeFileSync(join(dir, "01-launch-accept.scenario.yaml"), 'name: "a\\e]52;c;eA==\\a\\u202Eb"\npurpose: p\nneeds: []\nsteps:\n  - back\n');
+    const r = await cli("validate", dir);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(r.out).toContain("  a?]52;c;eA==?\uFFFDb: 1 step(s)");
+  });
+
   it("validate accepts the sample app's suite", async () => {
     const r = await cli("validate", "scenarios/sample-app");
     expect(r.code).toBe(EXIT.ok);
