@@ -107,8 +107,8 @@ export const FINDINGS_SCHEMA = {
         truncated: { type: "boolean", description: "a file ended in a cut-off line" },
       },
     },
-    policy: { type: "object", required: ["name", "chain"] },
-    profile: { type: "object", required: ["app"] },
+    policy: { type: "object", required: ["name", "chain"], properties: { sha256: { type: "string", pattern: "^[0-9a-f]{64}$", description: "of the effective settings, as in the trace manifest's judged.policy: what permtrace diff compares" } } },
+    profile: { type: "object", required: ["app"], properties: { sha256: { type: "string", pattern: "^[0-9a-f]{64}$", description: "of the profile file read" } } },
     catalogue: { type: "object", required: ["version", "sdks"] },
     rules: {
       type: "array",

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readFindings } from "../../reports/diff.js";
 import { policyDigest, policyFile, sha256 } from "../../reports/judged.js";
 import { BUILTIN_POLICIES } from "../../reports/policy/profiles.js";
 import { resolvePolicy } from "../../reports/policy/policy.js";
@@ -56,6 +57,8 @@ describe("a trace remembers how it was judged", () => {
     expect(r.analysis.profile).toMatchObject({ app: "com.permtrace.sample", appType: "map_navigation", sha256: manifestOf(dir).judged!.profile!.sha256 });
     expect(r.analysis.rules.filter((x) => x.family === "disclosure").every((x) => x.status === "evaluated")).toBe(true);
     expect(r.analysis.warnings.filter((w) => w.startsWith("judged"))).toEqual([]);
+    // findings.json carries the sha256s, valid against its schema, for permtrace diff.
+    expect(readFindings(join(dir, "report", "findings.json")).policy.sha256).toBe(manifestOf(dir).judged!.policy.sha256);
   });
 
   it("a policy or profile given instead of the recorded ones is used, and every format says so", async () => {
