@@ -59,6 +59,8 @@ export async function appiumSession(capabilities: Record<string, unknown>, o: { 
   let url = appiumUrl;
   if (!url) {
     const { main } = (await import("appium")) as { main: (args: object) => Promise<{ close(): Promise<void> }> };
+    // Appium logs its start-up (dbug … Creating hash file directory) before `loglevel` applies: quiet its shared npmlog first.
+    Object.assign((globalThis as { _global_npmlog?: object })._global_npmlog ?? {}, { level: "error" });
     const port = await freePort();
     // throwInsteadOfExit: a start-up failure is an error here, not process.exit() under us.
     const before = { int: process.listeners("SIGINT"), term: process.listeners("SIGTERM") };

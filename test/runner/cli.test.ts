@@ -215,6 +215,13 @@ describe("permtrace demo and --device sandbox", () => {
     expect(existsSync(join(out, "manifest.json"))).toBe(true);
   }, 120_000);
 
+  it("demo at --log-level silent writes nothing on stderr (Appium's start-up debug line came through)", () => {
+    const out = join(tempDir(), "demo");
+    const bin = spawnSync(process.execPath, [new URL("../../bin/permtrace.js", import.meta.url).pathname, "--log-level", "silent", "demo", "--out", out], { encoding: "utf8", timeout: 100_000 });
+    expect(bin.status).toBe(EXIT.ok);
+    expect(bin.stderr).toBe("");
+  }, 120_000);
+
   it("demo refuses an --out that already holds a trace, without touching it", async () => {
     const out = join(tempDir(), "demo");
     await cli("demo", "--out", out);
