@@ -290,7 +290,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     const stack = stackId !== undefined ? trace.stacks.get(stackId) : undefined;
     const attr = stack ? slotOf(stackId).attr : c.attr;
     const window = what.window ?? { start: g.first, end: g.last };
-    const shot = timeline.nearestScreenshot(what.at ? at.ev.t : window.start);
+    const shot = timeline.nearestScreenshot(what.at ? at.ev.t : window.start, at.state.scenario);
     const step = at.state.step;
     const identifying = CATEGORIES[c.ev.cat].identifying;
     // A parallel read leaves argument and return summaries in the file: read the one call again.

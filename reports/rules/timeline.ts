@@ -55,6 +55,9 @@ export class Timeline {
   readonly states: TimelineState[] = [];
   readonly scenarios: ScenarioInfo[] = [];
   readonly screenshots: Screenshot[] = [];
+  /** The index of the scenario each screenshot was taken in (undefined: outside any). */
+  private readonly shotScenario: (number | undefined)[] = [];
+  private readonly shotsByScenario = new Map<number, Screenshot[]>();
   readonly consentMarkers: number;
   readonly hasForegroundMarkers: boolean;
   private cursor = 0;
@@ -153,7 +156,10 @@ export class Timeline {
           if (s.step && (m.step === undefined || m.step === s.step.index)) put({ ...s, start: t, step: undefined });
           break;
         case "screenshot":
-          if (m.path) this.screenshots.push({ t, path: m.path });
+          if (m.path) {
+            this.screenshots.push({ t, path: m.path });
+            this.shotScenario.push(s.scenario?.index);
+          }
           break;
         default:
           break;
@@ -186,9 +192,19 @@ export class Timeline {
     return states[i]!;
   }
 
-  /** The screenshot nearest to t, if any. */
-  nearestScreenshot(t: number): Screenshot | undefined {
-    const shots = this.screenshots;
+  /** Screenshots a scenario's finding may cite: its own and those outside any scenario (once per scenario: many findings ask). */
+  private shotsIn(index: number): Screenshot[] {
+    let shots = this.shotsByScenario.get(index);
+    if (!shots) this.shotsByScenario.set(index, (shots = this.screenshots.filter((_, i) => this.shotScenario[i] === undefined || this.shotScenario[i] === index)));
+    return shots;
+  }
+
+  /**
+   * The screenshot nearest to t, if any; within a scenario, never another scenario's: the
+   * previous scenario's last screen shows another situation than the finding's.
+   */
+  nearestScreenshot(t: number, scenario?: ScenarioInfo): Screenshot | undefined {
+    const shots = scenario ? this.shotsIn(scenario.index) : this.screenshots;
     if (shots.length === 0) return undefined;
     let lo = 0;
     let hi = shots.length - 1;
