@@ -426,7 +426,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
       markers: trace.markers.length,
       skippedLines: trace.skipped.total,
       truncated: stats.truncatedLast || trace.stackStats.truncatedLast || trace.timelineStats.truncatedLast,
-      duration: Number.isFinite(first) ? last - first : 0,
+      duration: spanMs(first, last, trace.markers),
     },
     policy: { name: policy.name, chain: policy.chain },
     ...(opts.profile ? { profile: { ...(opts.profile.source ? { source: opts.profile.source } : {}), app: opts.profile.app, ...(opts.profile.appType !== undefined ? { appType: opts.profile.appType } : {}) } } : {}),
@@ -515,6 +515,14 @@ function cut(s: string, max: number): string {
 
 const MAX_FRAMES = 60;
 const MAX_FRAME_CHARS = 500;
+
+/** From the first to the last call or marker: the run goes on after its last call (a scenario's end, a background soak). */
+function spanMs(firstCall: number, lastCall: number, markers: readonly { readonly t: number }[]): number {
+  let lo = firstCall;
+  let hi = lastCall;
+  for (const m of markers) [lo, hi] = [Math.min(lo, m.t), Math.max(hi, m.t)];
+  return Number.isFinite(lo) ? hi - lo : 0;
+}
 
 /**
  * A stack as the report shows it: the first frames up to a little past the deciding ones,
