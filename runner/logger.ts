@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import { prettyFactory } from "pino-pretty";
+import { termText } from "../reports/render/escape.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -17,12 +18,20 @@ export function setLiveLine(line: typeof live): void {
   live = line;
 }
 
+/**
+ * A log record's strings without what a terminal would act on: messages and fields carry app
+ * text (an agent's error, a process name). Line breaks stay (a stack); the printer's colours come after.
+ */
+function untrusted(json: string): string {
+  return JSON.stringify(JSON.parse(json), (_key, v: unknown) => (typeof v === "string" ? v.split("\n").map((l) => termText(l, 2000)).join("\n") : v));
+}
+
 /** Pretty lines, written synchronously, around the live line when one is drawn on `out`. */
 function terminal(out: NodeJS.WritableStream): DestinationStream {
   const pretty = prettyFactory({ colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" });
   return {
     write(json: string): void {
-      const text = pretty(json);
+      const text = pretty(untrusted(json));
       out.write(live?.out === out ? `\r\x1b[2K${text}${live.text()}` : text);
     },
   };

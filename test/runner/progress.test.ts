@@ -26,4 +26,13 @@ describe("the live progress line and the logs on one terminal", () => {
     logger("test").warn("after the run");
     expect(term.text).toMatch(/1 call \(location 1\)\n[^\r]*after the run[^\r]*\n$/);
   });
+
+  it("a log line's app text cannot act on the terminal (escape sequences, bidi controls)", () => {
+    const term = fakeTerminal();
+    createLogger("info", true, term);
+    logger("test").warn({ process: "com.evil\u202Eexe" }, "agent error: \u001b]52;c;ZWNobyBoaQ==\u0007 done");
+    expect(term.text).not.toMatch(/\u001b\]52|\u0007|\u202e/i);
+    expect(term.text).toContain("agent error: ?]52;c;ZWNobyBoaQ==? done");
+    expect(term.text).toContain("com.evil\uFFFDexe");
+  });
 });
