@@ -36,7 +36,7 @@ export function renderMarkdown(a: Analysis): string {
   if (a.valuesShown) out.push("> **Identifier values shown** (made with `--show-values`): handle this report as personal data.", "");
   const dev = t.device as { model?: string; apiLevel?: number };
   out.push(
-    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${mdText(dev.apiLevel)})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} calls${t.ownCalls ? ` (${t.ownCalls} about the app's own data, in no tally)` : ""} over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
+    `Device ${mdText(dev.model ?? "unknown")}${dev.apiLevel ? ` (API ${mdText(dev.apiLevel)})` : ""} · started ${mdText(t.startedAt)} · ${t.calls} call${t.calls === 1 ? "" : "s"}${t.ownCalls ? ` (${t.ownCalls} about the app's own data, in no tally)` : ""} over ${seconds(t.duration)} · policy ${mdText(a.policy.name)} · SDK catalogue ${mdText(a.catalogue.version)} (${a.catalogue.sdks} SDKs)`,
   );
   out.push("");
   const sev = SEVERITIES.slice().reverse().map((s) => `${s}: ${a.summary.bySeverity[s] ?? 0}`).join(" · ");

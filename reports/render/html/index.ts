@@ -63,7 +63,7 @@ export async function renderHtml(a: Analysis, opts: HtmlOptions = {}): Promise<s
     scenariosTable(a),
     stacksTable(a),
     `</main>`,
-    `<footer><div class="wrap">${esc(a.tool.name)} ${esc(a.tool.version)} · ${int(a.trace.calls)} calls analysed · policy ${esc(a.policy.name, 120)} · SDK catalogue ${esc(a.catalogue.version)}. ${a.valuesShown ? "Made with --show-values: identifier values are shown, not redacted." : "Identifier values are redacted."}</div></footer>`,
+    `<footer><div class="wrap">${esc(a.tool.name)} ${esc(a.tool.version)} · ${int(a.trace.calls)} call${a.trace.calls === 1 ? "" : "s"} analysed · policy ${esc(a.policy.name, 120)} · SDK catalogue ${esc(a.catalogue.version)}. ${a.valuesShown ? "Made with --show-values: identifier values are shown, not redacted." : "Identifier values are redacted."}</div></footer>`,
   ].join("\n");
   return `<!DOCTYPE html>
 <html lang="en">

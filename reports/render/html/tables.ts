@@ -74,7 +74,7 @@ ${verdict(a)}
 ${fact("Device", u(device, 300))}
 ${fact("Recorded", u(t.startedAt, 60))}
 ${fact("Duration", esc(duration(t.duration)))}
-${fact("Calls · stacks · markers", `${int(t.calls)} · ${int(t.stacks)} · ${int(t.markers)}${t.ownCalls ? ` (${int(t.ownCalls)} calls about the app's own data, in no tally)` : ""}`)}
+${fact("Calls · stacks · markers", `${int(t.calls)} · ${int(t.stacks)} · ${int(t.markers)}${t.ownCalls ? ` (${int(t.ownCalls)} call${t.ownCalls === 1 ? "" : "s"} about the app's own data, in no tally)` : ""}`)}
 ${fact("Policy", `${u(a.policy.name, 120)}${a.policy.chain.length > 1 ? ` <span class="muted">(${u(a.policy.chain.join(" → "), 300)})</span>` : ""}`)}
 ${fact("App profile", profile)}
 ${fact("SDK catalogue", `${esc(a.catalogue.version)} · ${int(a.catalogue.sdks)} SDKs`)}

@@ -121,17 +121,17 @@ export const disclosureFamily: RuleFamily = {
           const cats = (g.details.categories as Category[]).map((x) => CATEGORIES[x].label.toLowerCase());
           emit(UNDECLARED_SDK, g, {
             party: c.attr.responsible,
-            message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} calls) but is not in the app's published SDK list`,
+            message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} call${g.count === 1 ? "" : "s"}) but is not in the app's published SDK list`,
           });
         }
         emitGroups(
           emit,
           SDK_CATEGORY,
           sdkCats,
-          (c, g) => `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls); its declaration lists only ${(g.details.declaredCategories as string[]).join(", ") || "nothing"}`,
+          (c, g) => `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} call${g.count === 1 ? "" : "s"}); its declaration lists only ${(g.details.declaredCategories as string[]).join(", ") || "nothing"}`,
           () => ({ scenario: undefined }),
         );
-        emitGroups(emit, UNDECLARED_USE, useCats, (c, g) => `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} calls), which the privacy policy does not declare`, () => ({ scenario: undefined }));
+        emitGroups(emit, UNDECLARED_USE, useCats, (c, g) => `${c.attr.responsible.name} collected ${CATEGORIES[c.ev.cat].label.toLowerCase()} (${g.count} call${g.count === 1 ? "" : "s"}), which the privacy policy does not declare`, () => ({ scenario: undefined }));
       },
     };
   },
