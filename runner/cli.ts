@@ -5,7 +5,7 @@ import { SEVERITIES, type Severity } from "../reports/rules/types.js";
 import { TOOL } from "../reports/version.js";
 import { termText } from "../reports/render/escape.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./logger.js";
-import { checkOutDir } from "./out-dir.js";
+import { checkOutDir, checkOutFile } from "./out-dir.js";
 
 const FS_ERRORS: Readonly<Record<string, string>> = {
   ENOENT: "no such file or directory",
@@ -212,6 +212,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--force", "with --fail-on: gate a comparison of two different apps anyway")
     .action(async (oldPath: string, newPath: string, o: { policy?: string; format: "text" | "json" | "md"; out?: string; failOn?: Severity; force?: boolean }) => {
       const { runDiff } = await import("./commands/diff.js");
+      if (o.out) checkOutFile(o.out);
       const r = runDiff({ old: oldPath, new: newPath, ...(o.policy ? { policy: o.policy } : {}), format: o.format, ...(o.out ? { out: o.out } : {}), ...(o.failOn ? { failOn: o.failOn } : {}), force: o.force === true });
       if (!o.out) io.out(r.text);
       if (r.failing > 0) setExit(EXIT.findings);

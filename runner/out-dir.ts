@@ -36,3 +36,11 @@ export function checkOutDir(path: string, flag = "--out"): void {
     fail(`${path} cannot be created: ${dirname(missing)} does not take a new directory (${code})`);
   }
 }
+
+/** An output file (diff --out) goes into an existing directory: a missing one is named, not ENOENT. */
+export function checkOutFile(path: string, flag = "--out"): void {
+  const parent = dirname(resolve(path));
+  const st = statSync(parent, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) throw new PermtraceError(`${parent} is not a directory${st ? "" : " (it does not exist)"}`, { where: flag, fix: `create it first, or choose another ${flag}` });
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new PermtraceError(`${path} is a directory`, { where: flag, fix: `name a file, e.g. ${flag} ${path.replace(/\/$/, "")}/diff.txt` });
+}

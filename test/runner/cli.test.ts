@@ -82,6 +82,8 @@ describe("permtrace report (CLI)", () => {
       [["run", ...SANDBOX_RUN, "--out", "/proc/permtrace-nope/t"], EXIT.input, /^permtrace: --out: \/proc\/permtrace-nope\/t cannot be created/],
       [["run", ...SANDBOX_RUN, "--out", join(tempDir(), "t"), "--report", "pdf"], EXIT.usage, /^permtrace: --report: unknown report format 'pdf'/],
       [["run", ...SANDBOX_RUN, "--out", join(tempDir(), "t"), "--devices-file", devicesFile()], EXIT.usage, /^permtrace: --devices-file: --device and --devices-file both name the devices — give the devices one way/],
+      [["diff", dir, dir, "--out", "/proc/permtrace-nope/d.txt"], EXIT.input, /^permtrace: --out: \/proc\/permtrace-nope is not a directory \(it does not exist\) — create it first, or choose another --out\n$/],
+      [["diff", dir, dir, "--out", dir], EXIT.input, /^permtrace: --out: .* is a directory — name a file, e\.g\. --out .*\/diff\.txt\n$/],
       [["report", join(dir, "x\u202Egpj.exe\u001b[31m")], EXIT.input, /x\uFFFDgpj\.exe\?\[31m: trace directory not found/],
     ];
     for (const [argv, code, message] of cases) {
