@@ -100,6 +100,18 @@ export interface BatchMessage {
   readonly sampled: readonly (readonly [number, number])[];
 }
 
+/**
+ * The process's Application class (`$className` of the Application in `Application.attach`), once
+ * per process and sent at once, not batched: a packer's stub there often kills the process soon
+ * after, and the report names the packer from it.
+ */
+export interface ApplicationMessage {
+  readonly type: "application";
+  /** The agent clock at the attach. */
+  readonly t: number;
+  readonly className: string;
+}
+
 export interface AgentErrorMessage {
   readonly type: "agent-error";
   /** The hook or part of the agent where it happened. */
@@ -107,7 +119,7 @@ export interface AgentErrorMessage {
   readonly message: string;
 }
 
-export type AgentMessage = HelloMessage | CoverageMessage | BatchMessage | AgentErrorMessage;
+export type AgentMessage = HelloMessage | CoverageMessage | BatchMessage | ApplicationMessage | AgentErrorMessage;
 
 export interface AgentStatus {
   readonly calls: number;

@@ -73,6 +73,10 @@ export class AgentSink {
         if (this.hooks.length === 0) this.early.push(message);
         else this.batch(message);
         break;
+      case "application":
+        // The class name comes from the app: bounded here, escaped by every renderer.
+        this.writer.mark({ t: this.time(message.t), kind: "application", name: String(message.className).slice(0, 300), pid: this.opts.pid });
+        break;
       case "agent-error":
         this.opts.onAgentError?.(message.where, message.message);
         break;

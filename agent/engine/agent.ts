@@ -6,6 +6,7 @@ import { installCrashFlush } from "./crash.js";
 import { Installer } from "./installer.js";
 import { apiLevel, Java } from "./java.js";
 import { Lifecycle } from "./lifecycle.js";
+import { applicationTarget } from "./loaders.js";
 import { installNative, NATIVE_ENTRIES } from "./native.js";
 import { recordingHandler, type RecordContext } from "./record.js";
 import { Recorder } from "./recorder.js";
@@ -121,6 +122,7 @@ export class Agent {
         const lifecycle = new Lifecycle(base.recorder, base.guarded);
         this.installJava(entries, out.level, { ...base, stacks, foreground: () => lifecycle.foreground() });
         lifecycle.install(installer);
+        installer.add(applicationTarget((className) => this.sendMessage({ type: "application", t: now(), className }), base.guarded));
         installCrashFlush(installer, () => base.recorder.flush());
         installer.installed();
       });

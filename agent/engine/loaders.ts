@@ -1,4 +1,4 @@
-import type { Installer } from "./installer.js";
+import type { Installer, Target } from "./installer.js";
 import { Java, type JavaWrapper } from "./java.js";
 
 /**
@@ -140,6 +140,36 @@ export class LoaderWatch {
       return null;
     }
   }
+}
+
+/**
+ * `Application.attach(Context)` reports the process's Application class, once, before the
+ * original runs: a packer's stub does its work (and often kills the process) inside attach.
+ * The runtime class comes from `getClass()`: a replacement's `this` is wrapped as the hooked
+ * class, so its `$className` is `android.app.Application` on a phone (the fallback elsewhere).
+ */
+export function applicationTarget(report: (className: string) => void, guarded: <T>(fn: () => T) => T): Target {
+  let reported = false;
+  return {
+    className: "android.app.Application",
+    method: "attach",
+    overloads: [["android.content.Context"]],
+    handler: (self) => {
+      if (reported) return;
+      reported = true;
+      const o = self as { $className?: unknown; getClass?: () => { getName(): unknown } };
+      const name = guarded(() => {
+        try {
+          const n = o.getClass?.().getName();
+          if (typeof n === "string" && n) return n;
+        } catch {
+          // a wrapper without getClass: its own name below
+        }
+        return typeof o.$className === "string" ? o.$className : "";
+      });
+      if (name) report(name);
+    },
+  };
 }
 
 function useIn(loader: JavaWrapper, name: string): JavaWrapper | null {

@@ -80,6 +80,8 @@ export const MARKER_KINDS = [
   "phase",
   "process_start",
   "process_end",
+  /** application: the process's Application class (`name`), as the agent saw it in Application.attach. */
+  "application",
   "app_launch",
   "scenario_start",
   "scenario_end",
@@ -113,7 +115,7 @@ export type MarkerKind = (typeof MARKER_KINDS)[number];
 export interface Marker {
   readonly t: number;
   readonly kind: MarkerKind;
-  /** process_start/process_end/app_launch */
+  /** process_start/process_end/app_launch/application; `name`: the process name, or (application) the Application class. */
   readonly pid?: number;
   readonly name?: string;
   /** scenario_start/scenario_end/step_*: the scenario name. */
@@ -146,6 +148,8 @@ export interface Marker {
   readonly cold?: boolean;
   /** incomplete/process_end: why the run or process ended early (crash, detach…); warning: what. */
   readonly reason?: string;
+  /** process_end: the runner ended the process itself (a relaunch, a revoke): not the app's doing. */
+  readonly expected?: boolean;
   /** process_start: how the process was born (`spawn`, `fork`, `exec`), and whether the agent is in it. */
   readonly origin?: string;
   readonly instrumented?: boolean;

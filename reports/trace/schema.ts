@@ -93,6 +93,7 @@ export const MARKER_SCHEMA = {
     reason: { type: "string" },
     origin: { type: "string" },
     instrumented: { type: "boolean" },
+    expected: { type: "boolean" },
   },
 } as const;
 

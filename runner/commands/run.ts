@@ -142,7 +142,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     },
     scriptError: (pid: number, d: string) => log.warn({ pid }, d),
     detached: (pid: number, reason: DetachReason, crash: string | null) => {
-      writer.mark({ t: hostNow(), kind: "process_end", pid, reason: crash ? `${reason}: ${crash}` : reason });
+      writer.mark({ t: hostNow(), kind: "process_end", pid, reason: crash ? `${reason}: ${crash}` : reason, ...(expectedEnd.has(pid) ? { expected: true } : {}) });
       // Only the main process ending on its own is a crash; the runner's own kills and
       // short-lived child processes are not.
       if (reason === "application-requested" || expectedEnd.has(pid) || pid !== current?.pid) return;

@@ -246,8 +246,10 @@ export class FakeJava {
    * Functions `perform` queued before this began run when getPackageInfo returns (the bridge's
    * "early" hook point); ones queued from here on, while there is no Application yet, wait for a
    * later getPackageInfo (`createPackageContext` of another package), as in the real bridge.
+   * `applicationClass` is the app's Application class: `getClass()` names it, while `$className`
+   * is the hooked class's, as the bridge wraps a replacement's `this`.
    */
-  bindApplication(specs: readonly ClassSpec[] = [], between: () => void = () => {}, loaderId = "app"): FakeLoader {
+  bindApplication(specs: readonly ClassSpec[] = [], between: () => void = () => {}, loaderId = "app", applicationClass = "android.app.Application"): FakeLoader {
     const early = this.drainPoint === "early";
     if (early) this.drainPoint = "none";
     const loader = this.newLoader(loaderId, specs, "dalvik.system.PathClassLoader");
@@ -265,7 +267,7 @@ export class FakeJava {
     if (this.drainPoint === "early") this.drainPoint = "late";
     this.applicationBound = true;
     const app = this.classes.get("boot:android.app.Application");
-    app?.overloads.get("attach")?.[0]?.invoke({ $className: "android.app.Application", getClassLoader: () => loader }, [{ $className: "android.app.ContextImpl" }]);
+    app?.overloads.get("attach")?.[0]?.invoke({ $className: "android.app.Application", getClass: () => ({ getName: () => applicationClass }), getClassLoader: () => loader }, [{ $className: "android.app.ContextImpl" }]);
     return loader;
   }
 
