@@ -1,11 +1,12 @@
+import { packerOf } from "./data/packers.js";
 import type { Marker, TraceManifest } from "./trace/format.js";
 
 /**
  * What a trace can vouch for, computed once per report: every renderer states it first, and
  * `--fail-on` refuses a report that cannot vouch for the whole run (no evidence is not a pass).
  */
-export type ReportStatus = "clean" | "findings" | "incomplete" | "no-evidence";
-export const REPORT_STATUSES: readonly ReportStatus[] = ["clean", "findings", "incomplete", "no-evidence"];
+export type ReportStatus = "clean" | "findings" | "incomplete" | "no-evidence" | "blocked";
+export const REPORT_STATUSES: readonly ReportStatus[] = ["clean", "findings", "incomplete", "no-evidence", "blocked"];
 
 /** ok: ran to the end; failed: stopped at a step; unfinished: started, the trace ends inside it; not-run: planned, never started. */
 export type ScenarioOutcome = "ok" | "failed" | "unfinished" | "not-run";
@@ -32,8 +33,34 @@ export interface Evidence {
   readonly outcomes: Readonly<Record<ScenarioOutcome, number>>;
   /** Scenarios not listed past MAX_EVIDENCE_SCENARIOS. */
   readonly scenariosOmitted?: number;
-  /** Why the status is `no-evidence` or `incomplete`, the most basic first; empty otherwise. Untrusted text. */
+  /** Why the app blocked the agent (status `blocked`): a packer's stub, an end right after the agent loaded, a detach. */
+  readonly blocked?: readonly BlockedEvidence[];
+  /** Why the status is `blocked`, `no-evidence` or `incomplete`, the most basic first; empty otherwise. Untrusted text. */
   readonly problems: readonly string[];
+}
+
+/**
+ * packed: the Application class is a known packer's stub; ended: the app's main process ended
+ * on its own soon after the agent loaded, before any step completed (its launch included); detached:
+ * the agent lost the main process without the process ending (connection-terminated, device-lost…).
+ */
+export type BlockedKind = "packed" | "ended" | "detached";
+
+export interface BlockedEvidence {
+  readonly kind: BlockedKind;
+  /** One line: "packed by <vendor>", "the app ended right after the agent loaded", "the agent was detached". */
+  readonly reason: string;
+  readonly pid: number;
+  /** The process's name (untrusted). */
+  readonly process?: string;
+  /** The process's Application class, as the agent saw it (untrusted). */
+  readonly application?: string;
+  readonly packer?: string;
+  /** ended, detached: when, on the trace clock, and how long after the agent loaded (its launch). */
+  readonly t?: number;
+  readonly afterLoadMs?: number;
+  /** ended, detached: frida's detach reason with the crash text, as the trace's process_end says (untrusted). */
+  readonly detach?: string;
 }
 
 /** The trace's evidence and the report's status. `findings` is the number of findings listed. */
@@ -46,6 +73,7 @@ export function assessEvidence(manifest: TraceManifest, markers: readonly Marker
   const outcomes = { ok: 0, failed: 0, unfinished: 0, "not-run": 0 };
   for (const s of all) outcomes[s.outcome]++;
   const scenarios = bounded(all);
+  const blocked = blockedEvidence(manifest, markers);
   const none: string[] = [];
   if (!agent.loaded) none.push("the agent never reported that it loaded (no hook coverage in the trace)");
   else if (agent.hooked === 0) none.push("the agent installed no hook");
@@ -56,9 +84,11 @@ export function assessEvidence(manifest: TraceManifest, markers: readonly Marker
   for (const s of scenarios) if (s.outcome !== "ok") partial.push(describeScenario(s));
   const unlisted = all.length - outcomes.ok - scenarios.filter((s) => s.outcome !== "ok").length;
   if (unlisted > 0) partial.push(`${unlisted} more scenario(s) did not run to the end (not listed)`);
-  const status: ReportStatus = none.length > 0 ? "no-evidence" : partial.length > 0 ? "incomplete" : findings > 0 ? "findings" : "clean";
+  // Blocked first: the app fought the agent, which says more than "no evidence" and is what to act on.
+  const status: ReportStatus = blocked.length > 0 ? "blocked" : none.length > 0 ? "no-evidence" : partial.length > 0 ? "incomplete" : findings > 0 ? "findings" : "clean";
   const omitted = all.length - scenarios.length;
-  return { status, evidence: { agent, calls, complete: manifest.complete === true, planned: plan !== undefined, scenarios, outcomes, ...(omitted > 0 ? { scenariosOmitted: omitted } : {}), problems: [...none, ...partial] } };
+  const why = blocked.map(describeBlocked);
+  return { status, evidence: { agent, calls, complete: manifest.complete === true, planned: plan !== undefined, scenarios, outcomes, ...(omitted > 0 ? { scenariosOmitted: omitted } : {}), ...(blocked.length > 0 ? { blocked } : {}), problems: [...why, ...none, ...partial] } };
 }
 
 /** Scenarios listed at most (a trace can hold any number of markers); names and errors are cut too. */
@@ -111,4 +141,83 @@ function scenarioOutcomes(markers: readonly Marker[], plan: readonly string[]): 
   const started = new Set(out.map((s) => s.name));
   for (const name of plan) if (!started.has(name)) out.push({ name, outcome: "not-run" });
   return out;
+}
+
+/** How soon after the agent loaded an end of the app's own counts as the app refusing it. */
+export const BLOCKED_END_MS = 5000;
+/** Blocked entries kept at most (a trace may relaunch a blocking app many times). */
+const MAX_BLOCKED = 20;
+
+/** One line about a blocked run, with its evidence (process, class, timing, detach reason: untrusted). */
+export function describeBlocked(b: BlockedEvidence): string {
+  const proc = `process ${b.pid}${b.process ? ` (${clip(b.process, 200)})` : ""}`;
+  const cls = b.application ? `Application class ${clip(b.application, 300)}` : "";
+  const when = b.afterLoadMs !== undefined ? `${(b.afterLoadMs / 1000).toFixed(1)} s after the agent loaded` : "";
+  const how = b.detach ? `: ${clip(b.detach, 500)}` : "";
+  if (b.kind === "packed") return `blocked: ${b.reason} — ${proc}, ${cls}`;
+  if (b.kind === "ended") return `blocked: ${b.reason} — ${proc} ended ${when}, before any step completed${cls ? `; ${cls}` : ""}${how}`;
+  return `blocked: ${b.reason} — ${proc}${when ? `, ${when}` : ""}, without the process ending${cls ? `; ${cls}` : ""}${how}`;
+}
+
+/**
+ * The ways the trace shows the app kept the agent out: a packer's Application class in any of
+ * its processes; the main process (named after the package, or one that ended before the runner
+ * named it) ending on its own within BLOCKED_END_MS of its launch with no step completed since;
+ * the main process detached without ending. The runner's own ends (its detach,
+ * `application-requested`; a relaunch or revoke, `expected`) are not.
+ */
+function blockedEvidence(manifest: TraceManifest, markers: readonly Marker[]): BlockedEvidence[] {
+  const names = new Map<number, string>();
+  const classes = new Map<number, string>();
+  for (const m of markers) {
+    if (m.pid === undefined || m.name === undefined) continue;
+    if (m.kind === "process_start" && !names.has(m.pid)) names.set(m.pid, m.name);
+    if (m.kind === "application" && !classes.has(m.pid)) classes.set(m.pid, m.name);
+  }
+  const out: BlockedEvidence[] = [];
+  const known = (pid: number) => ({ pid, ...(names.has(pid) ? { process: clip(names.get(pid)!, 300) } : {}), ...(classes.has(pid) ? { application: clip(classes.get(pid)!, 300) } : {}) });
+  // Every process of a packed app starts in the stub: the first one says it.
+  const vendors = new Set<string>();
+  for (const [pid, cls] of classes) {
+    const p = packerOf(cls);
+    if (p && !vendors.has(p.vendor)) out.push({ kind: "packed", reason: `packed by ${p.vendor}`, ...known(pid), packer: p.vendor });
+    if (p) vendors.add(p.vendor);
+  }
+  for (const end of markers) {
+    if (end.kind !== "process_end" || end.pid === undefined || end.expected === true) continue;
+    const detach = end.reason ?? "";
+    if (detach.startsWith("application-requested")) continue;
+    const name = names.get(end.pid);
+    if (name !== undefined && name !== manifest.app.package) continue;
+    const at = loadIndex(markers, end.pid, end.t);
+    const afterLoadMs = at === undefined ? undefined : Math.max(0, Math.round(end.t - markers[at]!.t));
+    const base = { ...known(end.pid), t: end.t, ...(afterLoadMs !== undefined ? { afterLoadMs } : {}), ...(detach ? { detach: clip(detach, 1000) } : {}) };
+    if (!detach.startsWith("process-terminated") && detach !== "") out.push({ kind: "detached", reason: "the agent was detached", ...base });
+    else if (at !== undefined && afterLoadMs! <= BLOCKED_END_MS && !stepDone(markers, at, end)) out.push({ kind: "ended", reason: "the app ended right after the agent loaded", ...base });
+  }
+  return out.slice(0, MAX_BLOCKED);
+}
+
+/**
+ * Where the agent loaded in the process, as an index in the timeline: the launch before its
+ * process_start (or before its end, when it never got one), else the process_start itself.
+ * An index, not a time: on the sandbox a scenario's last step and the next launch share an instant.
+ */
+function loadIndex(markers: readonly Marker[], pid: number, endT: number): number | undefined {
+  const start = markers.findIndex((m) => m.kind === "process_start" && m.pid === pid);
+  const until = start >= 0 ? start : markers.findIndex((m) => m.kind === "process_end" && m.pid === pid && m.t === endT);
+  for (let i = until; i >= 0; i--) if (markers[i]!.kind === "app_launch") return i;
+  return start >= 0 ? start : undefined;
+}
+
+/**
+ * A step ran to the end after the process's load and before its end — the launch that started it
+ * included: an app that crashes at a tap after a launch that went well is a crash, not a refusal.
+ */
+function stepDone(markers: readonly Marker[], from: number, end: Marker): boolean {
+  for (let i = from + 1; i < markers.length && markers[i] !== end; i++) {
+    const m = markers[i]!;
+    if (m.kind === "step_end" && m.status === "ok") return true;
+  }
+  return false;
 }

@@ -49,7 +49,7 @@ const marks = {
 /** What the trace vouches for: optional (findings files written before it lack it). */
 const evidence = {
   type: "object",
-  description: "What the trace can vouch for: the agent loaded, calls recorded, each scenario's outcome, completeness; `problems` says why the status is incomplete or no-evidence",
+  description: "What the trace can vouch for: the agent loaded, calls recorded, each scenario's outcome, completeness; `blocked` how the app kept the agent out; `problems` says why the status is blocked, incomplete or no-evidence",
   required: ["agent", "calls", "complete", "planned", "scenarios", "outcomes", "problems"],
   properties: {
     agent: {
@@ -76,6 +76,25 @@ const evidence = {
     },
     outcomes: { type: "object", required: [...SCENARIO_OUTCOMES], additionalProperties: false, properties: Object.fromEntries(SCENARIO_OUTCOMES.map((o) => [o, { type: "integer", minimum: 0 }])), description: "scenarios by outcome, all of them (the list is bounded)" },
     scenariosOmitted: { type: "integer", minimum: 1, description: "scenarios not listed past the first 1000 (those that did not run to the end first)" },
+    blocked: {
+      type: "array",
+      description: "present when the status is blocked: each way the trace shows the app kept the agent out",
+      items: {
+        type: "object",
+        required: ["kind", "reason", "pid"],
+        properties: {
+          kind: { enum: ["packed", "ended", "detached"], description: "packed: the Application class is a known packer's stub; ended: the main process ended on its own within 5 s of the agent loading, before any step completed (its launch included); detached: the agent lost the main process without it ending" },
+          reason: { type: "string" },
+          pid: { type: "integer" },
+          process: { type: "string" },
+          application: { type: "string", description: "the process's Application class, as the agent saw it" },
+          packer: { type: "string", description: "the packer's vendor (reports/data/packers.ts)" },
+          t: { type: "number", description: "when the process ended or was detached (trace clock, ms)" },
+          afterLoadMs: { type: "number", minimum: 0, description: "how long after the agent loaded (the process's launch)" },
+          detach: { type: "string", description: "frida's detach reason and crash text, from the trace's process_end" },
+        },
+      },
+    },
     problems: { type: "array", items: { type: "string" } },
   },
 } as const;
@@ -93,7 +112,7 @@ export const FINDINGS_SCHEMA = {
     tool: { type: "object", required: ["name", "version"] },
     status: {
       enum: [...REPORT_STATUSES],
-      description: "clean: complete, no finding; findings: complete, with findings; incomplete: the run did not finish or a scenario failed, was cut off or never ran; no-evidence: the agent never reported loading, no call was recorded, or no planned scenario ran. `--fail-on` refuses the last two unless `--accept-incomplete`",
+      description: "clean: complete, no finding; findings: complete, with findings; incomplete: the run did not finish or a scenario failed, was cut off or never ran; no-evidence: the agent never reported loading, no call was recorded, or no planned scenario ran; blocked: the app kept the agent out (a packer's Application class, the app ended right after the agent loaded, the agent was detached: see `evidence.blocked`). `--fail-on` refuses the last three unless `--accept-incomplete`",
     },
     evidence,
     trace: {

@@ -80,7 +80,7 @@ function evidenceSuite(a: Analysis, props: string): { xml: string; tests: number
     // A scenario's error comes from the trace: bounded, as a finding's text is.
     cases.push(`    <testcase classname="${xml(classname)}" name="${xml(name)}"><error type="${xml(a.status)}" message="${xml(message.slice(0, 1000))}">${xml(body.slice(0, 20_000))}</error></testcase>`);
   };
-  if (a.status === "no-evidence" || !a.trace.complete) error("evidence", "trace", verdictHeadline(a), [...verdictProblems(a), evidenceLine(a)].join("\n"));
+  if (a.status === "blocked" || a.status === "no-evidence" || !a.trace.complete) error("evidence", "trace", verdictHeadline(a), [...verdictProblems(a), evidenceLine(a)].join("\n"));
   else cases.push(`    <testcase classname="evidence" name="trace"/>`);
   for (const s of a.evidence.scenarios) {
     if (s.outcome === "ok") cases.push(`    <testcase classname="${xml(s.name)}" name="ran to the end"/>`);

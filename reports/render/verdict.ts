@@ -7,6 +7,7 @@ import type { ReportStatus, ScenarioOutcome } from "../evidence.js";
  * escapes them for its format.
  */
 const HEADLINE: Record<ReportStatus, string> = {
+  blocked: "BLOCKED: the app kept the agent from recording it — not a pass; what to try: docs/blocked.md",
   "no-evidence": "NO EVIDENCE: this trace cannot vouch for the app — not a pass",
   incomplete: "INCOMPLETE: the run did not do all it was to do — not a clean result; findings cover what was recorded",
   findings: "FINDINGS: the run is complete and has findings",
@@ -20,7 +21,7 @@ export function verdictHeadline(a: Pick<Analysis, "status">): string {
 /** Problems listed at most, in every output; the rest are counted (findings.json has them all). */
 export const MAX_VERDICT_PROBLEMS = 20;
 
-/** The problems behind a no-evidence or incomplete status, bounded. */
+/** The problems behind a blocked, no-evidence or incomplete status, bounded. */
 export function verdictProblems(a: Pick<Analysis, "evidence">): string[] {
   const p = a.evidence.problems;
   const shown = p.slice(0, MAX_VERDICT_PROBLEMS);
@@ -39,5 +40,5 @@ export function evidenceLine(a: Pick<Analysis, "evidence">): string {
 
 /** Whether the report is not a clean result whatever its findings: `--fail-on` refuses it unless accepted. */
 export function lacksEvidence(a: Pick<Analysis, "status">): boolean {
-  return a.status === "no-evidence" || a.status === "incomplete";
+  return a.status === "blocked" || a.status === "no-evidence" || a.status === "incomplete";
 }

@@ -28,7 +28,7 @@ header.top h1 .ver{font-weight:400;color:#cbd5e1;margin-left:8px}
 .verdict ul{margin:6px 0 0;padding-left:20px}
 .verdict li{overflow-wrap:anywhere}
 .verdict .ev{margin-top:6px;font-size:12px;opacity:.85}
-.verdict.no-evidence,.verdict.incomplete{background:#fee2e2;color:#7f1d1d;border-color:#b91c1c}
+.verdict.blocked,.verdict.no-evidence,.verdict.incomplete{background:#fee2e2;color:#7f1d1d;border-color:#b91c1c}
 .verdict.findings{background:#fef3c7;color:#713f12}
 .verdict.clean{background:#dcfce7;color:#14532d}
 .flags{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 12px}
