@@ -41,7 +41,8 @@ export interface Evidence {
 
 /**
  * packed: the Application class is a known packer's stub; ended: the app's main process ended
- * on its own soon after the agent loaded, before any step completed (its launch included); detached:
+ * on its own (not by a Java exception) soon after the agent loaded, before any step but its launch
+ * completed; detached:
  * the agent lost the main process without the process ending (connection-terminated, device-lost…).
  */
 export type BlockedKind = "packed" | "ended" | "detached";
@@ -155,14 +156,15 @@ export function describeBlocked(b: BlockedEvidence): string {
   const when = b.afterLoadMs !== undefined ? `${(b.afterLoadMs / 1000).toFixed(1)} s after the agent loaded` : "";
   const how = b.detach ? `: ${clip(b.detach, 500)}` : "";
   if (b.kind === "packed") return `blocked: ${b.reason} — ${proc}, ${cls}`;
-  if (b.kind === "ended") return `blocked: ${b.reason} — ${proc} ended ${when}, before any step completed${cls ? `; ${cls}` : ""}${how}`;
+  if (b.kind === "ended") return `blocked: ${b.reason} — ${proc} ended ${when}, before any step but its launch completed${cls ? `; ${cls}` : ""}${how}`;
   return `blocked: ${b.reason} — ${proc}${when ? `, ${when}` : ""}, without the process ending${cls ? `; ${cls}` : ""}${how}`;
 }
 
 /**
  * The ways the trace shows the app kept the agent out: a packer's Application class in any of
  * its processes; the main process (named after the package, or one that ended before the runner
- * named it) ending on its own within BLOCKED_END_MS of its launch with no step completed since;
+ * named it) ending on its own within BLOCKED_END_MS of its launch, before any step but the launch
+ * completed, and not by an uncaught Java exception (the app's own crash);
  * the main process detached without ending. The runner's own ends (its detach,
  * `application-requested`; a relaunch or revoke, `expected`) are not.
  */
@@ -193,9 +195,18 @@ function blockedEvidence(manifest: TraceManifest, markers: readonly Marker[]): B
     const afterLoadMs = at === undefined ? undefined : Math.max(0, Math.round(end.t - markers[at]!.t));
     const base = { ...known(end.pid), t: end.t, ...(afterLoadMs !== undefined ? { afterLoadMs } : {}), ...(detach ? { detach: clip(detach, 1000) } : {}) };
     if (!detach.startsWith("process-terminated") && detach !== "") out.push({ kind: "detached", reason: "the agent was detached", ...base });
-    else if (at !== undefined && afterLoadMs! <= BLOCKED_END_MS && !stepDone(markers, at, end)) out.push({ kind: "ended", reason: "the app ended right after the agent loaded", ...base });
+    else if (at !== undefined && afterLoadMs! <= BLOCKED_END_MS && !javaCrash(detach) && !stepDone(markers, at, end)) out.push({ kind: "ended", reason: "the app ended right after the agent loaded", ...base });
   }
   return out.slice(0, MAX_BLOCKED);
+}
+
+/**
+ * The crash text names an uncaught Java exception (Android's "FATAL EXCEPTION", or an exception or
+ * error class): the app's own crash, reported as such (incomplete). Packers and anti-Frida checks
+ * end the process with a signal, exit() or a native fault instead.
+ */
+function javaCrash(detach: string): boolean {
+  return /FATAL EXCEPTION|\b[a-z][\w$]*(\.[\w$]+)+(Exception|Error)\b/.test(detach);
 }
 
 /**
@@ -211,13 +222,14 @@ function loadIndex(markers: readonly Marker[], pid: number, endT: number): numbe
 }
 
 /**
- * A step ran to the end after the process's load and before its end — the launch that started it
- * included: an app that crashes at a tap after a launch that went well is a crash, not a refusal.
+ * A step other than a launch ran to the end after the process's load and before its end. The
+ * launch that started the process does not count: it ends as soon as the app is up, before an
+ * anti-instrumentation check has had time to end it.
  */
 function stepDone(markers: readonly Marker[], from: number, end: Marker): boolean {
   for (let i = from + 1; i < markers.length && markers[i] !== end; i++) {
     const m = markers[i]!;
-    if (m.kind === "step_end" && m.status === "ok") return true;
+    if (m.kind === "step_end" && m.status === "ok" && m.action !== "launch") return true;
   }
   return false;
 }

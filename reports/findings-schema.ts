@@ -83,7 +83,7 @@ const evidence = {
         type: "object",
         required: ["kind", "reason", "pid"],
         properties: {
-          kind: { enum: ["packed", "ended", "detached"], description: "packed: the Application class is a known packer's stub; ended: the main process ended on its own within 5 s of the agent loading, before any step completed (its launch included); detached: the agent lost the main process without it ending" },
+          kind: { enum: ["packed", "ended", "detached"], description: "packed: the Application class is a known packer's stub; ended: the main process ended on its own within 5 s of the agent loading, before any step but its launch completed, not by an uncaught Java exception; detached: the agent lost the main process without it ending" },
           reason: { type: "string" },
           pid: { type: "integer" },
           process: { type: "string" },

@@ -54,7 +54,13 @@ const CASES = [
     name: "(b) the main process ended 0.8 s after the agent loaded, in its launch step",
     make: () => scenario(base(), 10, "a", 1000, { end: { at: 800, reason: "process-terminated: signal 9" }, failAt: 0 }).close("the app's process 1000 ended"),
     blocked: { kind: "ended", reason: "the app ended right after the agent loaded", pid: 1000, process: PKG, t: 810, afterLoadMs: 800, detach: "process-terminated: signal 9" },
-    line: "  blocked: the app ended right after the agent loaded — process 1000 (com.example.app) ended 0.8 s after the agent loaded, before any step completed: process-terminated: signal 9",
+    line: "  blocked: the app ended right after the agent loaded — process 1000 (com.example.app) ended 0.8 s after the agent loaded, before any step but its launch completed: process-terminated: signal 9",
+  },
+  {
+    name: "(b) the main process ended 1.6 s after the agent loaded, its launch done, in the next step, with no crash report",
+    make: () => scenario(base(), 10, "a", 1000, { end: { at: 1590, reason: "process-terminated" }, failAt: 1 }).close("the app's process 1000 ended"),
+    blocked: { kind: "ended", reason: "the app ended right after the agent loaded", pid: 1000, process: PKG, t: 1600, afterLoadMs: 1590, detach: "process-terminated" },
+    line: "  blocked: the app ended right after the agent loaded — process 1000 (com.example.app) ended 1.6 s after the agent loaded, before any step but its launch completed: process-terminated",
   },
   {
     name: "(c) the agent was detached from the main process, which went on",
@@ -120,8 +126,18 @@ describe("what is not blocked", () => {
     { name: "the runner's own detach at the end (application-requested)", make: () => scenario(base(), 10, "a", 1000, { end: { at: 800, reason: "application-requested" } }).close(), status: "clean" },
     { name: "the runner's own kill (a relaunch: expected)", make: () => scenario(base(), 10, "a", 1000, { end: { at: 800, reason: "process-terminated", expected: true } }).close(), status: "clean" },
     {
-      name: "a crash at a tap after a launch that went well (the sample app's scan-crash)",
-      make: () => scenario(base(), 10, "a", 1000, { end: { at: 1590, reason: "process-terminated: FATAL EXCEPTION: main" }, failAt: 1 }).close("the app's process 1000 ended"),
+      name: "the app's own crash, an uncaught Java exception, right after its launch (the sample app's scan-crash)",
+      make: () => scenario(base(), 10, "a", 1000, { end: { at: 1590, reason: "process-terminated: FATAL EXCEPTION: main java.lang.RuntimeException: Fail to connect to camera service" }, failAt: 1 }).close("the app's process 1000 ended"),
+      status: "incomplete",
+    },
+    {
+      name: "the app's own crash, named by its exception class only",
+      make: () => scenario(base(), 10, "a", 1000, { end: { at: 1590, reason: "process-terminated: java.lang.IllegalStateException in MainActivity" }, failAt: 1 }).close("the app's process 1000 ended"),
+      status: "incomplete",
+    },
+    {
+      name: "the main process ending on its own after a step past the launch completed",
+      make: () => scenario(base(), 10, "a", 1000, { end: { at: 1650, reason: "process-terminated" } }).close("the app's process 1000 ended"),
       status: "incomplete",
     },
     {
