@@ -103,7 +103,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--out <dir>", "where to write the report (default: <trace-dir>/report)")
     .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html, sarif", "json,md")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists, else 4 when the trace has no evidence or a scenario failed or never ran").choices(SEVERITIES))
-    .option("--accept-incomplete", "with --fail-on: let a report with no evidence or a failed or missing scenario pass the gate (its findings still count)")
+    .option("--accept-incomplete", "with --fail-on: let a blocked report, one with no evidence, or one with a failed or missing scenario pass the gate (its findings still count)")
     .option("--show-values", "include identifier values (IMEI, Android ID, numbers, locations) instead of redacting them")
     .action(async (traceDir: string, o: { policy?: string; profile?: string; ignoreRecorded?: boolean; out?: string; format: string; failOn?: Severity; acceptIncomplete?: boolean; showValues?: boolean }) => {
       if (o.acceptIncomplete && !o.failOn) throw new UsageError("--accept-incomplete only changes what --fail-on refuses", { where: "--accept-incomplete", fix: "add --fail-on <severity>, or drop --accept-incomplete" });
