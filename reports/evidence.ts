@@ -1,5 +1,5 @@
 import { packerOf } from "./data/packers.js";
-import type { Marker, TraceManifest } from "./trace/format.js";
+import { GATING_GAP_WARNING, type Marker, type TraceManifest } from "./trace/format.js";
 
 /**
  * What a trace can vouch for, computed once per report: every renderer states it first, and
@@ -83,6 +83,9 @@ export function assessEvidence(manifest: TraceManifest, markers: readonly Marker
   const partial: string[] = [];
   if (manifest.complete !== true) partial.push(`the run did not finish cleanly${manifest.incompleteReason ? ` (${manifest.incompleteReason})` : ""}`);
   for (const s of scenarios) if (s.outcome !== "ok") partial.push(describeScenario(s));
+  if (markers.some((m) => m.kind === "warning" && typeof m.reason === "string" && m.reason.startsWith(GATING_GAP_WARNING))) {
+    partial.push("frida's spawn gating was switched off during the run (its watchdog): processes of the app born meanwhile ran without the agent");
+  }
   const unlisted = all.length - outcomes.ok - scenarios.filter((s) => s.outcome !== "ok").length;
   if (unlisted > 0) partial.push(`${unlisted} more scenario(s) did not run to the end (not listed)`);
   // Blocked first: the app fought the agent, which says more than "no evidence" and is what to act on.

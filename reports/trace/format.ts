@@ -111,6 +111,13 @@ export const MARKER_KINDS = [
 
 export type MarkerKind = (typeof MARKER_KINDS)[number];
 
+/**
+ * How a `warning` marker's reason starts when frida switched spawn gating off by itself (its
+ * watchdog): processes of the app born meanwhile ran without the agent, so the trace cannot vouch
+ * for them.
+ */
+export const GATING_GAP_WARNING = "frida switched spawn gating off";
+
 /** A timeline marker. Fields beyond `t` and `kind` depend on the kind (docs/trace-format.md). */
 export interface Marker {
   readonly t: number;

@@ -1,4 +1,5 @@
 import type { AgentConfig, AgentMessage, CoverageRow } from "../../agent/protocol.js";
+import { GATING_GAP_WARNING } from "../../reports/trace/format.js";
 import type { ChildProcess, DetachReason, DeviceHandle, ScriptHandle, SessionHandle } from "./backend.js";
 
 /** What the runner learns from an instrumented process. */
@@ -102,7 +103,7 @@ export async function instrumentApp(
     void device.resume(child.pid).catch(() => undefined);
   };
   routes.gatingDisabled = (reason) => {
-    events.warning?.(`frida switched spawn gating off (${reason}): processes of the app started meanwhile were not instrumented${reason === "watchdog-timeout" ? "; it was switched on again" : ""}`);
+    events.warning?.(`${GATING_GAP_WARNING} (${reason}): processes of the app started meanwhile were not instrumented${reason === "watchdog-timeout" ? "; it was switched on again" : ""}`);
     if (reason === "watchdog-timeout" && !stopped) void device.enableSpawnGating?.().catch((err: unknown) => events.scriptError(-1, `spawn gating could not be switched on again: ${(err as Error)?.message ?? String(err)}`));
   };
   // The app's other processes come from zygote: spawn gating, filtered on the app's name; every

@@ -192,5 +192,10 @@ describe("warnings the runner recorded", () => {
     const a = analyzeDir(dir);
     expect(a.warnings.filter((w) => w.includes("watchdog-timeout"))).toEqual([`during the run: ${why}`]);
     expect(renderMarkdown(a)).toContain("watchdog-timeout");
+    // Processes born while gating was off ran without the agent: the trace cannot vouch for them.
+    expect(a.status).toBe("incomplete");
+    expect(a.evidence.problems.join("\n")).toMatch(/spawn gating was switched off during the run/);
+    const held = new TraceBuilder().consented(0).mark(10, "warning", { reason: "com.x:push (pid 7) was held 6.0 s before it resumed" }).call(5, "clipboard.ClipboardManager.getPrimaryClip", "clipboard").close();
+    expect(analyzeDir(held).evidence.problems.join("\n")).not.toMatch(/spawn gating/);
   });
 });
