@@ -16,6 +16,7 @@ import { FridaBackend } from "../../runner/device/frida-backend.js";
 import { instrumentApp, type ProcessEvents } from "../../runner/device/session.js";
 import { gcc, realSuite, REPO } from "./prereq.js";
 import { closeAll, getDeviceManager, type ShimDeviceManager } from "./shim/frida.js";
+import { alive, waitFor } from "./support/wait.js";
 
 const suite = realSuite("real-Frida backend tests (test/frida/backend.test.ts)", ["frida", "gcc"]);
 
@@ -66,21 +67,9 @@ function recorder(): Recorded {
   return { ...r, events };
 }
 
-async function waitFor(what: string, cond: () => boolean, seen?: Omit<Recorded, "events">, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${seen ? `; seen: ${JSON.stringify({ ...seen, messages: seen.messages.map((m) => [m.pid, m.message.type]) })}` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
-  } catch {
-    return false;
-  }
+/** What the runner's events brought so far, for a timeout's message. */
+function seen(r: Omit<Recorded, "events">): string {
+  return `seen: ${JSON.stringify({ ...r, messages: r.messages.map((m) => [m.pid, m.message.type]) })}`;
 }
 
 describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim + relay)", () => {
@@ -171,9 +160,9 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     const local = await getDeviceManager().getDeviceById("local", 1000);
     local.output.connect((pid: number, _fd: number, data: Buffer) => void (pid === app.pid && output.push(data.toString())));
     await input(app.pid, "go\n");
-    await waitFor("the parent's output", () => output.join("").includes("\n"), rec);
+    await waitFor("the parent's output", () => output.join("").includes("\n"), { detail: () => seen(rec) });
     expect(output.join("")).toBe("done read=16 child=7\n");
-    await waitFor("the parent's detach", () => rec.detached.length > 0, rec);
+    await waitFor("the parent's detach", () => rec.detached.length > 0, { detail: () => seen(rec) });
     expect(rec.detached).toEqual([{ pid: app.pid, reason: "process-terminated", crash: null }]);
     expect(rec.children).toEqual([]);
     expect(rec.warnings).toEqual([]);

@@ -21,19 +21,12 @@ import { forEachCall, openTrace } from "../../reports/trace/reader.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { gcc, realSuite, REPO } from "./prereq.js";
 import { closeAll, getDeviceManager } from "./shim/frida.js";
+import { waitFor } from "./support/wait.js";
 
 const suite = realSuite("real-Frida native target (test/frida/native-target.test.ts)", ["frida", "gcc"]);
 const SRC = join(REPO, "test", "frida", "native");
 const IFACE = "lo"; // the target's default: every Linux has it
 const MAC = `/sys/class/net/${IFACE}/address`;
-
-async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The target and its children: state and where they wait (what a hang looks like). */
 function processes(pid: number): string {
@@ -182,7 +175,7 @@ describe.skipIf(!suite.run)("native side channels in real Frida (a C target, the
       if (script !== null) {
         const done: number[] = [];
         const app = await instrumentApp(device, program, script, { appPackage: "bench", salt: "s" }, { message: () => {}, scriptError: () => {}, detached: (pid) => done.push(pid) });
-        await waitFor("the bench", () => done.includes(app.pid), 60_000);
+        await waitFor("the bench", () => done.includes(app.pid), { ms: 60_000 });
       } else execFileSync(program);
       return JSON.parse(readFileSync(`${program}.json`, "utf8")) as Timing;
     };

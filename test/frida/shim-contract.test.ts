@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { gcc, realSuite, REPO } from "./prereq.js";
 import { closeAll, getDeviceManager, getUsbDevice, registerLauncher, unregisterLauncher, type ShimDeviceManager } from "./shim/frida.js";
+import { alive, waitFor } from "./support/wait.js";
 
 const suite = realSuite("real-Frida shim tests (test/frida/shim-contract.test.ts)", ["frida", "gcc"]);
 
@@ -42,23 +43,6 @@ rpc.exports = {
 };
 send({ type: "loaded", pid: Process.id });
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!suite.run)("the frida shim on real frida-core", () => {
   let dir: string;
