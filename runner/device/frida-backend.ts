@@ -110,7 +110,8 @@ class FridaDevice implements DeviceHandle {
 /**
  * The first real exchange with frida-server: `addRemoteDevice` and `getDeviceById` do not talk to
  * it, so a frida-server of another major version would first show as Frida's raw "ensure that
- * major versions match" when the app is spawned. Asking for the system parameters here turns it
+ * major versions match" (frida-core lib/base/session.vala: a D-Bus UNKNOWN_METHOD becomes that
+ * PROTOCOL error) when the app is spawned. Asking for the system parameters here turns it
  * into one line with the fix.
  */
 async function checkServer(device: Frida.Device, what: string): Promise<void> {

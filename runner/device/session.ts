@@ -19,7 +19,11 @@ export interface ProcessEvents {
   warning?(message: string): void;
 }
 
-/** Frida-core gives a gated spawn about 8 s before its watchdog lets every held spawn go. */
+/**
+ * Frida-core (17.16+) gives each gated spawn 8 s before its watchdog switches gating off for the
+ * device and resumes every held spawn (lib/base/session.vala, SpawnGatingWatchdog, timeout_msec
+ * 8000; src/linux/linux-host-session.vala, RoboLauncher.on_watchdog_expired).
+ */
 export const GATED_WINDOW_WARN_MS = 5_000;
 
 export interface Instrumented {

@@ -5,10 +5,12 @@ import { instrumentApp } from "../../runner/device/session.js";
 
 /**
  * A fake device behind the backend interface: it logs every call in order. Like frida-core, it
- * holds a gated spawn or a gated child until it is resumed (fork-monitor.vala: the child waits
- * for permission to resume), and gives a gated spawn a watchdog (spawn gating on Linux and
- * Android since 17.16): when one is held past it, gating goes off for the whole device, every
- * held spawn is resumed and `spawn-gating-disabled` says `watchdog-timeout`.
+ * holds a gated spawn or a gated child until it is resumed (lib/payload/fork-monitor.vala and the
+ * agent's wait_for_permission_to_resume in lib/agent/agent.vala), and gives a gated spawn a
+ * watchdog (lib/base/session.vala SpawnGatingWatchdog, 8000 ms, since 17.16): when one is held
+ * past it, gating goes off for the whole device, every held spawn is resumed and
+ * `spawn-gating-disabled` says `watchdog-timeout` (src/linux/linux-host-session.vala,
+ * RoboLauncher.on_watchdog_expired / disable_spawn_gating).
  */
 class FakeDevice implements DeviceHandle {
   readonly id = "fake";
