@@ -1,6 +1,8 @@
 import type { Installer, Target } from "./installer.js";
 import { Java, type JavaWrapper } from "./java.js";
 
+type Factory = ReturnType<typeof Java.ClassFactory.get>;
+
 /**
  * The class loaders Android apps and SDKs create: the base one and the framework's subclasses.
  * Hooking the subclasses too makes the outermost constructor the subclass's, so a loader is
@@ -57,7 +59,7 @@ export class LoaderWatch {
     if (this.startOver) return null;
     this.startLoaders ??= enumerateLoaders();
     for (const l of this.startLoaders) {
-      const cls = useIn(l, name);
+      const cls = this.classIn(l, name, () => Java.ClassFactory.get(Java.retain(l)));
       if (cls !== null) return cls;
     }
     return null;
@@ -115,21 +117,26 @@ export class LoaderWatch {
         // keeps every loader it is given, for good (class-factory.js, ClassFactory.get). `this`
         // in a replacement is a local reference, valid only during the call, and the cached
         // factory uses its loader later: it gets a global one.
-        let factory: ReturnType<typeof Java.ClassFactory.get> | null = null;
-        this.installer.retryPending((name) => {
-          const cls = this.load(loader, name);
-          if (cls === null) return null;
-          // Linked before the bridge models it: on HotSpot a class loaded but not yet linked
-          // crashes the bridge's JVMTI class model (frida-java-bridge lib/class-model.js ignores
-          // GetClassMethods' error); reflection links it. ART links a class when it loads it.
-          cls.getDeclaredMethods();
-          factory ??= Java.ClassFactory.get(Java.retain(loader));
-          return useInFactory(factory, name);
-        });
+        let factory: Factory | null = null;
+        this.installer.retryPending((name) => this.classIn(loader, name, () => (factory ??= Java.ClassFactory.get(Java.retain(loader)))));
       });
     } catch (err) {
       this.reportError("class loader watch", err);
     }
+  }
+
+  /**
+   * The class as the bridge wraps it, if the loader has it; the bridge factory (kept for good by
+   * its cache) is made only then. Linked before the bridge models it: on HotSpot a class loaded
+   * but not yet linked crashes the bridge's JVMTI class model (frida-java-bridge
+   * lib/class-model.js ignores GetClassMethods' error); reflection links it. ART links a class
+   * when it loads it.
+   */
+  private classIn(loader: JavaWrapper, name: string, factory: () => Factory): JavaWrapper | null {
+    const cls = this.load(loader, name);
+    if (cls === null) return null;
+    cls.getDeclaredMethods();
+    return useInFactory(factory(), name);
   }
 
   /** The class, if the loader can load it (without initialising it), else null. */
@@ -172,15 +179,7 @@ export function applicationTarget(report: (className: string) => void, guarded: 
   };
 }
 
-function useIn(loader: JavaWrapper, name: string): JavaWrapper | null {
-  try {
-    return useInFactory(Java.ClassFactory.get(loader), name);
-  } catch {
-    return null;
-  }
-}
-
-function useInFactory(factory: ReturnType<typeof Java.ClassFactory.get>, name: string): JavaWrapper | null {
+function useInFactory(factory: Factory, name: string): JavaWrapper | null {
   try {
     return factory.use(name);
   } catch {
