@@ -1,5 +1,6 @@
 import type { StackFrame, StackRecord } from "../trace/format.js";
 import { FRAMEWORK_PREFIXES, THREAD_ROOTS } from "./framework.js";
+import { LIBRARIES } from "./catalogue/libraries.js";
 import { PrefixIndex } from "./prefix-index.js";
 import type { SdkEntry, SdkKind } from "./types.js";
 
@@ -18,10 +19,19 @@ export interface Party {
 }
 
 export interface Attribution {
-  /** The outermost third-party package that led to the call, else the app, else unattributed. */
+  /**
+   * The code that collected: walking outward from the API past framework and transparent-library
+   * frames, the first identifiable party (the app's own packages or a catalogued SDK); see
+   * docs/attribution.md for unidentified frames and stacks without such a party.
+   */
   readonly responsible: Party;
   /** The innermost non-framework frame's party: who called the API. */
   readonly immediate: Party;
+  /**
+   * The chain that led to the responsible party: the other third parties further out on the
+   * stack, innermost first ("Pangle, via AppLovin MAX"). Obfuscated packages are left out.
+   */
+  readonly via: readonly Party[];
   /** 0–1: how sure the attribution is (see docs/attribution.md). */
   readonly confidence: number;
   /** Index in the stack of the frame that decided `responsible` (-1 when none). */
@@ -37,7 +47,11 @@ export interface Attribution {
 export const APP_PARTY: Party = { key: "app", kind: "app", name: "the app" };
 export const UNATTRIBUTED: Party = { key: "unattributed", kind: "unattributed", name: "unattributed" };
 
-type Owner = { readonly type: "framework" } | { readonly type: "app" } | { readonly type: "sdk"; readonly sdk: SdkEntry };
+type Owner =
+  | { readonly type: "framework" }
+  | { readonly type: "library"; readonly sdk: SdkEntry }
+  | { readonly type: "app" }
+  | { readonly type: "sdk"; readonly sdk: SdkEntry };
 
 /** Renders a frame as Java prints it. */
 export function formatFrame(frame: StackFrame): string {
@@ -58,11 +72,19 @@ function unknownPackage(className: string): { pkg: string; obfuscated: boolean }
   return { pkg: packageSegments.slice(0, Math.min(3, packageSegments.length)).join("."), obfuscated };
 }
 
+/** One non-framework frame of a stack, with its party. */
+interface Located {
+  readonly party: Party;
+  readonly index: number;
+}
+
 /**
  * Attributes stacks to the app, a catalogued SDK or an unknown third party.
  * One per trace: class look-ups and whole-stack results are cached, so the per-event cost is a map hit.
  */
 export class Attributor {
+  /** The app's own packages, looked up first: they win over catalogue prefixes that lie under them. */
+  private readonly appIndex = new PrefixIndex<true>();
   private readonly index = new PrefixIndex<Owner>();
   private readonly partiesByKey = new Map<string, Party>();
   private readonly classCache = new Map<string, Party | null>();
@@ -70,9 +92,11 @@ export class Attributor {
 
   constructor(catalogue: readonly SdkEntry[], appPackages: readonly string[]) {
     for (const f of FRAMEWORK_PREFIXES) this.index.add(f.prefix, { type: "framework" });
-    for (const sdk of catalogue) for (const p of sdk.prefixes) this.index.add(p, { type: "sdk", sdk });
-    // App packages last: on an exact tie the app wins; a longer SDK prefix inside the app's package still wins.
-    for (const p of appPackages) if (p) this.index.add(p, { type: "app" });
+    // Transparent libraries always (a test's small catalogue still walks past OkHttp), then the catalogue.
+    for (const sdk of [...LIBRARIES, ...catalogue]) {
+      for (const p of sdk.prefixes) this.index.add(p, sdk.kind === "library" ? { type: "library", sdk } : { type: "sdk", sdk });
+    }
+    for (const p of appPackages) if (p) this.appIndex.add(p, true);
     this.partiesByKey.set(APP_PARTY.key, APP_PARTY);
     this.partiesByKey.set(UNATTRIBUTED.key, UNATTRIBUTED);
   }
@@ -82,21 +106,22 @@ export class Attributor {
     return this.partiesByKey.get(key);
   }
 
-  /** The party a class belongs to, or null for framework classes. */
+  /** The party a class belongs to, or null for framework and transparent-library classes. */
   classify(className: string): Party | null {
     const cached = this.classCache.get(className);
     if (cached !== undefined) return cached;
-    const hit = this.index.longest(className);
-    let party: Party | null;
-    if (hit?.value.type === "framework") party = null;
-    else if (hit?.value.type === "app") party = APP_PARTY;
-    else if (hit?.value.type === "sdk") party = this.intern({ key: `sdk:${hit.value.sdk.id}`, kind: "sdk", name: hit.value.sdk.name, sdk: hit.value.sdk });
-    else {
-      const { pkg, obfuscated } = unknownPackage(className);
-      party = this.intern({ key: `pkg:${pkg}`, kind: "unknown_third_party", name: obfuscated ? `obfuscated code (${pkg}.*)` : pkg, package: pkg, obfuscated });
-    }
+    const party = this.lookUp(className);
     this.classCache.set(className, party);
     return party;
+  }
+
+  private lookUp(className: string): Party | null {
+    if (this.appIndex.longest(className)) return APP_PARTY;
+    const hit = this.index.longest(className)?.value;
+    if (hit?.type === "framework" || hit?.type === "library") return null;
+    if (hit?.type === "sdk") return this.intern({ key: `sdk:${hit.sdk.id}`, kind: "sdk", name: hit.sdk.name, sdk: hit.sdk });
+    const { pkg, obfuscated } = unknownPackage(className);
+    return this.intern({ key: `pkg:${pkg}`, kind: "unknown_third_party", name: obfuscated ? `obfuscated code (${pkg}.*)` : pkg, package: pkg, obfuscated });
   }
 
   /** Attributes a stack; cached by stack id. A missing stack is unattributed with zero confidence. */
@@ -110,76 +135,33 @@ export class Attributor {
   }
 
   attributeFrames(frames: readonly StackFrame[], truncated: boolean): Attribution {
+    const located: Located[] = [];
     const parties: string[] = [];
-    let immediate: Party | undefined;
-    let immediateIndex = -1;
-    let outerThird: Party | undefined;
-    let outerThirdIndex = -1;
-    let appIndex = -1;
-    const thirdParties = new Set<string>();
     for (let i = 0; i < frames.length; i++) {
       const cls = frames[i]?.c;
       if (!cls) continue; // native frames carry no package
       const party = this.classify(cls);
       if (!party) continue;
+      located.push({ party, index: i });
       if (parties[parties.length - 1] !== party.key) parties.push(party.key);
-      if (!immediate) {
-        immediate = party;
-        immediateIndex = i;
-      }
-      if (party.kind === "app") {
-        if (appIndex < 0) appIndex = i;
-      } else {
-        outerThird = party;
-        outerThirdIndex = i;
-        thirdParties.add(party.key);
-      }
     }
+    const decision = decide(located);
     const last = frames[frames.length - 1];
     const reachedRoot = last?.c !== undefined && THREAD_ROOTS.includes(`${last.c}.${last.m ?? ""}`);
-    const cut = truncated && !reachedRoot;
-    let responsible: Party;
-    let index: number;
-    let confidence: number;
-    let reason: string;
-    if (outerThird) {
-      responsible = outerThird;
-      index = outerThirdIndex;
-      if (outerThird.kind === "unknown_third_party") {
-        confidence = outerThird.obfuscated ? 0.4 : 0.6;
-        reason = outerThird.obfuscated ? "outermost non-app frame is obfuscated code not in the catalogue" : "outermost third-party package is not in the SDK catalogue";
-      } else if (thirdParties.size > 1) {
-        confidence = 0.8;
-        reason = "several third-party SDKs on the stack: the outermost one led to the call";
-      } else if (immediate && immediate.kind === "app") {
-        confidence = 0.7;
-        reason = "the SDK called back into app code, which made the call";
-      } else {
-        confidence = 0.95;
-        reason = "the only third-party SDK on the stack";
-      }
-    } else if (appIndex >= 0) {
-      responsible = APP_PARTY;
-      index = appIndex;
-      confidence = 0.9;
-      reason = "only app and framework frames on the stack";
-    } else {
-      responsible = UNATTRIBUTED;
-      index = -1;
-      confidence = 0.2;
-      reason = "only framework frames on the stack";
-    }
-    if (cut) {
+    let { confidence, reason } = decision;
+    if (truncated && !reachedRoot) {
       confidence = Math.max(0.1, confidence - 0.2);
       reason += "; the stack was cut at the agent's depth limit, a caller further out may be missing";
     }
-    const frame = index >= 0 ? frames[index] : undefined;
+    const at = decision.at;
+    const frame = at ? frames[at.index] : undefined;
     return {
-      responsible,
-      immediate: immediate ?? UNATTRIBUTED,
+      responsible: at?.party ?? UNATTRIBUTED,
+      immediate: located[0]?.party ?? UNATTRIBUTED,
+      via: decision.via,
       confidence: Math.round(confidence * 100) / 100,
-      frameIndex: index,
-      immediateFrameIndex: immediateIndex,
+      frameIndex: at?.index ?? -1,
+      immediateFrameIndex: located[0]?.index ?? -1,
       evidence: frame ? formatFrame(frame) : "",
       reason,
       parties,
@@ -194,6 +176,62 @@ export class Attributor {
   }
 }
 
+interface Decision {
+  readonly at: Located | undefined;
+  readonly via: readonly Party[];
+  readonly confidence: number;
+  readonly reason: string;
+}
+
+const isNamedUnknown = (p: Party): boolean => p.kind === "unknown_third_party" && p.obfuscated !== true;
+
+/**
+ * The rule of docs/attribution.md over a stack's non-framework frames, innermost first: the first
+ * catalogued SDK or app frame is responsible. Unidentified frames inward of an SDK are the SDK's
+ * (SDKs ship relocated and obfuscated internals under other names); inward of the app's code,
+ * obfuscated frames are the app's but a named package that is not the app's is a third party of
+ * its own. With no identifiable party, the innermost named unknown package, else the innermost
+ * obfuscated one.
+ */
+function decide(located: readonly Located[]): Decision {
+  const identified = located.findIndex((l) => l.party.kind === "sdk" || l.party.kind === "app");
+  const firstNamed = located.findIndex((l) => isNamedUnknown(l.party));
+  let pick: number;
+  if (identified >= 0 && located[identified]!.party.kind === "app" && firstNamed >= 0 && firstNamed < identified) pick = firstNamed;
+  else if (identified >= 0) pick = identified;
+  else pick = firstNamed >= 0 ? firstNamed : located.length > 0 ? 0 : -1;
+  if (pick < 0) return { at: undefined, via: [], confidence: 0.2, reason: "only framework frames on the stack" };
+  const at = located[pick]!;
+  const via = chain(located, pick);
+  const absorbed = pick; // unidentified frames between the API and the responsible party
+  const viaText = via.length > 0 ? `; reached via ${via.map((p) => p.name).join(", ")}` : "";
+  const p = at.party;
+  if (p.kind === "sdk") {
+    return absorbed > 0
+      ? { at, via, confidence: 0.75, reason: `the first catalogued SDK outward from the API; ${absorbed} frame(s) of unidentified code between it and the API are assigned to it${viaText}` }
+      : { at, via, confidence: 0.95, reason: `the catalogued SDK whose code made the call${viaText}` };
+  }
+  if (p.kind === "app") {
+    return absorbed > 0
+      ? { at, via, confidence: 0.7, reason: `the app's own code; ${absorbed} frame(s) of obfuscated code between it and the API are assigned to it${viaText}` }
+      : { at, via, confidence: 0.9, reason: `the app's own code made the call${viaText}` };
+  }
+  if (isNamedUnknown(p)) return { at, via, confidence: 0.6, reason: `a third-party package not in the SDK catalogue made the call${viaText}` };
+  return { at, via, confidence: 0.4, reason: `obfuscated code not in the catalogue, with no identifiable party on the stack${viaText}` };
+}
+
+/** The other third parties further out than `pick`, innermost first, each once; obfuscated packages left out. */
+function chain(located: readonly Located[], pick: number): Party[] {
+  const responsible = located[pick]!.party.key;
+  const via: Party[] = [];
+  for (let i = pick + 1; i < located.length; i++) {
+    const p = located[i]!.party;
+    if (p.kind === "app" || p.key === responsible || p.obfuscated === true || via.includes(p)) continue;
+    via.push(p);
+  }
+  return via;
+}
+
 const MISSING_STACK: Attribution = {
   responsible: UNATTRIBUTED,
   immediate: UNATTRIBUTED,
@@ -203,6 +241,7 @@ const MISSING_STACK: Attribution = {
   evidence: "",
   reason: "the event has no stack (or its stack is missing from stacks.jsonl)",
   parties: [],
+  via: [],
 };
 
 /** The SDK kind of a party, if it is a catalogued SDK. */

@@ -18,7 +18,13 @@ export type SdkKind =
   | "webview"
   | "media"
   | "dev_tools"
-  | "other";
+  | "other"
+  /**
+   * A transparent library: general-purpose code compiled into the app that collects nothing for
+   * itself (HTTP clients, JSON, Kotlin/RxJava plumbing, utility kits). Attribution walks past it:
+   * a utility call is its caller's call.
+   */
+  | "library";
 
 /** One third-party SDK of the catalogue. */
 export interface SdkEntry {
@@ -37,4 +43,22 @@ export interface SdkEntry {
   readonly aliases?: readonly string[];
   /** Where the prefix or the SDK is documented (vendor site, Exodus tracker id). */
   readonly ref?: string;
+  /** The product family it belongs to (`umeng`, `jiguang`, `applovin`…), named in `catalogue/families.ts`. */
+  readonly family?: string;
+  /**
+   * What declares it besides its own names: `family` — any declared member of its family (a
+   * family's common component, which every product of the family ships); or the ids of the
+   * entries it is part of (an aggregator's vendor-channel adapter is declared with the aggregator,
+   * a mediation adapter with its mediation SDK).
+   */
+  readonly coveredBy?: "family" | readonly string[];
+}
+
+/** A product family: the brand an app's SDK list may name instead of one product. */
+export interface SdkFamily {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  /** Names an app's list may use for the whole family ("友盟+", "Umeng+"). */
+  readonly aliases: readonly string[];
 }

@@ -24,8 +24,10 @@ describe("SDK attribution", () => {
     expect(a.responsible.key).toBe("sdk:umeng-common");
     expect(a.immediate.key).toBe("sdk:umeng-common");
     expect(a.confidence).toBe(0.95);
-    expect(a.frameIndex).toBe(1);
-    expect(a.evidence).toBe("com.umeng.commonsdk.UMConfigure.init(Unknown Source)");
+    // The decisive frame is the responsible party's frame nearest the API: the code that collected.
+    expect(a.frameIndex).toBe(0);
+    expect(a.evidence).toBe("com.umeng.commonsdk.internal.utils.a.b(Unknown Source)");
+    expect(a.via).toEqual([]);
     expect(a.parties).toEqual(["sdk:umeng-common", "app"]);
   });
 
@@ -50,19 +52,72 @@ describe("SDK attribution", () => {
     expect(b.responsible.name).toBe("com.umengapp");
   });
 
-  it("prefers the longest prefix: an SDK inside a vendor's app package, an app inside a vendor root", () => {
+  it("lets the app's own packages win over catalogue prefixes that lie under them", () => {
+    // An SDK inside a vendor's app package stays the SDK when the app is another vendor product.
     expect(attribute(["com.tencent.mm.opensdk.openapi.WXApiImpl.registerApp"], "com.tencent.news").responsible.key).toBe("sdk:wechat");
     expect(attribute(["com.tencent.news.ui.Main.load"], "com.tencent.news").responsible.kind).toBe("app");
-    // The app's package under an SDK root: the app wins where it is longer.
+    // WeChat itself: com.tencent.mm.opensdk is its own code, not the WeChat Open SDK.
+    const wechat = attribute(["com.tencent.mm.opensdk.modelmsg.SendAuth.run", "com.tencent.mm.ui.LauncherUI.onCreate"], "com.tencent.mm");
+    expect(wechat.responsible.kind).toBe("app");
+    expect(wechat.via).toEqual([]);
+    // An app that shares a namespace with an SDK it is the vendor of.
     expect(attribute(["com.umeng.example.Main.run"], "com.umeng.example").responsible.kind).toBe("app");
+    expect(attribute(["com.umeng.message.PushAgent.register"], "com.umeng").responsible.kind).toBe("app");
     expect(attribute(["com.umeng.message.PushAgent.register"]).responsible.key).toBe("sdk:umeng-push");
   });
 
-  it("takes the outermost SDK when one SDK calls another (mediation), with lower confidence", () => {
+  it("names the network whose code collected behind a mediation SDK, with the mediation SDK as the chain", () => {
     const a = attribute(["com.bytedance.sdk.openadsdk.core.l.c", "com.applovin.mediation.adapters.ByteDanceAdapter.load", "com.applovin.impl.mediation.MaxAdLoader.run", "com.example.app.Ads.show"]);
-    expect(a.responsible.key).toBe("sdk:applovin");
+    expect(a.responsible.key).toBe("sdk:pangle");
     expect(a.immediate.key).toBe("sdk:pangle");
-    expect(a.confidence).toBe(0.8);
+    expect(a.via.map((p) => p.key)).toEqual(["sdk:applovin"]);
+    expect(a.confidence).toBe(0.95);
+    expect(a.reason).toMatch(/via AppLovin/);
+  });
+
+  it("names a push aggregator's vendor channel, via the aggregator", () => {
+    const cat: SdkEntry[] = [
+      ...CATALOGUE,
+      { id: "xiaomi-push", name: "Xiaomi Push", vendor: "Xiaomi", kind: "push", prefixes: ["com.xiaomi.mipush"] },
+      { id: "umeng-push-channel-xiaomi", name: "Umeng Push Xiaomi channel", vendor: "Umeng", kind: "push", prefixes: ["org.android.agoo.xiaomi"], family: "umeng", coveredBy: ["umeng-push"] },
+    ];
+    const a = new Attributor(cat, ["com.example.app"]).attributeFrames(
+      ["com.xiaomi.mipush.sdk.MiPushClient.getRegId", "org.android.agoo.xiaomi.MiPushRegistar.register", "com.umeng.message.PushAgent.register", "com.example.app.App.onCreate", ...ROOT].map(frame),
+      false,
+    );
+    expect(a.responsible.key).toBe("sdk:xiaomi-push");
+    expect(a.via.map((p) => p.key)).toEqual(["sdk:umeng-push-channel-xiaomi", "sdk:umeng-push"]);
+  });
+
+  it("walks past transparent libraries: a utility's call is its caller's call", () => {
+    // AndroidUtilCode reads the Android ID for whoever calls it; OkHttp runs the interceptor the app added.
+    const a = attribute(["com.blankj.utilcode.util.DeviceUtils.getAndroidID", "com.qq.e.comm.managers.status.DeviceStatus.getDid", "com.example.app.Splash.onCreate"]);
+    expect(a.responsible.key).toBe("sdk:gdt");
+    expect(a.immediate.key).toBe("sdk:gdt");
+    expect(a.confidence).toBe(0.95);
+    const b = attribute(["com.blankj.utilcode.util.DeviceUtils.getMacAddress", "com.example.app.net.HeaderInterceptor.intercept", "okhttp3.internal.http.RealInterceptorChain.proceed"]);
+    expect(b.responsible.kind).toBe("app");
+    expect(b.parties).toEqual(["app"]);
+  });
+
+  it("the app's code called from an SDK is the app's collection, with the SDK as the chain", () => {
+    const a = attribute(["com.example.app.DeviceIdProvider.get", "com.umeng.commonsdk.statistics.a.b"]);
+    expect(a.responsible.kind).toBe("app");
+    expect(a.via.map((p) => p.key)).toEqual(["sdk:umeng-common"]);
+    expect(a.confidence).toBe(0.9);
+  });
+
+  it("assigns unidentified frames between the API and an SDK to that SDK, with lower confidence", () => {
+    // Pangle ships relocated code under other names (com.bykv…); obfuscated helpers likewise.
+    const a = attribute(["com.bykv.vk.c.d.e", "a.b.c.d", "com.qq.e.comm.a.b", "com.example.app.Main.run"]);
+    expect(a.responsible.key).toBe("sdk:gdt");
+    expect(a.immediate.key).toBe("pkg:com.bykv.vk");
+    expect(a.confidence).toBe(0.75);
+    expect(a.reason).toMatch(/2 frame\(s\) of unidentified code/);
+    // Obfuscated frames before the app's code are the app's.
+    const b = attribute(["a.b.c.d", "com.example.app.Main.run"]);
+    expect(b.responsible.kind).toBe("app");
+    expect(b.confidence).toBe(0.7);
   });
 
   it("the same SDK through two call paths gets the same party", () => {
@@ -72,18 +127,12 @@ describe("SDK attribution", () => {
     expect(p1.responsible).toBe(p2.responsible);
   });
 
-  it("lowers confidence when an SDK calls back into app code that makes the call", () => {
-    const a = attribute(["com.example.app.DeviceIdProvider.get", "com.umeng.commonsdk.statistics.a.b"]);
-    expect(a.responsible.key).toBe("sdk:umeng-common");
-    expect(a.immediate.kind).toBe("app");
-    expect(a.confidence).toBe(0.7);
-  });
-
   it("reports unknown and obfuscated third parties as such, never as the app", () => {
     const u = attribute(["com.acme.tracker.internal.Collector.run", "com.example.app.App.onCreate"]);
     expect(u.responsible).toMatchObject({ kind: "unknown_third_party", key: "pkg:com.acme.tracker", package: "com.acme.tracker" });
     expect(u.confidence).toBe(0.6);
-    const o = attribute(["a.b.c.d", "a.b.e.run"]);
+    const o = attribute(["a.b.c.d", "a.b.e.run"], "com.example.app");
+    expect(o.via).toEqual([]);
     expect(o.responsible).toMatchObject({ kind: "unknown_third_party", obfuscated: true, key: "pkg:a" });
     expect(o.confidence).toBe(0.4);
     // Obfuscated classes inside an SDK's package still belong to the SDK.

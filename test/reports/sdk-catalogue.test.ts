@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import type { SdkEntry } from "../../reports/sdk/types.js";
-import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "../../reports/sdk/catalogue/index.js";
+import { CHANNEL_SDKS, LIBRARIES, SDK_CATALOGUE, SDK_CATALOGUE_VERSION, SDK_FAMILIES } from "../../reports/sdk/catalogue/index.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const EXODUS_TSV = resolve(REPO_ROOT, "../shared/data/exodus-trackers/exodus_trackers_signatures.tsv");
@@ -347,5 +347,50 @@ describe.skipIf(!existsSync(EXODUS_TSV))("SDK catalogue coverage of Exodus track
       console.log(`Exodus coverage ${(ratio * 100).toFixed(1)}%; uncovered:\n  ${uncovered.join("\n  ")}`);
     }
     expect(ratio).toBeGreaterThanOrEqual(0.7);
+  });
+});
+
+describe("SDK catalogue families, channels and transparent libraries", () => {
+  const ids = new Set(SDK_CATALOGUE.map((e) => e.id));
+  const norm = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+
+  it("names only families that exist, and every family has at least two members", () => {
+    const families = new Set(SDK_FAMILIES.map((f) => f.id));
+    expect(SDK_CATALOGUE.filter((e) => e.family !== undefined && !families.has(e.family)).map((e) => e.id)).toEqual([]);
+    for (const f of SDK_FAMILIES) expect(SDK_CATALOGUE.filter((e) => e.family === f.id).length, f.id).toBeGreaterThanOrEqual(2);
+  });
+
+  it("covers an entry only by entries that exist, or by its family when it has one", () => {
+    for (const e of SDK_CATALOGUE) {
+      if (e.coveredBy === "family") expect(e.family, e.id).toBeDefined();
+      else for (const id of e.coveredBy ?? []) expect(ids.has(id), `${e.id} → ${id}`).toBe(true);
+    }
+  });
+
+  it("gives a push aggregator a channel entry per vendor it reaches, in its family", () => {
+    for (const aggregator of ["umeng-push", "jpush", "getui-push"]) {
+      const family = SDK_CATALOGUE.find((e) => e.id === aggregator)?.family;
+      const channels = CHANNEL_SDKS.filter((e) => Array.isArray(e.coveredBy) && e.coveredBy.includes(aggregator));
+      expect(channels.map((e) => e.id.replace(/.*-channel-/, "")), aggregator).toEqual(expect.arrayContaining(["xiaomi", "huawei", "oppo", "vivo", "meizu", "honor"]));
+      for (const c of channels) expect(c.family, c.id).toBe(family);
+    }
+  });
+
+  it("keeps family names apart from entry names, so a declared name means one thing", () => {
+    const entryNames = new Set(SDK_CATALOGUE.flatMap((e) => [e.name, ...(e.aliases ?? [])].map(norm)));
+    const clashes = SDK_FAMILIES.flatMap((f) => [f.name, ...f.aliases].filter((n) => entryNames.has(norm(n))).map((n) => `${f.id}: ${n}`));
+    expect(clashes).toEqual([]);
+  });
+
+  it("marks transparent libraries as their own kind, never sharing a prefix with an SDK", () => {
+    const sdkPrefixes = new Set(allPrefixes());
+    for (const l of LIBRARIES) {
+      expect(l.kind, l.id).toBe("library");
+      for (const p of l.prefixes) expect(sdkPrefixes.has(p), `${l.id}: ${p}`).toBe(false);
+    }
+    expect(SDK_CATALOGUE.filter((e) => e.kind === "library").map((e) => e.id)).toEqual([]);
+    for (const utility of ["com.blankj.utilcode", "okhttp3", "kotlinx", "io.reactivex", "com.google.gson"]) {
+      expect(LIBRARIES.some((l) => l.prefixes.includes(utility)), utility).toBe(true);
+    }
   });
 });

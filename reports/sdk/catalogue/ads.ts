@@ -6,17 +6,17 @@ import type { SdkEntry } from "../types.js";
 
 export const ADS_SDKS: readonly SdkEntry[] = [
   // ── Big platforms ───────────────────────────────────────────────────────
-  { id: "google-mobile-ads", name: "Google Mobile Ads (AdMob / Ad Manager)", vendor: "Google", kind: "ads",
+  { id: "google-mobile-ads", family: "admob", name: "Google Mobile Ads (AdMob / Ad Manager)", vendor: "Google", kind: "ads",
     prefixes: ["com.google.android.gms.ads", "com.google.ads", "com.google.android.ads", "com.google.unity.ads"], aliases: ["AdMob", "Google AdMob", "Google Ad Manager", "DoubleClick", "谷歌广告"], ref: "exodus:312" },
   { id: "google-ima", name: "Google Interactive Media Ads (IMA)", vendor: "Google", kind: "ads",
     prefixes: ["com.google.ads.interactivemedia"], aliases: ["IMA SDK"], ref: "https://developers.google.com/interactive-media-ads" },
   { id: "facebook-audience-network", name: "Meta Audience Network", vendor: "Meta", kind: "ads",
     prefixes: ["com.facebook.ads", "com.facebook.audiencenetwork"], aliases: ["Facebook Audience Network", "Facebook Ads", "FAN"], ref: "exodus:65" },
-  { id: "applovin", name: "AppLovin (MAX)", vendor: "AppLovin", kind: "ads",
+  { id: "applovin", family: "applovin", name: "AppLovin (MAX)", vendor: "AppLovin", kind: "ads",
     prefixes: ["com.applovin"], aliases: ["AppLovin MAX", "SparkLabs"], ref: "exodus:72" },
   { id: "unity-ads", name: "Unity Ads", vendor: "Unity Technologies", kind: "ads",
     prefixes: ["com.unity3d.ads", "com.unity3d.services"], aliases: ["Unity Monetization", "Unity LevelPlay"], ref: "exodus:121" },
-  { id: "ironsource", name: "ironSource (LevelPlay)", vendor: "Unity Technologies", kind: "ads",
+  { id: "ironsource", family: "ironsource", name: "ironSource (LevelPlay)", vendor: "Unity Technologies", kind: "ads",
     prefixes: ["com.ironsource", "com.supersonic.adapters.supersonicads", "com.supersonicads.sdk"], aliases: ["ironSource Mediation", "Supersonic Ads"], ref: "exodus:146" },
   { id: "vungle", name: "Liftoff Monetize (Vungle)", vendor: "Liftoff", kind: "ads",
     prefixes: ["com.vungle"], aliases: ["Vungle", "Liftoff"], ref: "exodus:169" },

@@ -6,9 +6,9 @@ import type { SdkEntry } from "../types.js";
 
 export const ANALYTICS_SDKS: readonly SdkEntry[] = [
   // ── China ───────────────────────────────────────────────────────────────
-  { id: "umeng-analytics", name: "Umeng Analytics (友盟统计)", vendor: "Umeng+ (Alibaba)", kind: "analytics",
-    prefixes: ["com.umeng.analytics"], aliases: ["友盟", "友盟统计", "友盟+", "友盟统计分析", "U-App", "Umeng"], ref: "exodus:119" },
-  { id: "umeng-common", name: "Umeng Common SDK (友盟基础组件)", vendor: "Umeng+ (Alibaba)", kind: "analytics",
+  { id: "umeng-analytics", family: "umeng", name: "Umeng Analytics (友盟统计)", vendor: "Umeng+ (Alibaba)", kind: "analytics",
+    prefixes: ["com.umeng.analytics"], aliases: ["友盟统计", "友盟统计分析", "U-App", "Umeng Analytics", "友盟+统计"], ref: "exodus:119" },
+  { id: "umeng-common", family: "umeng", coveredBy: "family", name: "Umeng Common SDK (友盟基础组件)", vendor: "Umeng+ (Alibaba)", kind: "analytics",
     prefixes: ["com.umeng.commonsdk"], aliases: ["友盟基础组件库", "友盟+ 基础组件", "UMCommon"], ref: "https://developer.umeng.com" },
   { id: "baidu-mobstat", name: "Baidu Mobile Statistics (百度移动统计, Mtj)", vendor: "Baidu", kind: "analytics",
     prefixes: ["com.baidu.mobstat"], aliases: ["百度统计", "百度移动统计", "Mtj"], ref: "exodus:101" },
@@ -37,9 +37,9 @@ export const ANALYTICS_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.ut.mini", "com.alibaba.mtl"], aliases: ["UT", "UserTrack", "阿里UT"], ref: "https://www.aliyun.com" },
   { id: "aliyun-man", name: "Alibaba Cloud Mobile Analytics (移动数据分析)", vendor: "Alibaba Cloud", kind: "analytics",
     prefixes: ["com.alibaba.sdk.android.man"], aliases: ["阿里云移动数据分析", "MAN"], ref: "https://www.aliyun.com/product/man" },
-  { id: "jiguang-janalytics", name: "JAnalytics (极光统计)", vendor: "Aurora Mobile (JIGUANG)", kind: "analytics",
+  { id: "jiguang-janalytics", family: "jiguang", name: "JAnalytics (极光统计)", vendor: "Aurora Mobile (JIGUANG)", kind: "analytics",
     prefixes: ["cn.jiguang.analytics"], aliases: ["极光统计", "JAnalytics"], ref: "https://www.jiguang.cn/janalytics" },
-  { id: "huawei-analytics", name: "Huawei Analytics Kit (华为分析)", vendor: "Huawei", kind: "analytics",
+  { id: "huawei-analytics", name: "Huawei Analytics Kit (华为分析)", vendor: "Huawei", kind: "analytics", family: "huawei-hms",
     prefixes: ["com.huawei.hms.analytics", "com.huawei.hms.plugin.analytics", "com.huawei.hms.flutter.analytics"],
     aliases: ["华为分析", "HUAWEI Analytics", "HMS Analytics"], ref: "exodus:333" },
   { id: "reyun-solar-engine", name: "Solar Engine (热力引擎)", vendor: "Reyun", kind: "analytics",

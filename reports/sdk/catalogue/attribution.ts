@@ -41,7 +41,7 @@ export const ATTRIBUTION_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.tiktok.appevents", "com.tiktok.TikTokBusinessSdk"], aliases: ["TikTok App Events SDK", "TikTok for Business"], ref: "https://business-api.tiktok.com/portal/docs" },
   { id: "firebase-dynamic-links", name: "Firebase Dynamic Links", vendor: "Google", kind: "attribution",
     prefixes: ["com.google.firebase.dynamiclinks"], ref: "https://firebase.google.com/docs/dynamic-links" },
-  { id: "huawei-install-referrer", name: "Huawei Ads Install Referrer", vendor: "Huawei", kind: "attribution",
+  { id: "huawei-install-referrer", name: "Huawei Ads Install Referrer", vendor: "Huawei", kind: "attribution", family: "huawei-hms",
     prefixes: ["com.huawei.hms.ads.installreferrer"], aliases: ["华为安装来源"], ref: "https://developer.huawei.com/consumer/en/doc/development/HMSCore-Guides/identifier-service-obtaining-installreferrer-info-0000001050066912" },
   // ── China ───────────────────────────────────────────────────────────────
   { id: "tencent-gdt-action", name: "Tencent Ads conversion SDK (腾讯广告行为数据上报)", vendor: "Tencent", kind: "attribution",
@@ -50,7 +50,7 @@ export const ATTRIBUTION_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.bytedance.ads.convert"], aliases: ["巨量引擎转化SDK", "巨量转化"], ref: "https://www.oceanengine.com" },
   { id: "reyun-trackingio", name: "TrackingIO (热云)", vendor: "Reyun", kind: "attribution",
     prefixes: ["com.reyun.tracking"], aliases: ["热云", "热云TrackingIO", "Reyun"], ref: "https://www.trackingio.com" },
-  { id: "umeng-umlink", name: "Umeng U-Link (友盟智能超链)", vendor: "Umeng+ (Alibaba)", kind: "attribution",
+  { id: "umeng-umlink", family: "umeng", name: "Umeng U-Link (友盟智能超链)", vendor: "Umeng+ (Alibaba)", kind: "attribution",
     prefixes: ["com.umeng.umlink"], aliases: ["友盟超链", "智能超链", "U-Link"], ref: "https://developer.umeng.com" },
   { id: "mobtech-moblink", name: "MobLink (MobTech)", vendor: "MobTech", kind: "attribution",
     prefixes: ["com.mob.moblink"], aliases: ["MobLink", "MobTech场景还原"], ref: "https://www.mob.com" },

@@ -12,7 +12,11 @@
  *      longest matching prefix wins.
  *   3. Add `aliases` for the names apps use in their published SDK lists
  *      (Chinese names especially) and a `ref` (vendor site or `exodus:<id>`).
- *   4. Run `npx vitest run test/reports/sdk-catalogue.test.ts`.
+ *   4. A product of a family (Umeng, JIGUANG, HMS…) names it with `family` (families.ts); a
+ *      piece one SDK uses to reach another (a push channel, a mediation adapter) goes in
+ *      channels.ts with `coveredBy`; general-purpose code that collects nothing for itself is a
+ *      transparent library (libraries.ts), never an SDK.
+ *   5. Run `npx vitest run test/reports/sdk-catalogue.test.ts`.
  *
  * Versioning: bump SDK_CATALOGUE_VERSION (`YYYY.MM.N`, N counting releases in
  * that month) whenever an entry is added or removed or its prefixes or kind
@@ -24,7 +28,10 @@ import { ADS_SDKS } from "./ads.js";
 import { ADS_ASIA_SDKS } from "./ads-asia.js";
 import { ANALYTICS_SDKS } from "./analytics.js";
 import { ATTRIBUTION_SDKS } from "./attribution.js";
+import { CHANNEL_SDKS } from "./channels.js";
 import { CRASH_SDKS } from "./crash.js";
+import { SDK_FAMILIES } from "./families.js";
+import { LIBRARIES } from "./libraries.js";
 import { MAPS_LOCATION_SDKS } from "./maps-location.js";
 import { MARKETING_SDKS } from "./marketing.js";
 import { MEDIA_DEVTOOLS_SDKS } from "./media-devtools.js";
@@ -34,7 +41,7 @@ import { PUSH_SDKS } from "./push.js";
 import { RISK_CONTROL_SDKS } from "./risk-control.js";
 import { SOCIAL_LOGIN_SDKS } from "./social-login.js";
 
-export const SDK_CATALOGUE_VERSION = "2026.11.1";
+export const SDK_CATALOGUE_VERSION = "2026.12.1";
 
 export const SDK_CATALOGUE: readonly SdkEntry[] = [
   ...ADS_SDKS,
@@ -42,6 +49,7 @@ export const SDK_CATALOGUE: readonly SdkEntry[] = [
   ...ANALYTICS_SDKS,
   ...ATTRIBUTION_SDKS,
   ...PUSH_SDKS,
+  ...CHANNEL_SDKS,
   ...MARKETING_SDKS,
   ...MAPS_LOCATION_SDKS,
   ...PAYMENT_SDKS,
@@ -52,7 +60,13 @@ export const SDK_CATALOGUE: readonly SdkEntry[] = [
   ...MEDIA_DEVTOOLS_SDKS,
 ];
 
+/** Every entry a name can be matched against: the SDKs and the transparent libraries. */
+export const ALL_ENTRIES: readonly SdkEntry[] = [...SDK_CATALOGUE, ...LIBRARIES];
+
 export {
+  CHANNEL_SDKS,
+  LIBRARIES,
+  SDK_FAMILIES,
   ADS_SDKS,
   ADS_ASIA_SDKS,
   ANALYTICS_SDKS,

@@ -17,7 +17,7 @@ export const PAYMENT_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.vivo.unionsdk"], aliases: ["vivo联运SDK", "vivo支付"], ref: "https://dev.vivo.com.cn" },
   { id: "oppo-game-sdk", name: "OPPO Game SDK (OPPO联运)", vendor: "OPPO", kind: "payment",
     prefixes: ["com.nearme.game.sdk"], aliases: ["OPPO游戏SDK", "OPPO联运"], ref: "https://open.oppomobile.com" },
-  { id: "huawei-iap", name: "Huawei In-App Purchases (华为支付)", vendor: "Huawei", kind: "payment",
+  { id: "huawei-iap", name: "Huawei In-App Purchases (华为支付)", vendor: "Huawei", kind: "payment", family: "huawei-hms",
     prefixes: ["com.huawei.hms.iap"], aliases: ["华为应用内支付", "华为IAP", "HUAWEI IAP"], ref: "https://developer.huawei.com/consumer/en/hms/huawei-iap" },
   // ── Global ──────────────────────────────────────────────────────────────
   { id: "google-pay", name: "Google Pay API (Wallet)", vendor: "Google", kind: "payment",

@@ -7,13 +7,13 @@ import type { SdkEntry } from "../types.js";
 
 export const PUSH_SDKS: readonly SdkEntry[] = [
   // ── Chinese push platforms ──────────────────────────────────────────────
-  { id: "jpush", name: "JPush (极光推送)", vendor: "Aurora Mobile (JIGUANG)", kind: "push",
-    prefixes: ["cn.jpush.android"], aliases: ["极光推送", "极光", "JPush", "JIGUANG Push"], ref: "exodus:343" },
-  { id: "jiguang-jcore", name: "JIGUANG JCore (极光核心组件)", vendor: "Aurora Mobile (JIGUANG)", kind: "push",
+  { id: "jpush", family: "jiguang", name: "JPush (极光推送)", vendor: "Aurora Mobile (JIGUANG)", kind: "push",
+    prefixes: ["cn.jpush.android"], aliases: ["极光推送", "JPush", "JIGUANG Push"], ref: "exodus:343" },
+  { id: "jiguang-jcore", family: "jiguang", coveredBy: "family", name: "JIGUANG JCore (极光核心组件)", vendor: "Aurora Mobile (JIGUANG)", kind: "push",
     prefixes: ["cn.jiguang"], aliases: ["极光JCore", "JCore", "极光核心"], ref: "https://docs.jiguang.cn" },
-  { id: "getui-push", name: "Getui Push (个推)", vendor: "Getui", kind: "push",
+  { id: "getui-push", family: "getui", name: "Getui Push (个推)", vendor: "Getui", kind: "push",
     prefixes: ["com.igexin", "com.getui"], aliases: ["个推", "个推推送", "个推消息推送", "Getui", "GeTui"], ref: "https://www.getui.com" },
-  { id: "umeng-push", name: "Umeng Push (友盟推送 / U-Push)", vendor: "Umeng+ (Alibaba)", kind: "push",
+  { id: "umeng-push", family: "umeng", name: "Umeng Push (友盟推送 / U-Push)", vendor: "Umeng+ (Alibaba)", kind: "push",
     prefixes: ["com.umeng.message"], aliases: ["友盟推送", "友盟+推送", "U-Push", "友盟消息推送"], ref: "https://developer.umeng.com/docs/67966" },
   { id: "alibaba-accs-agoo", name: "Alibaba ACCS / Agoo push channel", vendor: "Alibaba", kind: "push",
     prefixes: ["org.android.agoo", "com.taobao.accs", "com.taobao.agoo"], aliases: ["Agoo", "ACCS", "阿里推送通道"], ref: "https://help.aliyun.com/product/30047.html" },
@@ -21,12 +21,12 @@ export const PUSH_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.alibaba.sdk.android.push"], aliases: ["阿里云推送", "阿里云移动推送", "EMAS Push"], ref: "https://www.aliyun.com/product/cps" },
   { id: "baidu-push", name: "Baidu Cloud Push (百度云推送)", vendor: "Baidu", kind: "push",
     prefixes: ["com.baidu.android.pushservice"], aliases: ["百度推送", "百度云推送"], ref: "https://push.baidu.com" },
-  { id: "tencent-tpns", name: "Tencent Push Notification Service (TPNS / 信鸽)", vendor: "Tencent", kind: "push",
+  { id: "tencent-tpns", family: "tencent-tpns", name: "Tencent Push Notification Service (TPNS / 信鸽)", vendor: "Tencent", kind: "push",
     prefixes: ["com.tencent.android.tpush", "com.tencent.tpns"], aliases: ["信鸽", "腾讯信鸽", "TPNS", "腾讯移动推送", "XG Push"], ref: "https://cloud.tencent.com/product/tpns" },
   { id: "mobtech-mobpush", name: "MobPush (MobTech)", vendor: "MobTech", kind: "push",
     prefixes: ["com.mob.pushsdk"], aliases: ["MobPush", "袤博推送"], ref: "https://www.mob.com/mobService/mobpush" },
   // ── OEM push channels ───────────────────────────────────────────────────
-  { id: "huawei-push", name: "Huawei Push Kit (华为推送)", vendor: "Huawei", kind: "push",
+  { id: "huawei-push", name: "Huawei Push Kit (华为推送)", vendor: "Huawei", kind: "push", family: "huawei-hms",
     prefixes: ["com.huawei.hms.push", "com.huawei.hms.support.api.push", "com.huawei.android.hms.agent"],
     aliases: ["华为推送", "HMS Push", "华为Push", "HUAWEI Push Kit"], ref: "exodus:333" },
   { id: "xiaomi-push", name: "Xiaomi Push (小米推送)", vendor: "Xiaomi", kind: "push",
