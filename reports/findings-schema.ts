@@ -68,7 +68,8 @@ const evidence = {
         properties: {
           name: { type: "string" },
           outcome: { enum: [...SCENARIO_OUTCOMES], description: "ok: ran to the end; failed: at `step`; unfinished: the trace ends inside it; not-run: planned, never started" },
-          step: { type: "integer", minimum: 0, description: "0-based step it failed at or was cut off in" },
+          step: { type: "integer", minimum: 0, description: "the step it failed at or was cut off in, as the trace indexes it: 0-based (timeline.jsonl's `step`)" },
+          stepNumber: { type: "integer", minimum: 1, description: "the same step as every report shows it: 1-based (`step` + 1)" },
           action: { type: "string" },
           error: { type: "string" },
         },
@@ -186,7 +187,14 @@ export const FINDINGS_SCHEMA = {
               },
               hooks: { type: "array", items: { type: "object", required: ["hook", "count"] } },
               screenshot: { type: "object", required: ["path", "t"] },
-              step: { type: "object", required: ["scenario", "index"] },
+              step: {
+                type: "object",
+                required: ["scenario", "index"],
+                properties: {
+                  index: { type: "integer", minimum: 0, description: "the step as the trace indexes it: 0-based (timeline.jsonl's `step`), for joining with the trace" },
+                  stepNumber: { type: "integer", minimum: 1, description: "the step as every report shows it: 1-based (`index` + 1)" },
+                },
+              },
               details: { type: "object" },
             },
           },

@@ -1,4 +1,5 @@
 import type { Progress } from "./commands/run.js";
+import { stepNumber } from "../reports/render/step-number.js";
 import { setLiveLine } from "./logger.js";
 
 /**
@@ -24,7 +25,7 @@ export class TerminalProgress implements Progress {
   }
 
   step(_scenario: string, step: number, action: string): void {
-    this.stepText = `step ${step + 1} ${action}`;
+    this.stepText = `step ${stepNumber(step)} ${action}`;
     this.draw(false);
   }
 

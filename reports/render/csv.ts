@@ -1,6 +1,7 @@
 import type { Analysis } from "../analyze.js";
 import { traceOrigin } from "./origin.js";
 import { plainText } from "./escape.js";
+import { stepCaption } from "./step-number.js";
 
 /**
  * One CSV field. Quoted when needed (RFC 4180); a value that a spreadsheet would run as a formula
@@ -37,7 +38,7 @@ export function renderFindingsCsv(a: Analysis): string {
       f.count,
       (f.window.start / 1000).toFixed(3),
       (f.window.end / 1000).toFixed(3),
-      f.evidence.step ? `${f.evidence.step.index + 1} ${f.evidence.step.action ?? ""}`.trim() : "",
+      f.evidence.step ? stepCaption(f.evidence.step) : "",
       stack ? (stack.frames[stack.responsibleFrame] ?? "") : "",
       stack ? stack.confidence : "",
       f.evidence.screenshot?.path ?? "",

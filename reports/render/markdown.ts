@@ -2,6 +2,7 @@ import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { SEVERITIES } from "../rules/types.js";
 import { mdCode, mdLine, mdText } from "./escape.js";
+import { stepNumber } from "./step-number.js";
 import { evidenceLine, verdictHeadline, verdictProblems } from "./verdict.js";
 
 function seconds(ms: number): string {
@@ -76,7 +77,7 @@ export function renderMarkdown(a: Analysis): string {
         `party ${mdText(f.party.name, 120)}${f.party.vendor ? ` (${mdText(f.party.vendor, 80)})` : ""}`,
         f.category ? `category ${categoryLabel(f.category)}` : undefined,
         f.scenario ? `scenario ${mdText(f.scenario, 120)}` : undefined,
-        f.evidence.step ? `step ${mdText(f.evidence.step.index + 1)}${f.evidence.step.action ? ` ${mdText(f.evidence.step.action, 60)}` : ""}` : undefined,
+        f.evidence.step ? `step ${stepNumber(f.evidence.step.index)}${f.evidence.step.action ? ` ${mdText(f.evidence.step.action, 60)}` : ""}` : undefined,
         `${f.count} call(s) from ${seconds(f.window.start)} to ${seconds(f.window.end)}`,
       ].filter(Boolean);
       out.push(`- ${facts.join(" · ")}`);

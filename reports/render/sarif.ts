@@ -3,6 +3,7 @@ import type * as Sarif from "sarif";
 import type { Analysis } from "../analyze.js";
 import { RULES } from "../rules/index.js";
 import { lacksEvidence, verdictHeadline, verdictProblems } from "./verdict.js";
+import { withStepNumber } from "./step-number.js";
 import type { Finding, PartySummary, Reference, Severity } from "../rules/types.js";
 
 /** The OASIS schema of SARIF 2.1.0 (errata 01, the current one). */
@@ -246,7 +247,7 @@ export function renderSarif(a: Analysis): string {
         ...(f.scenario !== undefined ? { scenario: sarifText(f.scenario, MAX_NAME) } : {}),
         count: f.count,
         window: { startSec: seconds(f.window.start), endSec: seconds(f.window.end) },
-        ...(f.evidence.step ? { step: bag(f.evidence.step) } : {}),
+        ...(f.evidence.step ? { step: bag(withStepNumber(f.evidence.step)) } : {}),
         ...(f.evidence.screenshot ? { screenshot: sarifText(f.evidence.screenshot.path, MAX_PROPERTY) } : {}),
         ...(stack
           ? {

@@ -2,6 +2,7 @@ import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
 import { traceOrigin } from "./origin.js";
+import { stepCaption } from "./step-number.js";
 import { evidenceLine, verdictHeadline, verdictProblems } from "./verdict.js";
 
 /**
@@ -41,6 +42,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
     { header: "Calls", key: "count", width: 8 },
     { header: "From (s)", key: "start", width: 10 },
     { header: "To (s)", key: "end", width: 10 },
+    { header: "Step", key: "step", width: 16 },
     { header: "Responsible frame", key: "frame", width: 50 },
     { header: "Confidence", key: "confidence", width: 11 },
     { header: "Screenshot", key: "screenshot", width: 28 },
@@ -59,6 +61,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
       count: f.count,
       start: Math.round(f.window.start) / 1000,
       end: Math.round(f.window.end) / 1000,
+      step: f.evidence.step ? cell(stepCaption(f.evidence.step)) : "",
       frame: cell(st ? (st.frames[st.responsibleFrame] ?? "") : ""),
       confidence: st?.confidence ?? "",
       screenshot: cell(f.evidence.screenshot?.path ?? ""),
@@ -66,7 +69,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
     });
   }
   findings.getRow(1).font = { bold: true };
-  findings.autoFilter = { from: "A1", to: "N1" };
+  findings.autoFilter = { from: "A1", to: "O1" };
 
   const calls = wb.addWorksheet("Calls by stack", { views: [{ state: "frozen", ySplit: 1 }] });
   calls.columns = [

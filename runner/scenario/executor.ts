@@ -1,6 +1,7 @@
 import type { Category } from "../../reports/trace/categories.js";
 import type { Marker } from "../../reports/trace/format.js";
 import type { Scenario, Step } from "./load.js";
+import { stepNumber } from "../../reports/render/step-number.js";
 import { durationMs } from "./steps.js";
 import type { UiDriver } from "./ui.js";
 
@@ -42,7 +43,7 @@ export interface ExecutorContext {
   aborted?(): string | undefined;
   /** Lets news of a process's death arrive before `aborted` is asked after a step (frida reports it asynchronously). */
   settle?(): Promise<void>;
-  /** Runs after every step (the runner re-checks the clock there and reports progress). */
+  /** Runs after every step (the runner re-checks the clock there and reports progress); `step` is 0-based, as in the markers. */
   afterStep?(scenario: string, step: number, action: string, status: "ok" | "failed"): Promise<void> | void;
 }
 
@@ -50,6 +51,7 @@ export interface ScenarioResult {
   readonly scenario: string;
   readonly status: "ok" | "failed";
   readonly steps: number;
+  /** `step` is the trace's 0-based index (its markers'): show it as stepNumber(step). */
   readonly failure?: { readonly step: number; readonly action: string; readonly line: number; readonly error: string };
 }
 
@@ -237,7 +239,7 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
         }
       }
       try {
-        const name = step.action === "screenshot" && typeof step.params === "string" ? step.params : `${scenario.name}-${String(i).padStart(3, "0")}-${step.action}`;
+        const name = step.action === "screenshot" && typeof step.params === "string" ? step.params : `${scenario.name}-${String(stepNumber(i)).padStart(3, "0")}-${step.action}`;
         const path = ctx.saveScreenshot(name, await ctx.ui.screenshot());
         ctx.mark({ t: ctx.now(), kind: "screenshot", path, step: i });
       } catch {
@@ -246,7 +248,7 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
       ctx.mark({ t: ctx.now(), kind: "step_end", scenario: scenario.name, step: i, action: step.action, status: error ? "failed" : "ok", ...(error ? { error } : {}) });
       await ctx.afterStep?.(scenario.name, i, step.action, error ? "failed" : "ok");
       if (error) {
-        ctx.mark({ t: ctx.now(), kind: "scenario_end", scenario: scenario.name, status: "failed", error: `step ${i + 1} (${step.action}, line ${step.line}): ${error}` });
+        ctx.mark({ t: ctx.now(), kind: "scenario_end", scenario: scenario.name, status: "failed", error: `step ${stepNumber(i)} (${step.action}, line ${step.line}): ${error}` });
         return { scenario: scenario.name, status: "failed", steps: index, failure: { step: i, action: step.action, line: step.line, error } };
       }
     }

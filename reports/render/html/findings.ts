@@ -3,6 +3,7 @@ import { RULES } from "../../rules/index.js";
 import type { Finding, PartySummary } from "../../rules/types.js";
 import { esc, int, secs, u, uc } from "./escape.js";
 import type { ScreenshotLoader } from "./screenshots.js";
+import { stepNumber } from "../step-number.js";
 import { categoryLabel, FULL_EVIDENCE, ruleId, sevBadge } from "./tables.js";
 
 interface FirstCall {
@@ -121,7 +122,7 @@ export class ShotIndex {
 async function evidence(f: Finding, shots: ShotIndex): Promise<string> {
   const e = f.evidence;
   const st = e.stack;
-  const step = e.step ? `${int(e.step.index + 1)}${e.step.action ? ` ${u(e.step.action, 80)}` : ""}${e.step.label ? ` ${u(e.step.label, 200)}` : ""} <span class="muted">of ${u(e.step.scenario, 200)}</span>` : "";
+  const step = e.step ? `${int(stepNumber(e.step.index))}${e.step.action ? ` ${u(e.step.action, 80)}` : ""}${e.step.label ? ` ${u(e.step.label, 200)}` : ""} <span class="muted">of ${u(e.step.scenario, 200)}</span>` : "";
   const facts = [
     kv("Rule", `${ruleId(f.rule)} <span class="muted">${esc(f.family)}</span>`),
     kv("Party", party(f.party)),
