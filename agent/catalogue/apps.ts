@@ -39,6 +39,8 @@ export const APPS: readonly HookEntry[] = [
   // Intent resolution lists the apps that handle an intent (a targeted installed-app scan).
   { id: "apps.PackageManager.queryIntentActivities", className: PM, method: "queryIntentActivities", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "len", ref: VISIBILITY },
   { id: "apps.PackageManager.queryIntentServices", className: PM, method: "queryIntentServices", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "len", ref: VISIBILITY },
+  // Activities for a list of intents at once, specific ones first: the same scan, several intents per call.
+  { id: "apps.PackageManager.queryIntentActivityOptions", className: PM, method: "queryIntentActivityOptions", overloads: "all", permission: QAP, category: "installed_apps", args: ["omit", "len", "intent", "raw"], ret: "len" },
   { id: "apps.PackageManager.queryBroadcastReceivers", className: PM, method: "queryBroadcastReceivers", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "len" },
   { id: "apps.PackageManager.queryContentProviders", className: PM, method: "queryContentProviders", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw", "raw", "raw"], ret: "len" },
   { id: "apps.PackageManager.resolveActivity", className: PM, method: "resolveActivity", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "type" },

@@ -46,6 +46,11 @@ export const DEVICE_IDS: readonly HookEntry[] = [
   { id: "wifi.WifiInfo.getBSSID", className: WI, method: "getBSSID", overloads: "all", permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "hash" },
   { id: "wifi.WifiInfo.getSSID", className: WI, method: "getSSID", overloads: "all", permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "hash" },
   { id: "wifi.WifiInfo.getIpAddress", className: WI, method: "getIpAddress", overloads: "all", permission: "android.permission.ACCESS_WIFI_STATE", category: "network_identifiers", ret: "hash" },
+  // The connected network's extra information: its SSID (quoted), without the location
+  // permission WifiInfo.getSSID needs, up to API 27 (developer.android.com/reference/android/net/NetworkInfo#getExtraInfo()).
+  { id: "net.NetworkInfo.getExtraInfo", className: "android.net.NetworkInfo", method: "getExtraInfo", overloads: "all", permission: "android.permission.ACCESS_NETWORK_STATE", category: "network_identifiers", ret: "hash" },
+  // The device's Wi-Fi MAC for a device owner or an organisation-owned profile owner (API 24+).
+  { id: "net.DevicePolicyManager.getWifiMacAddress", className: "android.app.admin.DevicePolicyManager", method: "getWifiMacAddress", overloads: "all", minApi: 24, category: "network_identifiers", args: ["omit"], ret: "hash" },
   // The MAC through java.net: no permission; returns null for apps targeting API 30+.
   { id: "net.NetworkInterface.getHardwareAddress", className: "java.net.NetworkInterface", method: "getHardwareAddress", overloads: "all", category: "network_identifiers", ret: "hash" },
 

@@ -5,7 +5,7 @@
  *
  * Ids are `family.Class.method[.variant]`. The family names the API family the trace reader sees
  * (`location`, `telephony`, `settings`, `ids`, `wifi`, `bluetooth`, `net`, `apps`, `content`,
- * `clipboard`, `camera`, `mic`, `accounts`, `sensors`, `permission`, `launch`), not the module:
+ * `clipboard`, `camera`, `mic`, `accounts`, `sensors`, `permission`, `launch`, `exec`), not the module:
  * Wi-Fi scans live with location, the Android ID with device identifiers. `Class` is the simple
  * name (the innermost one for nested classes: `settings.Secure`), or the public name where the
  * hooked class is its hidden implementation (`apps.PackageManager` hooks
@@ -17,8 +17,10 @@ import { CAMERA_MIC } from "./camera-mic.js";
 import { CLIPBOARD } from "./clipboard.js";
 import { CONTENT } from "./content.js";
 import { DEVICE_IDS } from "./device-ids.js";
+import { EXEC } from "./exec.js";
 import { LAUNCH } from "./launch.js";
 import { LOCATION } from "./location.js";
+import { OAID } from "./oaid.js";
 import { PERMISSIONS } from "./permissions.js";
 import { SENSORS } from "./sensors.js";
 import { TELEPHONY } from "./telephony.js";
@@ -32,7 +34,7 @@ export type { Classifier, HookEntry, Summary } from "./types.js";
  * Version of the catalogue's content: bump the minor for added entries, the major when an entry
  * changes meaning or is removed (ids are never reused). Recorded with each run.
  */
-export const CATALOGUE_VERSION = "1.0.0";
+export const CATALOGUE_VERSION = "1.1.0";
 
 /** Every hook entry, family by family. */
 export const CATALOGUE: readonly HookEntry[] = [
@@ -40,6 +42,7 @@ export const CATALOGUE: readonly HookEntry[] = [
   ...TELEPHONY,
   ...TELEPHONY_SERVICES,
   ...DEVICE_IDS,
+  ...OAID,
   ...APPS,
   ...CONTENT,
   ...CLIPBOARD,
@@ -49,4 +52,5 @@ export const CATALOGUE: readonly HookEntry[] = [
   ...WIFI_BLUETOOTH,
   ...PERMISSIONS,
   ...LAUNCH,
+  ...EXEC,
 ];

@@ -17,6 +17,8 @@ const FINE = "android.permission.ACCESS_FINE_LOCATION";
 const COARSE = "android.permission.ACCESS_COARSE_LOCATION";
 const DOCS = "developer.android.com/reference/android/location/LocationManager; APER API26–31";
 const PLAY = "Play services SDK, not the platform";
+const HMS = "Huawei Mobile Services SDK, not the platform";
+const HMS_CLIENT = "com.huawei.hms.location.FusedLocationProviderClient";
 
 export const LOCATION: readonly HookEntry[] = [
   // LocationManager: one-shot reads, subscriptions and GNSS raw data. The public overloads call
@@ -69,6 +71,27 @@ export const LOCATION: readonly HookEntry[] = [
   { id: "location.FusedLocationProviderClient.getLastLocation", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
   { id: "location.FusedLocationProviderClient.getCurrentLocation", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "getCurrentLocation", overloads: "all", permission: FINE, category: "location", args: ["raw"], ret: "type", nonPublic: PLAY },
   { id: "location.FusedLocationProviderClient.requestLocationUpdates", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "requestLocationUpdates", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: PLAY },
+
+  // Where a fused location reaches the app, whatever client delivered it: a LocationResult
+  // (a final class in every version of the SDK) in the LocationCallback, or extracted from the
+  // PendingIntent's Intent. Hooking these, not Location.getLatitude/getLongitude, is deliberate:
+  // a map reads the coordinates of one Location every frame (a hook there costs a Java↔JS
+  // transition per read and floods the trace), while a result is read once per delivery.
+  // LocationServices.getFusedLocationProviderClient is the factory apps get the client from,
+  // stable across the versions where the client became an interface.
+  { id: "location.LocationServices.getFusedLocationProviderClient", className: "com.google.android.gms.location.LocationServices", method: "getFusedLocationProviderClient", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
+  { id: "location.LocationResult.getLastLocation", className: "com.google.android.gms.location.LocationResult", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
+  { id: "location.LocationResult.getLocations", className: "com.google.android.gms.location.LocationResult", method: "getLocations", overloads: "all", permission: FINE, category: "location", ret: "len", nonPublic: PLAY },
+  { id: "location.LocationResult.extractResult", className: "com.google.android.gms.location.LocationResult", method: "extractResult", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
+  // Huawei Location Kit (HMS): the same shape, its own classes (developer.huawei.com, Location
+  // Kit API reference: FusedLocationProviderClient, LocationServices, LocationResult).
+  { id: "location.FusedLocationProviderClient.getLastLocation.hms", className: HMS_CLIENT, method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
+  { id: "location.FusedLocationProviderClient.getLastLocationWithAddress.hms", className: HMS_CLIENT, method: "getLastLocationWithAddress", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
+  { id: "location.FusedLocationProviderClient.requestLocationUpdates.hms", className: HMS_CLIENT, method: "requestLocationUpdates", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: HMS },
+  { id: "location.FusedLocationProviderClient.requestLocationUpdatesEx.hms", className: HMS_CLIENT, method: "requestLocationUpdatesEx", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: HMS },
+  { id: "location.LocationServices.getFusedLocationProviderClient.hms", className: "com.huawei.hms.location.LocationServices", method: "getFusedLocationProviderClient", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
+  { id: "location.LocationResult.getLastLocation.hms", className: "com.huawei.hms.location.LocationResult", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
+  { id: "location.LocationResult.getLocations.hms", className: "com.huawei.hms.location.LocationResult", method: "getLocations", overloads: "all", permission: FINE, category: "location", ret: "len", nonPublic: HMS },
 
   // Chinese location SDKs (AMap/Gaode, Baidu, Tencent): they read the platform APIs above too,
   // but their entry points attribute the read to the SDK even when its internals are obfuscated.

@@ -1,7 +1,7 @@
 /**
  * Telephony beyond TelephonyManager: subscriptions (one per SIM, each with its number and
  * ICCID), phone accounts and call state from telecom, carrier configuration, the SMS manager's
- * SIM reads and the IMS (VoLTE/VoWiFi/RCS) state. Most are READ_PHONE_STATE reads of carrier
+ * SIM reads and sending, and the IMS (VoLTE/VoWiFi/RCS) state. Most are READ_PHONE_STATE reads of carrier
  * data; the IMS ones accept READ_PRECISE_PHONE_STATE (or the privileged permission).
  */
 import type { HookEntry } from "./types.js";
@@ -16,6 +16,8 @@ const RPPS = "android.permission.READ_PRIVILEGED_PHONE_STATE";
 const RPS = "android.permission.READ_PHONE_STATE";
 const RPN = "android.permission.READ_PHONE_NUMBERS";
 const PRECISE = "android.permission.READ_PRECISE_PHONE_STATE";
+const SEND = "android.permission.SEND_SMS";
+const SMS_REF = "developer.android.com/reference/android/telephony/SmsManager; SEND_SMS is dangerous (AOSP core/res/AndroidManifest.xml)";
 
 export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   // SubscriptionManager (API 22): the active SIMs. Each SubscriptionInfo holds the number and ICCID.
@@ -58,6 +60,19 @@ export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   // SIM reads through the SMS manager: the service centre address and the SIM's SMS capacity.
   { id: "telephony.SmsManager.getSmscAddress", className: "android.telephony.SmsManager", method: "getSmscAddress", overloads: "all", minApi: 30, permission: RPPS, category: "carrier_info", ret: "mask" },
   { id: "telephony.SmsManager.getSmsCapacityOnIcc", className: "android.telephony.SmsManager", method: "getSmsCapacityOnIcc", overloads: "all", minApi: 31, permission: RPS, category: "carrier_info", ret: "raw" },
+
+  // Sending SMS and MMS: data leaves the device over the carrier, where network capture cannot
+  // see it. The destination is masked, the text summarised by its length (a multipart message by
+  // its part count, a data message by its byte count), the port kept. `all` overloads: where one
+  // calls another (a multipart message of one part is sent as a text), the engine records the
+  // outermost only, as for every call within one class.
+  { id: "telephony.SmsManager.sendTextMessage", className: "android.telephony.SmsManager", method: "sendTextMessage", overloads: "all", permission: SEND, category: "sms", args: ["mask", "omit", "len"], ref: SMS_REF },
+  { id: "telephony.SmsManager.sendMultipartTextMessage", className: "android.telephony.SmsManager", method: "sendMultipartTextMessage", overloads: "all", permission: SEND, category: "sms", args: ["mask", "omit", "len"], ref: SMS_REF },
+  { id: "telephony.SmsManager.sendDataMessage", className: "android.telephony.SmsManager", method: "sendDataMessage", overloads: "all", permission: SEND, category: "sms", args: ["mask", "omit", "raw", "len"], ref: SMS_REF },
+  // Carrier apps and the default SMS app (MODIFY_PHONE_STATE or carrier privileges besides SEND_SMS).
+  { id: "telephony.SmsManager.sendTextMessageWithoutPersisting", className: "android.telephony.SmsManager", method: "sendTextMessageWithoutPersisting", overloads: "all", minApi: 28, permission: SEND, category: "sms", args: ["mask", "omit", "len"] },
+  // An MMS: its PDU is a content URI the app wrote; the URI says which.
+  { id: "telephony.SmsManager.sendMultimediaMessage", className: "android.telephony.SmsManager", method: "sendMultimediaMessage", overloads: "all", permission: SEND, category: "sms", args: ["omit", "uri"] },
 
   // IMS (API 30): registration and VoLTE/VoWiFi/video-calling settings of a subscription.
   { id: "telephony.ImsMmTelManager.getRegistrationState", className: MMTEL, method: "getRegistrationState", overloads: "all", minApi: 30, permission: PRECISE, category: "carrier_info" },

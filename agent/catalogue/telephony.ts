@@ -31,9 +31,19 @@ export const TELEPHONY: readonly HookEntry[] = [
   // UiccCardInfo carries the ICCID and EID of each card.
   { id: "telephony.TelephonyManager.getUiccCardsInfo", className: TM, method: "getUiccCardsInfo", overloads: [[]], minApi: 29, permission: RPPS, category: "phone_identifiers", ret: "len" },
   // The hardware serial number. The static field Build.SERIAL is a field read, not a method, and
-  // cannot be hooked here ("unknown" for apps targeting API 26+); the native side channel
-  // (__system_property_get("ro.serialno")) covers how it is filled.
+  // cannot be hooked here ("unknown" for apps targeting API 26+); it is filled in the zygote,
+  // before any app runs, so no hook in the app sees how either.
   { id: "telephony.Build.getSerial", className: "android.os.Build", method: "getSerial", overloads: [[]], minApi: 26, permission: RPPS, category: "phone_identifiers", ret: "hash", ref: IDS },
+  // The hidden android.os.SystemProperties.get, reached by reflection: SDKs read the serial and
+  // IMEI properties through it. Since API 26 its native side reads with
+  // __system_property_find/__system_property_read_callback, so the __system_property_get hook
+  // does not see it. Recorded only for the keys the native side channel treats as the serial
+  // number, IMEI or MEID (`serial-property`: PATTERNS.serial in native.ts — ro.serialno,
+  // ro.boot.serialno, ril.serialnumber, gsm.device.id, persist.radio.imei<n>, …): those values
+  // identify the device for good. Every other key (build, locale, debug flags: read by the
+  // framework itself many times a second) is not recorded; the trace has no category for
+  // non-identifying device information.
+  { id: "telephony.SystemProperties.get", className: "android.os.SystemProperties", method: "get", overloads: [["java.lang.String"], ["java.lang.String", "java.lang.String"]], category: "phone_identifiers", classify: "serial-property", args: ["raw"], ret: "hash", nonPublic: "hidden platform class (@SystemApi, reached by reflection)", ref: "AOSP core/java/android/os/SystemProperties.java" },
 
   // Phone numbers: masked.
   { id: "telephony.TelephonyManager.getLine1Number", className: TM, method: "getLine1Number", overloads: [[]], permission: RPN, category: "phone_number", ret: "mask" },

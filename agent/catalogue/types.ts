@@ -37,7 +37,19 @@ export type Classifier =
   /** PackageManager.getPackageInfo & co.: `own` when the package argument is the app's own. */
   | "package-arg"
   /** SensorManager.registerListener: the sensor type in the summary. */
-  | "sensor-type";
+  | "sensor-type"
+  /**
+   * SystemProperties.get: recorded only for a property holding the serial number, IMEI or MEID
+   * (the native side channel's `PATTERNS.serial`, agent/catalogue/native.ts); other keys are not.
+   */
+  | "serial-property"
+  /**
+   * Starting a process: the command line (argument 0, a String[]) is matched against the known
+   * commands that read personal data (agent/catalogue/exec.ts, COMMANDS); the category is the
+   * matching command's, other commands are not recorded. The summary is the program's name, the
+   * rule that matched and the rest's word count and length, never the rest itself.
+   */
+  | "command";
 
 export interface HookEntry {
   /** Stable id, `family.Class.method[.variant]`; never reused for another API. */

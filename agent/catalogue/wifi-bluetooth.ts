@@ -49,6 +49,10 @@ export const WIFI_BLUETOOTH: readonly HookEntry[] = [
   { id: "bluetooth.BluetoothLeScanner.startScan", className: LE, method: "startScan", overloads: "all", permission: SCAN, category: "bluetooth" },
   { id: "bluetooth.BluetoothLeScanner.flushPendingScanResults", className: LE, method: "flushPendingScanResults", overloads: "all", permission: SCAN, category: "bluetooth" },
   // Remote devices' names (often their owners').
+  // A paired or nearby device's hardware address: a stable identifier of the device and, through
+  // it, of its owner. No permission for the getter itself: the device objects come from the
+  // scans and bonded lists above.
+  { id: "bluetooth.BluetoothDevice.getAddress", className: "android.bluetooth.BluetoothDevice", method: "getAddress", overloads: "all", category: "bluetooth", ret: "hash" },
   { id: "bluetooth.BluetoothDevice.getName", className: "android.bluetooth.BluetoothDevice", method: "getName", overloads: "all", permission: CONNECT, category: "bluetooth", ret: "hash" },
   { id: "bluetooth.BluetoothDevice.getAlias", className: "android.bluetooth.BluetoothDevice", method: "getAlias", overloads: "all", minApi: 30, permission: CONNECT, category: "bluetooth", ret: "hash" },
 ];

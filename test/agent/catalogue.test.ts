@@ -8,9 +8,11 @@ import { CAMERA_MIC } from "../../agent/catalogue/camera-mic.js";
 import { CLIPBOARD } from "../../agent/catalogue/clipboard.js";
 import { CONTENT } from "../../agent/catalogue/content.js";
 import { DEVICE_IDS } from "../../agent/catalogue/device-ids.js";
+import { EXEC } from "../../agent/catalogue/exec.js";
 import { CATALOGUE, CATALOGUE_VERSION } from "../../agent/catalogue/index.js";
 import { LAUNCH } from "../../agent/catalogue/launch.js";
 import { LOCATION } from "../../agent/catalogue/location.js";
+import { OAID } from "../../agent/catalogue/oaid.js";
 import { PERMISSIONS } from "../../agent/catalogue/permissions.js";
 import { SENSORS } from "../../agent/catalogue/sensors.js";
 import { TELEPHONY } from "../../agent/catalogue/telephony.js";
@@ -26,6 +28,7 @@ const MODULES: Readonly<Record<string, readonly HookEntry[]>> = {
   telephony: TELEPHONY,
   "telephony-services": TELEPHONY_SERVICES,
   "device-ids": DEVICE_IDS,
+  oaid: OAID,
   apps: APPS,
   content: CONTENT,
   clipboard: CLIPBOARD,
@@ -35,10 +38,11 @@ const MODULES: Readonly<Record<string, readonly HookEntry[]>> = {
   "wifi-bluetooth": WIFI_BLUETOOTH,
   permissions: PERMISSIONS,
   launch: LAUNCH,
+  exec: EXEC,
 };
 
 /** The id families (agent/catalogue/index.ts). */
-const FAMILIES = new Set(["location", "telephony", "settings", "ids", "wifi", "bluetooth", "net", "apps", "content", "clipboard", "camera", "mic", "accounts", "sensors", "permission", "launch"]);
+const FAMILIES = new Set(["location", "telephony", "settings", "ids", "wifi", "bluetooth", "net", "apps", "content", "clipboard", "camera", "mic", "accounts", "sensors", "permission", "launch", "exec"]);
 
 /**
  * Hidden framework classes hooked in place of the public abstract class apps program against:
@@ -49,6 +53,8 @@ const FAMILIES = new Set(["location", "telephony", "settings", "ids", "wifi", "b
 const IMPLEMENTS: Readonly<Record<string, { readonly publicClass: string; readonly idClass: string }>> = {
   "android.app.ApplicationPackageManager": { publicClass: "android.content.pm.PackageManager", idClass: "PackageManager" },
   "android.app.ContextImpl": { publicClass: "android.content.Context", idClass: "ContextImpl" },
+  // Not public: where Runtime.exec and ProcessBuilder.start end (agent/catalogue/exec.ts).
+  "java.lang.ProcessImpl": { publicClass: "java.lang.ProcessBuilder", idClass: "ProcessBuilder" },
 };
 
 /** Ids the rest of the project (reports, docs, the engine) names. */
@@ -78,7 +84,9 @@ const REQUIRED_IDS = [
 ];
 
 const PRIMITIVES = new Set(["boolean", "byte", "char", "short", "int", "long", "float", "double"]);
-const JAVA_CLASS = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.[A-Za-z_][A-Za-z0-9_]*)(\$[A-Za-z0-9_]+)*$/;
+// Package segments are lower case by convention, not by rule: ASUS's OAID service lives in
+// com.asus.msa.SupplementaryDID.
+const JAVA_CLASS = /^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)*(\.[A-Za-z_][A-Za-z0-9_]*)(\$[A-Za-z0-9_]+)*$/;
 
 /** A parameter type as frida-java-bridge writes it: `int`, `java.lang.String`, `[I`, `[Ljava.lang.String;`. */
 function wellFormedType(t: string): boolean {
