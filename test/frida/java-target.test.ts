@@ -15,7 +15,7 @@ import { CATALOGUE } from "../../agent/catalogue/index.js";
 import type { HookEntry } from "../../agent/catalogue/types.js";
 import type { BatchMessage } from "../../agent/protocol.js";
 import { TRACE_FILES, type CallEvent, type Marker, type StackRecord } from "../../reports/trace/format.js";
-import { LATE_CLASSES } from "./java/call-script.js";
+import { LATE_CLASSES, type CallSpec } from "./java/call-script.js";
 import { expectedCall, type ExpectedCall } from "./java/expect.js";
 import { LATE_IDS, recordJavaRun, type RecordedRun } from "./java/record-run.js";
 import { STUB_API } from "./java/stub-model.js";
@@ -108,16 +108,16 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
 
   it("records each harness call exactly once, with its hook, category, arguments, return or exception", () => {
     const expected: (ExpectedCall & { call: string })[] = [];
-    const add = (call: string, entryId: string, ret?: string, args?: string[]): void => {
+    const add = (call: string, entryId: string, ret?: string, args?: string[], byHand?: CallSpec["expect"]): void => {
       const r = results.get(call);
       if (!r) throw new Error(`the harness printed no result for call ${call}`);
-      expected.push({ call, ...expectedCall(byId.get(entryId)!, r, SALT, ret), ...(args ? { args } : {}) });
+      expected.push({ call, ...expectedCall(byId.get(entryId)!, r, SALT, ret), ...(args ? { args } : {}), ...(byHand ? { cat: byHand.cat, args: [...byHand.args], ret: byHand.ret } : {}) });
     };
     // The harness prints what it passed to the SDK and to the Activity; the hooked calls inside
     // get the Android ID's name, and the answer as onRequestPermissionsResult's arguments.
     add("sdk.umeng.android_id", "settings.Secure.getString.android_id", undefined, ["", "android_id"]);
     const hooked = new Set(run.coverage.filter((r) => r.status === "hooked").map((r) => r.hook));
-    for (const c of build.calls) if (c.kept && hooked.has(c.entry)) add(String(c.call), c.entry, c.ret);
+    for (const c of build.calls) if (c.kept && hooked.has(c.entry)) add(String(c.call), c.entry, c.ret, undefined, c.expect);
     add("app.permission_answer", "permission.Activity.onRequestPermissionsResult", undefined, ["1", "android.permission.CAMERA", "0"]);
     add("app.background_location", "location.LocationManager.getLastKnownLocation");
 
@@ -175,7 +175,9 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     const fromCalls = calls.slice(1, 1 + build.calls.filter((c) => c.kept && hooked.has(c.entry)).length);
     expect(fromCalls.length).toBeGreaterThan(200);
     for (const c of fromCalls) {
-      const top = frames(c)[0];
+      // A process start is hooked where Runtime.exec and ProcessBuilder.start end (the hidden
+      // ProcessImpl.start): the JDK's frames come first, then the app's.
+      const top = c.hook === "exec.ProcessBuilder.start" ? frames(c).find((f) => !f.c.startsWith("java.")) : frames(c)[0];
       // Constructors are recorded at their caller too (the <init> frame is the hooked method).
       expect(`${c.hook} ${top?.c}.${top?.m}`).toMatch(/ com\.example\.app\.Calls\.run\d+$/);
     }

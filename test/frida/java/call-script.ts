@@ -7,6 +7,7 @@
  */
 import { CATALOGUE } from "../../../agent/catalogue/index.js";
 import type { HookEntry } from "../../../agent/catalogue/types.js";
+import type { Category } from "../../../reports/trace/categories.js";
 import { src, valueOf } from "./emit-java.js";
 import type { StubClass, StubMethod, StubModel } from "./stub-model.js";
 
@@ -28,6 +29,11 @@ export interface CallSpec {
   readonly own?: boolean;
   /** What the call is for, when it is not the entry's plain call. */
   readonly note?: string;
+  /**
+   * What the trace must say where the harness cannot print what the agent sees (a process the
+   * JDK started: the harness prints its exit code, the agent sees the Process): written by hand.
+   */
+  readonly expect?: { readonly cat: Category; readonly args: readonly string[]; readonly ret: string };
 }
 
 const CONTACTS = `android.net.Uri.parse("content://com.android.contacts/contacts/12?limit=1")`;
@@ -46,6 +52,7 @@ function argument(e: HookEntry, m: StubMethod, i: number, o: Overrides, kinds: R
   if (e.when && e.when.arg === i) return JSON.stringify(e.when.oneOf[0]);
   if (e.classify === "content-uri" && i === 0) return type === "java.lang.String" ? `"com.android.contacts"` : e.category === "media_storage" ? MEDIA : CONTACTS;
   if (e.classify === "package-arg" && i === 0 && type === "java.lang.String") return JSON.stringify(OTHER_PACKAGE);
+  if (e.classify === "serial-property" && i === 0) return `"ro.serialno"`;
   switch (type) {
     case "java.lang.String":
       return `"a${i}"`;
@@ -105,7 +112,33 @@ function extraCalls(): readonly (readonly [string, string, Readonly<Record<numbe
     ["launch.ContextWrapper.sendBroadcast", "android.content.Intent", { 0: `new android.content.Intent("com.example.PING")` }, { kept: false, note: "an implicit broadcast" }],
     ["settings.Secure.getString.android_id", "android.content.ContentResolver", { 1: `"screen_brightness"` }, { kept: false, note: "a setting that identifies nothing" }],
     ["apps.PackageManager.getPackageInfo", "java.lang.String", { 0: JSON.stringify(APP_PACKAGE) }, { kept: true, own: true, note: "the app's own package" }],
+    ["telephony.SystemProperties.get", "java.lang.String", { 0: `"ro.build.version.sdk"` }, { kept: false, note: "a property that identifies nothing" }],
+    ["ids.ContentProviderClient.call.oaid", "java.lang.String", { 0: `"sync"` }, { kept: false, note: "a provider call that is not an OAID read" }],
   ];
+}
+
+/**
+ * Entries on JDK classes the app cannot call (java.lang.ProcessImpl is package-private): the
+ * harness reaches them the way apps do, through Runtime.exec and ProcessBuilder, runs real
+ * commands on this machine (Linux has no getprop: the shell's `|| true` keeps the exit code 0)
+ * and prints the exit code.
+ */
+const PROCESS = "java.lang.ProcessImpl";
+const LO_MAC = "/sys/class/net/lo/address";
+const SH_SCRIPT = "getprop ro.serialno 2>/dev/null || true";
+
+function processCalls(): readonly { readonly java: string; readonly argv: readonly string[]; readonly kept: boolean; readonly expect?: CallSpec["expect"]; readonly note: string }[] {
+  const ret = "type:java.lang.ProcessImpl";
+  return [
+    { java: `Runtime.getRuntime().exec(new String[] { "cat", "${LO_MAC}" })`, argv: ["cat", LO_MAC], kept: true, expect: { cat: "network_identifiers", args: [`cmd:cat rule:read-mac-file words:1 len:${LO_MAC.length}`], ret }, note: "Runtime.exec: a MAC file" },
+    { java: `new ProcessBuilder("sh", "-c", "${SH_SCRIPT}").start()`, argv: ["sh", "-c", SH_SCRIPT], kept: true, expect: { cat: "phone_identifiers", args: [`cmd:sh rule:getprop-serial words:2 len:${`-c ${SH_SCRIPT}`.length}`], ret }, note: "ProcessBuilder: the serial through a shell" },
+    { java: `Runtime.getRuntime().exec("ls /")`, argv: ["ls", "/"], kept: false, note: "a command that reads nothing personal" },
+  ];
+}
+
+function processCallSource(n: number, java: string, argv: readonly string[]): string {
+  const list = `new String[] { ${argv.map((a) => JSON.stringify(a)).join(", ")} }`;
+  return `    { r.begin(${n}, new Object[] { (Object) ${list} }); try { Process p = ${java}; r.ret(Integer.valueOf(p.waitFor())); } catch (Throwable e) { r.exc(e); } }`;
 }
 
 /** The generated Calls class and what each of its calls is. */
@@ -120,6 +153,13 @@ export function callScript(model: StubModel, catalogue: readonly HookEntry[] = C
   for (const e of catalogue) {
     // Classes loaded later by a plugin class loader are called by the harness itself.
     if (LATE_CLASSES.has(e.className)) continue;
+    if (e.className === PROCESS) {
+      for (const p of processCalls()) {
+        lines.push(processCallSource(calls.length, p.java, p.argv));
+        calls.push({ call: calls.length, entry: e.id, className: e.className, method: e.method, params: ["[Ljava.lang.String;"], ret: PROCESS, kept: p.kept, note: p.note, ...(p.expect ? { expect: p.expect } : {}) });
+      }
+      continue;
+    }
     for (const m of model.entryMethods.get(e.id)?.methods ?? []) add(e, m, {}, { kept: true });
   }
   for (const [id, first, args, extra] of extraCalls()) {

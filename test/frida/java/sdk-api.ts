@@ -13,6 +13,34 @@ export interface SdkClass {
 }
 
 const TASK = "com.google.android.gms.tasks.Task";
+const HMF = "com.huawei.hmf.tasks.Task";
+
+/**
+ * The vendor OAID services' AIDL interfaces (gzu-liyujiang/Android_CN_OAID, aidl/): every
+ * method's parameters are Strings. Their generated `$Stub$Proxy` classes are what an app calls,
+ * under the original name and relocated under `repeackage.` as that library ships them.
+ */
+const AIDL: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
+  "com.samsung.android.deviceidservice.IDeviceIdService": [["getOAID", 0], ["getVAID", 1], ["getAAID", 1]],
+  "com.uodis.opendevice.aidl.OpenDeviceIdentifierService": [["getOaid", 0]],
+  "com.heytap.openid.IOpenID": [["getSerID", 3]],
+  "com.oplus.stdid.IStdID": [["getSerID", 3]],
+  "com.asus.msa.SupplementaryDID.IDidAidlInterface": [["getUDID", 0], ["getOAID", 0], ["getVAID", 0], ["getAAID", 0]],
+  "com.zui.deviceidservice.IDeviceidInterface": [["getOAID", 0], ["getUDID", 0], ["getVAID", 1], ["getAAID", 1]],
+  "com.coolpad.deviceidsupport.IDeviceIdManager": [["getUDID", 1], ["getOAID", 1], ["getVAID", 1], ["getAAID", 1], ["getIMEI", 1]],
+  "com.qiku.id.IOAIDInterface": [["getUDID", 0], ["getOAID", 0], ["getVAID", 0], ["getAAID", 0]],
+  "com.bun.lib.MsaIdInterface": [["getOAID", 0], ["getVAID", 0], ["getAAID", 0]],
+  "com.android.creator.IdsSupplier": [["getUDID", 1], ["getOAID", 0], ["getVAID", 0], ["getAAID", 1]],
+};
+
+function aidlProxies(): Record<string, SdkClass> {
+  const out: Record<string, SdkClass> = {};
+  for (const [iface, methods] of Object.entries(AIDL)) {
+    const decls = methods.map(([name, n]) => `java.lang.String ${name}(${Array.from({ length: n }, (_, i) => `java.lang.String s${i}`).join(", ")})`);
+    for (const prefix of ["", "repeackage."]) out[`${prefix}${iface}$Stub$Proxy`] = { kind: "class", methods: decls };
+  }
+  return out;
+}
 
 export const SDK_API: Readonly<Record<string, SdkClass>> = {
   // An interface from play-services-location 21 (the catalogue reports it absent there).
@@ -48,6 +76,46 @@ export const SDK_API: Readonly<Record<string, SdkClass>> = {
   "androidx.fragment.app.Fragment": { kind: "class", methods: ["void requestPermissions(java.lang.String[] permissions, int requestCode)"] },
   "androidx.activity.result.contract.ActivityResultContracts$RequestPermission": { kind: "class", methods: ["android.content.Intent createIntent(android.content.Context context, java.lang.String input)"] },
   "androidx.activity.result.contract.ActivityResultContracts$RequestMultiplePermissions": { kind: "class", methods: ["android.content.Intent createIntent(android.content.Context context, java.lang.String[] input)"] },
+  // Fused location results and factories (Play services' and Huawei's Location Kit references).
+  "com.google.android.gms.location.LocationServices": {
+    kind: "class",
+    methods: [
+      "static com.google.android.gms.location.FusedLocationProviderClient getFusedLocationProviderClient(android.content.Context context)",
+      "static com.google.android.gms.location.FusedLocationProviderClient getFusedLocationProviderClient(android.app.Activity activity)",
+    ],
+  },
+  "com.google.android.gms.location.LocationResult": {
+    kind: "class",
+    methods: ["android.location.Location getLastLocation()", "java.util.List getLocations()", "static com.google.android.gms.location.LocationResult extractResult(android.content.Intent intent)"],
+  },
+  "com.huawei.hms.location.FusedLocationProviderClient": {
+    kind: "class",
+    methods: [
+      `${HMF} getLastLocation()`,
+      `${HMF} getLastLocationWithAddress(com.huawei.hms.location.LocationRequest request)`,
+      `${HMF} requestLocationUpdates(com.huawei.hms.location.LocationRequest request, com.huawei.hms.location.LocationCallback callback, android.os.Looper looper)`,
+      `${HMF} requestLocationUpdates(com.huawei.hms.location.LocationRequest request, android.app.PendingIntent callbackIntent)`,
+      `${HMF} requestLocationUpdatesEx(com.huawei.hms.location.LocationRequest request, com.huawei.hms.location.LocationCallback callback, android.os.Looper looper)`,
+    ],
+  },
+  "com.huawei.hms.location.LocationServices": {
+    kind: "class",
+    methods: [
+      "static com.huawei.hms.location.FusedLocationProviderClient getFusedLocationProviderClient(android.content.Context context)",
+      "static com.huawei.hms.location.FusedLocationProviderClient getFusedLocationProviderClient(android.app.Activity activity)",
+    ],
+  },
+  "com.huawei.hms.location.LocationResult": { kind: "class", methods: ["android.location.Location getLastLocation()", "java.util.List getLocations()"] },
+  // Vendor OAID: Xiaomi's framework class, the HMS and Honor clients' Info, Coosea's hidden method
+  // (gzu-liyujiang/Android_CN_OAID, library/…/impl/XiaomiImpl.java, HuaweiImpl.java, HonorImpl.java, CooseaImpl.java).
+  "com.android.id.impl.IdProviderImpl": { kind: "class", methods: ["getUDID", "getOAID", "getVAID", "getAAID"].map((m) => `java.lang.String ${m}(android.content.Context context)`) },
+  "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info": { kind: "class", methods: ["java.lang.String getId()", "boolean isLimitAdTrackingEnabled()"] },
+  "com.hihonor.ads.identifier.AdvertisingIdClient": { kind: "class", methods: ["static com.hihonor.ads.identifier.AdvertisingIdClient$Info getAdvertisingIdInfo(android.content.Context context)"] },
+  "com.hihonor.ads.identifier.AdvertisingIdClient$Info": { kind: "class", methods: ["java.lang.String getId()", "boolean isLimitAdTrackingEnabled()"] },
+  "android.app.KeyguardManager": { kind: "class", methods: ["java.lang.String obtainOaid()"] },
+  // Hidden: android.os.SystemProperties (AOSP core/java/android/os/SystemProperties.java).
+  "android.os.SystemProperties": { kind: "class", methods: ["static java.lang.String get(java.lang.String key)", "static java.lang.String get(java.lang.String key, java.lang.String def)"] },
+  ...aidlProxies(),
   "android.app.ApplicationPackageManager": { kind: "class", methods: [], methodsOf: "android.content.pm.PackageManager" },
   "android.app.ContextImpl": { kind: "class", methods: [], methodsOf: "android.content.Context" },
 };
