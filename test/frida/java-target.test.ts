@@ -177,7 +177,7 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     for (const c of fromCalls) {
       // A process start is hooked where Runtime.exec and ProcessBuilder.start end (the hidden
       // ProcessImpl.start): the JDK's frames come first, then the app's.
-      const top = c.hook === "exec.ProcessBuilder.start" ? frames(c).find((f) => !f.c.startsWith("java.")) : frames(c)[0];
+      const top = c.hook === "exec.ProcessBuilder.start" ? frames(c).find((f) => !(f.c ?? "").startsWith("java.")) : frames(c)[0];
       // Constructors are recorded at their caller too (the <init> frame is the hooked method).
       expect(`${c.hook} ${top?.c}.${top?.m}`).toMatch(/ com\.example\.app\.Calls\.run\d+$/);
     }
