@@ -23,5 +23,9 @@ export const ACCOUNTS: readonly HookEntry[] = [
   { id: "accounts.AccountManager.blockingGetAuthToken", className: AM, method: "blockingGetAuthToken", overloads: "all", category: "accounts", args: ["omit", "raw"], ret: "omit" },
   { id: "accounts.AccountManager.peekAuthToken", className: AM, method: "peekAuthToken", overloads: "all", category: "accounts", args: ["omit", "raw"], ret: "omit" },
   { id: "accounts.AccountManager.getPassword", className: AM, method: "getPassword", overloads: "all", category: "accounts", ret: "omit" },
+  // Credential Manager (API 34): the user's saved passwords, passkeys and federated sign-ins,
+  // handed over after a system prompt. No permission; the request's options are not summarised.
+  { id: "accounts.CredentialManager.getCredential", className: "android.credentials.CredentialManager", method: "getCredential", overloads: "all", minApi: 34, category: "accounts", ref: "developer.android.com/reference/android/credentials/CredentialManager" },
+  { id: "accounts.CredentialManager.prepareGetCredential", className: "android.credentials.CredentialManager", method: "prepareGetCredential", overloads: "all", minApi: 34, category: "accounts" },
   { id: "accounts.AccountManager.getUserData", className: AM, method: "getUserData", overloads: "all", category: "accounts", args: ["omit", "raw"], ret: "omit" },
 ];

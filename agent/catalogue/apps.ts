@@ -15,6 +15,7 @@ import type { HookEntry } from "./types.js";
 const PM = "android.app.ApplicationPackageManager";
 const AM = "android.app.ActivityManager";
 const USM = "android.app.usage.UsageStatsManager";
+const LA = "android.content.pm.LauncherApps";
 const QAP = "android.permission.QUERY_ALL_PACKAGES";
 const USAGE = "android.permission.PACKAGE_USAGE_STATS";
 const VISIBILITY = "developer.android.com/training/package-visibility";
@@ -30,6 +31,24 @@ export const APPS: readonly HookEntry[] = [
   // The usual "is app X installed?" probe.
   { id: "apps.PackageManager.getLaunchIntentForPackage", className: PM, method: "getLaunchIntentForPackage", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "type" },
 
+  // One package by name, API 31–35: its target SDK, its APKs' checksums, an intent sender that
+  // launches it, whether it is stopped or archived (each a probe of whether it is installed).
+  { id: "apps.PackageManager.getTargetSdkVersion", className: PM, method: "getTargetSdkVersion", overloads: "all", minApi: 31, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "raw" },
+  { id: "apps.PackageManager.requestChecksums", className: PM, method: "requestChecksums", overloads: "all", minApi: 31, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw", "raw"] },
+  { id: "apps.PackageManager.getLaunchIntentSenderForPackage", className: PM, method: "getLaunchIntentSenderForPackage", overloads: "all", minApi: 33, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "type" },
+  { id: "apps.PackageManager.isPackageStopped", className: PM, method: "isPackageStopped", overloads: "all", minApi: 35, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "raw" },
+  { id: "apps.PackageManager.isAppArchivable", className: PM, method: "isAppArchivable", overloads: "all", minApi: 35, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "raw" },
+  { id: "apps.PackageManager.getArchivedPackage", className: PM, method: "getArchivedPackage", overloads: "all", minApi: 35, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "type" },
+  // Another app's component by name (a ComponentName: `own` when it is the app's own).
+  { id: "apps.PackageManager.getActivityInfo", className: PM, method: "getActivityInfo", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw"], ret: "type" },
+  { id: "apps.PackageManager.getServiceInfo", className: PM, method: "getServiceInfo", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw"], ret: "type" },
+  { id: "apps.PackageManager.getReceiverInfo", className: PM, method: "getReceiverInfo", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw"], ret: "type" },
+  { id: "apps.PackageManager.getProviderInfo", className: PM, method: "getProviderInfo", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw"], ret: "type" },
+  // Whether one package can see another (API 33): a visibility probe of a named app.
+  { id: "apps.PackageManager.canPackageQuery", className: PM, method: "canPackageQuery", overloads: "all", minApi: 33, permission: QAP, category: "installed_apps", args: ["package", "package"], ret: "raw" },
+  // A provider by authority: how OAID libraries and SDKs test for a vendor's app (Meizu's openidsdk).
+  { id: "apps.PackageManager.resolveContentProvider", className: PM, method: "resolveContentProvider", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw", "raw"], ret: "type" },
+
   // Lists of packages: the installed-app list proper.
   { id: "apps.PackageManager.getInstalledPackages", className: PM, method: "getInstalledPackages", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw"], ret: "len", ref: VISIBILITY },
   { id: "apps.PackageManager.getInstalledApplications", className: PM, method: "getInstalledApplications", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw"], ret: "len", ref: VISIBILITY },
@@ -42,6 +61,15 @@ export const APPS: readonly HookEntry[] = [
   // Activities for a list of intents at once, specific ones first: the same scan, several intents per call.
   { id: "apps.PackageManager.queryIntentActivityOptions", className: PM, method: "queryIntentActivityOptions", overloads: "all", permission: QAP, category: "installed_apps", args: ["omit", "len", "intent", "raw"], ret: "len" },
   { id: "apps.PackageManager.queryBroadcastReceivers", className: PM, method: "queryBroadcastReceivers", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "len" },
+  { id: "apps.PackageManager.queryIntentContentProviders", className: PM, method: "queryIntentContentProviders", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "len" },
+  // Apps and components that declare a named <property> in their manifest (API 31): an
+  // installed-app scan by property, as queryIntentActivities is one by intent.
+  ...(["Application", "Activity", "Provider", "Receiver", "Service"] as const).map((kind): HookEntry => ({ id: `apps.PackageManager.query${kind}Property`, className: PM, method: `query${kind}Property`, overloads: "all", minApi: 31, permission: QAP, category: "installed_apps", args: ["raw"], ret: "len" })),
+  // The launcher's view of installed apps, per user profile; API 35 adds the private space's
+  // profiles (ACCESS_HIDDEN_PROFILES) and the preinstalled system packages of a profile.
+  { id: "apps.LauncherApps.getActivityList", className: LA, method: "getActivityList", overloads: "all", permission: QAP, category: "installed_apps", args: ["package", "omit"], ret: "len" },
+  { id: "apps.LauncherApps.getProfiles", className: LA, method: "getProfiles", overloads: "all", minApi: 26, permission: "android.permission.ACCESS_HIDDEN_PROFILES", category: "installed_apps", ret: "len" },
+  { id: "apps.LauncherApps.getPreInstalledSystemPackages", className: LA, method: "getPreInstalledSystemPackages", overloads: "all", minApi: 35, permission: "android.permission.ACCESS_HIDDEN_PROFILES", category: "installed_apps", ret: "len" },
   { id: "apps.PackageManager.queryContentProviders", className: PM, method: "queryContentProviders", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw", "raw", "raw"], ret: "len" },
   { id: "apps.PackageManager.resolveActivity", className: PM, method: "resolveActivity", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "type" },
   { id: "apps.PackageManager.resolveService", className: PM, method: "resolveService", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "type" },

@@ -52,6 +52,15 @@ export const CONTENT: readonly HookEntry[] = [
   { id: "content.SmsMessage.getMessageBody", className: "android.telephony.SmsMessage", method: "getMessageBody", overloads: "all", permission: "android.permission.RECEIVE_SMS", category: "sms", ret: "len" },
   { id: "content.SmsMessage.getOriginatingAddress", className: "android.telephony.SmsMessage", method: "getOriginatingAddress", overloads: "all", permission: "android.permission.RECEIVE_SMS", category: "sms", ret: "mask" },
 
+  // The original file of a transcoded video (API 31): the media itself, as openFileDescriptor opens it.
+  { id: "content.MediaStore.getOriginalMediaFormatFileDescriptor", className: "android.provider.MediaStore", method: "getOriginalMediaFormatFileDescriptor", overloads: "all", minApi: 31, permission: "android.permission.READ_MEDIA_VIDEO", category: "media_storage", ret: "type" },
+  // Learning that the user took a screenshot or records the screen (API 34, 35): what apps did
+  // before by watching the media store's images, which the content-uri classifier records as
+  // media_storage, so these are media_storage too. WindowManager is an interface: the object
+  // apps get is the hidden WindowManagerImpl (AOSP core/java/android/view/WindowManagerImpl.java).
+  { id: "content.Activity.registerScreenCaptureCallback", className: "android.app.Activity", method: "registerScreenCaptureCallback", overloads: "all", minApi: 34, permission: "android.permission.DETECT_SCREEN_CAPTURE", category: "media_storage", ref: "developer.android.com/about/versions/14/features/screenshot-detection" },
+  { id: "content.WindowManager.addScreenRecordingCallback", className: "android.view.WindowManagerImpl", method: "addScreenRecordingCallback", overloads: "all", minApi: 35, permission: "android.permission.DETECT_SCREEN_RECORDING", category: "media_storage", ret: "raw", ref: "developer.android.com/about/versions/15/features#screen-recording-detection" },
+
   // Where a photo was taken: its EXIF GPS tags (redacted by the media store from API 29 unless
   // the app holds ACCESS_MEDIA_LOCATION and asks for the original).
   { id: "content.MediaStore.setRequireOriginal", className: "android.provider.MediaStore", method: "setRequireOriginal", overloads: "all", minApi: 29, permission: "android.permission.ACCESS_MEDIA_LOCATION", category: "media_storage", args: ["uri"], ret: "uri" },

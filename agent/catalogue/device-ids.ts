@@ -51,6 +51,15 @@ export const DEVICE_IDS: readonly HookEntry[] = [
   { id: "net.NetworkInfo.getExtraInfo", className: "android.net.NetworkInfo", method: "getExtraInfo", overloads: "all", permission: "android.permission.ACCESS_NETWORK_STATE", category: "network_identifiers", ret: "hash" },
   // The device's Wi-Fi MAC for a device owner or an organisation-owned profile owner (API 24+).
   { id: "net.DevicePolicyManager.getWifiMacAddress", className: "android.app.admin.DevicePolicyManager", method: "getWifiMacAddress", overloads: "all", minApi: 24, category: "network_identifiers", args: ["omit"], ret: "hash" },
+  // An identifier of the device within an organisation (API 31), for a work profile's owner.
+  { id: "ids.DevicePolicyManager.getEnrollmentSpecificId", className: "android.app.admin.DevicePolicyManager", method: "getEnrollmentSpecificId", overloads: "all", minApi: 31, category: "device_identifiers", ret: "hash" },
+  // Wi-Fi 7 (API 33, 34): the access point's multi-link device address and its links' BSSIDs;
+  // the beacon's information elements (API 31) carry the SSID; a Passpoint network's id (API 35).
+  { id: "wifi.WifiInfo.getApMldMacAddress", className: WI, method: "getApMldMacAddress", overloads: "all", minApi: 33, permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "hash" },
+  { id: "wifi.WifiInfo.getAffiliatedMloLinks", className: WI, method: "getAffiliatedMloLinks", overloads: "all", minApi: 33, permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "len" },
+  { id: "wifi.WifiInfo.getAssociatedMloLinks", className: WI, method: "getAssociatedMloLinks", overloads: "all", minApi: 34, permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "len" },
+  { id: "wifi.WifiInfo.getInformationElements", className: WI, method: "getInformationElements", overloads: "all", minApi: 31, permission: "android.permission.ACCESS_FINE_LOCATION", category: "network_identifiers", ret: "len" },
+  { id: "wifi.WifiInfo.getPasspointUniqueId", className: WI, method: "getPasspointUniqueId", overloads: "all", minApi: 35, category: "network_identifiers", ret: "hash" },
   // The MAC through java.net: no permission; returns null for apps targeting API 30+.
   { id: "net.NetworkInterface.getHardwareAddress", className: "java.net.NetworkInterface", method: "getHardwareAddress", overloads: "all", category: "network_identifiers", ret: "hash" },
 

@@ -59,6 +59,10 @@ export const LOCATION: readonly HookEntry[] = [
   { id: "location.CellLocation.requestLocationUpdate", className: "android.telephony.CellLocation", method: "requestLocationUpdate", overloads: "all", permission: FINE, category: "location" },
   { id: "location.NetworkRegistrationInfo.getCellIdentity", className: "android.telephony.NetworkRegistrationInfo", method: "getCellIdentity", overloads: "all", minApi: 30, permission: FINE, category: "location", ret: "type" },
 
+  // Ranging (API 36, RANGING): distance and angle to nearby devices over UWB, BLE channel
+  // sounding, Wi-Fi RTT; the session starts measuring here.
+  { id: "location.RangingSession.start", className: "android.ranging.RangingSession", method: "start", overloads: "all", minApi: 36, permission: "android.permission.RANGING", category: "location", ref: "developer.android.com/reference/android/ranging/RangingManager" },
+
   // Wi-Fi scans: the access points around the device. Results need a location permission.
   { id: "wifi.WifiManager.getScanResults", className: WM, method: "getScanResults", overloads: "all", permission: FINE, category: "wifi_scan", ret: "len" },
   { id: "wifi.WifiManager.startScan", className: WM, method: "startScan", overloads: "all", permission: "android.permission.CHANGE_WIFI_STATE", category: "wifi_scan", ret: "raw" },

@@ -30,6 +30,9 @@ export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   { id: "telephony.SubscriptionManager.getOpportunisticSubscriptions", className: SM, method: "getOpportunisticSubscriptions", overloads: [[]], minApi: 29, permission: RPS, category: "carrier_info", ret: "len" },
   { id: "telephony.SubscriptionManager.getSubscriptionsInGroup", className: SM, method: "getSubscriptionsInGroup", overloads: [["android.os.ParcelUuid"]], minApi: 29, permission: RPS, category: "carrier_info", ret: "len" },
   { id: "telephony.SubscriptionManager.isActiveSubscriptionId", className: SM, method: "isActiveSubscriptionId", overloads: [["int"]], minApi: 29, permission: RPS, category: "carrier_info", args: ["raw"], ret: "raw" },
+  { id: "telephony.SubscriptionManager.getAllSubscriptionInfoList", className: SM, method: "getAllSubscriptionInfoList", overloads: "all", minApi: 34, permission: RPPS, category: "carrier_info", ret: "len" },
+  // The contacts the user chose to share device-to-device status with (API 31): contact URIs.
+  { id: "telephony.SubscriptionManager.getDeviceToDeviceStatusSharingContacts", className: SM, method: "getDeviceToDeviceStatusSharingContacts", overloads: "all", minApi: 31, permission: RPS, category: "contacts", args: ["raw"], ret: "len" },
   { id: "telephony.SubscriptionManager.getPhoneNumber", className: SM, method: "getPhoneNumber", overloads: "all", minApi: 33, permission: RPN, category: "phone_number", args: ["raw", "raw"], ret: "mask" },
   { id: "telephony.SubscriptionInfo.getNumber", className: SI, method: "getNumber", overloads: [[]], minApi: 22, permission: RPN, category: "phone_number", ret: "mask" },
   // Empty for third-party apps from API 29 (needs the privileged permission).
@@ -44,10 +47,12 @@ export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   { id: "telephony.TelecomManager.getSelfManagedPhoneAccounts", className: TC, method: "getSelfManagedPhoneAccounts", overloads: "all", minApi: 26, permission: RPS, category: "carrier_info", ret: "len" },
   { id: "telephony.TelecomManager.getDefaultOutgoingPhoneAccount", className: TC, method: "getDefaultOutgoingPhoneAccount", overloads: "all", minApi: 23, permission: RPS, category: "carrier_info", args: ["raw"], ret: "type" },
   { id: "telephony.TelecomManager.getUserSelectedOutgoingPhoneAccount", className: TC, method: "getUserSelectedOutgoingPhoneAccount", overloads: "all", minApi: 29, permission: RPS, category: "carrier_info", ret: "type" },
+  { id: "telephony.TelecomManager.getRegisteredPhoneAccounts", className: TC, method: "getRegisteredPhoneAccounts", overloads: "all", minApi: 35, permission: RPS, category: "carrier_info", ret: "len" },
   { id: "telephony.TelecomManager.isInCall", className: TC, method: "isInCall", overloads: "all", permission: RPS, category: "carrier_info", ret: "raw" },
   { id: "telephony.TelecomManager.isInManagedCall", className: TC, method: "isInManagedCall", overloads: "all", minApi: 26, permission: RPS, category: "carrier_info", ret: "raw" },
   { id: "telephony.TelecomManager.isTtySupported", className: TC, method: "isTtySupported", overloads: "all", minApi: 28, permission: RPS, category: "carrier_info", ret: "raw" },
   // In-call services (dialers, call screeners) read the caller's contact name from the call.
+  { id: "telephony.Details.getContactPhotoUri", className: "android.telecom.Call$Details", method: "getContactPhotoUri", overloads: "all", minApi: 34, permission: "android.permission.READ_CONTACTS", category: "contacts", ret: "uri" },
   { id: "telephony.Details.getContactDisplayName", className: "android.telecom.Call$Details", method: "getContactDisplayName", overloads: "all", minApi: 30, permission: "android.permission.READ_CONTACTS", category: "contacts", ret: "mask" },
 
   // Carrier configuration and the operator names a ServiceState carries (redacted without a

@@ -34,7 +34,7 @@ export type Classifier =
   | "content-uri"
   /** startActivity/startService/bindService/sendBroadcast: recorded only when the target is another package. */
   | "other-package-intent"
-  /** PackageManager.getPackageInfo & co.: `own` when the package argument is the app's own. */
+  /** PackageManager.getPackageInfo & co.: `own` when the package argument (a name, or a ComponentName) is the app's own. */
   | "package-arg"
   /** SensorManager.registerListener: the sensor type in the summary. */
   | "sensor-type"

@@ -35,8 +35,14 @@ export const WIFI_BLUETOOTH: readonly HookEntry[] = [
   { id: "wifi.WifiP2pManager.requestPeers", className: P2P, method: "requestPeers", overloads: "all", permission: NEARBY_WIFI, category: "wifi_scan" },
   { id: "wifi.WifiP2pManager.requestGroupInfo", className: P2P, method: "requestGroupInfo", overloads: "all", permission: NEARBY_WIFI, category: "wifi_scan" },
   { id: "wifi.WifiP2pManager.requestDeviceInfo", className: P2P, method: "requestDeviceInfo", overloads: "all", minApi: 29, permission: NEARBY_WIFI, category: "network_identifiers" },
+  { id: "wifi.WifiP2pManager.discoverPeersOnSocialChannels", className: P2P, method: "discoverPeersOnSocialChannels", overloads: "all", minApi: 33, permission: NEARBY_WIFI, category: "wifi_scan" },
+  { id: "wifi.WifiP2pManager.discoverPeersOnSpecificFrequency", className: P2P, method: "discoverPeersOnSpecificFrequency", overloads: "all", minApi: 33, permission: NEARBY_WIFI, category: "wifi_scan", args: ["omit", "raw"] },
+  { id: "wifi.WifiP2pManager.startPeerDiscovery", className: P2P, method: "startPeerDiscovery", overloads: "all", minApi: 35, permission: NEARBY_WIFI, category: "wifi_scan" },
+  // Channel use around the device from the last scans (API 34): how busy each channel is.
+  { id: "wifi.WifiManager.getChannelData", className: WM, method: "getChannelData", overloads: "all", minApi: 34, permission: NEARBY_WIFI, category: "wifi_scan" },
   // Wi-Fi Aware (NAN): attaching and subscribing discover devices nearby.
   { id: "wifi.WifiAwareManager.attach", className: "android.net.wifi.aware.WifiAwareManager", method: "attach", overloads: "all", minApi: 26, permission: NEARBY_WIFI, category: "wifi_scan" },
+  { id: "wifi.WifiAwareManager.getPairedDevices", className: "android.net.wifi.aware.WifiAwareManager", method: "getPairedDevices", overloads: "all", minApi: 34, permission: NEARBY_WIFI, category: "wifi_scan" },
   { id: "wifi.WifiAwareSession.subscribe", className: "android.net.wifi.aware.WifiAwareSession", method: "subscribe", overloads: "all", minApi: 26, permission: NEARBY_WIFI, category: "wifi_scan" },
 
   // Bluetooth: bonded (paired) devices, classic discovery and LE scans, the scan state.

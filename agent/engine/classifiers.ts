@@ -51,7 +51,7 @@ export function classify(kind: Classifier, args: readonly unknown[], appPackage:
       return target !== null && target !== appPackage ? KEEP : SKIP;
     }
     case "package-arg":
-      return { record: true, own: typeof args[0] === "string" && args[0] === appPackage };
+      return { record: true, own: packageOf(args[0]) === appPackage };
     case "serial-property":
       return typeof args[0] === "string" && matches(args[0], PATTERNS.serial) ? KEEP : SKIP;
     case "command":
@@ -135,4 +135,18 @@ function commandDecision(v: unknown): Decision {
   const rest = argv.slice(1).join(" ");
   const detail = `cmd:${program.slice(0, 64)} rule:${hit.rule.id} words:${argv.length - 1} len:${rest.length}`;
   return { record: true, category: hit.category, detail };
+}
+
+/**
+ * The package an argument names: a package name, or a ComponentName's package (getActivityInfo
+ * and the like take one). Anything else names no package here.
+ */
+function packageOf(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  const c = v as { getPackageName?: () => unknown } | null | undefined;
+  if (c !== null && typeof c === "object" && typeof c.getPackageName === "function") {
+    const p = c.getPackageName();
+    return typeof p === "string" ? p : undefined;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CoverageRow } from "../../agent/protocol.js";
-import { CALL } from "../../agent/protocol.js";
+import { CALL, CALL_FLAGS } from "../../agent/protocol.js";
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
 import type { ClassSpec } from "../../runner/sandbox/java.js";
 import { BUNDLE, loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
@@ -35,7 +35,7 @@ const CLASSES: readonly ClassSpec[] = [
   { name: "android.bluetooth.BluetoothDevice", methods: [m("getAddress", [], () => MAC)] },
   { name: "android.net.NetworkInfo", methods: [m("getExtraInfo", [], () => '"HomeWifi"')] },
   { name: "android.app.admin.DevicePolicyManager", methods: [m("getWifiMacAddress", ["android.content.ComponentName"], () => MAC)] },
-  { name: "android.app.ApplicationPackageManager", methods: [m("queryIntentActivityOptions", ["android.content.ComponentName", "[Landroid.content.Intent;", "android.content.Intent", "int"], () => Object.assign([1, 2, 3], { $className: "java.util.List" }))] },
+  { name: "android.app.ApplicationPackageManager", methods: [m("getActivityInfo", ["android.content.ComponentName", "int"], () => ({ $className: "android.content.pm.ActivityInfo" })), m("queryIntentActivityOptions", ["android.content.ComponentName", "[Landroid.content.Intent;", "android.content.Intent", "int"], () => Object.assign([1, 2, 3], { $className: "java.util.List" }))] },
 ];
 
 function start(): { rt: Runtime; coverage: readonly CoverageRow[] } {
@@ -46,6 +46,7 @@ function start(): { rt: Runtime; coverage: readonly CoverageRow[] } {
 
 interface Seen {
   readonly hook: string;
+  readonly own: boolean;
   readonly category: string;
   readonly args: readonly string[] | null;
   readonly ret: string | null;
@@ -61,7 +62,7 @@ function calls(rt: Runtime): Seen[] {
     for (const c of b.calls) {
       const ret = (c.length > CALL.ret ? c[CALL.ret] : -1) as number;
       const args = (c.length > CALL.args ? c[CALL.args] : null) as number[] | null;
-      out.push({ hook: hooks[c[CALL.hook] as number]![0], category: CATEGORY_IDS[c[CALL.category] as number]!, args: args ? args.map((i) => strings[i]!) : null, ret: ret >= 0 ? strings[ret]! : null });
+      out.push({ hook: hooks[c[CALL.hook] as number]![0], own: ((c[CALL.flags] as number) & CALL_FLAGS.own) !== 0, category: CATEGORY_IDS[c[CALL.category] as number]!, args: args ? args.map((i) => strings[i]!) : null, ret: ret >= 0 ? strings[ret]! : null });
     }
   }
   return out;
@@ -103,8 +104,8 @@ describe("catalogue gaps (issue 16) on the stand-in", () => {
       rt.call("android.telephony.SmsManager", "sendDataMessage", ["java.lang.String", "java.lang.String", "short", "[B", "android.app.PendingIntent", "android.app.PendingIntent"], ["10086", null, 8080, [1, 2, 3], null, null], APP_STACK);
     });
     expect(seen).toEqual([
-      { hook: "telephony.SmsManager.sendTextMessage", category: "sms", args: ["mask:+8********8000", "", `len:${text.length}`], ret: null },
-      { hook: "telephony.SmsManager.sendDataMessage", category: "sms", args: ["mask:*****", "", "8080", "len:3"], ret: null },
+      { hook: "telephony.SmsManager.sendTextMessage", own: false, category: "sms", args: ["mask:+8********8000", "", `len:${text.length}`], ret: null },
+      { hook: "telephony.SmsManager.sendDataMessage", own: false, category: "sms", args: ["mask:*****", "", "8080", "len:3"], ret: null },
     ]);
     expect(JSON.stringify(seen)).not.toContain("482913");
   });
@@ -212,5 +213,16 @@ describe("catalogue gaps (issue 16) on the stand-in", () => {
     ]);
     expect(seen[6]!.args).toEqual(["", "len:2", "null", "0"]);
     expect(JSON.stringify(seen)).not.toContain(MAC);
+  });
+
+  it("marks a component lookup of the app's own ComponentName as own, another app's not", async () => {
+    const component = (pkg: string) => ({ $className: "android.content.ComponentName", getPackageName: () => pkg, toString: () => `ComponentInfo{${pkg}/${pkg}.Main}` });
+    const seen = await recorded((rt) => {
+      for (const pkg of [APP, "com.other.app"]) rt.call("android.app.ApplicationPackageManager", "getActivityInfo", ["android.content.ComponentName", "int"], [component(pkg), 0], APP_STACK);
+    });
+    expect(seen.map((c) => [c.hook, c.category, c.own])).toEqual([
+      ["apps.PackageManager.getActivityInfo", "installed_apps", true],
+      ["apps.PackageManager.getActivityInfo", "installed_apps", false],
+    ]);
   });
 });

@@ -53,6 +53,8 @@ const FAMILIES = new Set(["location", "telephony", "settings", "ids", "wifi", "b
 const IMPLEMENTS: Readonly<Record<string, { readonly publicClass: string; readonly idClass: string }>> = {
   "android.app.ApplicationPackageManager": { publicClass: "android.content.pm.PackageManager", idClass: "PackageManager" },
   "android.app.ContextImpl": { publicClass: "android.content.Context", idClass: "ContextImpl" },
+  // WindowManager is an interface; the object apps get is this hidden class.
+  "android.view.WindowManagerImpl": { publicClass: "android.view.WindowManager", idClass: "WindowManager" },
   // Not public: where Runtime.exec and ProcessBuilder.start end (agent/catalogue/exec.ts).
   "java.lang.ProcessImpl": { publicClass: "java.lang.ProcessBuilder", idClass: "ProcessBuilder" },
 };
