@@ -5,7 +5,7 @@ import type { FamilyRun, Emit } from "./rules/family.js";
 import type { Group } from "./rules/groups.js";
 import { FAMILIES, RULES } from "./rules/index.js";
 import { Timeline } from "./rules/timeline.js";
-import { severityRank, summarizeParty, type EventContext, type Finding, type PartySummary, type Severity } from "./rules/types.js";
+import { severityRank, summarizeParty, withChain, type EventContext, type Finding, type PartySummary, type Severity } from "./rules/types.js";
 import { Attributor, formatFrame, type Attribution, type Party } from "./sdk/attribution.js";
 import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
 import type { SdkEntry } from "./sdk/types.js";
@@ -154,6 +154,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     timeline,
     manifest,
     profile: opts.profile,
+    catalogue: opts.catalogue ?? SDK_CATALOGUE,
     parties,
     enabled: (id: string) => policy.rules[id]?.enabled ?? false,
     params: <T>(id: string) => (policy.rules[id]?.params ?? {}) as T,
@@ -289,6 +290,9 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     const stackId = g.topStack();
     const stack = stackId !== undefined ? trace.stacks.get(stackId) : undefined;
     const attr = stack ? slotOf(stackId).attr : c.attr;
+    const party = what.party ?? c.attr.responsible;
+    // The chain of the stack the finding shows, when that stack is the party's.
+    const via = attr.responsible.key === party.key ? attr.via : [];
     const window = what.window ?? { start: g.first, end: g.last };
     const shot = timeline.nearestScreenshot(what.at ? at.ev.t : window.start, at.state.scenario);
     const step = at.state.step;
@@ -312,9 +316,10 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
       family,
       severity,
       title: def.title,
-      message: attempts(what.message, g.count, g.threw, c.ev.exc),
+      message: withChain(attempts(what.message, g.count, g.threw, c.ev.exc), party, via),
       references: def.references,
-      party: summarizeParty(what.party ?? c.attr.responsible),
+      party: summarizeParty(party),
+      ...(via.length > 0 ? { via: via.map(summarizeParty) } : {}),
       ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
       ...(what.category ? { category: what.category } : {}),
       ...(what.scenario ? { scenario: what.scenario } : {}),

@@ -170,6 +170,7 @@ export const FINDINGS_SCHEMA = {
           severity: { enum: [...SEVERITIES] },
           references: { type: "array", minItems: 1, items: { type: "object", required: ["source", "text"] } },
           party,
+          via: { type: "array", items: party, description: "the chain that led to the party: other third parties further out on the evidence stack, innermost first" },
           immediateCaller: party,
           category: { enum: [...CATEGORY_IDS] },
           scenario: { type: "string" },

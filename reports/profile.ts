@@ -1,7 +1,9 @@
 import { ProfileError } from "./errors.js";
 import { CATEGORY_IDS, type Category } from "./trace/categories.js";
 import { APP_TYPES, appType } from "./data/app-types.js";
-import { didYouMean, loadYaml } from "./yaml-input.js";
+import { ALL_ENTRIES, SDK_FAMILIES } from "./sdk/catalogue/index.js";
+import { NameIndex, resolveDeclared } from "./sdk/declared.js";
+import { didYouMean, loadYaml, yamlLine } from "./yaml-input.js";
 import { readFileSync } from "node:fs";
 
 /** What the app publishes about itself: its type, its SDK list, its declared data uses. */
@@ -93,5 +95,27 @@ export function loadAppProfile(path: string): AppProfile {
       fix: guess ? `did you mean '${guess}'?` : "use an id such as map_navigation, a number 1–39 or the Chinese name (docs/rules.md lists them)",
     });
   }
+  checkSdkNames(profile, path);
   return { ...profile, source: path };
+}
+
+let nameIndex: NameIndex | undefined;
+
+/** The catalogue's names, indexed once per process. */
+export function catalogueNames(): NameIndex {
+  return (nameIndex ??= new NameIndex(ALL_ENTRIES, SDK_FAMILIES));
+}
+
+/**
+ * Every name in `sdks` must mean a catalogue entry, a family or (with `packages`) an uncatalogued
+ * SDK: a name that matches nothing would otherwise read as an undeclared SDK later.
+ */
+function checkSdkNames(profile: AppProfile, path: string): void {
+  const { unmatched } = resolveDeclared(profile.sdks ?? [], catalogueNames());
+  const first = unmatched[0];
+  if (!first) return;
+  const more = unmatched.length > 1 ? ` (and ${unmatched.length - 1} more: ${unmatched.slice(1, 4).map((u) => `'${u.name}'`).join(", ")}${unmatched.length > 4 ? ", …" : ""})` : "";
+  const key = profile.sdks?.[first.index]?.id !== undefined ? "id" : "name";
+  const line = yamlLine(readFileSync(path, "utf8"), ["sdks", first.index, key]);
+  throw new ProfileError(`sdks[${first.index}]: ${first.problem}${more}`, { where: path, ...(line !== undefined ? { line } : {}), fix: first.fix });
 }

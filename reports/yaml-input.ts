@@ -73,6 +73,13 @@ function lineOf(doc: Document, lc: LineCounter, path: string[], key?: string): {
   return { line: pos.line, column: pos.col };
 }
 
+/** The line (1-based) of the node at `path` in a YAML text, for messages about valid but wrong values. */
+export function yamlLine(text: string, path: readonly (string | number)[]): number | undefined {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  return lineOf(doc, lc, path.map(String)).line;
+}
+
 function describe(err: ErrorObject, value: unknown): { problem: string; key?: string; fix?: string } {
   const at = err.instancePath ? `'${pathOf(err.instancePath).join(".")}'` : "the document";
   switch (err.keyword) {

@@ -228,6 +228,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command("sdks")
+    .description("list the SDK catalogue (ids, names, vendors, kinds, families, aliases, packages): what an app profile's `sdks` can name")
+    .argument("[query]", "part of an id, name, alias, vendor, family or package")
+    .option("--json", "as JSON")
+    .action(async (query: string | undefined, o: { json?: boolean }) => {
+      const { renderSdks } = await import("./commands/sdks.js");
+      io.out(renderSdks(query, o.json === true));
+    });
+
+  program
     .command("validate")
     .description("check a scenario suite (app.profile.yaml and *.scenario.yaml) without a device")
     .argument("<suite-dir>", "a folder holding app.profile.yaml and *.scenario.yaml files")

@@ -14,7 +14,7 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on", "report status"] as const;
+const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "via", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on", "report status"] as const;
 
 /**
  * The findings as one CSV table, for desks and spreadsheets; each row says where the trace was
@@ -32,6 +32,7 @@ export function renderFindingsCsv(a: Analysis): string {
       f.scenario ?? "",
       f.category ?? "",
       f.party.name,
+      (f.via ?? []).map((p) => p.name).join(", "),
       f.party.kind,
       f.party.sdkKind ?? "",
       f.party.vendor ?? "",

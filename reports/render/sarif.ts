@@ -242,6 +242,7 @@ export function renderSarif(a: Analysis): string {
         severity: f.severity,
         family: f.family,
         party: party(f.party),
+        ...(f.via ? { via: f.via.map(party) } : {}),
         ...(f.immediateCaller ? { immediateCaller: party(f.immediateCaller) } : {}),
         ...(f.category ? { category: f.category } : {}),
         ...(f.scenario !== undefined ? { scenario: sarifText(f.scenario, MAX_NAME) } : {}),

@@ -1,3 +1,4 @@
+import type { SdkEntry } from "../sdk/types.js";
 import type { AppProfile } from "../profile.js";
 import type { Party } from "../sdk/attribution.js";
 import type { TraceManifest } from "../trace/format.js";
@@ -31,6 +32,8 @@ export interface FamilySetup {
   readonly timeline: Timeline;
   readonly manifest: TraceManifest;
   readonly profile: AppProfile | undefined;
+  /** The SDK catalogue the trace is attributed with (transparent libraries apart). */
+  readonly catalogue: readonly SdkEntry[];
   /** Parties by index (EventContext.partyIdx). */
   readonly parties: readonly Party[];
   enabled(ruleId: string): boolean;

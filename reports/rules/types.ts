@@ -73,6 +73,8 @@ export interface Finding {
   readonly message: string;
   readonly references: readonly Reference[];
   readonly party: PartySummary;
+  /** The chain that led to the party: other third parties further out on the evidence stack, innermost first (docs/attribution.md). */
+  readonly via?: readonly PartySummary[];
   readonly immediateCaller?: PartySummary;
   readonly category?: Category;
   readonly scenario?: string;
@@ -98,4 +100,15 @@ export function summarizeParty(p: Party): PartySummary {
     ...(p.sdk ? { vendor: p.sdk.vendor, sdkKind: p.sdk.kind } : {}),
     ...(p.package ? { package: p.package } : {}),
   };
+}
+
+/**
+ * A message that names its party's chain: "Pangle, via AppLovin MAX collected …". Rules write
+ * messages that start with the party's name; the chain goes right after it (or at the end when
+ * the message does not start so), once.
+ */
+export function withChain(message: string, party: Party, via: readonly Party[]): string {
+  if (via.length === 0 || message.includes(", via ")) return message;
+  const chain = via.map((p) => p.name).join(", ");
+  return message.startsWith(party.name) ? `${party.name}, via ${chain}${message.slice(party.name.length)}` : `${message} (via ${chain})`;
 }

@@ -22,7 +22,7 @@ describe("Markdown summary", () => {
     expect(md).toMatch(/### F0001 · high · Personal information collected before the privacy policy was accepted/);
     expect(md).toContain("party Umeng");
     expect(md).toContain("scenario launch-accept · step 1 launch");
-    expect(md).toContain("responsible frame: `com.umeng.commonsdk.UMConfigure.init(Unknown Source)`");
+    expect(md).toContain("responsible frame: `com.umeng.commonsdk.internal.a.b(Unknown Source)`");
     expect(md).toContain("nearest screenshot: `screenshots/0001.png`");
     expect(md).toMatch(/\| `consent\.pre_consent_collection` \| high \| evaluated \| 1 \|/);
   });

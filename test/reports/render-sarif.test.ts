@@ -88,9 +88,10 @@ describe("SARIF output", () => {
     expect(out).not.toMatch(/physicalLocation|artifactLocation"\s*:\s*\{\s*"uri"\s*:\s*"file:/);
     const r = run.results![0]!;
     const loc = r.locations![0]!.logicalLocations![0]!;
-    expect(loc).toEqual({ index: loc.index, fullyQualifiedName: "com.umeng.commonsdk.UMConfigure.init", kind: "function" });
+    // The SDK's frame nearest the API: the code that collected.
+    expect(loc).toEqual({ index: loc.index, fullyQualifiedName: "com.umeng.commonsdk.internal.a.b", kind: "function" });
     const fn = run.logicalLocations![loc.index!]!;
-    expect(fn).toMatchObject({ name: "init", fullyQualifiedName: "com.umeng.commonsdk.UMConfigure.init", kind: "function" });
+    expect(fn).toMatchObject({ name: "b", fullyQualifiedName: "com.umeng.commonsdk.internal.a.b", kind: "function" });
     const sdk = run.logicalLocations![fn.parentIndex!]!;
     expect(sdk).toMatchObject({ kind: "module", decoratedName: "sdk:umeng-common", fullyQualifiedName: "Umeng Common SDK (友盟基础组件)" });
     // The same frame is one cached logical location.
@@ -103,7 +104,7 @@ describe("SARIF output", () => {
       count: 2,
       window: { startSec: 0.005, endSec: 0.006 },
       screenshot: "screenshots/0001-launch.png",
-      attribution: { responsibleFrame: "com.umeng.commonsdk.UMConfigure.init(Unknown Source)", confidence: 0.95 },
+      attribution: { responsibleFrame: "com.umeng.commonsdk.internal.a.b(Unknown Source)", confidence: 0.95 },
     });
     expect(r.properties!.immediateCaller).toBeUndefined();
     expect(r.attachments).toEqual([{ description: { text: "nearest screenshot" }, artifactLocation: { uri: "screenshots/0001-launch.png", uriBaseId: "TRACEDIR" } }]);
@@ -113,7 +114,7 @@ describe("SARIF output", () => {
   it("names an unknown third party as a namespace and the immediate caller when it differs", () => {
     const dir = new TraceBuilder()
       .mark(0, "consent_shown")
-      .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: ["com.umeng.commonsdk.internal.a.b", "org.acme.tracker.Core.start"] })
+      .call(5, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: ["a.b.c.d", "org.acme.tracker.Core.start"] })
       .close();
     const a = analyzeDir(dir);
     const run = run0(parse(renderSarif(a)));
@@ -121,7 +122,8 @@ describe("SARIF output", () => {
     const fn = run.logicalLocations![r.locations![0]!.logicalLocations![0]!.index!]!;
     expect(fn.fullyQualifiedName).toBe("org.acme.tracker.Core.start");
     expect(run.logicalLocations![fn.parentIndex!]).toMatchObject({ kind: "namespace", fullyQualifiedName: "org.acme.tracker", decoratedName: "pkg:org.acme.tracker" });
-    expect(r.properties!.immediateCaller).toMatchObject({ key: "sdk:umeng-common" });
+    // Obfuscated code nearest the API is the immediate caller; the named unknown package is responsible.
+    expect(r.properties!.immediateCaller).toMatchObject({ key: "pkg:a" });
   });
 
   it("gives stable fingerprints: equal for two recordings of the same run, different between findings", () => {

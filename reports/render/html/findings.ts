@@ -126,6 +126,7 @@ async function evidence(f: Finding, shots: ShotIndex): Promise<string> {
   const facts = [
     kv("Rule", `${ruleId(f.rule)} <span class="muted">${esc(f.family)}</span>`),
     kv("Party", party(f.party)),
+    f.via ? kv("Via", f.via.map(party).join(", ")) : "",
     f.immediateCaller ? kv("Immediate caller", party(f.immediateCaller)) : "",
     f.category ? kv("Data category", `${esc(categoryLabel(f.category))} <span class="muted">${esc(f.category)}</span>`) : "",
     f.scenario ? kv("Scenario", u(f.scenario, 300)) : "",

@@ -1,5 +1,7 @@
 import type { DeclaredSdk } from "../../profile.js";
 import type { Party } from "../../sdk/attribution.js";
+import { LIBRARIES, SDK_FAMILIES } from "../../sdk/catalogue/index.js";
+import { DeclaredList, NameIndex, resolveDeclared } from "../../sdk/declared.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
 import { GroupMap, partyCatKey } from "../groups.js";
 import { emitGroups, REFS, type RuleFamily } from "../family.js";
@@ -8,35 +10,13 @@ const UNDECLARED_SDK = "disclosure.undeclared_sdk";
 const SDK_CATEGORY = "disclosure.sdk_undeclared_category";
 const UNDECLARED_USE = "disclosure.undeclared_category";
 
-/** Lower-case letters and digits (any script) only, for name matching. */
-function norm(s: string): string {
-  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
-}
-
-function underOrOver(a: string, b: string): boolean {
-  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
-}
-
-/** The declared entry that stands for a party, if any: by catalogue id, name, alias or package. */
-export function findDeclared(party: Party, declared: readonly DeclaredSdk[]): DeclaredSdk | undefined {
-  const sdk = party.sdk;
-  const names = new Set<string>();
-  if (sdk) {
-    names.add(norm(sdk.name));
-    names.add(norm(sdk.name.replace(/\(.*?\)/g, "")));
-    for (const m of sdk.name.matchAll(/\(([^)]*)\)/g)) names.add(norm(m[1] ?? ""));
-    for (const a of sdk.aliases ?? []) names.add(norm(a));
-    names.add(norm(sdk.id));
-    // Not the vendor: declaring "Tencent" must not cover every Tencent SDK.
-    names.delete("");
+/** The outermost party of the chain that the app's list declares: the SDK the app integrated that led to this one. */
+function declaredLeader(via: readonly Party[], list: DeclaredList<DeclaredSdk>): { party: Party; declared: DeclaredSdk } | undefined {
+  for (let i = via.length - 1; i >= 0; i--) {
+    const m = list.find(via[i]!);
+    if (m) return { party: via[i]!, declared: m.declared };
   }
-  const packages = sdk ? sdk.prefixes : party.package ? [party.package] : [];
-  return declared.find(
-    (d) =>
-      (sdk !== undefined && d.id === sdk.id) ||
-      names.has(norm(d.name)) ||
-      (d.packages ?? []).some((dp) => packages.some((p) => underOrOver(dp, p))),
-  );
+  return undefined;
 }
 
 /** What the app's published SDK list and privacy policy disclose, against what was observed. */
@@ -85,7 +65,7 @@ export const disclosureFamily: RuleFamily = {
         on.use = false;
       }
     }
-    const declaredSdks = profile?.sdks ?? [];
+    const list = new DeclaredList(resolveDeclared(profile?.sdks ?? [], new NameIndex([...setup.catalogue, ...LIBRARIES], SDK_FAMILIES)).resolved);
     const uses = new Set<string>((profile?.uses ?? []).map((u) => u.category));
     // Per party index: its declared entry (null = undeclared), computed once.
     const declaredOf: (DeclaredSdk | null | undefined)[] = [];
@@ -99,11 +79,15 @@ export const disclosureFamily: RuleFamily = {
         let d: DeclaredSdk | null | undefined = null;
         if (party.kind === "sdk" || party.kind === "unknown_third_party") {
           d = declaredOf[ctx.partyIdx];
-          if (d === undefined) d = declaredOf[ctx.partyIdx] = findDeclared(party, declaredSdks) ?? null;
+          if (d === undefined) d = declaredOf[ctx.partyIdx] = list.find(party)?.declared ?? null;
           if (on.sdk && d === null) {
             const g = undeclared.add(ctx.partyIdx, ctx);
             const cats = ((g.details.categories ??= []) as Category[]);
             if (!cats.includes(ctx.ev.cat)) cats.push(ctx.ev.cat);
+            if (g.details.ledBy === undefined && ctx.attr.via.length > 0) {
+              const leader = declaredLeader(ctx.attr.via, list);
+              if (leader) g.details.ledBy = { party: leader.party.name, declaredAs: leader.declared.name };
+            }
           }
           if (on.sdkCat && d?.categories && !d.categories.includes(ctx.ev.cat)) {
             const g = sdkCats.add(partyCatKey(ctx), ctx);
@@ -119,9 +103,10 @@ export const disclosureFamily: RuleFamily = {
         for (const g of undeclared.map.values()) {
           const c = g.firstCtx!;
           const cats = (g.details.categories as Category[]).map((x) => CATEGORIES[x].label.toLowerCase());
+          const led = g.details.ledBy as { party: string; declaredAs: string } | undefined;
           emit(UNDECLARED_SDK, g, {
             party: c.attr.responsible,
-            message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} call${g.count === 1 ? "" : "s"}) but is not in the app's published SDK list`,
+            message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} call${g.count === 1 ? "" : "s"}) but is not in the app's published SDK list${led ? `; the declared ${led.party} (listed as '${led.declaredAs}') led to it` : ""}`,
           });
         }
         emitGroups(

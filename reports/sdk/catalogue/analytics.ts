@@ -45,7 +45,7 @@ export const ANALYTICS_SDKS: readonly SdkEntry[] = [
   { id: "reyun-solar-engine", name: "Solar Engine (热力引擎)", vendor: "Reyun", kind: "analytics",
     prefixes: ["com.reyun.solar.engine"], aliases: ["热力引擎", "SolarEngine"], ref: "https://www.solar-engine.com" },
   // ── Google / Meta / Amazon ──────────────────────────────────────────────
-  { id: "firebase-analytics", name: "Google Analytics for Firebase", vendor: "Google", kind: "analytics",
+  { id: "firebase-analytics", name: "Google Analytics for Firebase", vendor: "Google", kind: "analytics", family: "firebase",
     prefixes: ["com.google.firebase.analytics", "com.google.android.gms.measurement"],
     aliases: ["Firebase Analytics", "Google Analytics 4", "GA4", "Firebase统计"], ref: "exodus:49" },
   { id: "google-analytics", name: "Google Analytics (legacy SDK)", vendor: "Google", kind: "analytics",

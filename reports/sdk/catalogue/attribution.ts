@@ -39,7 +39,7 @@ export const ATTRIBUTION_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.bitly"], ref: "exodus:296" },
   { id: "tiktok-business-sdk", name: "TikTok Business SDK (app events)", vendor: "ByteDance", kind: "attribution",
     prefixes: ["com.tiktok.appevents", "com.tiktok.TikTokBusinessSdk"], aliases: ["TikTok App Events SDK", "TikTok for Business"], ref: "https://business-api.tiktok.com/portal/docs" },
-  { id: "firebase-dynamic-links", name: "Firebase Dynamic Links", vendor: "Google", kind: "attribution",
+  { id: "firebase-dynamic-links", name: "Firebase Dynamic Links", vendor: "Google", kind: "attribution", family: "firebase",
     prefixes: ["com.google.firebase.dynamiclinks"], ref: "https://firebase.google.com/docs/dynamic-links" },
   { id: "huawei-install-referrer", name: "Huawei Ads Install Referrer", vendor: "Huawei", kind: "attribution", family: "huawei-hms",
     prefixes: ["com.huawei.hms.ads.installreferrer"], aliases: ["华为安装来源"], ref: "https://developer.huawei.com/consumer/en/doc/development/HMSCore-Guides/identifier-service-obtaining-installreferrer-info-0000001050066912" },

@@ -20,10 +20,10 @@ export const CRASH_SDKS: readonly SdkEntry[] = [
   { id: "alibaba-emas-ha", name: "Alibaba EMAS High Availability (崩溃分析)", vendor: "Alibaba Cloud", kind: "crash",
     prefixes: ["com.alibaba.ha"], aliases: ["EMAS崩溃分析", "阿里云崩溃分析", "阿里云性能分析"], ref: "https://www.aliyun.com/product/emas" },
   // ── Global ──────────────────────────────────────────────────────────────
-  { id: "firebase-crashlytics", name: "Firebase Crashlytics (Fabric)", vendor: "Google", kind: "crash",
+  { id: "firebase-crashlytics", name: "Firebase Crashlytics (Fabric)", vendor: "Google", kind: "crash", family: "firebase",
     prefixes: ["com.google.firebase.crashlytics", "com.crashlytics", "io.fabric", "io.invertase.firebase.crashlytics"],
     aliases: ["Crashlytics", "Fabric", "Google CrashLytics"], ref: "exodus:27" },
-  { id: "firebase-crash-reporting", name: "Firebase Crash Reporting (legacy)", vendor: "Google", kind: "crash",
+  { id: "firebase-crash-reporting", name: "Firebase Crash Reporting (legacy)", vendor: "Google", kind: "crash", family: "firebase",
     prefixes: ["com.google.firebase.crash"], ref: "exodus:27" },
   { id: "sentry", name: "Sentry", vendor: "Sentry", kind: "crash",
     prefixes: ["io.sentry", "com.joshdholtz.sentry"], ref: "exodus:447" },

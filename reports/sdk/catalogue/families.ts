@@ -17,4 +17,5 @@ export const SDK_FAMILIES: readonly SdkFamily[] = [
   { id: "ironsource", name: "ironSource family (LevelPlay and its network adapters)", vendor: "Unity Technologies", aliases: ["ironSource全家桶"] },
   { id: "tencent-tpns", name: "Tencent Push (TPNS)", vendor: "Tencent", aliases: ["腾讯推送"] },
   { id: "pangle", name: "CSJ family (穿山甲全家桶: Pangle and GroMore)", vendor: "ByteDance", aliases: ["穿山甲全家桶"] },
+  { id: "firebase", name: "Firebase", vendor: "Google", aliases: ["Google Firebase", "Firebase SDK"] },
 ];

@@ -57,7 +57,7 @@ export const MARKETING_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.ibm.mce.sdk", "co.acoustic.mobile.push.sdk", "com.xtify.mce.sdk", "com.xtify.android.sdk"], ref: "exodus:420" },
   { id: "azure-mobile-engagement", name: "Azure Mobile Engagement (Capptain)", vendor: "Microsoft", kind: "marketing",
     prefixes: ["com.ubikod.capptain", "com.microsoft.azure.engagement"], aliases: ["Capptain"], ref: "exodus:63" },
-  { id: "firebase-in-app-messaging", name: "Firebase In-App Messaging", vendor: "Google", kind: "marketing",
+  { id: "firebase-in-app-messaging", name: "Firebase In-App Messaging", vendor: "Google", kind: "marketing", family: "firebase",
     prefixes: ["com.google.firebase.inappmessaging"], ref: "https://firebase.google.com/docs/in-app-messaging" },
   { id: "amazon-mobile-associates", name: "Amazon Mobile Associates", vendor: "Amazon", kind: "marketing",
     prefixes: ["com.amazon.device.associates"], ref: "exodus:93" },

@@ -40,7 +40,7 @@ export const PUSH_SDKS: readonly SdkEntry[] = [
   { id: "meizu-push", name: "Meizu Flyme Push (魅族推送)", vendor: "Meizu", kind: "push",
     prefixes: ["com.meizu.cloud.pushsdk"], aliases: ["魅族推送", "Flyme Push"], ref: "https://open.flyme.cn" },
   // ── Global push ─────────────────────────────────────────────────────────
-  { id: "firebase-messaging", name: "Firebase Cloud Messaging", vendor: "Google", kind: "push",
+  { id: "firebase-messaging", name: "Firebase Cloud Messaging", vendor: "Google", kind: "push", family: "firebase",
     prefixes: ["com.google.firebase.messaging"], aliases: ["FCM", "Google Cloud Messaging", "谷歌推送"], ref: "https://firebase.google.com/docs/cloud-messaging" },
   { id: "onesignal", name: "OneSignal", vendor: "OneSignal", kind: "push",
     prefixes: ["com.onesignal"], ref: "exodus:193" },

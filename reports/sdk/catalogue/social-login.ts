@@ -69,7 +69,7 @@ export const SOCIAL_LOGIN_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.facebook.gamingservices"], ref: "https://developers.facebook.com/docs/games" },
   { id: "google-sign-in", name: "Google Sign-In / Identity Services", vendor: "Google", kind: "login",
     prefixes: ["com.google.android.gms.auth.api.signin", "com.google.android.gms.auth.api.identity"], aliases: ["Google登录", "One Tap"], ref: "https://developers.google.com/identity" },
-  { id: "firebase-auth", name: "Firebase Authentication", vendor: "Google", kind: "login",
+  { id: "firebase-auth", name: "Firebase Authentication", vendor: "Google", kind: "login", family: "firebase",
     prefixes: ["com.google.firebase.auth"], ref: "https://firebase.google.com/docs/auth" },
   { id: "google-play-games", name: "Google Play Games Services", vendor: "Google", kind: "login",
     prefixes: ["com.google.android.gms.games"], ref: "https://developer.android.com/games/pgs" },

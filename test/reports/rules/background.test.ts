@@ -37,7 +37,7 @@ describe("background.collection", () => {
     expect(x.evidence.screenshot).toEqual({ t: 12_000, path: "screenshots/home.png" });
     expect(x.message).toContain("in background, first 3 s after the app left the foreground");
     const st = x.evidence.stack!;
-    expect(st.frames[st.responsibleFrame]).toBe("com.umeng.commonsdk.UMConfigure.init(Unknown Source)");
+    expect(st.frames[st.responsibleFrame]).toBe("com.umeng.commonsdk.internal.a.b(Unknown Source)");
   });
 
   it("grace boundary: 1000 ms after is not flagged, 1001 ms after is", () => {

@@ -47,7 +47,7 @@ describe("consent.pre_consent_collection", () => {
     expect(x.evidence.step).toEqual({ scenario: "launch", index: 0, action: "wait", label: "splash" });
     expect(x.evidence.hooks).toEqual([{ hook: IMEI, count: 1 }]);
     const st = x.evidence.stack!;
-    expect(st.frames[st.responsibleFrame]).toBe("com.umeng.commonsdk.UMConfigure.init(Unknown Source)");
+    expect(st.frames[st.responsibleFrame]).toBe("com.umeng.commonsdk.internal.a.b(Unknown Source)");
     expect(st.frames[st.immediateFrame]).toBe("com.umeng.commonsdk.internal.a.b(Unknown Source)");
   });
 

@@ -39,7 +39,8 @@ describe("disclosure.undeclared_sdk", () => {
     expect(x.category).toBeUndefined();
     expect(x.evidence.details!.categories).toEqual(["device_identifiers", "location"]);
     expect(x.message).toContain("collected device identifiers, location (3 calls) but is not in the app's published SDK list");
-    expect(x.evidence.stack!.frames[x.evidence.stack!.responsibleFrame]).toBe("com.qq.e.ads.splash.SplashAD.fetch(Unknown Source)");
+    // The decisive frame is the SDK's code nearest the API: the code that collected.
+    expect(x.evidence.stack!.frames[x.evidence.stack!.responsibleFrame]).toBe("com.qq.e.comm.managers.status.DeviceStatus.getDid(Unknown Source)");
   });
 
   it("matches declarations by catalogue id and by display name", () => {
@@ -47,6 +48,39 @@ describe("disclosure.undeclared_sdk", () => {
     expect(ruleFindings(byId, SDK)).toEqual([]);
     const byName = trace(profile([{ name: "Umeng Common SDK" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: UMENG }));
     expect(ruleFindings(byName, SDK)).toEqual([]);
+  });
+
+  it("names a push aggregator's vendor channel that collected, and the declared aggregator that led to it", () => {
+    // MiPush reads the Android ID behind Umeng Push's Xiaomi channel; the app lists Umeng Push only.
+    const MIPUSH = ["com.xiaomi.mipush.sdk.MiPushClient.getRegId", "org.android.agoo.xiaomi.MiPushRegistar.register", "com.umeng.message.PushAgent.register", "com.example.app.App.onCreate"];
+    const a = trace(profile([{ name: "友盟推送" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: MIPUSH }));
+    const f = ruleFindings(a, SDK);
+    expect(f.map((x) => x.party.key)).toEqual(["sdk:xiaomi-push"]);
+    expect(f[0]!.message).toMatch(/^Xiaomi Push \(小米推送\), via Umeng Push Xiaomi channel \(友盟推送小米通道\), Umeng Push \(友盟推送 \/ U-Push\) collected device identifiers \(1 call\) but is not in the app's published SDK list; the declared Umeng Push \(友盟推送 \/ U-Push\) \(listed as '友盟推送'\) led to it/);
+    // Listing the vendor's SDK too: nothing undeclared (Umeng's channel adapter is covered by Umeng Push).
+    const both = trace(profile([{ name: "友盟推送" }, { name: "小米推送" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: MIPUSH }));
+    expect(ruleFindings(both, SDK)).toEqual([]);
+    const ADAPTER = ["org.android.agoo.xiaomi.MiPushRegistar.register", "com.umeng.message.PushAgent.register", "com.example.app.App.onCreate"];
+    const adapter = trace(profile([{ name: "友盟推送" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: ADAPTER }));
+    expect(ruleFindings(adapter, SDK)).toEqual([]);
+  });
+
+  it("names the ad network behind a mediation SDK, not the mediation SDK the app lists", () => {
+    const PANGLE_VIA_MAX = ["com.bytedance.sdk.openadsdk.core.l.c", "com.applovin.mediation.adapters.ByteDanceMediationAdapter.loadAd", "com.applovin.impl.mediation.MaxAdLoader.run", "com.example.app.Ads.show"];
+    const a = trace(profile([{ name: "AppLovin MAX" }]), (b) => b.call(1000, "apps.PackageManager.getInstalledPackages", "installed_apps", { from: PANGLE_VIA_MAX }));
+    const f = ruleFindings(a, SDK);
+    expect(f.map((x) => x.party.key)).toEqual(["sdk:bytedance-pangle"]);
+    expect(f[0]!.message).toContain("Pangle / CSJ (穿山甲), via AppLovin MAX mediation adapters, AppLovin (MAX) collected installed apps");
+    expect(f[0]!.message).toContain("the declared AppLovin (MAX) (listed as 'AppLovin MAX') led to it");
+  });
+
+  it("a family's common component is declared by any member ('友盟+ 统计' covers Umeng's common SDK); a family name declares every member", () => {
+    const common = trace(profile([{ name: "友盟+ 统计" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: UMENG }));
+    expect(ruleFindings(common, SDK)).toEqual([]);
+    const PUSH = ["com.umeng.message.PushAgent.register", "com.example.app.App.onCreate"];
+    expect(ruleFindings(trace(profile([{ name: "友盟+" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: PUSH })), SDK)).toEqual([]);
+    // A member does not declare its siblings: Umeng Analytics listed, Umeng Push not.
+    expect(ruleFindings(trace(profile([{ name: "友盟+ 统计" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: PUSH })), SDK).map((x) => x.party.key)).toEqual(["sdk:umeng-push"]);
   });
 
   it("a declaration of another SDK does not cover this one", () => {

@@ -223,6 +223,28 @@ describe("loadAppProfile", () => {
     expect(e.fix).toContain("'browser'");
   });
 
+  it("an SDK name that matches nothing in the catalogue is one line naming the file, the line and close names — never a silent no-match", () => {
+    const path = file("app: com.example.app\nsdks:\n  - name: 友盟+ 统计\n  - name: Umeng Anlytics\n  - name: Acme Tracker\n", "profile.yaml");
+    const e = errorOf(() => loadAppProfile(path));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.line).toBe(4);
+    expect(e.toLine().startsWith(`${path}:4:`)).toBe(true);
+    expect(e.toLine()).toContain("sdks[1]: SDK 'Umeng Anlytics' matches no catalogue name, alias or family (and 1 more: 'Acme Tracker') — did you mean 'Umeng Analytics");
+    expect(e.toLine()).not.toContain("\n");
+  });
+
+  it("a vendor is not an SDK; a family name, an uncatalogued SDK with its packages and a known id are", () => {
+    const vendor = errorOf(() => loadAppProfile(file("app: com.example.app\nsdks:\n  - name: Tencent\n", "profile.yaml")));
+    expect(vendor).toBeInstanceOf(ProfileError);
+    expect(vendor.message).toMatch(/'Tencent' names a vendor with \d+ SDKs in the catalogue, not one SDK/);
+    expect(vendor.fix).toContain("permtrace sdks Tencent");
+    const ok = loadAppProfile(file("app: com.example.app\nsdks:\n  - name: 友盟+\n  - name: 极光推送SDK\n  - name: Acme Tracker\n    packages: [com.acme.tracker]\n  - name: 腾讯广告\n    id: tencent-gdt\n", "profile.yaml"));
+    expect(ok.sdks).toHaveLength(4);
+    const badId = errorOf(() => loadAppProfile(file("app: com.example.app\nsdks:\n  - name: 腾讯广告\n    id: tencent-gtd\n", "profile.yaml")));
+    expect(badId.line).toBe(4);
+    expect(badId.fix).toContain("'tencent-gdt'");
+  });
+
   it("a missing required key and a missing file", () => {
     const e = errorOf(() => loadAppProfile(file("name: Example\n", "profile.yaml")));
     expect(e).toBeInstanceOf(ProfileError);

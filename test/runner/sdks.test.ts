@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { EXIT, main } from "../../runner/cli.js";
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(["--log-level", "silent", ...argv], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+describe("permtrace sdks: what an app profile can name", () => {
+  it("finds entries by Chinese name, family, vendor and package, with their ids, kinds, families, aliases and packages", async () => {
+    const umeng = await cli("sdks", "友盟");
+    expect(umeng.code).toBe(EXIT.ok);
+    expect(umeng.out).toMatch(/^family umeng: Umeng\+ \(友盟\+\)/m);
+    expect(umeng.out).toMatch(/^umeng-common {2}Umeng Common SDK \(友盟基础组件\) — Umeng\+ \(Alibaba\); analytics, family umeng; declared with any member of its family$/m);
+    expect(umeng.out).toMatch(/^umeng-push-channel-xiaomi .*declared with umeng-push$/m);
+    expect(umeng.out).toMatch(/^ {4}packages: org\.android\.agoo\.xiaomi$/m);
+    expect(umeng.out).toMatch(/entries, 1 family matching '友盟'/);
+    const byPackage = await cli("sdks", "com.qq.e.comm");
+    expect(byPackage.out).toMatch(/^tencent-gdt {2}/m);
+    const lib = await cli("sdks", "AndroidUtilCode");
+    expect(lib.out).toMatch(/^androidutilcode {2}AndroidUtilCode \(Blankj\) — Blankj; library$/m);
+  });
+
+  it("answers in JSON, and says plainly when nothing matches", async () => {
+    const json = JSON.parse((await cli("sdks", "xiaomi", "--json")).out) as { catalogueVersion: string; sdks: { id: string; packages: string[] }[] };
+    expect(json.sdks.map((s) => s.id)).toEqual(expect.arrayContaining(["xiaomi-push", "umeng-push-channel-xiaomi", "jpush-channel-xiaomi"]));
+    const none = await cli("sdks", "zzzqqq");
+    expect(none.code).toBe(EXIT.ok);
+    expect(none.out).toMatch(/^no SDK or family matching 'zzzqqq' in catalogue \S+ — /);
+    const punct = await cli("sdks", "+++");
+    expect(punct.code).toBe(EXIT.usage);
+    expect(punct.err.trim().split("\n")).toHaveLength(1);
+  });
+});
