@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtml } from "../../reports/render/html/index.js";
 import { analyzeDir } from "../support/trace-builder.js";
 import { HOSTILE, hostileTrace } from "./hostile-trace.js";
+import { SHORT, soakTrace } from "./soak-trace.js";
 
 /**
  * The HTML report in a real browser (Debian's chromium through playwright-core): hostile strings
  * from the trace stay text, nothing runs but our script, the CSP reports nothing, sorting,
- * filtering, the chart and the evidence work, and the layout holds at desktop and phone widths.
+ * filtering, the chart, its zoom and the evidence work, and the layout holds at desktop and phone widths.
  */
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -44,6 +45,8 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
   describe.skipIf(!existsSync(CHROMIUM))(`HTML report in a browser${existsSync(CHROMIUM) ? "" : ` (skipped: ${MISSING})`}`, () => {
     let browser: Browser;
     let url: string;
+    /** A report whose timeline is an hour's soak and two scenarios of a second or two. */
+    let soakUrl: string;
     let findings: number;
     const out = mkdtempSync(join(tmpdir(), "permtrace-browser-"));
 
@@ -56,13 +59,17 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
       const file = join(out, "report.html");
       writeFileSync(file, await renderHtml(analysis, { traceDir: dir }));
       url = pathToFileURL(file).href;
+      const soak = soakTrace();
+      const soakFile = join(out, "soak.html");
+      writeFileSync(soakFile, await renderHtml(analyzeDir(soak), { traceDir: soak }));
+      soakUrl = pathToFileURL(soakFile).href;
     }, TIMEOUT);
 
     afterAll(async () => {
       await browser?.close();
     });
 
-    async function open(width = 1280, javaScriptEnabled = true): Promise<Watched> {
+    async function open(width = 1280, javaScriptEnabled = true, page0 = url): Promise<Watched> {
       const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled });
       const page = await context.newPage();
       const w: Watched = { page, dialogs: [], errors: [], console: [] };
@@ -73,7 +80,7 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
       });
       page.on("pageerror", (e) => w.errors.push(e.message));
       page.on("console", (m) => w.console.push(m.text()));
-      await page.goto(url, { waitUntil: "load", timeout: TIMEOUT });
+      await page.goto(page0, { waitUntil: "load", timeout: TIMEOUT });
       return w;
     }
 
@@ -171,6 +178,104 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     );
 
     it(
+      "zooms into a short scenario beside an hour's soak: by a drag, a click on its band, typed times or Enter on a band; its name appears; Show all goes back",
+      async () => {
+        const w = await open(1280, true, soakUrl);
+        const { page } = w;
+        const svg = page.locator("svg.timeline");
+        const band = (name: string) => page.locator(`svg.timeline g.zb[data-name="${name}"]`);
+        const label = (name: string) => band(name).locator("text.band-label");
+        const zoomed = async () => (await svg.getAttribute("data-zoom"))!.split(" ").map(Number) as [number, number];
+        const [tap, map] = SHORT;
+        // At the full range the short scenarios are slivers: no room for a name.
+        expect(await label(tap.name).textContent()).toBe("");
+        expect(await label(map.name).textContent()).toBe("");
+        expect(await label("background-soak").textContent()).toBe("background-soak");
+        expect(await page.locator(".zoom .z-reset").isDisabled()).toBe(true);
+
+        // Drag across the last 1.5% of the plot.
+        const box = (await svg.boundingBox())!;
+        const u = box.width / 1000;
+        const y = box.y + u * 120;
+        await page.mouse.move(box.x + u * 960, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + u * 968, y, { steps: 4 });
+        await page.mouse.move(box.x + u * 974, y, { steps: 4 });
+        await page.mouse.up();
+        const [a, b] = await zoomed();
+        expect(a).toBeGreaterThan(3500_000);
+        expect(b - a).toBeLessThan(100_000);
+        expect(await page.locator("svg.timeline rect.brush").getAttribute("visibility")).toBe("hidden");
+
+        // A click on the band zooms to it: the name shows in full, on screen, within the chart.
+        await band(tap.name).locator(":scope > rect").click();
+        const [c, d] = await zoomed();
+        expect(c).toBeGreaterThan(tap.start * 1000 - 500);
+        expect(d).toBeLessThan(tap.end * 1000 + 500);
+        expect(await label(tap.name).textContent()).toBe(tap.name);
+        expect(await label(tap.name).isVisible()).toBe(true);
+        const text = (await label(tap.name).boundingBox())!;
+        expect(text.width).toBeGreaterThan(20);
+        expect(text.x).toBeGreaterThanOrEqual(box.x);
+        expect(text.x + text.width).toBeLessThanOrEqual(box.x + box.width);
+        // The axis is redrawn for the range; the launch at 0 s is off it, hidden.
+        expect(await page.locator("svg.timeline g.xaxis text").allTextContents()).toContain("3596.0 s");
+        expect(await page.locator("svg.timeline g.pt").first().getAttribute("visibility")).toBe("hidden");
+        expect(await page.locator(".zoom .z-from").inputValue()).toMatch(/^359[45]\./);
+        expect(await page.locator(".zoom .hint").textContent()).toMatch(/narrower than three bars/);
+
+        // Show all goes back to the whole run.
+        await page.locator(".zoom .z-reset").click();
+        expect(await zoomed()).toEqual([0, Number(await svg.getAttribute("data-d1"))]);
+        expect(await label(tap.name).textContent()).toBe("");
+        expect(await page.locator(".zoom .z-reset").isDisabled()).toBe(true);
+
+        // Typed times: the second short scenario; a range that ends before it starts is refused.
+        await page.locator(".zoom .z-from").fill(String(map.start - 0.1));
+        await page.locator(".zoom .z-to").fill(String(map.end + 0.1));
+        await page.locator(".zoom .z-to").press("Enter");
+        expect(await label(map.name).textContent()).toBe(map.name);
+        const before = await zoomed();
+        await page.locator(".zoom .z-from").fill("20");
+        await page.locator(".zoom .z-to").fill("10");
+        await page.locator(".zoom .z-apply").click();
+        expect(await page.locator(".zoom .z-from").getAttribute("aria-invalid")).toBe("true");
+        expect(await zoomed()).toEqual(before);
+
+        // From the keyboard: a band is a button.
+        await page.locator(".zoom .z-reset").click();
+        await band(tap.name).focus();
+        await page.keyboard.press("Enter");
+        expect(await label(tap.name).textContent()).toBe(tap.name);
+
+        expect(w.errors).toEqual([]);
+        expect(await js(page, "window.__csp")).toEqual([]);
+        await page.context().close();
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "on a phone-width page says the chart scrolls sideways (and it does); not on a desktop",
+      async () => {
+        const phone = (await open(390, true, soakUrl)).page;
+        const note = phone.locator("#timeline .scroll-note");
+        expect(await note.isVisible()).toBe(true);
+        expect(await note.textContent()).toMatch(/scroll it sideways/);
+        const [scroll, client] = await js<[number, number]>(phone, `(() => { const c = document.querySelector("#timeline .chart"); return [c.scrollWidth, c.clientWidth]; })()`);
+        expect(scroll).toBeGreaterThan(client);
+        // The note comes before the chart it is about.
+        const noteBox = (await note.boundingBox())!;
+        expect(noteBox.y).toBeLessThan((await phone.locator("svg.timeline").boundingBox())!.y);
+        await phone.context().close();
+        const desk = (await open(1280, true, soakUrl)).page;
+        expect(await desk.locator("#timeline .scroll-note").isVisible()).toBe(false);
+        await desk.context().close();
+      },
+      TIMEOUT,
+    );
+
+    it(
       "opens a finding's evidence: the responsible frame highlighted, the immediate one marked, the screenshot shown",
       async () => {
         const { page } = await open();
@@ -245,6 +350,8 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
         expect(await first.getAttribute("open")).not.toBeNull();
         await page.locator("label[for=view-party]").click();
         expect(await page.locator("svg.timeline g.by-party").isVisible()).toBe(true);
+        // No zoom controls without script: the chart shows the whole run.
+        expect(await page.locator(".zoom").count()).toBe(0);
         await page.context().close();
       },
       TIMEOUT,

@@ -1,11 +1,7 @@
-/**
- * The report's one inline script: sortable headers and a filter box for every `table.sortable`,
- * and opening a finding's <details> when a link targets it. It only reads textContent and
- * builds elements with DOM calls (never innerHTML), so app strings in cells stay text. The page
- * reads fully without it: the filter boxes and sort buttons are created here.
- * Its SHA-256 goes into the page's Content-Security-Policy: keep it a constant.
- */
-export const SCRIPT = `
+import { ZOOM_SCRIPT } from "./zoom-script.js";
+
+/** Sortable, filterable tables and opening a targeted finding. */
+const TABLES_SCRIPT = `
 "use strict";
 (function () {
   var collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
@@ -85,3 +81,13 @@ export const SCRIPT = `
   openTarget();
 })();
 `;
+
+/**
+ * The report's one inline script: sortable headers and a filter box for every `table.sortable`,
+ * and opening a finding's <details> when a link targets it. It only reads textContent and
+ * builds elements with DOM calls (never innerHTML), so app strings in cells stay text. The page
+ * reads fully without it: the filter boxes and sort buttons are created here, and so are the
+ * timeline's zoom controls (zoom-script.ts).
+ * Its SHA-256 goes into the page's Content-Security-Policy: keep it a constant.
+ */
+export const SCRIPT = `${TABLES_SCRIPT}${ZOOM_SCRIPT}`;

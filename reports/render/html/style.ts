@@ -109,6 +109,24 @@ input.filter:focus{outline:2px solid #bfdbfe;border-color:var(--accent)}
 .tl .offspan{fill:#0f172a;fill-opacity:.10}
 .tl .offlane{fill:#0f172a}
 .tl .hit{stroke:transparent;stroke-width:9}
+svg.plot{overflow:hidden}
+.tl .plot line{vector-effect:non-scaling-stroke}
+.tl.wide .plot path{stroke:#fff;stroke-width:1.5;vector-effect:non-scaling-stroke}
+svg.timeline.zoomable{cursor:crosshair}
+.tl .zb{cursor:zoom-in}
+.tl .zb:focus{outline:none}
+.tl .zb:focus-visible rect{stroke:var(--accent);stroke-width:2}
+.tl .band-label{pointer-events:none}
+.tl .brush{fill:#0b5cad;fill-opacity:.15;stroke:#0b5cad;stroke-width:1;pointer-events:none}
+.scroll-note{display:none;font-size:12.5px;color:var(--muted);margin:0 2px 6px}
+@media (max-width:800px){.scroll-note{display:block}}
+.zoom{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px;margin:2px 0 8px;font-size:13px}
+.zoom label{display:inline-flex;align-items:center;gap:4px;color:var(--muted)}
+.zoom input{font:inherit;width:7.5em;padding:3px 6px;border:1px solid var(--line);border-radius:6px}
+.zoom input[aria-invalid=true]{border-color:var(--high);outline:1px solid var(--high)}
+.zoom button{font:inherit;padding:3px 12px;border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--fg);cursor:pointer}
+.zoom button:disabled{color:#9aa4ae;cursor:default}
+.zoom .hint{color:var(--muted);font-size:12px}
 .tl .hov rect{fill:transparent}
 .tl .hov rect:hover{fill:#0f172a;fill-opacity:.07}
 .tl .consent_accepted{stroke:#15803d;stroke-width:2}
