@@ -39,6 +39,8 @@ export const APPS: readonly HookEntry[] = [
   { id: "apps.PackageManager.isPackageStopped", className: PM, method: "isPackageStopped", overloads: "all", minApi: 35, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "raw" },
   { id: "apps.PackageManager.isAppArchivable", className: PM, method: "isAppArchivable", overloads: "all", minApi: 35, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "raw" },
   { id: "apps.PackageManager.getArchivedPackage", className: PM, method: "getArchivedPackage", overloads: "all", minApi: 35, permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "type" },
+  // Another app's resources (labels, icons): by package name or ApplicationInfo.
+  { id: "apps.PackageManager.getResourcesForApplication", className: PM, method: "getResourcesForApplication", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package"], ret: "type" },
   // Another app's component by name (a ComponentName: `own` when it is the app's own).
   { id: "apps.PackageManager.getActivityInfo", className: PM, method: "getActivityInfo", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw"], ret: "type" },
   { id: "apps.PackageManager.getServiceInfo", className: PM, method: "getServiceInfo", overloads: "all", permission: QAP, category: "installed_apps", classify: "package-arg", args: ["package", "raw"], ret: "type" },

@@ -50,6 +50,8 @@ export const CONTENT: readonly HookEntry[] = [
   { id: "content.Intents.getMessagesFromIntent", className: "android.provider.Telephony$Sms$Intents", method: "getMessagesFromIntent", overloads: "all", permission: "android.permission.RECEIVE_SMS", category: "sms", ret: "len" },
   { id: "content.SmsMessage.createFromPdu", className: "android.telephony.SmsMessage", method: "createFromPdu", overloads: "all", permission: "android.permission.RECEIVE_SMS", category: "sms", args: ["omit", "raw"], ret: "type" },
   { id: "content.SmsMessage.getMessageBody", className: "android.telephony.SmsMessage", method: "getMessageBody", overloads: "all", permission: "android.permission.RECEIVE_SMS", category: "sms", ret: "len" },
+  // The recipient of a message (API 36): another person's number.
+  { id: "content.SmsMessage.getRecipientAddress", className: "android.telephony.SmsMessage", method: "getRecipientAddress", overloads: "all", minApi: 36, permission: "android.permission.RECEIVE_SMS", category: "sms", ret: "mask" },
   { id: "content.SmsMessage.getOriginatingAddress", className: "android.telephony.SmsMessage", method: "getOriginatingAddress", overloads: "all", permission: "android.permission.RECEIVE_SMS", category: "sms", ret: "mask" },
 
   // The original file of a transcoded video (API 31): the media itself, as openFileDescriptor opens it.

@@ -77,7 +77,7 @@ export const LOCATION: readonly HookEntry[] = [
   { id: "location.FusedLocationProviderClient.requestLocationUpdates", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "requestLocationUpdates", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: PLAY },
 
   // Where a fused location reaches the app, whatever client delivered it: a LocationResult
-  // (a final class in every version of the SDK) in the LocationCallback, or extracted from the
+  // (a class, not an interface, in the SDK's API reference) in the LocationCallback, or extracted from the
   // PendingIntent's Intent. Hooking these, not Location.getLatitude/getLongitude, is deliberate:
   // a map reads the coordinates of one Location every frame (a hook there costs a Java↔JS
   // transition per read and floods the trace), while a result is read once per delivery.

@@ -77,6 +77,8 @@ export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   // Carrier apps and the default SMS app (MODIFY_PHONE_STATE or carrier privileges besides SEND_SMS).
   { id: "telephony.SmsManager.sendTextMessageWithoutPersisting", className: "android.telephony.SmsManager", method: "sendTextMessageWithoutPersisting", overloads: "all", minApi: 28, permission: SEND, category: "sms", args: ["mask", "omit", "len"] },
   // An MMS: its PDU is a content URI the app wrote; the URI says which.
+  // Downloading a received MMS into a file of the app's (the default SMS app's job).
+  { id: "telephony.SmsManager.downloadMultimediaMessage", className: "android.telephony.SmsManager", method: "downloadMultimediaMessage", overloads: "all", category: "sms", args: ["omit", "raw", "uri"] },
   { id: "telephony.SmsManager.sendMultimediaMessage", className: "android.telephony.SmsManager", method: "sendMultimediaMessage", overloads: "all", permission: SEND, category: "sms", args: ["omit", "uri"] },
 
   // IMS (API 30): registration and VoLTE/VoWiFi/video-calling settings of a subscription.
@@ -95,5 +97,6 @@ export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   { id: "telephony.ImsRcsManager.getRegistrationTransportType", className: RCS, method: "getRegistrationTransportType", overloads: "all", minApi: 31, permission: PRECISE, category: "carrier_info" },
   { id: "telephony.ImsRcsManager.registerImsRegistrationCallback", className: RCS, method: "registerImsRegistrationCallback", overloads: "all", minApi: 31, permission: PRECISE, category: "carrier_info" },
   { id: "telephony.RcsUceAdapter.isUceSettingEnabled", className: "android.telephony.ims.RcsUceAdapter", method: "isUceSettingEnabled", overloads: "all", minApi: 30, permission: RPS, category: "carrier_info", ret: "raw" },
+  { id: "telephony.ProvisioningManager.getRcsProvisioningStatusForCapability", className: "android.telephony.ims.ProvisioningManager", method: "getRcsProvisioningStatusForCapability", overloads: "all", minApi: 33, permission: PRECISE, category: "carrier_info", args: ["raw", "raw"], ret: "raw" },
   { id: "telephony.ProvisioningManager.getProvisioningStatusForCapability", className: "android.telephony.ims.ProvisioningManager", method: "getProvisioningStatusForCapability", overloads: "all", minApi: 33, permission: PRECISE, category: "carrier_info", args: ["raw", "raw"], ret: "raw" },
 ];

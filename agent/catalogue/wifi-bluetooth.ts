@@ -38,6 +38,10 @@ export const WIFI_BLUETOOTH: readonly HookEntry[] = [
   { id: "wifi.WifiP2pManager.discoverPeersOnSocialChannels", className: P2P, method: "discoverPeersOnSocialChannels", overloads: "all", minApi: 33, permission: NEARBY_WIFI, category: "wifi_scan" },
   { id: "wifi.WifiP2pManager.discoverPeersOnSpecificFrequency", className: P2P, method: "discoverPeersOnSpecificFrequency", overloads: "all", minApi: 33, permission: NEARBY_WIFI, category: "wifi_scan", args: ["omit", "raw"] },
   { id: "wifi.WifiP2pManager.startPeerDiscovery", className: P2P, method: "startPeerDiscovery", overloads: "all", minApi: 35, permission: NEARBY_WIFI, category: "wifi_scan" },
+  // Unsynchronized service discovery (API 36), and this device's Device Identity Resolution
+  // info (API 36: its MAC address with a nonce and tag, which lets peers recognise it).
+  { id: "wifi.WifiP2pManager.discoverUsdBasedServices", className: P2P, method: "discoverUsdBasedServices", overloads: "all", minApi: 36, permission: NEARBY_WIFI, category: "wifi_scan" },
+  { id: "wifi.WifiP2pManager.requestDirInfo", className: P2P, method: "requestDirInfo", overloads: "all", minApi: 36, permission: NEARBY_WIFI, category: "network_identifiers" },
   // Channel use around the device from the last scans (API 34): how busy each channel is.
   { id: "wifi.WifiManager.getChannelData", className: WM, method: "getChannelData", overloads: "all", minApi: 34, permission: NEARBY_WIFI, category: "wifi_scan" },
   // Wi-Fi Aware (NAN): attaching and subscribing discover devices nearby.
@@ -59,6 +63,8 @@ export const WIFI_BLUETOOTH: readonly HookEntry[] = [
   // it, of its owner. No permission for the getter itself: the device objects come from the
   // scans and bonded lists above.
   { id: "bluetooth.BluetoothDevice.getAddress", className: "android.bluetooth.BluetoothDevice", method: "getAddress", overloads: "all", category: "bluetooth", ret: "hash" },
+  // A bonded LE device's identity address behind its rotating random one (API 36).
+  { id: "bluetooth.BluetoothDevice.getIdentityAddressWithType", className: "android.bluetooth.BluetoothDevice", method: "getIdentityAddressWithType", overloads: "all", minApi: 36, permission: CONNECT, category: "bluetooth", ret: "type" },
   { id: "bluetooth.BluetoothDevice.getName", className: "android.bluetooth.BluetoothDevice", method: "getName", overloads: "all", permission: CONNECT, category: "bluetooth", ret: "hash" },
   { id: "bluetooth.BluetoothDevice.getAlias", className: "android.bluetooth.BluetoothDevice", method: "getAlias", overloads: "all", minApi: 30, permission: CONNECT, category: "bluetooth", ret: "hash" },
 ];
