@@ -1,4 +1,5 @@
 import type { PartyKind } from "./sdk/attribution.js";
+import { stepNumber } from "./render/step-number.js";
 import { CATEGORY_IDS, type Category } from "./trace/categories.js";
 import type { Marker } from "./trace/format.js";
 
@@ -272,7 +273,7 @@ export function timelineMarks(markers: readonly Marker[]): { marks: TimelineMark
         end("scenario", t);
         break;
       case "step_start":
-        push({ kind: "step", t, label: cut(`${(m.step ?? 0) + 1}. ${m.action ?? "step"}${m.label ? ` ${m.label}` : ""}`), ...(m.scenario !== undefined ? { scenario: cut(m.scenario) } : {}) });
+        push({ kind: "step", t, label: cut(`${stepNumber(m.step ?? 0)}. ${m.action ?? "step"}${m.label ? ` ${m.label}` : ""}`), ...(m.scenario !== undefined ? { scenario: cut(m.scenario) } : {}) });
         break;
       case "background":
         start("background", t);

@@ -6,6 +6,7 @@ import type { Group } from "./rules/groups.js";
 import { FAMILIES, RULES } from "./rules/index.js";
 import { Timeline } from "./rules/timeline.js";
 import { severityRank, summarizeParty, withChain, type EventContext, type Finding, type PartySummary, type Severity } from "./rules/types.js";
+import { applyLinks, type Also } from "./rules/links.js";
 import { Attributor, formatFrame, type Attribution, type Party } from "./sdk/attribution.js";
 import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
 import type { SdkEntry } from "./sdk/types.js";
@@ -157,10 +158,13 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     catalogue: opts.catalogue ?? SDK_CATALOGUE,
     parties,
     enabled: (id: string) => policy.rules[id]?.enabled ?? false,
+    severity: (id: string) => policy.rules[id]?.severity ?? "info",
     params: <T>(id: string) => (policy.rules[id]?.params ?? {}) as T,
     skip: (id: string, reason: string) => void skipped.set(id, reason),
   };
   const runs: FamilyRun[] = FAMILIES.map((f) => f.create(setup));
+  // Families that claim calls see each call first (FamilyRun.finish's link).
+  const eventRuns = [...runs.filter((_, i) => FAMILIES[i]!.claims), ...runs.filter((_, i) => !FAMILIES[i]!.claims)];
 
   const partyOf = (p: Party): number => {
     let i = partyIndex.get(p.key);
@@ -252,6 +256,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
       offset,
       state: timeline.at(ev.t),
       collection: collecting[catIdx]! && !own,
+      claim: undefined,
     };
     if (own) {
       // The app reading its own data (its own package info) is not collection: counted apart,
@@ -269,7 +274,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     }
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
-    for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ctx);
+    for (let i = 0; i < eventRuns.length; i++) eventRuns[i]!.onEvent(ctx);
   }, { ...(opts.parallel === undefined ? {} : { parallel: opts.parallel }), ...(opts.wasm === undefined ? {} : { wasm: opts.wasm }), ...(opts.prefetch ? { prefetch: opts.prefetch } : {}) });
 
   if (stats.read === 0 && stats.skipped > 0) {
@@ -280,8 +285,11 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     });
   }
   const raw: Omit<Finding, "id">[] = [];
+  const findingOf = new Map<object, number>();
+  const links: [object, Also][] = [];
   const emit = (ruleId: string, g: Group, what: Emit): void => {
     const def = RULES.get(ruleId)!;
+    findingOf.set(g, raw.length);
     raw.push(buildFinding(def.id, def.family, policy.rules[ruleId]!.severity, def, g, what));
   };
   const buildFinding = (rule: string, family: string, severity: Severity, def: { title: string; references: Finding["references"] }, g: Group, what: Emit): Omit<Finding, "id"> => {
@@ -323,6 +331,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
       ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
       ...(what.category ? { category: what.category } : {}),
       ...(what.scenario ? { scenario: what.scenario } : {}),
+      ...(what.scenarios ? { scenarios: what.scenarios } : {}),
       count: what.count ?? g.count,
       window,
       evidence: {
@@ -348,7 +357,8 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
   };
   const reread = new CallReader(trace);
   try {
-    for (const r of runs) r.finish(emit);
+    for (const r of runs) r.finish(emit, (group, also) => void links.push([group, also]));
+    applyLinks(raw, findingOf, links);
   } finally {
     reread.close();
   }

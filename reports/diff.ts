@@ -4,7 +4,7 @@ import type { Analysis } from "./analyze.js";
 import { TraceError } from "./errors.js";
 import { FINDINGS_SCHEMA } from "./findings-schema.js";
 import { mdCode, mdText, termText } from "./render/escape.js";
-import { severityRank, type Finding, type Severity } from "./rules/types.js";
+import { findingScenarios, severityRank, type Finding, type Severity } from "./rules/types.js";
 
 export interface PartyChange {
   readonly party: string;
@@ -68,8 +68,9 @@ export interface Diff {
  * from run to run, so it is not part of their identity; the hook is.
  */
 function findingKey(f: Finding): string {
-  const frequency = f.rule.startsWith("frequency.");
-  return [f.rule, f.party.key, f.category ?? "", frequency ? "" : (f.scenario ?? ""), subjectOf(f)].join("|");
+  // Frequency findings and unneeded-in-scenario ones (one per party, category and hook across scenarios) span scenarios.
+  const spans = f.rule.startsWith("frequency.") || f.rule === "scenario.unneeded_category";
+  return [f.rule, f.party.key, f.category ?? "", spans ? "" : (f.scenario ?? ""), subjectOf(f)].join("|");
 }
 
 /** The permission or hook in a finding's identity (frequency findings: the hook). */
@@ -103,7 +104,7 @@ function unmatched(a: readonly Finding[], b: readonly Finding[]): Finding[] {
 
 function change(f: Finding): FindingChange {
   const subject = subjectOf(f);
-  return { key: findingKey(f), rule: f.rule, severity: f.severity, party: f.party.name, ...(f.category ? { category: f.category } : {}), ...(f.scenario ? { scenario: f.scenario } : {}), ...(subject ? { subject } : {}), message: f.message };
+  return { key: findingKey(f), rule: f.rule, severity: f.severity, party: f.party.name, ...(f.category ? { category: f.category } : {}), ...(findingScenarios(f).length > 0 ? { scenario: findingScenarios(f).join(", ") } : {}), ...(subject ? { subject } : {}), message: f.message };
 }
 
 const short = (h: string): string => h.slice(0, 12);

@@ -1,4 +1,5 @@
 import { packerOf } from "./data/packers.js";
+import { stepNumber } from "./render/step-number.js";
 import { GATING_GAP_WARNING, type Marker, type TraceManifest } from "./trace/format.js";
 
 /**
@@ -112,7 +113,7 @@ function clip(s: string, max: number): string {
 
 /** One line about a scenario that did not run to the end (its name and error are untrusted). */
 export function describeScenario(s: ScenarioEvidence): string {
-  const at = s.step !== undefined ? ` at step ${s.step + 1}${s.action ? ` (${s.action})` : ""}` : "";
+  const at = s.step !== undefined ? ` at step ${stepNumber(s.step)}${s.action ? ` (${s.action})` : ""}` : "";
   if (s.outcome === "failed") return `scenario ${s.name} failed${at}${s.error ? `: ${s.error}` : ""}`;
   if (s.outcome === "unfinished") return `scenario ${s.name} did not finish: the trace ends${at || " in it"}`;
   if (s.outcome === "not-run") return `scenario ${s.name} never ran${s.error ? ` (${s.error})` : ""}`;

@@ -174,6 +174,7 @@ export const FINDINGS_SCHEMA = {
           immediateCaller: party,
           category: { enum: [...CATEGORY_IDS] },
           scenario: { type: "string" },
+          scenarios: { type: "array", items: { type: "string" }, minItems: 2, description: "a finding grouped across scenarios (scenario.unneeded_category): the scenarios it spans; evidence.details.occurrences has each one's count and times" },
           count: { type: "integer", minimum: 1 },
           window: { type: "object", required: ["start", "end"], properties: { start: { type: "number" }, end: { type: "number" } } },
           evidence: {

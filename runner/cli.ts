@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { stepNumber } from "../reports/render/step-number.js";
 import { Command, CommanderError, Option } from "commander";
 import { PermtraceError, UsageError } from "../reports/errors.js";
 import { SEVERITIES, type Severity } from "../reports/rules/types.js";
@@ -164,7 +165,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         return;
       }
       const r = await runRun({ ...common, out: o.out, ...(devices[0] ? { device: devices[0] } : {}), progress: new TerminalProgress(devices[0] ?? "device") });
-      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${termText(s.scenario, 200)}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}, line ${s.failure.line}): ${termText(s.failure.error, 1000)}` : ""}\n`);
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${termText(s.scenario, 200)}${s.failure ? `: step ${stepNumber(s.failure.step)} (${s.failure.action}, line ${s.failure.line}): ${termText(s.failure.error, 1000)}` : ""}\n`);
       if (r.incomplete) io.out(`trace incomplete: ${termText(r.incomplete, 1000)}\n`);
       io.out(reportSummary(r.report));
     });
@@ -182,7 +183,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { TerminalProgress } = await import("./progress.js");
       const started = performance.now();
       const r = await runDemo({ ...(o.out ? { out: o.out } : {}), ...(o.appiumUrl ? { appiumUrl: o.appiumUrl } : {}), progress: new TerminalProgress("sandbox") });
-      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${termText(s.scenario, 200)}${s.failure ? `: step ${s.failure.step + 1} (${s.failure.action}): ${termText(s.failure.error, 1000)}` : ""}\n`);
+      for (const s of r.scenarios) io.out(`${s.status === "ok" ? "ok    " : "FAILED"} ${termText(s.scenario, 200)}${s.failure ? `: step ${stepNumber(s.failure.step)} (${s.failure.action}): ${termText(s.failure.error, 1000)}` : ""}\n`);
       if (r.incomplete) io.out(`trace incomplete: ${termText(r.incomplete, 1000)} (the sample app crashes on purpose in scan-crash)\n`);
       io.out(reportSummary(r.report));
       io.out(`\ndemo done in ${((performance.now() - started) / 1000).toFixed(1)} s (sandbox phone, simulated time). Trace: ${r.trace}\n`);

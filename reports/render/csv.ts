@@ -1,3 +1,4 @@
+import { findingScenarios } from "../rules/types.js";
 import type { Analysis } from "../analyze.js";
 import { traceOrigin } from "./origin.js";
 import { plainText } from "./escape.js";
@@ -29,7 +30,7 @@ export function renderFindingsCsv(a: Analysis): string {
       f.id,
       f.severity,
       f.rule,
-      f.scenario ?? "",
+      findingScenarios(f).join(", "),
       f.category ?? "",
       f.party.name,
       (f.via ?? []).map((p) => p.name).join(", "),

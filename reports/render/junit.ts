@@ -1,3 +1,4 @@
+import { findingScenarios } from "../rules/types.js";
 import type { Analysis } from "../analyze.js";
 import { plainText } from "./escape.js";
 import { traceOrigin } from "./origin.js";
@@ -28,7 +29,7 @@ export const MAX_CASE_FINDINGS = 100;
 export function renderJunit(a: Analysis): string {
   // A scenario run twice is one suite: its findings are matched by name. Every finding's
   // scenario has a suite, listed or not, so no finding can be left out of the failures.
-  const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...a.findings.map((f) => f.scenario ?? "(no scenario)")])];
+  const scenarios = [...new Set([...a.scenarios.map((s) => s.name), ...a.findings.flatMap((f) => (findingScenarios(f).length > 0 ? findingScenarios(f) : ["(no scenario)"]))])];
   if (scenarios.length === 0) scenarios.push("(no scenario)");
   const origin = traceOrigin(a);
   const props = `    <properties><property name="permtrace.status" value="${xml(a.status)}"/><property name="permtrace.recordedOn" value="${origin}"/><property name="permtrace.traceComplete" value="${a.trace.complete}"/></properties>`;
@@ -47,7 +48,8 @@ export function renderJunit(a: Analysis): string {
         cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"><skipped message="${xml(rule.status === "disabled" ? "disabled by the policy" : (rule.reason ?? "not evaluated"))}"/></testcase>`);
         continue;
       }
-      const found = a.findings.filter((f) => f.rule === rule.id && (f.scenario ?? "(no scenario)") === scenario);
+      // A finding grouped across scenarios fails in each scenario it spans.
+      const found = a.findings.filter((f) => f.rule === rule.id && (findingScenarios(f).length > 0 ? findingScenarios(f).includes(scenario) : scenario === "(no scenario)"));
       if (found.length === 0) {
         cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"/>`);
         continue;

@@ -77,6 +77,7 @@ export function renderMarkdown(a: Analysis): string {
         `party ${mdText(f.party.name, 120)}${f.party.vendor ? ` (${mdText(f.party.vendor, 80)})` : ""}${f.via ? `, via ${mdText(f.via.map((p) => p.name).join(", "), 240)}` : ""}`,
         f.category ? `category ${categoryLabel(f.category)}` : undefined,
         f.scenario ? `scenario ${mdText(f.scenario, 120)}` : undefined,
+        f.scenarios ? `scenarios ${mdText(f.scenarios.join(", "), 400)}` : undefined,
         f.evidence.step ? `step ${stepNumber(f.evidence.step.index)}${f.evidence.step.action ? ` ${mdText(f.evidence.step.action, 60)}` : ""}` : undefined,
         `${f.count} call(s) from ${seconds(f.window.start)} to ${seconds(f.window.end)}`,
       ].filter(Boolean);

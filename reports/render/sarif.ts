@@ -246,6 +246,7 @@ export function renderSarif(a: Analysis): string {
         ...(f.immediateCaller ? { immediateCaller: party(f.immediateCaller) } : {}),
         ...(f.category ? { category: f.category } : {}),
         ...(f.scenario !== undefined ? { scenario: sarifText(f.scenario, MAX_NAME) } : {}),
+        ...(f.scenarios ? { scenarios: f.scenarios.map((s) => sarifText(s, MAX_NAME)) } : {}),
         count: f.count,
         window: { startSec: seconds(f.window.start), endSec: seconds(f.window.end) },
         ...(f.evidence.step ? { step: bag(withStepNumber(f.evidence.step)) } : {}),

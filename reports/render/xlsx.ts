@@ -1,3 +1,4 @@
+import { findingScenarios } from "../rules/types.js";
 import type { Analysis } from "../analyze.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
@@ -55,7 +56,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
       id: f.id,
       severity: f.severity,
       rule: f.rule,
-      scenario: cell(f.scenario ?? ""),
+      scenario: cell(findingScenarios(f).join(", ")),
       category: f.category ?? "",
       party: cell(f.party.name),
       via: cell((f.via ?? []).map((p) => p.name).join(", ")),

@@ -5,7 +5,7 @@ import type { TraceManifest } from "../trace/format.js";
 import { CATEGORIES } from "../trace/categories.js";
 import type { Group, GroupMap } from "./groups.js";
 import type { Timeline } from "./timeline.js";
-import type { EventContext, RuleDef } from "./types.js";
+import type { EventContext, RuleDef, Severity } from "./types.js";
 
 /** A JSON-Schema fragment for a rule's parameters and their defaults (the strict values). */
 export interface ParamSpec {
@@ -18,6 +18,8 @@ export interface Emit {
   readonly party?: Party;
   readonly category?: EventContext["ev"]["cat"];
   readonly scenario?: string;
+  /** A finding grouped across scenarios: the scenarios it spans. */
+  readonly scenarios?: readonly string[];
   readonly message: string;
   readonly details?: Record<string, unknown>;
   /** Where the finding's own evidence differs from its group's (a rate rule's busiest window). */
@@ -37,6 +39,8 @@ export interface FamilySetup {
   /** Parties by index (EventContext.partyIdx). */
   readonly parties: readonly Party[];
   enabled(ruleId: string): boolean;
+  /** A rule's severity under the policy. */
+  severity(ruleId: string): Severity;
   params<T>(ruleId: string): T;
   /** Records why a rule was not evaluated on this trace. */
   skip(ruleId: string, reason: string): void;
@@ -44,8 +48,19 @@ export interface FamilySetup {
 
 export interface FamilyRun {
   onEvent(ctx: EventContext): void;
-  /** Called once after the last event; emits findings. */
-  finish(emit: EmitFn): void;
+  /** Called once after the last event; emits findings, and links calls another rule reported. */
+  finish(emit: EmitFn, link: LinkFn): void;
+}
+
+/**
+ * Says that calls a weaker rule would have reported are in a stronger rule's finding (the group
+ * of their EventContext.claim): that finding lists them (`alsoBreaks`) instead of a second one.
+ */
+export type LinkFn = (group: object, also: { readonly rule: string; readonly count: number; readonly scenarios: readonly string[] }) => void;
+
+/** Marks a call as reported by `rule` in `group`, unless a rule claimed it first. */
+export function claim(ctx: EventContext, rule: string, group: object): void {
+  ctx.claim ??= { rule, group };
 }
 
 /** One rule family: its rules as data, their parameters, and a small evaluator. */
@@ -53,6 +68,8 @@ export interface RuleFamily {
   readonly family: string;
   readonly rules: readonly RuleDef[];
   readonly params: Readonly<Record<string, ParamSpec>>;
+  /** It reports calls for the moment they happened and claims them: it sees each call before the families that defer to claims. */
+  readonly claims?: true;
   create(setup: FamilySetup): FamilyRun;
 }
 

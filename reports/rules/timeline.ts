@@ -1,3 +1,4 @@
+import { OPT_OUT_PURPOSES, type OptOutPurposeId } from "../data/purposes.js";
 import type { Category } from "../trace/categories.js";
 import type { Marker } from "../trace/format.js";
 
@@ -21,13 +22,22 @@ export interface StepInfo {
   readonly start: number;
 }
 
+/** The user's opt-out in force: of which categories, for what purpose, of which parties. */
+export interface OptOut {
+  readonly t: number;
+  readonly categories: ReadonlySet<Category> | "all";
+  readonly purpose: OptOutPurposeId;
+  /** Party keys it names; absent = the parties its purpose covers. */
+  readonly parties?: ReadonlySet<string>;
+}
+
 /** The app's situation over an interval of the trace; immutable, shared by every event in it. */
 export interface TimelineState {
   readonly start: number;
   readonly consent: ConsentState;
   readonly consentAt?: number;
   /** "all" or the categories opted out of, with when. */
-  readonly optOut?: { readonly t: number; readonly categories: ReadonlySet<Category> | "all" };
+  readonly optOut?: OptOut;
   /** undefined until a foreground/background marker says. */
   readonly foreground?: boolean;
   readonly backgroundSince?: number;
@@ -94,7 +104,17 @@ export class Timeline {
           put({ ...s, start: t, consent: "rejected", consentAt: t });
           break;
         case "opt_out":
-          put({ ...s, start: t, optOut: { t, categories: m.categories && m.categories.length > 0 ? new Set(m.categories) : "all" } });
+          put({
+            ...s,
+            start: t,
+            optOut: {
+              t,
+              categories: m.categories && m.categories.length > 0 ? new Set(m.categories) : "all",
+              // A purpose this version does not know (a newer or hostile trace) counts as all.
+              purpose: m.purpose !== undefined && Object.hasOwn(OPT_OUT_PURPOSES, m.purpose) ? (m.purpose as OptOutPurposeId) : "all",
+              ...(m.parties && m.parties.length > 0 ? { parties: new Set(m.parties) } : {}),
+            },
+          });
           break;
         case "foreground":
           fgMarkers = true;

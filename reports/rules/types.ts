@@ -41,6 +41,18 @@ export interface EventContext {
   readonly state: TimelineState;
   /** The event reads personal information (a data or capability category, not `own`). */
   readonly collection: boolean;
+  /**
+   * The finding group of a rule that reports this call for the moment it happened (before
+   * consent, after a refusal, in the background): set by the first such rule, read by weaker rules
+   * that then link to that finding instead of standing as a second one (FamilyRun.finish's link).
+   */
+  claim: Claim | undefined;
+}
+
+/** A call reported by a moment rule: which rule and its finding's group. */
+export interface Claim {
+  readonly rule: string;
+  readonly group: object;
 }
 
 export interface FindingEvidence {
@@ -78,6 +90,8 @@ export interface Finding {
   readonly immediateCaller?: PartySummary;
   readonly category?: Category;
   readonly scenario?: string;
+  /** The scenarios a finding grouped across scenarios spans (then `scenario` is absent); each occurrence is in evidence.details.occurrences. */
+  readonly scenarios?: readonly string[];
   readonly count: number;
   readonly window: { readonly start: number; readonly end: number };
   readonly evidence: FindingEvidence;
@@ -100,6 +114,11 @@ export function summarizeParty(p: Party): PartySummary {
     ...(p.sdk ? { vendor: p.sdk.vendor, sdkKind: p.sdk.kind } : {}),
     ...(p.package ? { package: p.package } : {}),
   };
+}
+
+/** The scenarios a finding is about: its one scenario, or the ones a grouped finding spans. */
+export function findingScenarios(f: Pick<Finding, "scenario" | "scenarios">): readonly string[] {
+  return f.scenarios ?? (f.scenario !== undefined ? [f.scenario] : []);
 }
 
 /**

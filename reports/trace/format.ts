@@ -127,6 +127,7 @@ export interface Marker {
   readonly name?: string;
   /** scenario_start/scenario_end/step_*: the scenario name. */
   readonly scenario?: string;
+  /** scenario_start: what the scenario is for (free text); opt_out: what it is an opt-out of, one of reports/data/purposes.ts (absent = all). */
   readonly purpose?: string;
   /** scenario_start: data categories the scenario legitimately needs. */
   readonly needs?: readonly Category[];
@@ -146,6 +147,8 @@ export interface Marker {
   readonly granted?: boolean;
   /** opt_out: categories the user opted out of (absent = all personal data). */
   readonly categories?: readonly Category[];
+  /** opt_out: the parties it names (party keys: `app`, `sdk:<id>`, `pkg:<package>`); absent = those its purpose covers. */
+  readonly parties?: readonly string[];
   /** screenshot: path relative to the trace directory. */
   readonly path?: string;
   /** clock_sync: host-minus-agent offset and drift since the previous sync, in ms. */

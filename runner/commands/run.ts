@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { stepNumber } from "../../reports/render/step-number.js";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -243,7 +244,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
       results.push(r);
       // What the agents buffered belongs before the next scenario's markers.
       await current?.flush();
-      if (r.status === "failed") log.warn({ scenario: r.scenario, step: r.failure?.step }, r.failure?.error ?? "failed");
+      if (r.status === "failed") log.warn({ scenario: r.scenario, ...(r.failure ? { step: stepNumber(r.failure.step) } : {}) }, r.failure?.error ?? "failed");
     }
   } catch (err) {
     incomplete ??= `the run stopped: ${(err as { toLine?: () => string }).toLine?.() ?? (err as Error)?.message ?? String(err)}`;

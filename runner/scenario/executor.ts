@@ -1,7 +1,7 @@
-import type { Category } from "../../reports/trace/categories.js";
 import type { Marker } from "../../reports/trace/format.js";
 import type { Scenario, Step } from "./load.js";
 import { stepNumber } from "../../reports/render/step-number.js";
+import { optOutMarker } from "./opt-out.js";
 import { durationMs } from "./steps.js";
 import type { UiDriver } from "./ui.js";
 
@@ -201,7 +201,7 @@ export async function runScenario(scenario: Scenario, ctx: ExecutorContext): Pro
         return;
       }
       case "optOut":
-        ctx.mark({ t: ctx.now(), kind: "opt_out", ...(Array.isArray(p) && p.length > 0 ? { categories: p as Category[] } : {}) });
+        ctx.mark({ t: ctx.now(), kind: "opt_out", ...optOutMarker(p) });
         return;
       case "screenshot":
         return;

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { resolveOptOut } from "./opt-out.js";
 import { basename, join } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -151,6 +152,7 @@ function readSteps(node: Node, lineOf: (n: Node | null | undefined) => number | 
     for (const d of def.params === DURATION ? [value] : durationsIn(value)) {
       if (durationMs(d as number | string) > MAX_DURATION_MS) fail(`${action}: ${typeof d === "number" ? `${d} seconds` : String(d)} is longer than 24 hours, the most a step may last`, paramNode, "a longer soak is several steps, or several scenarios");
     }
+    if (action === "optOut") return { action, params: resolveOptOut(value, (problem, fix) => fail(problem, paramNode, fix)), line };
     return { action, params: value, line };
   });
 }
@@ -169,6 +171,7 @@ function durationsIn(value: unknown): unknown[] {
 
 const EXAMPLES: Readonly<Record<string, string>> = {
   consent: "consent: accept",
+  optOut: "optOut: {purpose: personalised_ads}",
   tapOn: "tapOn: Settings",
   inputText: "inputText: {into: {id: search}, text: coffee}",
   swipe: "swipe: up",

@@ -3,6 +3,7 @@
  * every step against this table before any device work starts; the executor (runner) maps each
  * name to a handler.
  */
+import { OPT_OUT_PURPOSE_IDS } from "../../reports/data/purposes.js";
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
 
 export const DURATION = {
@@ -76,8 +77,23 @@ export const STEPS: Readonly<Record<string, StepDef>> = {
   },
   optOut: {
     optional: true,
-    params: { type: "array", items: { enum: [...CATEGORY_IDS] }, uniqueItems: true },
-    description: "Marks that the user opted out (of the listed categories, or of all personal data) in the app's settings.",
+    params: {
+      oneOf: [
+        { type: "array", items: { enum: [...CATEGORY_IDS] }, uniqueItems: true },
+        {
+          type: "object",
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            purpose: { enum: [...OPT_OUT_PURPOSE_IDS] },
+            parties: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, uniqueItems: true },
+            categories: { type: "array", items: { enum: [...CATEGORY_IDS] }, uniqueItems: true },
+          },
+        },
+      ],
+    },
+    description:
+      "Marks that the user opted out in the app's settings: of all personal data (no value), of categories (a list), or `{purpose, parties, categories}` — purpose one of all, personalised_ads, analytics, marketing, personalised_recommendations; parties `app` or SDK names/ids (`permtrace sdks`).",
   },
   screenshot: { optional: true, params: { type: "string", pattern: "^[\\w.-]+$" }, description: "Takes a screenshot (every step also takes one at its end)." },
   mark: { params: { type: "string", minLength: 1 }, description: "Puts a label on the timeline." },

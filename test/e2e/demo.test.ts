@@ -44,7 +44,7 @@ const EXPECTED: Row[] = [
   // GDT polls location every 30 s, in the background too, and is not on the published SDK list.
   ["frequency.periodic_polling", "sdk:tencent-gdt", "location", "background", 6],
   ["background.collection", "sdk:tencent-gdt", "location", "background", 6],
-  ["scenario.unneeded_category", "sdk:tencent-gdt", "location", "background", 6],
+  // (Also unneeded in the background scenario: counted in the background finding, not a second one.)
   ["disclosure.undeclared_sdk", "sdk:tencent-gdt", null, null, 6],
   // Every cold start: Umeng and JPush both read the Android ID within a second; four launches in
   // the first minute make eight reads.
@@ -61,15 +61,15 @@ const EXPECTED: Row[] = [
   ["necessity.beyond_app_type", "sdk:jpush", "phone_identifiers", null, 8],
   ["necessity.beyond_app_type", "sdk:jpush", "device_identifiers", null, 8],
   ["necessity.beyond_app_type", "app", "clipboard", null, 9],
-  // The start-up reads in every scenario, none of which needs them.
-  ...START_UP.flatMap((s): Row[] => [
-    ["scenario.unneeded_category", "sdk:umeng-common", "device_identifiers", s, 1],
-    ["scenario.unneeded_category", "sdk:umeng-common", "installed_apps", s, 1],
-    ["scenario.unneeded_category", "sdk:jpush", "phone_identifiers", s, 1],
-    ["scenario.unneeded_category", "sdk:jpush", "device_identifiers", s, 1],
-    // Once per resume: back from the background is a second one.
-    ["scenario.unneeded_category", "app", "clipboard", s, s === "background" ? 2 : 1],
-  ]),
+  // The start-up reads in every scenario, none of which needs them: one finding per party, category
+  // and API across the scenarios where no stronger rule already reports them (before consent in
+  // first-launch and reject, after the rejection in reopen-after-reject).
+  ["scenario.unneeded_category", "sdk:umeng-common", "device_identifiers", null, 5],
+  ["scenario.unneeded_category", "sdk:umeng-common", "installed_apps", null, 5],
+  ["scenario.unneeded_category", "sdk:jpush", "phone_identifiers", null, 5],
+  ["scenario.unneeded_category", "sdk:jpush", "device_identifiers", null, 5],
+  // Once per resume: back from the background is a second one.
+  ["scenario.unneeded_category", "app", "clipboard", null, 6],
 ];
 
 const row = (f: Finding): Row => [f.rule, f.party.key, f.category ?? null, f.scenario ?? null, f.count];
@@ -125,6 +125,23 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     expect(poll.evidence.stack!.frames[poll.evidence.stack!.responsibleFrame]).toMatch(/^com\.qq\.e\.comm\./);
     expect(poll.evidence.step).toMatchObject({ scenario: "background", action: "background" });
     expect(poll.evidence.screenshot?.path).toMatch(/^screenshots\/.*background.*\.png$/);
+  });
+
+  it("reports one finding per behaviour: repeats across scenarios grouped, calls a stronger rule reports linked to it", () => {
+    const findings = r.report.analysis.findings;
+    const MIDDLE = ["map-deny", "map-allow", "background", "scan-crash", "after-crash"];
+    for (const f of findings.filter((x) => x.rule === "scenario.unneeded_category")) {
+      expect(f.scenarios).toEqual(MIDDLE);
+      const occ = f.evidence.details!.occurrences as { scenario: string; count: number }[];
+      expect(occ.map((o) => o.scenario)).toEqual(MIDDLE);
+      expect(occ.reduce((n, o) => n + o.count, 0)).toBe(f.count);
+    }
+    // The start-up reads after the rejection are one critical finding that says they are also unneeded there.
+    const rejected = findings.find((x) => x.rule === "refusal.after_consent_rejected" && x.party.key === "sdk:jpush" && x.category === "device_identifiers")!;
+    expect(rejected.evidence.details!.alsoBreaks).toEqual([{ rule: "scenario.unneeded_category", count: 1, scenarios: ["reopen-after-reject"] }]);
+    expect(rejected.message).toMatch(/; also scenario\.unneeded_category: 1 of these call\(s\) in scenario 'reopen-after-reject', which does not need the data$/);
+    const bg = findings.find((x) => x.rule === "background.collection")!;
+    expect(bg.evidence.details!.alsoBreaks).toEqual([{ rule: "scenario.unneeded_category", count: 6, scenarios: ["background"] }]);
   });
 
   it("flags nothing the app legitimately does", () => {

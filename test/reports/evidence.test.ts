@@ -122,7 +122,7 @@ describe("every format says it first", () => {
     expect(Object.keys(json).slice(0, 5)).toEqual(["format", "schemaVersion", "tool", "status", "evidence"]);
     expect(json.status).toBe("incomplete");
     expect(json.evidence.scenarios).toEqual([
-      { name: "scan<script>alert(1)</script>\u202Egnp.exe", outcome: "failed", step: 1, action: "tapOn", error: "crash\u001b[31m <b>FATAL</b>" },
+      { name: "scan<script>alert(1)</script>\u202Egnp.exe", outcome: "failed", step: 1, stepNumber: 2, action: "tapOn", error: "crash\u001b[31m <b>FATAL</b>" },
       { name: "after", outcome: "not-run" },
     ]);
 

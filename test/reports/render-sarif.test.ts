@@ -75,7 +75,7 @@ describe("SARIF output", () => {
     const a = analyzeDir(fixedDir());
     const run = run0(parse(renderSarif(a)));
     expect(run.results!.map((r) => r.level)).toEqual(a.findings.map((f) => sarifLevel(f.severity)));
-    expect(run.results!.map((r) => r.level)).toEqual(["error", "warning", "warning", "warning"]);
+    expect(run.results!.map((r) => r.level)).toEqual(["error", "warning", "warning"]);
     expect(run.tool.driver.rules!.map((r) => r.defaultConfiguration?.level)).toEqual(a.rules.map((r) => sarifLevel(r.severity)));
     expect(run.tool.driver.rules!.find((r) => r.id === "refusal.after_consent_rejected")!.defaultConfiguration?.level).toBe("error");
     expect(run.tool.driver.rules!.find((r) => r.id === "necessity.beyond_app_type")!.defaultConfiguration?.level).toBe("note");

@@ -130,6 +130,7 @@ async function evidence(f: Finding, shots: ShotIndex): Promise<string> {
     f.immediateCaller ? kv("Immediate caller", party(f.immediateCaller)) : "",
     f.category ? kv("Data category", `${esc(categoryLabel(f.category))} <span class="muted">${esc(f.category)}</span>`) : "",
     f.scenario ? kv("Scenario", u(f.scenario, 300)) : "",
+    f.scenarios ? kv("Scenarios", u(f.scenarios.join(", "), 600)) : "",
     step ? kv("Step", step) : "",
     kv("Window", `${esc(secs(f.window.start))} to ${esc(secs(f.window.end))} <span class="muted">(${esc(secs(f.window.end - f.window.start))})</span>`),
     kv("Calls", int(f.count)),

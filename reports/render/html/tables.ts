@@ -1,5 +1,5 @@
 import type { Analysis } from "../../analyze.js";
-import { SEVERITIES, severityRank, type Severity } from "../../rules/types.js";
+import { findingScenarios, SEVERITIES, severityRank, type Severity } from "../../rules/types.js";
 import { CATEGORIES, CATEGORY_IDS, isCategory, type Category } from "../../trace/categories.js";
 import { duration, esc, int, secs, u, uc } from "./escape.js";
 import { evidenceLine, verdictHeadline, verdictProblems } from "../verdict.js";
@@ -190,7 +190,7 @@ export function findingsTable(a: Analysis): string {
     td(ruleId(f.rule)),
     td(u(f.party.name, 120)),
     td(esc(categoryLabel(f.category))),
-    td(f.scenario ? u(f.scenario, 120) : ""),
+    td(findingScenarios(f).length > 0 ? u(findingScenarios(f).join(", "), 240) : ""),
     num(f.count),
     td(esc(secs(f.window.start)), { num: true, v: f.window.start }),
     td(u(f.message, 240)),

@@ -1,5 +1,5 @@
 import { GroupMap, partyCatKey } from "../groups.js";
-import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
+import { claim, emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 import type { EventContext } from "../types.js";
 
 const BACKGROUND = "background.collection";
@@ -41,6 +41,7 @@ export const backgroundFamily: RuleFamily = {
       defaults: { graceMs: 1000, ignoreCategories: [] },
     },
   },
+  claims: true,
   create(setup) {
     const on = setup.enabled(BACKGROUND);
     const p = setup.params<Params>(BACKGROUND);
@@ -59,6 +60,7 @@ export const backgroundFamily: RuleFamily = {
         let groups = periods.get(since);
         if (!groups) periods.set(since, (groups = new GroupMap()));
         const g = groups.add(partyCatKey(ctx), ctx);
+        claim(ctx, BACKGROUND, g);
         if (g.count === 1) {
           g.details.backgroundSince = since;
           g.details.screenOff = !ctx.state.screenOn;

@@ -1,5 +1,5 @@
 import { GroupMap, partyCatKey } from "../groups.js";
-import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
+import { claim, emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 import type { EventContext } from "../types.js";
 
 const COLLECTION = "consent.pre_consent_collection";
@@ -44,6 +44,7 @@ export const consentFamily: RuleFamily = {
     },
     [REQUEST]: { schema: {}, defaults: {} },
   },
+  claims: true,
   create(setup) {
     const collect = setup.enabled(COLLECTION);
     const request = setup.enabled(REQUEST);
@@ -53,7 +54,7 @@ export const consentFamily: RuleFamily = {
     return {
       onEvent(ctx) {
         if (ctx.state.consent !== "pending") return;
-        if (collect && ctx.collection && !ignore.has(ctx.ev.cat)) collected.add(key(ctx), ctx);
+        if (collect && ctx.collection && !ignore.has(ctx.ev.cat)) claim(ctx, COLLECTION, collected.add(key(ctx), ctx));
         else if (request && ctx.ev.cat === "permission_request") {
           const g = requested.add(key(ctx), ctx);
           const perms = (g.details.permissions ??= []) as string[];

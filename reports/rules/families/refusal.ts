@@ -1,5 +1,8 @@
 import { GroupMap, partyCatKey } from "../groups.js";
-import { emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
+import { OPT_OUT_PURPOSES } from "../../data/purposes.js";
+import type { Party } from "../../sdk/attribution.js";
+import type { OptOut } from "../timeline.js";
+import { claim, emitGroups, readTimes, REFS, type RuleFamily } from "../family.js";
 
 const REJECTED = "refusal.after_consent_rejected";
 const DENIED = "refusal.after_permission_denied";
@@ -42,6 +45,7 @@ export const refusalFamily: RuleFamily = {
     [DENIED]: { schema: {}, defaults: {} },
     [OPTED_OUT]: { schema: {}, defaults: {} },
   },
+  claims: true,
   create(setup) {
     const on = { rejected: setup.enabled(REJECTED), denied: setup.enabled(DENIED), optOut: setup.enabled(OPTED_OUT) };
     const rejected = new GroupMap();
@@ -51,18 +55,22 @@ export const refusalFamily: RuleFamily = {
       onEvent(ctx) {
         if (!ctx.collection) return;
         const { state, ev } = ctx;
-        if (on.rejected && state.consent === "rejected") rejected.add(partyCatKey(ctx), ctx);
+        if (on.rejected && state.consent === "rejected") claim(ctx, REJECTED, rejected.add(partyCatKey(ctx), ctx));
         if (on.denied && ev.perm !== undefined && state.denied.size > 0) {
           const at = state.denied.get(ev.perm);
           if (at !== undefined) {
             const g = denied.add(`${ctx.partyIdx}|${ev.perm}`, ctx);
+            claim(ctx, DENIED, g);
             g.details.permission = ev.perm;
             g.details.deniedAt ??= at;
           }
         }
-        if (on.optOut && state.optOut && (state.optOut.categories === "all" || state.optOut.categories.has(ev.cat))) {
-          const g = optedOut.add(partyCatKey(ctx), ctx);
-          g.details.optedOutAt ??= state.optOut.t;
+        const out = state.optOut;
+        if (on.optOut && out && (out.categories === "all" || out.categories.has(ev.cat)) && inScope(ctx.attr.responsible, out)) {
+          const g = optedOut.add(partyCatKey(ctx, out.t), ctx);
+          claim(ctx, OPTED_OUT, g);
+          g.details.optedOutAt ??= out.t;
+          g.details.optOut ??= describeOptOut(out);
         }
       },
       finish(emit) {
@@ -71,8 +79,24 @@ export const refusalFamily: RuleFamily = {
           const tried = g.threw > 0 ? ` (${g.threw} threw ${c.ev.exc ?? "an exception"})` : "";
           return `${c.attr.responsible.name} called APIs guarded by ${String(g.details.permission)} ${g.count} time(s) after it was denied${tried}`;
         });
-        emitGroups(emit, OPTED_OUT, optedOut, (c, g) => `${readTimes(c, g)} after the user opted out`);
+        emitGroups(emit, OPTED_OUT, optedOut, (c, g) => `${readTimes(c, g)} after the user opted out of ${(g.details.optOut as { label: string }).label} at ${(Number(g.details.optedOutAt) / 1000).toFixed(1)} s`);
       },
     };
   },
 };
+
+/** The opt-out covers the party: named by it, or (naming none) of a kind its purpose covers. */
+function inScope(party: Party, out: OptOut): boolean {
+  if (out.parties) return out.parties.has(party.key);
+  const kinds = OPT_OUT_PURPOSES[out.purpose].kinds;
+  if (kinds === "all") return true;
+  const kind = party.sdk?.kind;
+  return kind !== undefined && (kinds as readonly string[]).includes(kind);
+}
+
+/** Which opt-out a finding broke, as findings.json states it. */
+function describeOptOut(out: OptOut): Record<string, unknown> {
+  const parties = out.parties ? [...out.parties] : undefined;
+  const label = parties ? `${OPT_OUT_PURPOSES[out.purpose].label} by ${parties.join(", ")}` : OPT_OUT_PURPOSES[out.purpose].label;
+  return { purpose: out.purpose, label, ...(parties ? { parties } : {}), categories: out.categories === "all" ? "all" : [...out.categories] };
+}

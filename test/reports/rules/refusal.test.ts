@@ -145,6 +145,43 @@ describe("refusal.after_opt_out", () => {
     expect(f[0]!.party.key).toBe("sdk:umeng-common");
   });
 
+  it("with a purpose, flags only the parties whose kind it covers, and says which opt-out was broken", () => {
+    // Personalised ads off: GDT (ads) reading the device id is a violation; the app's own fraud check and Umeng (analytics) are not.
+    const a = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "personalised_ads" });
+      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: GDT });
+      b.call(1200, "settings.Secure.getString", "device_identifiers", { from: APP });
+      b.call(1300, "settings.Secure.getString", "device_identifiers", { from: UMENG });
+    });
+    const f = ruleFindings(a, OPTED_OUT);
+    expect(f.map((x) => x.party.key)).toEqual(["sdk:tencent-gdt"]);
+    expect(f[0]!.evidence.details).toMatchObject({ optedOutAt: 1000, optOut: { purpose: "personalised_ads", label: "personalised ads", categories: "all" } });
+    expect(f[0]!.message).toMatch(/after the user opted out of personalised ads at 1\.0 s$/);
+    // Analytics off: Umeng is flagged, GDT is not.
+    const b = consentedTrace((t) => {
+      t.mark(1000, "opt_out", { purpose: "analytics" });
+      t.call(1100, "settings.Secure.getString", "device_identifiers", { from: GDT });
+      t.call(1300, "settings.Secure.getString", "device_identifiers", { from: UMENG });
+    });
+    expect(ruleFindings(b, OPTED_OUT).map((x) => x.party.key)).toEqual(["sdk:umeng-common"]);
+  });
+
+  it("naming parties, flags those parties only; a purpose this version does not know counts as all", () => {
+    const a = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "personalised_ads", parties: ["sdk:umeng-common"] });
+      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: GDT });
+      b.call(1300, "settings.Secure.getString", "device_identifiers", { from: UMENG });
+    });
+    const f = ruleFindings(a, OPTED_OUT);
+    expect(f.map((x) => x.party.key)).toEqual(["sdk:umeng-common"]);
+    expect(f[0]!.evidence.details!.optOut).toMatchObject({ parties: ["sdk:umeng-common"], label: "personalised ads by sdk:umeng-common" });
+    const unknown = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "__proto__" });
+      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: APP });
+    });
+    expect(ruleFindings(unknown, OPTED_OUT).map((x) => x.party.key)).toEqual(["app"]);
+  });
+
   it("without categories, affects every collected category but not meta ones", () => {
     const a = consentedTrace((b) => {
       b.mark(1000, "opt_out");

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Category } from "../../../reports/trace/categories.js";
-import { analyzeDir, APP, GDT, ruleFindings, TraceBuilder } from "../../support/trace-builder.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { analyzeDir, APP, GDT, ruleFindings, tempDir, TraceBuilder } from "../../support/trace-builder.js";
 
 const RULE = "scenario.unneeded_category";
 const LOC = "location.LocationManager.getLastKnownLocation";
@@ -93,15 +95,47 @@ describe("scenario.unneeded_category", () => {
     ]);
   });
 
-  it("gives one finding per scenario for the same party and category", () => {
+  it("gives one finding per party, category and API across scenarios, listing each occurrence", () => {
     const b = new TraceBuilder().consented(0);
     b.mark(1000, "scenario_start", { scenario: "one", needs: ["location"] });
     b.call(1500, CONTACTS, "contacts");
     b.mark(2000, "scenario_start", { scenario: "two", needs: ["location"] });
     b.call(2500, CONTACTS, "contacts");
     b.call(2600, CONTACTS, "contacts");
+    b.call(2700, "contacts.ContentResolver.query.other", "contacts");
     const f = ruleFindings(analyzeDir(b.close()), RULE);
-    expect(f.map((x) => `${x.scenario}:${x.count}`).sort()).toEqual(["one:1", "two:2"]);
+    expect(f.map((x) => [x.evidence.details!.hook, x.scenario ?? x.scenarios, x.count])).toEqual([
+      [CONTACTS, ["one", "two"], 3],
+      ["contacts.ContentResolver.query.other", "two", 1],
+    ]);
+    const grouped = f[0]!;
+    expect(grouped.scenario).toBeUndefined();
+    expect(grouped.evidence.details!.occurrences).toEqual([
+      { scenario: "one", needs: ["location"], count: 1, start: 1500, end: 1500, firstEvent: expect.any(Number) },
+      { scenario: "two", needs: ["location"], count: 2, start: 2500, end: 2600, firstEvent: expect.any(Number) },
+    ]);
+    expect(grouped.message).toMatch(/read contacts 3 time\(s\) in 2 scenarios that do not need it: 'one' \(1\), 'two' \(2\)$/);
+  });
+
+  it("a call a stronger rule already reports is counted in that finding, not a second one", () => {
+    // Before consent: the pre-consent finding (high) holds the call and says it was also unneeded there.
+    const b = new TraceBuilder();
+    b.mark(0, "consent_shown");
+    b.mark(1000, "scenario_start", { scenario: "one", needs: ["location"] });
+    b.call(1500, CONTACTS, "contacts");
+    const traceDir = b.close();
+    const a = analyzeDir(traceDir);
+    expect(ruleFindings(a, RULE)).toEqual([]);
+    const pre = ruleFindings(a, "consent.pre_consent_collection");
+    expect(pre).toHaveLength(1);
+    expect(pre[0]!.evidence.details!.alsoBreaks).toEqual([{ rule: RULE, count: 1, scenarios: ["one"] }]);
+    expect(pre[0]!.message).toContain("; also scenario.unneeded_category: 1 of these call(s) in scenario 'one', which does not need the data");
+    // Made weaker than the unneeded rule by the policy, the pre-consent finding does not take the call.
+    const dir = tempDir();
+    const policy = join(dir, "weak.yaml");
+    writeFileSync(policy, "rules:\n  consent.pre_consent_collection:\n    severity: low\n");
+    const weak = analyzeDir(traceDir, { policy });
+    expect(ruleFindings(weak, RULE)).toHaveLength(1);
   });
 
   it("is skipped, with a reason, when no scenario declares needs", () => {
