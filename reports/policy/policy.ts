@@ -4,6 +4,7 @@ import { PolicyError } from "../errors.js";
 import { FAMILIES, RULES } from "../rules/index.js";
 import type { ConsentState } from "../rules/timeline.js";
 import { SEVERITIES, type Severity } from "../rules/types.js";
+import type { PollingNumbers } from "../rules/period.js";
 import { CATEGORY_IDS } from "../trace/categories.js";
 import { didYouMean, loadYaml } from "../yaml-input.js";
 import { BUILTIN_POLICIES, type PolicyDocument } from "./profiles.js";
@@ -123,10 +124,51 @@ export function resolvePolicy(ref: string = DEFAULT_POLICY): ResolvedPolicy {
       rules[r.id] = { enabled: enabled as boolean, severity: severity as Severity, params };
     }
   }
+  checkPolling(rules[POLLING]!.params as unknown as PollingNumbers, chain);
   let initialConsent: ConsentState = "pending";
   for (const { doc } of chain) if (doc.consent?.initialState) initialConsent = doc.consent.initialState;
   const top = chain[chain.length - 1]!;
   return { name: top.doc.name ?? top.label, chain: chain.map((c) => c.label), initialConsent, rules };
+}
+
+const POLLING = "frequency.periodic_polling";
+
+/**
+ * Where a rule's key was last set along the chain: the policy file and the key's line, for an
+ * error that names them (a built-in profile has no file: its name stands in).
+ */
+function keyPlace(chain: readonly { doc: PolicyDocument; label: string }[], rule: string, keys: readonly string[]): { where: string; line?: number } {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const { doc, label } = chain[i]!;
+    const key = keys.find((k) => doc.rules?.[rule]?.[k] !== undefined);
+    if (key === undefined) continue;
+    if (!existsSync(label)) return { where: `policy '${label}'` };
+    const lines = readFileSync(label, "utf8").split("\n");
+    const at = lines.findIndex((l) => new RegExp(`^\\s*${key}\\s*:`).test(l));
+    return at < 0 ? { where: label } : { where: label, line: at + 1 };
+  }
+  return { where: "the strict defaults" };
+}
+
+/**
+ * Numbers of frequency.periodic_polling that only make sense together, which a schema cannot
+ * check one by one: the period bounds, and a burst gap that must not fold two beats of the
+ * shortest period into one (they can be as close as minPeriodMs × (1 − 2 × relTolerance)).
+ */
+function checkPolling(p: PollingNumbers, chain: readonly { doc: PolicyDocument; label: string }[]): void {
+  if (p.minPeriodMs >= p.maxPeriodSec * 1000) {
+    throw new PolicyError(`${POLLING}: minPeriodMs (${p.minPeriodMs} ms) is not below maxPeriodSec (${p.maxPeriodSec} s)`, {
+      ...keyPlace(chain, POLLING, ["minPeriodMs", "maxPeriodSec"]),
+      fix: "lower minPeriodMs or raise maxPeriodSec",
+    });
+  }
+  const closest = p.minPeriodMs * (1 - 2 * p.relTolerance);
+  if (p.burstGapMs >= closest) {
+    throw new PolicyError(`${POLLING}: burstGapMs (${p.burstGapMs} ms) would fold beats of the shortest period into one (they can be ${Math.round(closest)} ms apart)`, {
+      ...keyPlace(chain, POLLING, ["burstGapMs", "minPeriodMs", "relTolerance"]),
+      fix: `set burstGapMs below ${Math.round(closest)}, or raise minPeriodMs`,
+    });
+  }
 }
 
 /** Every rule id, for "did you mean" and documentation. */

@@ -1,149 +1,455 @@
-/** One stretch of regular calls. */
+/** One stretch of beats on a regular grid. */
 export interface PeriodicEpisode {
-  /** Mean interval between occurrences, ms. */
+  /** The grid's period, ms: least squares of the beat times against their grid indices. */
   readonly period: number;
-  /** Largest deviation of an interval from the period, ms. */
+  /** Root mean square of the beats' distances from the fitted grid, ms. */
+  readonly dispersion: number;
+  /** Largest distance of a beat from the fitted grid, ms. */
   readonly jitter: number;
+  /** The smallest ± share of the period within which some grid holds every beat (minimax fit). */
+  readonly tolerance: number;
+  /** Beats on the grid. */
   readonly occurrences: number;
-  /** Intervals that matched the period directly (the rest are missed ticks). */
-  readonly direct: number;
+  /** Grid slots between the first and the last beat without a beat (missed ticks). */
+  readonly missing: number;
   readonly start: number;
   readonly end: number;
+  /** How often irregular activity of this key's size would hold such a stretch (see `chanceOf`). */
+  readonly chance: number;
 }
 
 export interface PeriodOptions {
-  /** Calls closer than this belong to one occurrence (a poll that reads several providers at once). */
+  /** Calls closer than this belong to one beat (a poll that reads several providers at once). */
   readonly burstGapMs: number;
-  /** An interval matches the period when within max(relTolerance × period, absToleranceMs). */
+  /** A beat may lie up to max(relTolerance × period, absToleranceMs) from its grid point. */
   readonly relTolerance: number;
   readonly absToleranceMs: number;
-  /** Episodes shorter than this many occurrences are not reported. */
+  /** Fewest beats an episode needs. */
   readonly minOccurrences: number;
+  /** Largest share of an episode's grid slots that may lack a beat. */
+  readonly maxMissedFraction: number;
+  readonly minPeriodMs: number;
+  readonly maxPeriodMs: number;
 }
 
-const KEEP = 3;
+/**
+ * The policy's numbers for frequency.periodic_polling (reports/rules/families/frequency.ts), with
+ * their strict defaults; POLLING_SCHEMA gives their ranges (an out-of-range value is a one-line
+ * error naming the policy file, line and key) and says what each governs.
+ */
+export const POLLING_DEFAULTS = {
+  minPeriodMs: 1000,
+  maxPeriodSec: 1800,
+  relTolerance: 0.15,
+  maxMissedFraction: 0.34,
+  minOccurrences: 6,
+  maxChance: 1e-4,
+  burstGapMs: 500,
+  absToleranceMs: 100,
+};
+export type PollingNumbers = Readonly<typeof POLLING_DEFAULTS>;
+
+/** JSON Schema of the numbers; the ranges keep the detector meaningful (see each description). */
+export const POLLING_SCHEMA = {
+  minPeriodMs: { type: "number", minimum: 100, maximum: 3_600_000, description: "Shortest period reported, ms (faster reads are the rate rules' business)." },
+  maxPeriodSec: { type: "number", exclusiveMinimum: 0, maximum: 86_400, description: "Longest period reported, s." },
+  relTolerance: { type: "number", minimum: 0.01, maximum: 0.25, description: "How far each beat may stray from the grid, as a share of the period; past 0.25 every instant is near some grid point." },
+  maxMissedFraction: { type: "number", minimum: 0, maximum: 0.5, description: "Share of an episode's grid slots that may lack a beat (0.34: up to a third)." },
+  minOccurrences: { type: "integer", minimum: 3, maximum: 1000, description: "Fewest beats of an episode." },
+  maxChance: { type: "number", exclusiveMinimum: 0, maximum: 0.01, description: "Highest chance that irregular activity of the same size holds such an episode." },
+  burstGapMs: { type: "number", minimum: 0, maximum: 60_000, description: "Calls closer than this make one beat (a poll reading several providers at once)." },
+  absToleranceMs: { type: "number", minimum: 0, maximum: 10_000, description: "Tolerance floor, ms, for very short periods (timer resolution)." },
+} as const;
+
+/** Candidate periods walked per key: the densest clusters of gaps. */
+const CANDIDATES = 6;
+/** Beats kept per key before the buffer is analysed and emptied (16 MB of times and durations). */
+const MAX_BEATS = 1 << 20;
+
+/** Beat times (first call of each burst) and burst lengths, ms. */
+interface Beats {
+  readonly t: Float64Array;
+  readonly dur: Float64Array;
+  readonly n: number;
+}
+
+/** A least-squares line through (k, t): the grid t = a + p·k, with its residuals. */
+interface Fit {
+  readonly a: number;
+  readonly p: number;
+  readonly worst: number;
+  readonly worstAt: number;
+  readonly sumSq: number;
+}
+
+function fitGrid(beats: Beats, idx: readonly number[], ks: readonly number[], from: number, to: number): Fit {
+  const t0 = beats.t[idx[from]!]!;
+  let n = 0, sk = 0, skk = 0, st = 0, skt = 0;
+  for (let j = from; j < to; j++) {
+    const k = ks[j]!, t = beats.t[idx[j]!]! - t0;
+    n++; sk += k; skk += k * k; st += t; skt += k * t;
+  }
+  const den = n * skk - sk * sk;
+  const p = den > 0 ? (n * skt - sk * st) / den : 0;
+  const a = (st - p * sk) / n;
+  let worst = 0, worstAt = from, sumSq = 0;
+  for (let j = from; j < to; j++) {
+    const r = beats.t[idx[j]!]! - t0 - (a + p * ks[j]!);
+    sumSq += r * r;
+    if (Math.abs(r) > worst) [worst, worstAt] = [Math.abs(r), j];
+  }
+  return { a: a + t0, p, worst, worstAt, sumSq };
+}
 
 /**
- * Streams timestamps and finds periodic polling ("every 30 s") in O(1) memory: a chain of
- * intervals that stay within tolerance of their running mean is an episode; a missed tick
- * (an interval of two or three periods) does not break it; anything else closes it, and so
- * does an occurrence whose burst lasts longer than a quarter of the interval (dense traffic).
- * Keeps the three longest episodes.
+ * The longest stretch [i, j) of a run whose grid slots lack at most a share f of beats. With
+ * u_j = j − (1 − f)·k_j, stretch i..j qualifies when u_j − u_i ≥ −f: the classic "widest pair
+ * with A[j] ≥ A[i] − f" over prefix minima and suffix maxima, in linear time.
+ */
+function widestCovered(ks: readonly number[], from: number, to: number, f: number): [number, number] {
+  const m = to - from;
+  const u = (j: number): number => j - (1 - f) * ks[from + j]!;
+  const lo = new Float64Array(m), hi = new Float64Array(m);
+  for (let j = 0; j < m; j++) lo[j] = j === 0 ? u(0) : Math.min(lo[j - 1]!, u(j));
+  for (let j = m - 1; j >= 0; j--) hi[j] = j === m - 1 ? u(j) : Math.max(hi[j + 1]!, u(j));
+  let i = 0, j = 0, best: [number, number] = [0, 1];
+  while (i < m && j < m) {
+    if (hi[j]! >= lo[i]! - f - 1e-9) {
+      if (j - i + 1 > best[1] - best[0]) best = [i, j + 1];
+      j++;
+    } else i++;
+  }
+  return [from + best[0], from + best[1]];
+}
+
+/**
+ * Global candidate periods: the densest clusters of gaps between consecutive beats (within ±the
+ * tolerance of each other), the candidate being the cluster's median gap. In a long episode at
+ * least a third of the gaps are one tick when at most a third of the beats are missing, so its
+ * period is among the densest clusters. Sorting the gaps makes this O(n log n).
+ */
+export function candidatePeriods(beats: Beats, opt: PeriodOptions): number[] {
+  const tol = opt.relTolerance;
+  const gaps: number[] = [];
+  for (let i = 1; i < beats.n; i++) {
+    const g = beats.t[i]! - beats.t[i - 1]!;
+    if (g >= opt.minPeriodMs * (1 - 2 * tol) && g <= opt.maxPeriodMs * (1 + 2 * tol)) gaps.push(g);
+  }
+  const g = Float64Array.from(gaps).sort();
+  // Gaps within ±tol of each gap (two pointers over the sorted gaps).
+  const lo = new Int32Array(g.length), hi = new Int32Array(g.length);
+  for (let c = 0, l = 0, h = 0; c < g.length; c++) {
+    while (g[l]! < g[c]! / (1 + tol)) l++;
+    while (h < g.length && g[h]! <= g[c]! * (1 + tol)) h++;
+    [lo[c], hi[c]] = [l, h];
+  }
+  const out: number[] = [];
+  const taken = new Uint8Array(g.length);
+  while (out.length < CANDIDATES) {
+    let best = -1;
+    for (let c = 0; c < g.length; c++) if (!taken[c] && (best < 0 || hi[c]! - lo[c]! >= hi[best]! - lo[best]!)) best = c;
+    if (best < 0 || hi[best]! - lo[best]! < 3) break;
+    const p = g[(lo[best]! + hi[best]! - 1) >> 1]!;
+    out.push(p);
+    for (let c = lo[best]!; c < hi[best]!; c++) taken[c] = 1;
+  }
+  return out;
+}
+
+const tolOf = (p: number, opt: PeriodOptions): number => Math.max(opt.relTolerance * p, opt.absToleranceMs);
+
+/**
+ * The smallest tolerance, relative to the period, within which some grid holds every beat of a
+ * run (a minimax line fit): the width of the narrowest strip around the points (k, t) is
+ * piecewise linear and convex in its slope s, with its breaks at the slopes of the points'
+ * upper and lower convex hulls, so it is evaluated there, both hulls walked once with two
+ * pointers. Exact: "every beat within ±15 % of a grid" holds exactly when this is ≤ 0.15.
+ * `abs`: whether some grid holds them within ±absToleranceMs.
+ */
+export function minimaxTolerance(ks: readonly number[], ts: readonly number[], absMs: number): { rel: number; abs: boolean } {
+  const cross = (o: number, a: number, b: number): number => (ks[a]! - ks[o]!) * (ts[b]! - ts[o]!) - (ts[a]! - ts[o]!) * (ks[b]! - ks[o]!);
+  const up: number[] = [];
+  const low: number[] = [];
+  for (let i = 0; i < ks.length; i++) {
+    while (up.length >= 2 && cross(up[up.length - 2]!, up[up.length - 1]!, i) >= 0) up.pop();
+    while (low.length >= 2 && cross(low[low.length - 2]!, low[low.length - 1]!, i) <= 0) low.pop();
+    up.push(i);
+    low.push(i);
+  }
+  if (ks.length < 3) return { rel: 0, abs: true };
+  const slope = (h: number[], e: number): number => (ts[h[e + 1]!]! - ts[h[e]!]!) / (ks[h[e + 1]!]! - ks[h[e]!]!);
+  const breaks: number[] = [];
+  for (let e = 0; e + 1 < up.length; e++) breaks.push(slope(up, e));
+  for (let e = 0; e + 1 < low.length; e++) breaks.push(slope(low, e));
+  breaks.sort((a, b) => a - b);
+  // Upper hull: the vertex maximising t − s·k moves left as s grows; lower hull: the minimising one moves right.
+  let iu = up.length - 1;
+  let jl = 0;
+  let rel = Infinity;
+  let abs = false;
+  for (const s of breaks) {
+    while (iu > 0 && s >= slope(up, iu - 1)) iu--;
+    while (jl < low.length - 1 && s >= slope(low, jl)) jl++;
+    const half = (ts[up[iu]!]! - s * ks[up[iu]!]! - (ts[low[jl]!]! - s * ks[low[jl]!]!)) / 2;
+    if (s > 0) rel = Math.min(rel, half / s);
+    if (half <= absMs) abs = true;
+  }
+  return { rel: Math.max(0, rel), abs };
+}
+
+/**
+ * Splits a walked run into episodes: a run whose beats no grid holds within the tolerance
+ * (minimaxTolerance) is split at the beat furthest from its least-squares grid; a run with too
+ * many missed slots keeps its widest covered part (the rest is tried on its own). What stays is
+ * an episode, reported with its least-squares period and the spread of its residuals.
+ * Iterative, so a long run cannot overflow the stack.
+ */
+function settle(beats: Beats, idx: readonly number[], ks: readonly number[], opt: PeriodOptions, out: Omit<PeriodicEpisode, "chance">[]): void {
+  const todo: [number, number][] = [[0, idx.length]];
+  while (todo.length > 0) {
+    const [from, to] = todo.pop()!;
+    if (to - from < opt.minOccurrences) continue;
+    const fit = fitGrid(beats, idx, ks, from, to);
+    if (!(fit.p > 0)) continue;
+    const [i, j] = widestCovered(ks, from, to, opt.maxMissedFraction);
+    // No stretch of it is long enough (a grid at half the period holds every beat of a run
+    // but never covers two thirds of its slots): nothing to try.
+    if (j - i < opt.minOccurrences) continue;
+    if (j - i < to - from) {
+      todo.push([i, j], [from, i], [j, to]);
+      continue;
+    }
+    const k = ks.slice(from, to);
+    const tol = minimaxTolerance(k.map((x) => x - k[0]!), idx.slice(from, to).map((b) => beats.t[b]! - beats.t[idx[from]!]!), opt.absToleranceMs);
+    if (!within(tol, fit.p, opt)) {
+      todo.push([from, fit.worstAt], [fit.worstAt + 1, to]);
+      continue;
+    }
+    const m = to - from;
+    out.push({
+      period: fit.p,
+      dispersion: Math.sqrt(fit.sumSq / m),
+      jitter: fit.worst,
+      tolerance: tol.rel,
+      occurrences: m,
+      missing: ks[to - 1]! - ks[from]! + 1 - m,
+      start: beats.t[idx[from]!]!,
+      end: beats.t[idx[to - 1]!]!,
+    });
+  }
+}
+
+/**
+ * The period to extend a run with: the candidate p0, known to a relative standard deviation sd0,
+ * and the run's own least-squares slope (its variance: the beats' variance, tolerance²/3 for
+ * jitter uniform within the tolerance, over the spread of their indices), weighted by their
+ * inverse variances. A short run's slope is noisy — three beats jittered by ±15 % can put it
+ * 15 % off — so the candidate leads until the run has spread out.
+ */
+function blendPeriod(p0: number, sd0: number, n: number, sk: number, skk: number, st: number, skt: number, opt: PeriodOptions): number {
+  const spread = skk - (sk * sk) / n;
+  if (n < 2 || spread <= 0) return p0;
+  const q = (skt - (sk * st) / n) / spread;
+  const tol = tolOf(p0, opt);
+  const w0 = 1 / (sd0 * p0) ** 2;
+  const wq = spread / ((tol * tol) / 3);
+  const p = (w0 * p0 + wq * q) / (w0 + wq);
+  return p > p0 / 2 && p < p0 * 2 ? p : p0;
+}
+
+/**
+ * Walks the beats from `from` against a grid of period p0: the next beat joins the run when it
+ * lands on a later slot near the run's grid (within 3 × tolerance of the grid extrapolated with
+ * blendPeriod, or, failing that, when some grid still holds the whole run within the tolerance),
+ * and the beat before it was a short burst (a burst longer than a quarter period is a stream, not
+ * a poll). Anything else ends the run — settled into episodes — and starts the next one, or with
+ * `once` returns where it ended. Linear in the beats, but for the exact check on a miss.
+ */
+function walk(beats: Beats, p0: number, sd0: number, opt: PeriodOptions, out: Omit<PeriodicEpisode, "chance">[], from = 0, once = false): number {
+  const idx: number[] = [];
+  const ks: number[] = [];
+  let t0 = 0, n = 0, sk = 0, skk = 0, st = 0, skt = 0;
+  const flush = (): void => {
+    if (idx.length >= opt.minOccurrences) settle(beats, idx, ks, opt, out);
+    idx.length = 0;
+    ks.length = 0;
+  };
+  for (let i = from; i < beats.n; i++) {
+    const x = beats.t[i]! - t0;
+    if (n > 0) {
+      const p = blendPeriod(p0, sd0, n, sk, skk, st, skt, opt);
+      const a = (st - p * sk) / n;
+      let k = Math.round((x - a) / p);
+      const short = beats.dur[idx[n - 1]!]! <= p / 4;
+      // A silence may not outlast the run by much: a lone beat far away fits any grid's phase.
+      const longest = Math.max(n, 2 * opt.minOccurrences);
+      const near = k > ks[n - 1]! && k - ks[n - 1]! <= longest;
+      let ok = short && near && Math.abs(x - a - k * p) <= 3 * tolOf(p, opt);
+      if (!ok && short && n >= 2) {
+        // The running fit can be a few per cent off after beats that happen to drift one way,
+        // which a long run of missed ticks magnifies: ask whether any grid still holds the run.
+        const kk = [k, k - 1, k + 1].find((c) => c > ks[n - 1]! && c - ks[n - 1]! <= longest && holdsWith(beats, idx, ks, t0, c, x, opt));
+        if (kk !== undefined) [k, ok] = [kk, true];
+      }
+      if (ok) {
+        idx.push(i);
+        ks.push(k);
+        n++; sk += k; skk += k * k; st += x; skt += k * x;
+        continue;
+      }
+      flush();
+      if (once) return i;
+    }
+    t0 = beats.t[i]!;
+    idx.push(i);
+    ks.push(0);
+    [n, sk, skk, st, skt] = [1, 0, 0, 0, 0];
+  }
+  flush();
+  return beats.n;
+}
+
+/** Whether some grid holds a run's beats and one more, at slot k and time x (relative to t0), within the tolerance. */
+function holdsWith(beats: Beats, idx: readonly number[], ks: readonly number[], t0: number, k: number, x: number, opt: PeriodOptions): boolean {
+  const tol = minimaxTolerance([...ks, k], [...idx.map((i) => beats.t[i]! - t0), x], opt.absToleranceMs);
+  // x is the time since the run's first beat, at slot 0: x / k is about the period.
+  return within(tol, x / k, opt);
+}
+
+/** Whether a minimax tolerance is within the policy's, give or take the timestamps' 1 ms resolution. */
+function within(tol: { rel: number; abs: boolean }, period: number, opt: PeriodOptions): boolean {
+  return tol.abs || tol.rel <= opt.relTolerance + 1 / period;
+}
+
+/**
+ * Local candidates, for episodes too short to stand out among the gaps: from each beat, the span
+ * of the next minOccurrences beats divided by each slot count they can cover (every slot filled
+ * up to a third missing) — the span of several beats pins the period far closer than one gap —
+ * walked until the run breaks. A run that makes an episode is skipped over.
+ */
+function walkLocally(beats: Beats, opt: PeriodOptions, out: Omit<PeriodicEpisode, "chance">[]): void {
+  const m = opt.minOccurrences;
+  // An episode's m beats fill at least (1 − f) of its slots, but m beats of it next to a run of
+  // missed ticks may fill fewer: up to half.
+  const maxSlots = Math.max(2 * (m - 1), Math.floor(m / (1 - opt.maxMissedFraction) - 1 + 1e-9));
+  for (let i = 0; i + m <= beats.n; ) {
+    const span = beats.t[i + m - 1]! - beats.t[i]!;
+    let next = i + 1;
+    for (let slots = m - 1; slots <= maxSlots; slots++) {
+      const p0 = span / slots;
+      if (p0 < opt.minPeriodMs * (1 - opt.relTolerance) || p0 > opt.maxPeriodMs * (1 + opt.relTolerance)) continue;
+      const before = out.length;
+      // Each end of the span is off by up to ±tolerance (uniform: sd tolerance/√3).
+      const end = walk(beats, p0, (opt.relTolerance * Math.SQRT2) / Math.sqrt(3) / slots, opt, out, i, true);
+      // Skip over the run when an episode starts with this beat (not when its first beats were trimmed off).
+      if (out.slice(before).some((e) => e.start === beats.t[i])) next = Math.max(next, end);
+    }
+    i = next;
+  }
+}
+
+/**
+ * How often irregular activity would hold such an episode among `total` beats — a union bound,
+ * checked against generated Poisson, bursty, foreground-return and user-action series
+ * (test/reports/period-properties.test.ts): a beat whose timing is unrelated to a grid lands
+ * within ±d of one of its points with probability 2d (d: the episode's minimax tolerance); the
+ * first two beats fix phase and period, and the period could have been chosen among about one
+ * distinguishable value per tick of the episode's span; the episode could start at any of
+ * total − beats + 1 beats.
+ */
+export function chanceOf(ep: Omit<PeriodicEpisode, "chance">, total: number): number {
+  const d = Math.min(0.5, ep.tolerance);
+  const ticks = Math.max(1, ep.occurrences + ep.missing - 1);
+  return Math.max(1, total - ep.occurrences + 1) * ticks * (2 * d) ** (ep.occurrences - 3);
+}
+
+/**
+ * Finds periodic polling in one key's calls (one call site, or one party's calls of one hook).
+ * Calls are folded into beats (bursts) and kept; `finish` analyses the whole series in
+ * O(n log n): candidate periods from the densest clusters of gaps, a linear walk per candidate
+ * that cuts the beats into runs on its grid, and per run a least-squares grid (period = slope
+ * of beat times against their integer grid indices, dispersion = the residuals' spread) split
+ * at beats off the grid and trimmed to at most maxMissedFraction of missed slots. An episode is
+ * reported when its chance under irregular activity (`chanceOf`) is at most `maxChance`.
  */
 export class PeriodDetector {
+  private t = new Float64Array(16);
+  private dur = new Float64Array(16);
+  private n = 0;
   private lastT = -Infinity;
-  private lastOcc = -Infinity;
-  private mean = 0;
-  private intervals = 0;
-  private occurrences = 0;
-  private chainStart = 0;
-  /** Intervals that matched directly (not through a missed tick). */
-  private direct = 0;
-  private missed = 0;
-  private minInterval = Infinity;
-  private maxInterval = 0;
-  readonly episodes: PeriodicEpisode[] = [];
-  episodeCount = 0;
-  /** Occurrences (bursts) seen in all: the number of chances random traffic had to look regular. */
-  totalOccurrences = 0;
+  private readonly found: Omit<PeriodicEpisode, "chance">[] = [];
+  /** Beats (bursts) seen in all: the chances irregular traffic had to look regular. */
+  totalBeats = 0;
 
-  constructor(private readonly opt: PeriodOptions) {}
+  constructor(private readonly opt: PeriodOptions & { readonly maxChance: number }) {}
 
   add(t: number): void {
     if (t - this.lastT < this.opt.burstGapMs) {
-      if (t > this.lastT) this.lastT = t;
-      return;
-    }
-    // The occurrence that just ended spanned lastOcc..lastT: a long one is a stream, not a poll.
-    const burst = this.lastT - this.lastOcc;
-    this.lastT = t;
-    this.totalOccurrences++;
-    if (this.lastOcc === -Infinity) {
-      this.lastOcc = t;
-      this.chainStart = t;
-      this.occurrences = 1;
-      return;
-    }
-    const interval = t - this.lastOcc;
-    if (burst > Math.max(this.opt.burstGapMs, interval / 4)) {
-      this.close();
-      this.chainStart = t;
-      this.lastOcc = t;
-      return;
-    }
-    if (this.intervals === 0) {
-      this.startChain(interval);
-    } else {
-      const tol = Math.max(this.opt.relTolerance * this.mean, this.opt.absToleranceMs);
-      const ticks = Math.round(interval / this.mean);
-      if (Math.abs(interval - this.mean) <= tol) {
-        this.mean = (this.mean * this.intervals + interval) / (this.intervals + 1);
-        this.intervals++;
-        this.direct++;
-        this.occurrences++;
-        if (interval < this.minInterval) this.minInterval = interval;
-        if (interval > this.maxInterval) this.maxInterval = interval;
-      } else if (ticks === 2 && this.missed < Math.floor(this.direct / 4) && Math.abs(interval - 2 * this.mean) <= tol) {
-        // A missed tick in an established chain (at most one per four direct matches): the
-        // poller is still on its period.
-        this.intervals += 2;
-        this.missed++;
-        this.occurrences++;
-      } else {
-        this.close();
-        this.chainStart = this.lastOcc;
-        this.startChain(interval);
+      if (t > this.lastT) {
+        this.lastT = t;
+        this.dur[this.n - 1] = t - this.t[this.n - 1]!;
       }
+      return;
     }
-    this.lastOcc = t;
+    if (this.n === MAX_BEATS) this.analyse();
+    if (this.n === this.t.length) {
+      const [t2, d2] = [new Float64Array(this.n * 2), new Float64Array(this.n * 2)];
+      t2.set(this.t);
+      d2.set(this.dur);
+      [this.t, this.dur] = [t2, d2];
+    }
+    this.t[this.n] = t;
+    this.dur[this.n] = 0;
+    this.n++;
+    this.lastT = t;
+    this.totalBeats++;
   }
 
-  private startChain(interval: number): void {
-    this.mean = interval;
-    this.intervals = 1;
-    this.direct = 1;
-    this.missed = 0;
-    this.occurrences = 2;
-    this.minInterval = interval;
-    this.maxInterval = interval;
+  /** Analyses the buffered beats and empties the buffer. */
+  private analyse(): void {
+    const beats: Beats = { t: this.t, dur: this.dur, n: this.n };
+    if (beats.n >= this.opt.minOccurrences) {
+      const from = this.found.length;
+      const tried = candidatePeriods(beats, this.opt);
+      // A cluster's median gap: its gaps spread over ±2 × tolerance.
+      for (const p of tried) walk(beats, p, this.opt.relTolerance / 3, this.opt, this.found);
+      walkLocally(beats, this.opt, this.found);
+      // Once more with the periods fitted to the longest episodes: a candidate a few per cent
+      // off can break a run early on; the fitted period does not.
+      const refined = this.found.slice(from).sort((x, y) => y.occurrences - x.occurrences);
+      for (const e of refined.slice(0, CANDIDATES)) {
+        const p = e.period;
+        if (tried.some((q) => Math.abs(q - p) <= 0.005 * p)) continue;
+        tried.push(p);
+        walk(beats, p, this.opt.relTolerance / (e.occurrences + e.missing), this.opt, this.found);
+      }
+    }
+    this.n = 0;
   }
 
   /**
-   * Occurrences an episode needs to be told apart from chance in this stream. An interval of
-   * irregular traffic lands within ±r of a given period with probability p ≤ 2r (a conservative
-   * bound: it holds for exponential, shifted-exponential and bursty gaps alike), so a run of n
-   * occurrences (n − 2 matching intervals after the first sets the period) appears by chance at
-   * most (N − n + 1)·p^(n−2) times among N occurrences. The episode must bring that under 1%.
+   * Whether the episode's period is within the bounds, as far as its beats tell: with each beat
+   * up to ±tolerance off the grid, the span of `slots` slots pins the period to ±2·tolerance/slots.
    */
-  requiredOccurrences(): number {
-    const p = Math.min(0.9, 2 * this.opt.relTolerance);
-    const total = this.totalOccurrences;
-    let n = this.opt.minOccurrences;
-    while (Math.max(1, total - n + 1) * p ** (n - 2) >= 0.01 && n < total) n++;
-    return n;
+  private inBounds(e: Omit<PeriodicEpisode, "chance">): boolean {
+    const slack = 1 + (2 * this.opt.relTolerance) / (e.occurrences + e.missing - 1);
+    return e.period * slack >= this.opt.minPeriodMs && e.period <= this.opt.maxPeriodMs * slack;
   }
 
-  /** The longest episode that random traffic would not explain, if any. */
-  significant(accept: (e: PeriodicEpisode) => boolean = () => true): PeriodicEpisode | undefined {
-    const need = this.requiredOccurrences();
-    return this.episodes.find((e) => e.direct + 1 >= need && accept(e));
-  }
-
-  /** Ends the current chain; call once after the last timestamp. */
-  close(): void {
-    // Missed ticks extend an episode but do not make one: it needs enough direct matches.
-    if (this.direct + 1 >= this.opt.minOccurrences && this.intervals > 0) {
-      this.episodeCount++;
-      const jitter = Math.max(this.maxInterval - this.mean, this.mean - this.minInterval);
-      const ep: PeriodicEpisode = { period: this.mean, jitter, occurrences: this.occurrences, direct: this.direct, start: this.chainStart, end: this.lastOcc };
-      this.episodes.push(ep);
-      this.episodes.sort((a, b) => b.occurrences - a.occurrences);
-      if (this.episodes.length > KEEP) this.episodes.pop();
-    }
-    this.intervals = 0;
-    this.direct = 0;
-    this.missed = 0;
-    this.occurrences = this.lastOcc === -Infinity ? 0 : 1;
+  /**
+   * The episodes irregular traffic would not explain, each period within the bounds: most beats
+   * first, none overlapping another in time.
+   */
+  finish(): PeriodicEpisode[] {
+    this.analyse();
+    const ok = this.found
+      .filter((e) => this.inBounds(e))
+      .map((e) => ({ ...e, chance: chanceOf(e, this.totalBeats) }))
+      .filter((e) => e.chance <= this.opt.maxChance)
+      .sort((x, y) => y.occurrences - x.occurrences || x.chance - y.chance || x.start - y.start);
+    const kept: PeriodicEpisode[] = [];
+    for (const e of ok) if (!kept.some((k) => e.start <= k.end && k.start <= e.end)) kept.push(e);
+    return kept;
   }
 }
 

@@ -1,81 +1,131 @@
 import { describe, expect, it } from "vitest";
-import { describePeriod, PeriodDetector } from "../../reports/rules/period.js";
-import { prng } from "../../scripts/synthetic.js";
+import { chanceOf, describePeriod, minimaxTolerance, PeriodDetector, POLLING_DEFAULTS, type PeriodicEpisode } from "../../reports/rules/period.js";
 import { SlidingWindow } from "../../reports/rules/window.js";
+import { prng } from "../../scripts/synthetic.js";
 
-// The strict policy's defaults.
-const OPTS = { burstGapMs: 500, relTolerance: 0.15, absToleranceMs: 250, minOccurrences: 6 };
+// The strict policy's numbers.
+const OPTS = { ...POLLING_DEFAULTS, maxPeriodMs: POLLING_DEFAULTS.maxPeriodSec * 1000 };
 
-function detect(times: number[]): PeriodDetector {
-  const d = new PeriodDetector(OPTS);
+function detect(times: readonly number[], opts: Partial<typeof OPTS> = {}): PeriodicEpisode[] {
+  const d = new PeriodDetector({ ...OPTS, ...opts });
   for (const t of times) d.add(t);
-  d.close();
-  return d;
+  return d.finish();
 }
 
+const every = (ms: number, n: number, start = 0): number[] => Array.from({ length: n }, (_, i) => start + i * ms);
+
 describe("PeriodDetector", () => {
-  it("finds an exact 30 s period", () => {
-    const d = detect(Array.from({ length: 10 }, (_, i) => i * 30_000));
-    expect(d.episodes).toHaveLength(1);
-    expect(d.episodes[0]).toEqual({ period: 30_000, occurrences: 10, direct: 9, jitter: 0, start: 0, end: 270_000 });
+  it("finds an exact 30 s period: the least-squares period, no dispersion, no missed tick", () => {
+    const [e, ...rest] = detect(every(30_000, 10));
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ period: 30_000, jitter: 0, dispersion: 0, occurrences: 10, missing: 0, start: 0, end: 270_000 });
   });
 
-  it("finds a jittered period (±2 s around 30 s)", () => {
+  it("finds a jittered period (±2 s around 30 s) and estimates it from the whole series", () => {
     const r = prng(7);
-    const times: number[] = [];
-    let t = 0;
-    for (let i = 0; i < 20; i++) {
-      times.push(t);
-      t += 30_000 + (r() - 0.5) * 4000;
-    }
-    const d = detect(times);
-    expect(d.episodes[0]!.occurrences).toBe(20);
-    expect(Math.abs(d.episodes[0]!.period - 30_000)).toBeLessThan(1000);
-    // Jitter is measured against the final period: at most the ±2 s spread plus the mean's error.
-    expect(d.episodes[0]!.jitter).toBeLessThanOrEqual(2000 + 1000);
-    expect(d.episodes[0]!.jitter).toBeGreaterThan(1000);
+    const times = every(30_000, 20).map((t) => Math.round(t + (r() - 0.5) * 4000));
+    const [e] = detect(times);
+    expect(e!.occurrences).toBe(20);
+    expect(Math.abs(e!.period - 30_000)).toBeLessThan(300);
+    // The fitted grid's largest residual is about the ±2 s spread; the RMS about 2 s / √3.
+    expect(e!.jitter).toBeLessThanOrEqual(2300);
+    expect(e!.dispersion).toBeGreaterThan(700);
+    expect(e!.dispersion).toBeLessThan(1500);
   });
 
-  it("rarely calls random (Poisson) traffic periodic: at most 2 episodes in 50 traces of 200 calls", () => {
-    let episodes = 0;
-    for (let seed = 1; seed <= 50; seed++) {
-      const r = prng(seed);
-      const times: number[] = [];
-      let t = 0;
-      for (let i = 0; i < 200; i++) {
-        t += -Math.log(1 - r()) * 20_000;
-        times.push(t);
-      }
-      episodes += detect(times).episodeCount;
-    }
-    expect(episodes).toBeLessThanOrEqual(2);
+  it("folds bursts into one beat (a poll reading several providers)", () => {
+    const times = every(2000, 8).flatMap((t) => [t, t + 10, t + 25]);
+    expect(detect(times)[0]).toMatchObject({ period: 2000, occurrences: 8, jitter: 0 });
   });
 
-  it("folds bursts into one occurrence (a poll reading several providers)", () => {
-    const times = Array.from({ length: 8 }, (_, i) => [i * 2000, i * 2000 + 10, i * 2000 + 25]).flat();
-    const d = detect(times);
-    expect(d.episodes[0]).toMatchObject({ period: 2000, occurrences: 8, jitter: 0 });
+  it("a burst longer than a quarter of the period is a stream, not a poll", () => {
+    const times = every(2000, 12).flatMap((t) => [t, t + 300, t + 600]);
+    expect(detect(times)).toEqual([]);
   });
 
-  it("tolerates a missed tick without breaking the episode", () => {
-    const times = [0, 30_000, 60_000, 90_000, 120_000, 180_000, 210_000];
-    // Four direct intervals, a missed tick, one more: one episode of seven calls.
-    expect(detect(times).episodes[0]).toMatchObject({ occurrences: 7, direct: 5, period: 30_000, end: 210_000 });
+  it("tolerates runs of missed ticks: 30 s with two and three beats missing in a row", () => {
+    const slots = [0, 1, 2, 3, 6, 7, 8, 9, 10, 14, 15, 16, 17];
+    const [e] = detect(slots.map((k) => k * 30_000));
+    expect(e).toMatchObject({ period: 30_000, occurrences: 13, missing: 5, start: 0, end: 510_000 });
   });
 
-  it("needs minOccurrences: five calls are not polling, six are", () => {
-    expect(detect([0, 10_000, 20_000, 30_000, 40_000]).episodes).toHaveLength(0);
-    expect(detect([0, 10_000, 20_000, 30_000, 40_000, 50_000]).episodes).toHaveLength(1);
+  it("needs minOccurrences beats: five exact beats are not polling, six are", () => {
+    expect(detect(every(10_000, 5))).toEqual([]);
+    expect(detect(every(10_000, 6))).toHaveLength(1);
+    expect(detect(every(10_000, 6), { minOccurrences: 7 })).toEqual([]);
   });
 
-  it("a missed tick does not make an episode out of too few direct matches", () => {
-    expect(detect([0, 10_000, 20_000, 30_000, 50_000, 60_000]).episodes).toHaveLength(0);
+  it("keeps to the period bounds, with the slack the beats leave", () => {
+    expect(detect(every(900, 20))).toEqual([]);
+    expect(detect(every(1000, 20))).toHaveLength(1);
+    expect(detect(every(1_800_000, 8))).toHaveLength(1);
+    expect(detect(every(2_000_000, 8))).toEqual([]);
+    expect(detect(every(40_000, 8), { maxPeriodMs: 30_000 })).toEqual([]);
+  });
+
+  it("reports separate episodes of one key, longest first, none overlapping", () => {
+    const eps = detect([...every(30_000, 12), ...every(7000, 30, 1_000_123)]);
+    expect(eps.map((e) => [e.occurrences, Math.round(e.period)])).toEqual([
+      [30, 7000],
+      [12, 30_000],
+    ]);
   });
 
   it("describes periods", () => {
     expect(describePeriod(30_000)).toBe("every 30 s");
     expect(describePeriod(2_500)).toBe("every 2.5 s");
     expect(describePeriod(300_000)).toBe("every 5 min");
+  });
+});
+
+describe("minimaxTolerance", () => {
+  it("is the smallest ± share of the period within which one grid holds every point", () => {
+    // Beats at −10 %, +10 %, −10 %, +10 % of a 100 ms grid: no grid does better than ±10 %.
+    expect(minimaxTolerance([0, 1, 2, 3], [-10, 110, 190, 310], 0).rel).toBeCloseTo(0.1, 6);
+    // A straight line: zero, whatever the slots.
+    expect(minimaxTolerance([0, 2, 3, 7], [0, 200, 300, 700], 0).rel).toBe(0);
+    expect(minimaxTolerance([0, 1, 2, 3], [-10, 110, 190, 310], 10).abs).toBe(true);
+    expect(minimaxTolerance([0, 1, 2, 3], [-10, 110, 190, 310], 9).abs).toBe(false);
+  });
+
+  it("agrees with a brute-force search over grids", () => {
+    const r = prng(3);
+    for (let trial = 0; trial < 50; trial++) {
+      const ks = [0];
+      while (ks.length < 8) ks.push(ks[ks.length - 1]! + 1 + Math.floor(r() * 2));
+      const ts = ks.map((k) => k * 1000 + (r() - 0.5) * 400);
+      let best = Infinity;
+      for (let p = 900; p <= 1100; p += 0.25) {
+        const res = ks.map((k, i) => ts[i]! - k * p);
+        best = Math.min(best, (Math.max(...res) - Math.min(...res)) / 2 / p);
+      }
+      const got = minimaxTolerance(ks, ts, 0).rel;
+      expect(got, `trial ${trial}`).toBeLessThanOrEqual(best + 1e-9);
+      expect(got, `trial ${trial}`).toBeGreaterThan(best - 0.001);
+    }
+  });
+});
+
+describe("significance", () => {
+  const ep = (occurrences: number, tolerance: number, missing = 0) => ({ period: 1000, dispersion: 0, jitter: 0, tolerance, occurrences, missing, start: 0, end: 0 });
+
+  it("chance grows with the traffic around an episode and shrinks with each beat on the grid", () => {
+    expect(chanceOf(ep(6, 0.15), 6)).toBeCloseTo(5 * 0.3 ** 3, 12);
+    expect(chanceOf(ep(6, 0.15), 106)).toBeCloseTo(101 * 5 * 0.3 ** 3, 12);
+    expect(chanceOf(ep(7, 0.15), 6)).toBeLessThan(chanceOf(ep(6, 0.15), 6));
+    expect(chanceOf(ep(6, 0), 1000)).toBe(0);
+  });
+
+  it("asks longer episodes of busy streams: a real poller inside random traffic is still found", () => {
+    const r = prng(11);
+    const noise: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 20_000; i++) noise.push((t += 500 + -Math.log(1 - r()) * 1000));
+    expect(detect(noise)).toEqual([]);
+    // The poller starts 47.3 s after the last random call: off its grid, so not taken in.
+    const poller = every(30_000, 40, t + 47_300);
+    const eps = detect([...noise, ...poller]);
+    expect(eps.map((e) => [e.occurrences, e.period])).toEqual([[40, 30_000]]);
   });
 });
 
@@ -95,33 +145,5 @@ describe("SlidingWindow", () => {
     for (let i = 0; i < 20_000; i++) w.add(i * 0.01, i);
     expect(w.saturated).toBe(true);
     expect(w.max).toBe(16_384);
-  });
-});
-
-describe("PeriodDetector significance", () => {
-  it("asks longer episodes of dense streams, so random traffic is not polling", () => {
-    const few = new PeriodDetector(OPTS);
-    for (let i = 0; i < 10; i++) few.add(i * 30_000);
-    // 10 occurrences: a run of 6 has at most 5 starts × 0.3^4 ≈ 4% chance; 7 brings it under 1%.
-    expect(few.requiredOccurrences()).toBe(7);
-    const many = new PeriodDetector(OPTS);
-    const r = prng(11);
-    let t = 0;
-    for (let i = 0; i < 20_000; i++) {
-      t += 500 + -Math.log(1 - r()) * 1000;
-      many.add(t);
-    }
-    many.close();
-    expect(many.requiredOccurrences()).toBeGreaterThan(6);
-    // Chains exist by chance, but none is significant.
-    expect(many.episodeCount).toBeGreaterThan(0);
-    expect(many.significant()).toBeUndefined();
-  });
-
-  it("still finds a real poller inside a busy stream", () => {
-    const d = new PeriodDetector(OPTS);
-    for (let i = 0; i < 40; i++) d.add(i * 30_000);
-    d.close();
-    expect(d.significant()).toMatchObject({ occurrences: 40, period: 30_000 });
   });
 });

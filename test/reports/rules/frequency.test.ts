@@ -230,6 +230,51 @@ describe("frequency.periodic_polling", () => {
     }
   });
 
+  // Issue 13: a 30 s poll whose beats jitter by a few seconds and that misses two beats in a row
+  // (a delayed worker thread, the device dozing) was missed.
+  it("finds a 30 s poll jittered by up to ±4 s with two and three beats missing in a row, period and dispersion from the whole series", () => {
+    const r = prng(13);
+    const slots = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20];
+    const f = poll(slots.map((k) => Math.round(10_000 + k * 30_000 + (r() * 2 - 1) * 4000)));
+    expect(f).toHaveLength(1);
+    const d = f[0]!.evidence.details!;
+    expect(d).toMatchObject({ beats: 16, occurrences: 16, missing: 5, episodes: 1 });
+    expect(Math.abs(Number(d.periodMs) - 30_000)).toBeLessThan(300);
+    expect(Number(d.dispersionMs)).toBeGreaterThan(500);
+    expect(Number(d.dispersionMs)).toBeLessThanOrEqual(Number(d.jitterMs));
+    expect(f[0]!.message).toMatch(/every 30 s \(16 times over \d+ s, 5 missed, jitter ±\d\.\d s\)/);
+  });
+
+  it("does not call a user's returns to the app (irregular, a few reads each) polling", () => {
+    const r = prng(5);
+    const times: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 40; i++) {
+      t += 20_000 + -Math.log(1 - r()) * 100_000;
+      times.push(Math.round(t), Math.round(t + 120));
+    }
+    expect(poll(times)).toEqual([]);
+  });
+
+  it("the policy's relTolerance and maxMissedFraction govern: a ±10 % poll is not one at ±5 %; missed beats split it at 0", () => {
+    const r = prng(21);
+    const jittered = every(30_000, 30, 10_000).map((t) => Math.round(t + (r() * 2 - 1) * 3000));
+    expect(poll(jittered)).toHaveLength(1);
+    const tight = policyFile(`rules:\n  ${POLL}:\n    relTolerance: 0.05\n`);
+    expect(ruleFindings(reads(jittered, "location", { from: AMAP }, { policy: tight }), POLL)).toEqual([]);
+    const gappy = every(30_000, 30, 10_000).filter((_, i) => i !== 14);
+    expect(poll(gappy)[0]!.evidence.details).toMatchObject({ beats: 29, missing: 1 });
+    const none = policyFile(`rules:\n  ${POLL}:\n    maxMissedFraction: 0\n`);
+    const split = ruleFindings(reads(gappy, "location", { from: AMAP }, { policy: none }), POLL);
+    expect(split[0]!.evidence.details).toMatchObject({ beats: 15, missing: 0, episodes: 2 });
+  });
+
+  it("miit-164 reports periods up to a minute only", () => {
+    const policy = "miit-164";
+    expect(ruleFindings(reads(every(60_000, 12), "location", { from: AMAP }, { policy }), POLL)).toHaveLength(1);
+    expect(ruleFindings(reads(every(120_000, 12), "location", { from: AMAP }, { policy }), POLL)).toEqual([]);
+  });
+
   it("finds a 2 s period (MIIT 'every 2 s')", () => {
     const f = poll(every(2000, 40, 5000), GDT);
     expect(f).toHaveLength(1);
