@@ -1,126 +1,24 @@
-import { ActivityBins, timelineMarks, type Activity, type TimelineMark } from "./activity.js";
-import type { ResolvedPolicy } from "./policy/policy.js";
-import type { AppProfile } from "./profile.js";
+import { ActivityBins, timelineMarks } from "./activity.js";
 import type { FamilyRun, Emit } from "./rules/family.js";
 import type { Group } from "./rules/groups.js";
 import { FAMILIES, RULES } from "./rules/index.js";
 import { Timeline } from "./rules/timeline.js";
-import { severityRank, summarizeParty, withChain, type EventContext, type Finding, type PartySummary, type Severity } from "./rules/types.js";
+import { findingScenarios, severityRank, summarizeParty, type EventContext, type Finding } from "./rules/types.js";
 import { applyLinks, type Also } from "./rules/links.js";
-import { Attributor, formatFrame, type Attribution, type Party } from "./sdk/attribution.js";
+import { Attributor, type Attribution, type Party } from "./sdk/attribution.js";
+import { buildFinding, type FindingInputs } from "./finding-build.js";
 import { SDK_CATALOGUE, SDK_CATALOGUE_VERSION } from "./sdk/catalogue/index.js";
-import type { SdkEntry } from "./sdk/types.js";
-import { CATEGORIES, CATEGORY_IDS, isCollection, type Category } from "./trace/categories.js";
-import type { CallEvent, StackFrame } from "./trace/format.js";
-import { streamCalls, type CallPrefetch } from "./trace/call-stream.js";
+import { CATEGORY_IDS, isCollection, type Category } from "./trace/categories.js";
+import type { CallEvent } from "./trace/format.js";
+import { streamCalls } from "./trace/call-stream.js";
 import { CallReader, type OpenTrace } from "./trace/reader.js";
-import { redactValue } from "./redact.js";
 import { TOOL } from "./version.js";
 import { TraceError } from "./errors.js";
-import { assessEvidence, type Evidence, type ReportStatus } from "./evidence.js";
+import { collectWarnings } from "./warnings.js";
+import { assessEvidence } from "./evidence.js";
 
-export const FINDINGS_FORMAT = "permtrace-findings";
-export const FINDINGS_SCHEMA_VERSION = 1;
-
-export { OWN_PACKAGE_HOOKS } from "./trace/own-calls.js";
-
-export interface AnalyzeOptions {
-  readonly policy: ResolvedPolicy;
-  readonly profile?: AppProfile;
-  readonly catalogue?: readonly SdkEntry[];
-  /** Include identifier values in outputs (redacted by default). */
-  readonly showValues?: boolean;
-  /** Parse in a worker thread; default: on large traces when the worker is built. */
-  readonly parallel?: boolean;
-  /** Let that worker use its WebAssembly scanner (default true; false to test the plain path). */
-  readonly wasm?: boolean;
-  /** A parsing worker started early (prefetchCalls). */
-  readonly prefetch?: CallPrefetch;
-}
-
-export type RuleStatus = "evaluated" | "skipped" | "disabled";
-
-export interface PartyStats {
-  readonly party: PartySummary;
-  /** Calls about personal data; the party's calls about the app's own data are in ownCalls. */
-  readonly calls: number;
-  readonly categories: Partial<Record<Category, number>>;
-  readonly ownCalls?: number;
-}
-
-export interface StackStats {
-  readonly id: number;
-  readonly party: PartySummary;
-  readonly immediateCaller: PartySummary;
-  readonly frame: string;
-  readonly confidence: number;
-  readonly calls: number;
-  readonly categories: Partial<Record<Category, number>>;
-}
-
-export interface Analysis {
-  readonly format: typeof FINDINGS_FORMAT;
-  readonly schemaVersion: number;
-  readonly tool: { readonly name: string; readonly version: string };
-  /** What the report can vouch for, stated first by every output: clean, findings, incomplete or no-evidence. */
-  readonly status: ReportStatus;
-  readonly evidence: Evidence;
-  readonly trace: {
-    readonly dir: string;
-    readonly app: string;
-    readonly appVersion?: string;
-    readonly device: Readonly<Record<string, unknown>>;
-    readonly startedAt: string;
-    readonly complete: boolean;
-    readonly incompleteReason?: string;
-    readonly sandbox: boolean;
-    readonly calls: number;
-    /** Calls that concern only the app's own data (its own package info): in `calls`, not in any tally. */
-    readonly ownCalls?: number;
-    readonly stacks: number;
-    readonly markers: number;
-    readonly skippedLines: number;
-    readonly truncated: boolean;
-    readonly duration: number;
-  };
-  /** sha256: of the effective settings (reports/judged.ts), set by the report and diff commands. */
-  readonly policy: { readonly name: string; readonly chain: readonly string[]; readonly sha256?: string };
-  readonly profile?: { readonly source?: string; readonly app: string; readonly appType?: string | number; readonly sha256?: string };
-  readonly catalogue: { readonly version: string; readonly sdks: number };
-  readonly rules: readonly { readonly id: string; readonly family: string; readonly title: string; readonly severity: Severity; readonly status: RuleStatus; readonly reason?: string; readonly findings: number }[];
-  /** Present when the report was made with --show-values: identifier values are not redacted. */
-  readonly valuesShown?: true;
-  readonly summary: {
-    readonly findings: number;
-    /** Findings not listed past MAX_FINDINGS. */
-    readonly findingsOmitted?: number;
-    readonly bySeverity: Partial<Record<Severity, number>>;
-    readonly byRule: Readonly<Record<string, number>>;
-    readonly byParty: Readonly<Record<string, number>>;
-    readonly byCategory: Readonly<Record<string, number>>;
-    readonly byScenario: Readonly<Record<string, number>>;
-  };
-  readonly parties: readonly PartyStats[];
-  /** The busiest call stacks (at most 500): who, through which frame, how often, what. */
-  readonly stacks: readonly StackStats[];
-  readonly scenarios: readonly {
-    readonly name: string;
-    readonly purpose?: string;
-    readonly needs?: readonly Category[];
-    readonly start: number;
-    /** Calls made while the scenario ran, in all and by category. */
-    readonly calls?: number;
-    readonly categories?: Partial<Record<Category, number>>;
-  }[];
-  readonly findings: readonly Finding[];
-  readonly warnings: readonly string[];
-  /** Calls over time by category and party (the HTML report's chart); absent in older findings files. */
-  readonly activity?: Activity;
-  /** The timeline's scenarios, steps, consent, background, screen, permission and screenshot moments. */
-  readonly marks?: readonly TimelineMark[];
-  /** Marks left out past the per-kind cap. */
-  readonly marksOmitted?: number;
-}
+export * from "./analysis.js";
+import { FINDINGS_FORMAT, FINDINGS_SCHEMA_VERSION, type Analysis, type AnalyzeOptions, type PartyStats, type RuleStatus, type StackStats } from "./analysis.js";
 
 interface StackSlot {
   readonly attr: Attribution;
@@ -290,72 +188,10 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
   const emit = (ruleId: string, g: Group, what: Emit): void => {
     const def = RULES.get(ruleId)!;
     findingOf.set(g, raw.length);
-    raw.push(buildFinding(def.id, def.family, policy.rules[ruleId]!.severity, def, g, what));
-  };
-  const buildFinding = (rule: string, family: string, severity: Severity, def: { title: string; references: Finding["references"] }, g: Group, what: Emit): Omit<Finding, "id"> => {
-    const c = g.firstCtx!;
-    const at = what.at ?? c;
-    const stackId = g.topStack();
-    const stack = stackId !== undefined ? trace.stacks.get(stackId) : undefined;
-    const attr = stack ? slotOf(stackId).attr : c.attr;
-    const party = what.party ?? c.attr.responsible;
-    // The chain of the stack the finding shows, when that stack is the party's.
-    const via = attr.responsible.key === party.key ? attr.via : [];
-    const window = what.window ?? { start: g.first, end: g.last };
-    const shot = timeline.nearestScreenshot(what.at ? at.ev.t : window.start, at.state.scenario);
-    const step = at.state.step;
-    const identifying = CATEGORIES[c.ev.cat].identifying;
-    // A parallel read leaves argument and return summaries in the file: read the one call again.
-    const full = stats.parallel && c.ev.args === undefined && c.ev.ret === undefined ? (reread.at(c.offset, c.ev.seq) ?? c.ev) : c.ev;
-    const firstCall = {
-      seq: c.ev.seq,
-      hook: c.ev.hook,
-      out: c.ev.out,
-      ...(c.ev.exc ? { exc: c.ev.exc } : {}),
-      // At most MAX_ARGS arguments of at most MAX_ARG_CHARS each: a call with 50k arguments must not make the report.
-      ...(full.args ? { args: full.args.slice(0, MAX_ARGS).map((a) => cut(redactValue(String(a), identifying, opts.showValues === true), MAX_ARG_CHARS)) } : {}),
-      ...(full.args && full.args.length > MAX_ARGS ? { argsOmitted: full.args.length - MAX_ARGS } : {}),
-      ...(full.ret !== undefined ? { ret: redactValue(String(full.ret), identifying, opts.showValues === true) } : {}),
-      pid: c.ev.pid,
-      tid: c.ev.tid,
-    };
-    return {
-      rule,
-      family,
-      severity,
-      title: def.title,
-      message: withChain(attempts(what.message, g.count, g.threw, c.ev.exc), party, via),
-      references: def.references,
-      party: summarizeParty(party),
-      ...(via.length > 0 ? { via: via.map(summarizeParty) } : {}),
-      ...(c.attr.immediate.key !== (what.party ?? c.attr.responsible).key ? { immediateCaller: summarizeParty(c.attr.immediate) } : {}),
-      ...(what.category ? { category: what.category } : {}),
-      ...(what.scenario ? { scenario: what.scenario } : {}),
-      ...(what.scenarios ? { scenarios: what.scenarios } : {}),
-      count: what.count ?? g.count,
-      window,
-      evidence: {
-        events: what.events ? [...what.events] : g.sampleSeqs(),
-        ...(stack
-          ? {
-              stack: {
-                id: stack.id,
-                ...boundedFrames(stack.frames, attr.frameIndex, attr.immediateFrameIndex),
-                responsibleFrame: attr.frameIndex,
-                immediateFrame: attr.immediateFrameIndex,
-                confidence: attr.confidence,
-                reason: attr.reason,
-              },
-            }
-          : { stack: undefined }),
-        hooks: g.hooks().slice(0, 8).map(([h, n]) => ({ hook: hooks[h]!, count: n })),
-        ...(shot ? { screenshot: shot } : {}),
-        ...(step ? { step: { scenario: step.scenario, index: step.index, ...(step.action ? { action: step.action } : {}), ...(step.label ? { label: step.label } : {}) } } : {}),
-        details: { ...g.details, ...(what.details ?? {}), firstCall, ...(g.threw > 0 ? { threw: g.threw } : {}) },
-      },
-    };
+    raw.push(buildFinding(built, def.id, def.family, policy.rules[ruleId]!.severity, def, g, what));
   };
   const reread = new CallReader(trace);
+  const built: FindingInputs = { trace, timeline, hooks, showValues: opts.showValues === true, parallel: stats.parallel, reread, stackAttr: (id) => slotOf(id).attr };
   try {
     for (const r of runs) r.finish(emit, (group, also) => void links.push([group, also]));
     applyLinks(raw, findingOf, links);
@@ -455,7 +291,11 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
       byRule,
       byParty: count((f) => f.party.name),
       byCategory: count((f) => f.category),
-      byScenario: count((f) => f.scenario),
+      // A finding grouped across scenarios counts in each scenario it spans.
+      byScenario: findings.reduce<Record<string, number>>((out, f) => {
+        for (const sc of findingScenarios(f)) out[sc] = (out[sc] ?? 0) + 1;
+        return out;
+      }, {}),
     },
     parties: partyStats,
     stacks: [...trace.stacks.keys()]
@@ -484,52 +324,8 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
   };
 }
 
-function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: ResolvedPolicy, truncatedCalls: boolean, profile: AppProfile | undefined): string[] {
-  const w: string[] = [];
-  const m = trace.manifest;
-  // Its declared SDKs, uses and app type are another app's: disclosure and necessity findings are about the wrong app.
-  if (profile && profile.app !== m.app.package) w.push(`the app profile${profile.source ? ` ${profile.source}` : ""} is for ${profile.app}, not for this trace's app ${m.app.package}: disclosure and necessity findings judge it against another app's declarations`);
-  if (m.complete !== true) w.push(`the run did not finish cleanly${m.incompleteReason ? ` (${m.incompleteReason})` : ""}: findings cover what was recorded up to then`);
-  if (truncatedCalls) w.push("calls.jsonl ends in a cut-off line (the recorder was killed mid-write); it was skipped");
-  if (trace.skipped.total > 0) {
-    const kinds = [...trace.skipped.byProblem.entries()].map(([k, n]) => `${k} ×${n}`).join("; ");
-    const first = trace.skipped.samples[0];
-    w.push(`${trace.skipped.total} line(s) skipped: ${kinds}${first ? ` (first at ${first.file}:${first.line})` : ""}`);
-  }
-  if (timeline.consentMarkers === 0 && policy.initialConsent === "pending" && policy.rules["consent.pre_consent_collection"]?.enabled) {
-    w.push("the timeline has no consent marker: every call was judged as made before consent (use a policy with consent.initialState: accepted if the app was already consented)");
-  }
-  const sampled = Object.entries(m.agent?.sampledCalls ?? {}).filter(([, n]) => n > 0);
-  if (sampled.length > 0) {
-    const total = sampled.reduce((n, [, k]) => n + k, 0);
-    w.push(`sampling was on: ${total} call(s) were counted but not recorded in full (${sampled.slice(0, 5).map(([h, n]) => `${h} ×${n}`).join(", ")}${sampled.length > 5 ? ", …" : ""}); frequency findings count recorded calls only`);
-  }
-  // Calls are placed on the host clock with the offset measured last: drift between re-checks is
-  // how far off a call near a marker may be.
-  const drift = trace.markers.filter((x) => x.kind === "clock_sync" && typeof x.driftMs === "number" && Math.abs(x.driftMs) > 50);
-  if (drift.length > 0) {
-    const worst = drift.reduce((a, b) => (Math.abs(b.driftMs!) > Math.abs(a.driftMs!) ? b : a));
-    w.push(`the device clock drifted by up to ${Math.round(Math.abs(worst.driftMs!))} ms between re-checks (at ${(worst.t / 1000).toFixed(1)} s): calls close to a marker may be placed that far off`);
-  }
-  const recorded = [...new Set(trace.markers.filter((x) => x.kind === "warning" && typeof x.reason === "string").map((x) => x.reason!))];
-  for (const r of recorded.slice(0, 20)) w.push(`during the run: ${r}`);
-  if (recorded.length > 20) w.push(`${recorded.length - 20} more warning(s) recorded during the run (timeline.jsonl, kind "warning")`);
-  const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
-  if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
-  return w;
-}
-
 /** Findings listed at most; the rest are counted (summary.findingsOmitted) and warned about. */
 export const MAX_FINDINGS = 10_000;
-const MAX_ARGS = 20;
-const MAX_ARG_CHARS = 500;
-
-function cut(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-}
-
-const MAX_FRAMES = 60;
-const MAX_FRAME_CHARS = 500;
 
 /** From the first to the last call or marker: the run goes on after its last call (a scenario's end, a background soak). */
 function spanMs(firstCall: number, lastCall: number, markers: readonly { readonly t: number }[]): number {
@@ -539,28 +335,3 @@ function spanMs(firstCall: number, lastCall: number, markers: readonly { readonl
   return Number.isFinite(lo) ? hi - lo : 0;
 }
 
-/**
- * A stack as the report shows it: the first frames up to a little past the deciding ones,
- * at most MAX_FRAMES, each cut at MAX_FRAME_CHARS, so a hostile or runaway stack cannot blow up
- * the output. `omittedFrames` says how many were left out at the end.
- */
-function boundedFrames(frames: readonly StackFrame[], responsible: number, immediate: number): { frames: string[]; omittedFrames?: number } {
-  const want = Math.min(frames.length, Math.max(20, responsible + 4, immediate + 4));
-  const keep = Math.min(want, MAX_FRAMES);
-  const out = frames.slice(0, keep).map((f) => {
-    const s = formatFrame(f);
-    return s.length > MAX_FRAME_CHARS ? `${s.slice(0, MAX_FRAME_CHARS)}…` : s;
-  });
-  return frames.length > keep ? { frames: out, omittedFrames: frames.length - keep } : { frames: out };
-}
-
-/**
- * A finding whose calls all threw (an identifier Android refused, a camera that would not open)
- * is about attempts: the message says so, so nobody reads "read the IMEI 7 times" as success.
- */
-function attempts(message: string, count: number, threw: number, exc: string | undefined): string {
-  // Only when every call of the group threw (then the first call, whose exception is named, did too).
-  if (threw === 0 || threw !== count || message.includes(" threw ")) return message;
-  const e = exc ?? "an exception";
-  return count === 1 ? `${message} — the call threw ${e}: an attempt, refused or failed on the device` : `${message} — all ${count} threw ${e}: attempts, refused or failed on the device`;
-}
