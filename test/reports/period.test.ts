@@ -71,6 +71,14 @@ describe("PeriodDetector", () => {
     ]);
   });
 
+  it("keeps at most 65 536 beats per key: a longer poll is reported as its episodes before and after the cut", () => {
+    const eps = detect(every(2000, 70_000));
+    expect(eps.map((e) => [e.occurrences, Math.round(e.period)])).toEqual([
+      [65_536, 2000],
+      [4464, 2000],
+    ]);
+  });
+
   it("describes periods", () => {
     expect(describePeriod(30_000)).toBe("every 30 s");
     expect(describePeriod(2_500)).toBe("every 2.5 s");
