@@ -235,7 +235,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 const POLLING_DESCRIPTION =
   "Reads of one hook that repeat on a regular grid, reported with the period. A beat is a call, or calls closer than `burstGapMs`. " +
   "What is found: periods from `minPeriodMs` to `maxPeriodSec` (2 s to 30 min is the tested range); each beat within ±`relTolerance` of the period from the grid (strict: 15 %); " +
-  "up to `maxMissedFraction` of the grid's slots without a beat (strict: a third), in runs of any length; at least `minOccurrences` beats; " +
+  "up to `maxMissedFraction` of the grid's slots without a beat (strict: a third), in runs (a silence of up to 2 × `minOccurrences` ticks, or as many as the beats before it); at least `minOccurrences` beats; " +
   "and a chance of at most `maxChance` that irregular activity holds such a stretch: chance = (the key's beats − beats + 1) × ticks spanned × (2 × tolerance)^(beats − 3), " +
   "the tolerance being the smallest ± share of the period within which one grid holds every beat. " +
   "With the strict numbers an exact poller is found at 6 beats, one jittered by ±5 % from 8, one at the bounds (±15 %, a third missing) from 13; " +
