@@ -3,6 +3,7 @@ import { CATEGORY_IDS, type Category } from "./trace/categories.js";
 import { APP_TYPES, appType } from "./data/app-types.js";
 import { ALL_ENTRIES, SDK_FAMILIES } from "./sdk/catalogue/index.js";
 import { NameIndex, resolveDeclared } from "./sdk/declared.js";
+import { normalizeHost } from "./sdk/recipients.js";
 import { didYouMean, loadYaml, yamlLine } from "./yaml-input.js";
 import { readFileSync } from "node:fs";
 
@@ -18,6 +19,10 @@ export interface AppProfile {
   readonly sdks?: readonly DeclaredSdk[];
   /** The data uses the privacy policy declares. */
   readonly uses?: readonly DeclaredUse[];
+  /** The app's own domains: hosts under them are the app's (docs/attribution.md, "Recipients"). */
+  readonly domains?: readonly string[];
+  /** The published third-party sharing list (第三方共享清单). */
+  readonly recipients?: readonly DeclaredRecipient[];
   /** Path the profile was read from, for messages. */
   readonly source?: string;
 }
@@ -33,6 +38,18 @@ export interface DeclaredSdk {
   readonly categories?: readonly Category[];
 }
 
+/** One line of the third-party sharing list: who receives data, and at which domains. */
+export interface DeclaredRecipient {
+  /** As the list names it; matched against the catalogue like `sdks` names. */
+  readonly name: string;
+  readonly id?: string;
+  /** Domains the recipient receives at; required when the name is not catalogued. */
+  readonly domains?: readonly string[];
+  readonly purpose?: string;
+  /** Categories the list says are shared with it; absent = not stated. */
+  readonly categories?: readonly Category[];
+}
+
 export interface DeclaredUse {
   readonly category: Category;
   readonly purpose?: string;
@@ -40,6 +57,7 @@ export interface DeclaredUse {
 }
 
 const category = { type: "string", enum: [...CATEGORY_IDS] };
+const domain = { type: "string", minLength: 1, maxLength: 253, description: "A host name; it covers its subdomains." };
 const javaPackage = { type: "string", pattern: "^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$" };
 
 /** JSON Schema of an app profile (docs/schema/app-profile.schema.json is generated from it). */
@@ -79,6 +97,23 @@ export const APP_PROFILE_SCHEMA = {
         properties: { category, purpose: { type: "string" }, background: { type: "boolean" } },
       },
     },
+    domains: { type: "array", items: domain, description: "The app's own domains (api.example.com or example.com); each covers its subdomains." },
+    recipients: {
+      type: "array",
+      description: "The published third-party sharing list (第三方共享清单).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          id: { type: "string" },
+          domains: { type: "array", items: domain },
+          purpose: { type: "string" },
+          categories: { type: "array", items: category },
+        },
+      },
+    },
   },
 } as const;
 
@@ -96,6 +131,8 @@ export function loadAppProfile(path: string): AppProfile {
     });
   }
   checkSdkNames(profile, path);
+  checkDomains(profile, path);
+  checkRecipientNames(profile, path);
   return { ...profile, source: path };
 }
 
@@ -118,4 +155,49 @@ function checkSdkNames(profile: AppProfile, path: string): void {
   const key = profile.sdks?.[first.index]?.id !== undefined ? "id" : "name";
   const line = yamlLine(readFileSync(path, "utf8"), ["sdks", first.index, key]);
   throw new ProfileError(`sdks[${first.index}]: ${first.problem}${more}`, { where: path, ...(line !== undefined ? { line } : {}), fix: first.fix });
+}
+
+/** Why a profile domain is refused, and how to write it; undefined when it is fine. */
+function domainProblem(d: string): { problem: string; fix: string } | undefined {
+  if (d.startsWith("*.")) return { problem: `'${d}' is a wildcard`, fix: `write '${d.slice(2)}': a domain covers its subdomains` };
+  const n = normalizeHost(d);
+  if ("ip" in n) return { problem: `'${d}' is an IP address`, fix: "write the host name the app connects to; hosts are matched by name" };
+  if ("invalid" in n) {
+    const host = /^[a-z]+:\/\/([^/:?#]+)/i.exec(d)?.[1];
+    return { problem: `${n.invalid}`, fix: host ? `write the host alone: '${host}'` : "write a host name such as api.example.com" };
+  }
+  if (!n.host.includes(".")) return { problem: `'${d}' would cover every host under .${n.host}`, fix: "write a registrable domain such as example.com" };
+  return undefined;
+}
+
+/** Every domain of `domains` and of each recipient must be a host name (the index would otherwise drop it silently). */
+function checkDomains(profile: AppProfile, path: string): void {
+  const lists: [(string | number)[], readonly string[]][] = [[["domains"], profile.domains ?? []]];
+  (profile.recipients ?? []).forEach((r, i) => lists.push([["recipients", i, "domains"], r.domains ?? []]));
+  for (const [at, list] of lists) {
+    for (const [k, d] of list.entries()) {
+      const bad = domainProblem(d);
+      if (!bad) continue;
+      const line = yamlLine(readFileSync(path, "utf8"), [...at, k]);
+      throw new ProfileError(`${at.join(".").replace(/\.(\d+)/g, "[$1]")}[${k}]: ${bad.problem}`, { where: path, ...(line !== undefined ? { line } : {}), fix: bad.fix });
+    }
+  }
+}
+
+/**
+ * Recipient names resolve against the catalogue like `sdks` names (reports/sdk/declared.ts); a name
+ * that matches nothing is fine only for a party that gives its `domains` (and no wrong `id`), since
+ * a host could otherwise never be matched to it.
+ */
+function checkRecipientNames(profile: AppProfile, path: string): void {
+  const recipients = profile.recipients ?? [];
+  const { unmatched } = resolveDeclared(recipients, catalogueNames());
+  const bad = unmatched.filter((u) => recipients[u.index]?.id !== undefined || (recipients[u.index]?.domains ?? []).length === 0);
+  const first = bad[0];
+  if (!first) return;
+  const key = recipients[first.index]?.id !== undefined ? "id" : "name";
+  const line = yamlLine(readFileSync(path, "utf8"), ["recipients", first.index, key]);
+  // The resolver's advice names `packages` (what an uncatalogued SDK gives); a recipient gives `domains`.
+  const fix = first.fix.replace(/`packages`/g, "`domains`");
+  throw new ProfileError(`recipients[${first.index}]: ${first.problem.replace(/^SDK /, "recipient ")}`, { where: path, ...(line !== undefined ? { line } : {}), fix });
 }
