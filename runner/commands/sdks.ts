@@ -1,7 +1,9 @@
 import { UsageError } from "../../reports/errors.js";
 import { termText } from "../../reports/render/escape.js";
+import { SDK_DOMAINS } from "../../reports/sdk/catalogue/domains.js";
 import { ALL_ENTRIES, SDK_CATALOGUE_VERSION, SDK_FAMILIES } from "../../reports/sdk/catalogue/index.js";
 import { nameKey, normName } from "../../reports/sdk/declared.js";
+import { normalizeHost } from "../../reports/sdk/recipients.js";
 import type { SdkEntry, SdkFamily } from "../../reports/sdk/types.js";
 
 export interface SdkRow {
@@ -13,6 +15,19 @@ export interface SdkRow {
   readonly coveredBy?: SdkEntry["coveredBy"];
   readonly aliases: readonly string[];
   readonly packages: readonly string[];
+  /** The domains its SDK talks to, each with the public fact it rests on (reports/sdk/catalogue/domains.ts). */
+  readonly domains: readonly { readonly domains: readonly string[]; readonly source: string }[];
+}
+
+/** Domain records by catalogue id, gathered once. */
+let domainsById: Map<string, { domains: readonly string[]; source: string }[]> | undefined;
+
+function domainsOf(id: string): SdkRow["domains"] {
+  if (!domainsById) {
+    domainsById = new Map();
+    for (const r of SDK_DOMAINS) domainsById.set(r.sdk, [...(domainsById.get(r.sdk) ?? []), { domains: r.domains, source: r.source }]);
+  }
+  return domainsById.get(id) ?? [];
 }
 
 function matches(query: string, texts: readonly string[]): boolean {
@@ -34,21 +49,25 @@ function row(e: SdkEntry): SdkRow {
     ...(e.coveredBy ? { coveredBy: e.coveredBy } : {}),
     aliases: e.aliases ?? [],
     packages: e.prefixes,
+    domains: domainsOf(e.id),
   };
 }
 
-/** Catalogue entries and families whose id, name, alias, vendor, family or package contains `query` (all without one). */
+/** Catalogue entries and families whose id, name, alias, vendor, family or package contains `query`, or whose domains cover it as a host (all without one). */
 export function findSdks(query: string | undefined): { families: SdkFamily[]; entries: SdkRow[] } {
   if (query === undefined) return { families: [...SDK_FAMILIES], entries: ALL_ENTRIES.map(row) };
   const families = SDK_FAMILIES.filter((f) => matches(query, [f.id, f.name, ...f.aliases]));
   const inFamily = new Set(families.map((f) => f.id));
+  const host = normalizeHost(query);
+  // A host name finds the SDKs whose recorded domains cover it (label boundaries, as reports/sdk/recipients.ts matches).
+  const byHost = (id: string): boolean => "host" in host && domainsOf(id).some((r) => r.domains.some((d) => host.host === d || host.host.endsWith(`.${d}`)));
   const entries = ALL_ENTRIES.filter(
-    (e) => (e.family !== undefined && inFamily.has(e.family)) || matches(query, [e.id, e.name, e.vendor, ...(e.aliases ?? []), ...(e.family ? [e.family] : [])]) || e.prefixes.some((p) => p.startsWith(query) || query.startsWith(`${p}.`) || query === p),
+    (e) => (e.family !== undefined && inFamily.has(e.family)) || matches(query, [e.id, e.name, e.vendor, ...(e.aliases ?? []), ...(e.family ? [e.family] : [])]) || e.prefixes.some((p) => p.startsWith(query) || query.startsWith(`${p}.`) || query === p) || byHost(e.id),
   );
   return { families, entries: entries.map(row) };
 }
 
-/** `permtrace sdks [query] [--json]`: what a profile's `sdks` list can name. */
+/** `permtrace sdks [query] [--json]`: what a profile's `sdks` and `recipients` lists can name, and the domains each SDK talks to. */
 export function renderSdks(query: string | undefined, json: boolean): string {
   if (query !== undefined && normName(query) === "") throw new UsageError("the query has no letter or digit", { where: "sdks <query>", fix: "give part of a name, vendor, alias or package, e.g. `permtrace sdks 友盟`" });
   const { families, entries } = findSdks(query);
@@ -61,6 +80,7 @@ export function renderSdks(query: string | undefined, json: boolean): string {
     lines.push(`${e.id}  ${e.name} — ${e.vendor}; ${e.kind}${e.family ? `, family ${e.family}` : ""}${covered}`);
     if (e.aliases.length > 0) lines.push(`    aliases: ${e.aliases.join(", ")}`);
     lines.push(`    packages: ${e.packages.join(", ")}`);
+    if (e.domains.length > 0) lines.push(`    domains: ${e.domains.map((d) => `${d.domains.join(", ")} (${d.source})`).join("; ")}`);
   }
   const what = query === undefined ? "" : ` matching '${termText(query)}'`;
   if (entries.length === 0 && families.length === 0) {

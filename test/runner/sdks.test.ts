@@ -33,4 +33,22 @@ describe("permtrace sdks: what an app profile can name", () => {
     expect(punct.code).toBe(EXIT.usage);
     expect(punct.err.trim().split("\n")).toHaveLength(1);
   });
+
+  it("shows the domains each SDK talks to, with their sources, in text and JSON", async () => {
+    const text = await cli("sdks", "umeng-analytics");
+    expect(text.out).toMatch(/^umeng-analytics {2}.*\n {4}aliases: .*\n {4}packages: com\.umeng\.analytics\n {4}domains: umeng\.com \(exodus:119\)$/m);
+    const getui = await cli("sdks", "getui-push");
+    expect(getui.out).toMatch(/^ {4}domains: getui\.net, gepush\.com \(https:\/\/docs\.getui\.com\/\S+\); igexin\.com \(http:\/\/docs\.getui\.com\/\S+\)$/m);
+    // An entry without recorded domains has no domains line.
+    const none = await cli("sdks", "androidutilcode");
+    expect(none.out).not.toMatch(/domains:/);
+    // A host finds the SDKs whose domains cover it, at label boundaries.
+    const byHost = await cli("sdks", "ALOG.umeng.com.");
+    expect(byHost.out).toMatch(/^umeng-analytics {2}/m);
+    expect(byHost.out).toMatch(/^umeng-feedback {2}/m);
+    expect((await cli("sdks", "evilumeng.com")).out).toMatch(/^no SDK or family matching 'evilumeng\.com'/);
+    const huawei = JSON.parse((await cli("sdks", "huawei-push", "--json")).out) as { sdks: { id: string; domains: { domains: string[]; source: string }[] }[] };
+    expect(huawei.sdks.find((s) => s.id === "huawei-push")?.domains).toEqual([{ domains: ["dbankcloud.cn", "dbankcloud.com", "dbankcloud.ru", "hicloud.com"], source: "exodus:333" }]);
+    expect(huawei.sdks.find((s) => s.id === "huawei-push-channel-umeng")?.domains ?? []).toEqual([]);
+  });
 });
