@@ -12,7 +12,7 @@
  *   domains, and a host matching them names all of them.
  * - a URL: the vendor's own documentation naming the hosts, for SDKs Exodus has no network
  *   signature for. Only hosts a vendor page names are here; a vendor whose page we could not
- *   cite (JPush's jpush.cn, GDT, Pangle, Baidu) has no record yet rather than a guessed one.
+ *   cite (Umeng's umengcloud.com, GDT, Pangle, Baidu) has no record yet rather than a guessed one.
  *
  * Hosts are lower-case ASCII (punycode for IDNs), without a trailing dot. Adding a vendor record:
  * append to VENDOR_DOMAINS with the page as `source`, then run
@@ -293,6 +293,9 @@ export const VENDOR_DOMAINS: readonly SdkDomains[] = [
   // and built-in DNS: specific hosts, since aliyuncs.com and taobao.com are shared by many services.
   { sdk: "aliyun-push", source: "https://help.aliyun.com/document_detail/254911.html",
     domains: ["msgacs.cn-zhangjiakou.aliyuncs.com", "jmacs.cn-zhangjiakou.aliyuncs.com", "mpush-api.aliyun.com", "adash-emas.cn-hangzhou.aliyuncs.com", "beacon-api.aliyuncs.com", "amdcopen.m.taobao.com", "acs4public.m.taobao.com", "accscdn4public.m.taobao.com"] },
+  // JPush's integration guide has apps exempt jpush.cn with its subdomains from ATS for the SDK's
+  // connections (the vendor's documentation repository; published at docs.jiguang.cn).
+  { sdk: "jpush", source: "https://github.com/jpush/jpush-docs/blob/master/zh/jpush/client/iOS/ios_guide_new.md", domains: ["jpush.cn"] },
   // Getui's push servers (wshz/wswx/wsmjq.getui.net and .gepush.com) as its SDK documentation lists them.
   { sdk: "getui-push", source: "https://docs.getui.com/getui/mobile/miniProgram/overview", domains: ["getui.net", "gepush.com"] },
   // Getui's push API host sdk.open.api.igexin.com: igexin.com is Getui's (the Android SDK's packages are com.igexin).
