@@ -5,7 +5,7 @@
  *
  * The IMEI family and the serial number are in telephony.ts.
  */
-import type { HookEntry } from "./types.js";
+import type { HookEntry, Implementations } from "./types.js";
 
 const GETSTRING: readonly (readonly string[])[] = [["android.content.ContentResolver", "java.lang.String"]];
 const WI = "android.net.wifi.WifiInfo";
@@ -16,6 +16,8 @@ const OAID = "MSA (China Mobile Security Alliance) OAID SDK in the app, not the 
 const IDS = "https://developer.android.com/training/articles/user-data-ids";
 // The Play services permission (not an android.permission.*), so it is named in `ref`, not `permission`.
 const AD_ID = "needs com.google.android.gms.permission.AD_ID when the app targets API 33+";
+const MSA_HELPER = "com.bun.miitmdid.core.MdidSdkHelper";
+const MSA_IMPLEMENTATIONS: Implementations = { known: ["com.bun.miitmdid.pojo.IdSupplierImpl"], after: [`${MSA_HELPER}.InitSdk`] };
 
 export const DEVICE_IDS: readonly HookEntry[] = [
   // Settings getString is read for dozens of names; only the identifying ones are recorded.
@@ -30,15 +32,17 @@ export const DEVICE_IDS: readonly HookEntry[] = [
   { id: "ids.Info.getId", className: "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info", method: "getId", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: "Play services SDK, not the platform", ref: AD_ID },
   { id: "ids.AdvertisingIdClient.getAdvertisingIdInfo.androidx", className: "androidx.ads.identifier.AdvertisingIdClient", method: "getAdvertisingIdInfo", overloads: "all", category: "device_identifiers", ret: "type", nonPublic: "Jetpack library class in the app" },
   { id: "ids.AdvertisingIdClient.getAdvertisingIdInfo.hms", className: "com.huawei.hms.ads.identifier.AdvertisingIdClient", method: "getAdvertisingIdInfo", overloads: "all", category: "device_identifiers", ret: "type", nonPublic: "Huawei Mobile Services SDK, not the platform" },
-  // MSA OAID SDK: InitSdk starts the read; the IdSupplier handed to the listener returns the IDs.
-  // IdSupplier is an interface implemented per vendor inside the SDK: hooking it needs the loaded
-  // implementation, so the installer reports it absent where only the interface exists.
-  { id: "ids.MdidSdkHelper.InitSdk", className: "com.bun.miitmdid.core.MdidSdkHelper", method: "InitSdk", overloads: "all", category: "device_identifiers", args: ["omit", "raw"], ret: "raw", nonPublic: OAID },
-  { id: "ids.IdSupplier.getOAID", className: "com.bun.miitmdid.interfaces.IdSupplier", method: "getOAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
-  { id: "ids.IdSupplier.getVAID", className: "com.bun.miitmdid.interfaces.IdSupplier", method: "getVAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
-  { id: "ids.IdSupplier.getAAID", className: "com.bun.miitmdid.interfaces.IdSupplier", method: "getAAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
+  // MSA OAID SDK: InitSdk starts the read; the IdSupplier handed to the app's listener
+  // (IIdentifierListener.OnSupport) returns the IDs. IdSupplier is an interface: its methods are
+  // hooked in the classes implementing it (types.ts, Implementations). From MSA 1.1 that is
+  // com.bun.miitmdid.pojo.IdSupplierImpl; the 1.0.x SDKs implement it per vendor in obfuscated
+  // classes (com.bun.miitmdid.c.<x>.a), found among the loaded classes, also right after InitSdk
+  // returns (as bundled in Baidu Tieba: n0099/open-tbclient, com/bun/miitmdid/pojo/IdSupplierImpl.java,
+  // com/bun/miitmdid/core/MdidSdkHelper.java, com/bun/supplier/IdSupplier.java).
+  { id: "ids.MdidSdkHelper.InitSdk", className: MSA_HELPER, method: "InitSdk", overloads: "all", category: "device_identifiers", args: ["omit", "raw"], ret: "raw", nonPublic: OAID },
+  ...["getOAID", "getVAID", "getAAID"].map((m): HookEntry => ({ id: `ids.IdSupplier.${m}`, className: "com.bun.miitmdid.interfaces.IdSupplier", method: m, overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID, implementations: MSA_IMPLEMENTATIONS })),
   // MSA SDK 1.0.10–1.0.13 package name.
-  { id: "ids.IdSupplier.getOAID.legacy", className: "com.bun.supplier.IdSupplier", method: "getOAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID },
+  { id: "ids.IdSupplier.getOAID.legacy", className: "com.bun.supplier.IdSupplier", method: "getOAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID, implementations: { after: MSA_IMPLEMENTATIONS.after! } },
 
   // Wi-Fi connection identifiers. SSID and BSSID need a location permission from API 26 (else
   // "<unknown ssid>" / 02:00:00:00:00:00): they name the network and the access point, a location.

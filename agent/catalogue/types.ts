@@ -79,4 +79,25 @@ export interface HookEntry {
   readonly nonPublic?: string;
   /** What the entry rests on (documentation, the permission mapping). */
   readonly ref?: string;
+  /** Set when `className` is an interface: the method is hooked in the classes that implement it. */
+  readonly implementations?: Implementations;
+}
+
+/**
+ * An interface's method runs in the classes that implement it: a call through the interface
+ * dispatches to the receiver's class, and a hook on the interface's own (abstract) method never
+ * runs (frida-java-bridge replaces the one method it is given: lib/android.js `ArtMethodMangler`,
+ * lib/jvm.js `installJvmMethod`). The installer (agent/engine/installer.ts) hooks `method` where
+ * each implementation declares it (or inherits it from a superclass): the classes named in
+ * `known`, looked up by name like any entry's class, in every class loader; and the loaded classes
+ * that implement the interface, found by a pass over the loaded classes when the interface is
+ * first seen, again after each new class loader and after each call named in `after`. A class
+ * loaded later by a loader already there is seen at the next of those passes only. The coverage
+ * row says `hooked` with the classes, or `pending` while none is loaded.
+ */
+export interface Implementations {
+  /** Implementing classes known by name (the SDK's own, not obfuscated). */
+  readonly known?: readonly string[];
+  /** Calls (`class.method`) that create an implementation: the loaded classes are searched again when one returns. */
+  readonly after?: readonly string[];
 }

@@ -1,7 +1,8 @@
-import type { HookEntry } from "../catalogue/types.js";
+import { CATALOGUE } from "../catalogue/index.js";
+import type { HookEntry, Implementations } from "../catalogue/types.js";
 import type { CoverageRow, HookStatus } from "../protocol.js";
 import type { JavaMethod, JavaWrapper } from "./java.js";
-import { LoaderWatch } from "./loaders.js";
+import { loadedImplementations, LoaderWatch, type Implementing } from "./loaders.js";
 
 /** What runs around one call of a hooked overload. Returns a function run after the original, or nothing. */
 export type Handler = (self: unknown, args: unknown[]) => ((threw: boolean, result: unknown) => void) | void;
@@ -14,13 +15,44 @@ export interface Target {
   readonly handler: Handler;
   /** Coverage id; internal hooks (lifecycle) have none. */
   readonly id?: string;
+  /** `className` is an interface: hook `method` in the classes that implement it. */
+  readonly implementations?: Implementations;
 }
 
-type Overload = JavaMethod & { argumentTypes: { className?: string; name: string }[] };
+type Overload = JavaMethod & { argumentTypes: { className?: string; name: string }[]; holder?: { $n?: string } };
 
 function signature(o: Overload): string {
   return o.argumentTypes.map((t) => t.className ?? t.name).join(",");
 }
+
+/**
+ * The catalogue's `implementations`, by entry id: read here while agent/engine/agent.ts does not
+ * yet pass the entry's field on in the Target it builds.
+ */
+const CATALOGUE_IMPLEMENTATIONS = new Map(CATALOGUE.flatMap((e) => (e.implementations ? [[e.id, e.implementations] as const] : [])));
+
+/** An interface entry: the interfaces seen (one per loader that defines it) and the hooks placed. */
+interface InterfaceTarget {
+  readonly target: Target;
+  readonly ifaces: JavaWrapper[];
+  /** `holder.method(signature)` of each overload hooked for this target. */
+  readonly hooked: Set<string>;
+  /** The classes whose methods run the hooks (an implementation, or the superclass it inherits the method from). */
+  readonly holders: Set<string>;
+  /** The implementing classes already looked at. */
+  readonly seen: Set<string>;
+}
+
+/** A class still to find: an entry's class, an implementation known by name, or the interface itself. */
+interface Pending {
+  readonly target: Target;
+  readonly className: string;
+  readonly iface?: InterfaceTarget;
+  readonly kind?: "implementation" | "interface";
+}
+
+/** Passes over the loaded classes looking for implementations, at most (each costs one JNI call per class and interface). */
+const MAX_SCANS = 32;
 
 function message(err: unknown): string {
   return (err as Error)?.message ?? String(err);
@@ -47,8 +79,13 @@ export interface InstallerOptions {
 export class Installer {
   readonly coverage = new Map<string, { status: HookStatus; reason?: string }>();
   private readonly handlers = new Map<string, Handler[]>();
-  private pending: Target[] = [];
+  private pending: Pending[] = [];
   private readonly loaders: LoaderWatch;
+  private readonly interfaces: InterfaceTarget[] = [];
+  private scans = 0;
+  private started = false;
+  /** The calls after which implementations are looked for again (hooked once each). */
+  private readonly triggers = new Set<string>();
 
   constructor(private readonly opts: InstallerOptions) {
     this.loaders = new LoaderWatch(this, opts.reportError, opts.guarded ?? ((fn) => fn()));
@@ -56,19 +93,23 @@ export class Installer {
 
   add(target: Target): void {
     if (target.id) this.coverage.set(target.id, { status: "pending" });
+    const implementations = target.implementations ?? CATALOGUE_IMPLEMENTATIONS.get(target.id ?? "");
+    if (implementations) return this.addInterface({ ...target, implementations });
     try {
       const loaded = this.loaders.findAtStart(target.className);
       if (loaded !== null) return this.hookIn(loaded, target);
       if (isPlatformClass(target.className)) return this.set(target, "absent", `class ${target.className} not on this device`);
-      this.pending.push(target);
+      this.pending.push({ target, className: target.className });
       this.loaders.watch();
     } catch (err) {
       this.fail(target, err);
     }
   }
 
-  /** Init is over: what the start-up look-ups cached is dropped. */
+  /** Init is over: the implementations of the interfaces seen are looked for; what the start-up look-ups cached is dropped. */
   installed(): void {
+    this.started = true;
+    this.scan();
     this.loaders.startDone();
   }
 
@@ -76,26 +117,136 @@ export class Installer {
     return [...this.coverage].map(([id, c]) => (c.reason ? [id, c.status, c.reason] : [id, c.status]));
   }
 
-  /** Hooks the pending targets whose class `lookup` finds (in a new class loader); returns whether any was hooked. */
+  /**
+   * Hooks the pending targets whose class `lookup` finds (in a new class loader), then looks for
+   * implementations of the interfaces seen; returns whether any hook was placed.
+   */
   retryPending(lookup: (className: string) => JavaWrapper | null): boolean {
-    const still: Target[] = [];
-    let hooked = false;
-    for (const t of this.pending) {
+    const before = this.hookCount();
+    const still: Pending[] = [];
+    for (const p of this.pending) {
       try {
-        const cls = lookup(t.className);
-        if (cls === null) {
-          still.push(t);
-          continue;
-        }
-        this.hookIn(cls, t);
-        hooked = true;
+        const cls = lookup(p.className);
+        if (cls === null) still.push(p);
+        else this.found(p, cls);
       } catch (err) {
-        this.fail(t, err);
+        this.fail(p.target, err);
       }
     }
     this.pending = still;
+    this.scan();
+    const hooked = this.hookCount() > before;
     if (hooked) this.opts.onLateHook?.();
     return hooked;
+  }
+
+  private hookCount(): number {
+    return this.handlers.size + this.interfaces.reduce((n, i) => n + i.hooked.size, 0);
+  }
+
+  private found(p: Pending, cls: JavaWrapper): void {
+    if (!p.iface) return this.hookIn(cls, p.target);
+    if (p.kind === "interface") return this.seeInterface(p.iface, cls);
+    this.hookImplementation(p.iface, cls, p.className);
+  }
+
+  /**
+   * An interface entry: its known implementations by name, and the interface itself, whose
+   * loaded implementations are looked for once init is over and at each later class loader.
+   */
+  private addInterface(target: Target): void {
+    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Set(), seen: new Set() };
+    this.interfaces.push(it);
+    this.loaders.watch();
+    const lookUp = (className: string, kind: Pending["kind"]): void => {
+      try {
+        const cls = this.loaders.findAtStart(className);
+        if (cls === null) this.pending.push({ target, className, iface: it, kind });
+        else this.found({ target, className, iface: it, kind }, cls);
+      } catch (err) {
+        this.fail(target, err);
+      }
+    };
+    lookUp(target.className, "interface");
+    for (const name of target.implementations?.known ?? []) lookUp(name, "implementation");
+    // A call that makes an implementation: when it returns, the new class is loaded.
+    for (const call of target.implementations?.after ?? []) {
+      if (this.triggers.has(call)) continue;
+      this.triggers.add(call);
+      const dot = call.lastIndexOf(".");
+      this.add({ className: call.slice(0, dot), method: call.slice(dot + 1), overloads: "all", handler: () => (threw) => (threw ? undefined : this.rescan()) });
+    }
+  }
+
+  private seeInterface(it: InterfaceTarget, cls: JavaWrapper): void {
+    if (!isInterface(cls)) return this.hookImplementation(it, cls, it.target.className);
+    it.ifaces.push(cls);
+    if (it.holders.size === 0) this.set(it.target, "pending", `interface ${it.target.className} loaded; no class implementing it loaded (yet)`);
+    // Later in a new class loader: the caller (retryPending) scans next.
+  }
+
+  /** After a call that creates implementations: look again, and say so when a hook was placed. */
+  private rescan(): void {
+    const before = this.hookCount();
+    this.scan();
+    if (this.hookCount() > before) this.opts.onLateHook?.();
+  }
+
+  /** One pass over the loaded classes for every interface seen (after init only; bounded). */
+  private scan(): void {
+    if (!this.started || this.scans >= MAX_SCANS) return;
+    // Entries on one interface (getOAID, getVAID…) share its wrapper: one check per class for them all.
+    const byIface = new Map<JavaWrapper, InterfaceTarget[]>();
+    for (const it of this.interfaces) for (const w of it.ifaces) byIface.set(w, [...(byIface.get(w) ?? []), it]);
+    const ifaces = [...byIface.keys()];
+    if (ifaces.length === 0) return;
+    this.scans++;
+    const guarded = this.opts.guarded ?? (<T>(fn: () => T): T => fn());
+    try {
+      guarded(() => {
+        for (const f of loadedImplementations(ifaces)) {
+          const targets = byIface.get(ifaces[f.iface]!)!.filter((it) => !it.seen.has(f.name));
+          if (targets.length > 0) this.hookFound(targets, f);
+        }
+      });
+    } catch (err) {
+      this.opts.reportError("implementations", err);
+    }
+  }
+
+  private hookFound(targets: readonly InterfaceTarget[], f: Implementing): void {
+    try {
+      const cls = this.loaders.inLoader(f.loader, f.name);
+      if (cls !== null) for (const it of targets) this.hookImplementation(it, cls, f.name);
+    } catch (err) {
+      this.opts.reportError(`implementations of ${targets[0]!.target.className}: ${f.name}`, err);
+    }
+  }
+
+  /**
+   * Hooks the interface's method in one implementing class: each overload where the class
+   * declares it or inherits it (the bridge resolves a member up the superclass chain and names
+   * the declaring class its `holder`: lib/class-factory.js, `[Symbol.for('find')]`).
+   */
+  private hookImplementation(it: InterfaceTarget, cls: JavaWrapper, className: string): void {
+    const { target } = it;
+    it.seen.add(className);
+    const wanted = target.overloads === "all" ? null : new Set(target.overloads.map((o) => o.join(",")));
+    for (const o of overloadsOf(cls, target.method)) {
+      const sig = signature(o);
+      const holder = o.holder?.$n ?? className;
+      const key = `${holder}.${target.method}(${sig})`;
+      if ((wanted && !wanted.has(sig)) || it.hooked.has(key)) continue;
+      try {
+        this.attach(holder, target.method, o, target.handler);
+        it.hooked.add(key);
+        it.holders.add(holder);
+      } catch (err) {
+        this.opts.reportError(key, err);
+      }
+    }
+    const n = it.holders.size;
+    if (n > 0) this.set(target, "hooked", `in ${n} class${n === 1 ? "" : "es"} implementing ${target.className}: ${[...it.holders].join(", ")}`);
   }
 
   private fail(target: Target, err: unknown): void {
@@ -117,9 +268,8 @@ export class Installer {
       this.set(target, "absent", `${target.className} is an interface here; its implementations are not known in advance`);
       return;
     }
-    // The bridge builds a class's members when first read, and throws when none can be built.
-    const overloads = (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[target.method]?.overloads;
-    if (!overloads || overloads.length === 0) {
+    const overloads = overloadsOf(cls, target.method);
+    if (overloads.length === 0) {
       this.set(target, "absent", `no method ${target.method} on ${target.className} on this API level`);
       return;
     }
@@ -184,8 +334,19 @@ function runAfter(after: readonly ((threw: boolean, result: unknown) => void)[],
   }
 }
 
+/**
+ * Namespaces only the platform defines: a class there that is not found is not on this device.
+ * Not `com.android.`: apps bundle classes under it (com.android.volley, com.android.billingclient,
+ * vendor AIDL proxies such as Freeme's com.android.creator.IdsSupplier$Stub$Proxy), so such a
+ * class waits for a class loader that has it, like any SDK class.
+ */
 export function isPlatformClass(name: string): boolean {
-  return /^(android|java|javax|dalvik|com\.android)\./.test(name);
+  return /^(android|java|javax|dalvik)\./.test(name);
+}
+
+/** The overloads of a method as the class wrapper resolves it; the bridge builds members when first read, and throws when none can be built. */
+function overloadsOf(cls: JavaWrapper, method: string): Overload[] {
+  return (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[method]?.overloads ?? [];
 }
 
 function isInterface(cls: JavaWrapper): boolean {

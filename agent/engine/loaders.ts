@@ -65,6 +65,12 @@ export class LoaderWatch {
     return null;
   }
 
+  /** A class by name in a given loader (null: the default factory's), linked first as `classIn` does. */
+  inLoader(loader: JavaWrapper | null, name: string): JavaWrapper | null {
+    if (loader === null) return Java.use(name);
+    return this.classIn(loader, name, () => Java.ClassFactory.get(Java.retain(loader)));
+  }
+
   startDone(): void {
     this.startOver = true;
     this.startLoaders = null;
@@ -177,6 +183,44 @@ export function applicationTarget(report: (className: string) => void, guarded: 
       if (name) report(name);
     },
   };
+}
+
+/** A loaded class implementing the interface at `iface` (an index into the list given), and its loader (null: the boot loader). */
+export interface Implementing {
+  readonly name: string;
+  readonly loader: JavaWrapper | null;
+  readonly iface: number;
+}
+
+type ClassObject = { isInterface(): boolean; getModifiers(): number; getClassLoader(): JavaWrapper | null };
+type Env = { isAssignableFrom(a: NativePointer, b: NativePointer): number | boolean };
+const ABSTRACT = 0x400;
+
+/**
+ * The concrete loaded classes that implement one of `ifaces`, in one pass over every loaded class:
+ * frida-java-bridge index.js `enumerateLoadedClasses` walks JVMTI GetLoadedClasses on HotSpot and
+ * ClassLinker::VisitClasses on ART, giving each class's name and a reference valid during that
+ * callback only; one JNI IsAssignableFrom per class and interface tells the implementations (a
+ * sub-interface's and a subclass's too). Interfaces and abstract classes are left out: a concrete
+ * subclass names the method that runs.
+ */
+export function loadedImplementations(ifaces: readonly JavaWrapper[]): Implementing[] {
+  const env = Java.vm.getEnv() as unknown as Env;
+  const classes = ifaces.map((i) => (i as unknown as { class: { $h: NativePointer } }).class);
+  const Class = Java.use("java.lang.Class");
+  const found: Implementing[] = [];
+  Java.enumerateLoadedClasses({
+    onMatch(name, handle) {
+      classes.forEach((c, iface) => {
+        if (!env.isAssignableFrom(handle, c.$h)) return;
+        const k = Java.cast(handle, Class) as unknown as ClassObject;
+        if (k.isInterface() || (k.getModifiers() & ABSTRACT) !== 0) return;
+        found.push({ name, loader: k.getClassLoader(), iface });
+      });
+    },
+    onComplete() {},
+  });
+  return found;
 }
 
 function useInFactory(factory: Factory, name: string): JavaWrapper | null {

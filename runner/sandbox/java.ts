@@ -11,7 +11,16 @@
  *   computed when read (lib/android.js `class Backtrace`: `get frames()` calls `_get_frames`);
  *   the real visitor walks every frame, whatever `limit` says;
  * - reading a method from a class wrapper can throw `No supported overloads`
- *   (lib/class-factory.js, `makeMethodDispatcher`: members are built lazily, on first access).
+ *   (lib/class-factory.js, `makeMethodDispatcher`: members are built lazily, on first access);
+ * - a class wrapper resolves a member it does not declare up its superclass chain, never in its
+ *   interfaces, and the method's `holder` is the declaring class (lib/class-factory.js,
+ *   `[Symbol.for('find')]`); replacing an interface's method changes no call, since calls
+ *   dispatch to the receiver's class (lib/android.js `ArtMethodMangler.replace` patches the one
+ *   ArtMethod given; lib/jvm.js `installJvmMethod` the holder's methods and vtable);
+ * - `enumerateLoadedClasses` gives each loaded class's name and a handle valid in its callback
+ *   (index.js `_enumerateLoadedClassesJvm` / `_enumerateLoadedClassesArt`); `vm.getEnv()`'s
+ *   `isAssignableFrom` is JNI's (lib/env.js); a class is loaded when first used, not when its
+ *   loader is made.
  */
 /** A Java exception thrown by a framework method: the agent reads its class name. */
 export class JavaException extends Error {
@@ -48,6 +57,13 @@ export interface ClassSpec {
   /** Static fields. */
   readonly fields?: Readonly<Record<string, unknown>>;
   readonly isInterface?: boolean;
+  readonly isAbstract?: boolean;
+  /** The superclass (in the same loader or the boot one), whose methods the class inherits. */
+  readonly superclass?: string;
+  /** Interfaces implemented (by an interface: extended). */
+  readonly implements?: readonly string[];
+  /** Not loaded until first used (the app's code, `use`, `Class.forName`, or `FakeJava.load`). */
+  readonly lazy?: boolean;
 }
 
 export class FakeOverload {
@@ -88,10 +104,14 @@ export class FakeOverload {
 
 export class FakeClass {
   readonly overloads = new Map<string, FakeOverload[]>();
+  loaded: boolean;
   constructor(
     readonly spec: ClassSpec,
     readonly loader: string,
+    /** The superclass, as the VM resolves it. */
+    readonly parent: () => FakeClass | undefined = () => undefined,
   ) {
+    this.loaded = spec.lazy !== true;
     for (const m of spec.methods) {
       const list = this.overloads.get(m.name) ?? [];
       list.push(new FakeOverload(this, m.name, m.params, m.impl ?? (() => undefined)));
@@ -99,17 +119,31 @@ export class FakeClass {
     }
   }
 
+  /** The class's name, as the bridge's wrapper `$n` (a method's `holder` is its declaring class). */
+  get $n(): string {
+    return this.spec.name;
+  }
+
+  /** The overloads the class declares, or else the nearest superclass's. */
+  resolve(method: string): FakeOverload[] | undefined {
+    return this.overloads.get(method) ?? this.parent()?.resolve(method);
+  }
+
   overload(method: string, params: readonly string[]): FakeOverload {
-    const o = this.overloads.get(method)?.find((x) => x.argumentTypes.map((t) => t.className).join(",") === params.join(","));
+    const o = this.resolve(method)?.find((x) => x.argumentTypes.map((t) => t.className).join(",") === params.join(","));
     if (!o) throw new Error(`no ${this.spec.name}.${method}(${params.join(",")})`);
     return o;
   }
 
-  /** The wrapper `Java.use()` returns. */
+  /** The wrapper `Java.use()` returns; its `class.$h` is the class itself, standing for the JNI handle. */
   wrapper(): Record<string, unknown> {
-    const w: Record<string, unknown> = { $className: this.spec.name, class: { isInterface: () => this.spec.isInterface === true } };
+    this.loaded = true;
+    const w: Record<string, unknown> = { $className: this.spec.name, class: { isInterface: () => this.spec.isInterface === true, $h: this } };
     const unsupported = new Set(this.spec.methods.filter((m) => m.unsupported).map((m) => m.name));
-    for (const [name, overloads] of this.overloads) {
+    const names = new Set<string>();
+    for (let c: FakeClass | undefined = this; c; c = c.parent()) for (const n of c.overloads.keys()) names.add(n);
+    for (const name of names) {
+      const overloads = this.resolve(name)!;
       const dispatcher = (...args: unknown[]) => overloads.find((o) => o.argumentTypes.length === args.length)?.invoke(w, args);
       Object.assign(dispatcher, {
         overloads,
@@ -148,6 +182,9 @@ export interface JavaStats {
   framesRead: number;
   /** `enumerateClassLoadersSync()` calls (each suspends every ART thread on a device). */
   loaderScans: number;
+  /** `enumerateLoadedClasses` passes, and the classes they visited. */
+  classScans: number;
+  classesVisited: number;
   /** Functions `Java.perform` queued instead of running. */
   performQueued: number;
   /** `Java.retain()` calls: each makes a global reference. */
@@ -181,7 +218,7 @@ export class FakeJava {
   private binding = false;
   /** Set to make `Java.backtrace()` throw, as the real one does where its CModule cannot be built. */
   backtraceError: string | null = null;
-  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, performQueued: 0, retains: 0, throwableTraces: 0 };
+  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, classScans: 0, classesVisited: 0, performQueued: 0, retains: 0, throwableTraces: 0 };
   /** Exceptions a performed function threw: the real bridge rethrows them on the next tick, to nobody. */
   readonly uncaught: unknown[] = [];
   private pendingOps: (() => void)[] = [];
@@ -193,22 +230,60 @@ export class FakeJava {
   }
 
   define(spec: ClassSpec, loader: string): FakeClass {
-    const c = new FakeClass(spec, loader);
+    const c = new FakeClass(spec, loader, () => (spec.superclass ? this.resolveIn(loader, spec.superclass) : undefined));
     this.classes.set(`${loader}:${spec.name}`, c);
     return c;
+  }
+
+  /** A class as `loader` resolves a name: its own, else the boot loader's. */
+  private resolveIn(loader: string, name: string): FakeClass | undefined {
+    return this.classes.get(`${loader}:${name}`) ?? this.classes.get(`boot:${name}`);
   }
 
   get(name: string, loader = "boot"): FakeClass {
     const c = this.classes.get(`${loader}:${name}`);
     if (!c) throw new ClassNotFound(name);
+    c.loaded = true;
     return c;
   }
 
-  /** A class as the app's own code finds it: in the boot loader or any app loader. */
+  /** A class as the app's own code finds it (and so loads it): in the boot loader or any app loader. */
   find(name: string): FakeClass {
     const c = this.classes.get(`boot:${name}`) ?? this.loaders.map((l) => this.classes.get(`${l.id}:${name}`)).find((x) => x !== undefined);
     if (!c) throw new ClassNotFound(name);
+    c.loaded = true;
     return c;
+  }
+
+  /** The app's code uses a class for the first time: its loader loads it. */
+  load(name: string, loader = "boot"): FakeClass {
+    return this.get(name, loader);
+  }
+
+  /** JNI IsAssignableFrom(a, b): a is b, or b is among a's superclasses and interfaces, transitively. */
+  assignable(a: FakeClass | undefined, b: FakeClass): boolean {
+    if (!a) return false;
+    if (a === b) return true;
+    return this.assignable(a.parent(), b) || (a.spec.implements ?? []).some((i) => this.assignable(this.resolveIn(a.loader, i), b));
+  }
+
+  /** `Java.cast(handle, java.lang.Class)` of a class handle: the reflection the agent calls. */
+  private classObject(c: FakeClass): unknown {
+    return {
+      isInterface: () => c.spec.isInterface === true,
+      getModifiers: () => (c.spec.isAbstract || c.spec.isInterface ? 0x400 : 0) | 1,
+      getClassLoader: () => this.loaders.find((l) => l.id === c.loader) ?? null,
+    };
+  }
+
+  /** index.js `enumerateLoadedClasses`: every loaded class, its name and handle, then onComplete. */
+  private enumerateLoadedClasses(callbacks: { onMatch(name: string, handle: unknown): void; onComplete(): void }): void {
+    this.stats.classScans++;
+    for (const c of [...this.classes.values()].filter((x) => x.loaded)) {
+      this.stats.classesVisited++;
+      callbacks.onMatch(c.spec.name, c);
+    }
+    callbacks.onComplete();
   }
 
   /**
@@ -382,6 +457,7 @@ export class FakeJava {
           forName: (n: string, _init: boolean, loader: FakeLoader | null) => {
             const c = (loader ? this.classes.get(`${loader.id}:${n}`) : undefined) ?? this.classes.get(`boot:${n}`);
             if (!c) throw new ClassNotFound(n);
+            c.loaded = true;
             return { $className: "java.lang.Class", name: n, getDeclaredMethods: () => [] };
           },
         };
@@ -417,7 +493,9 @@ export class FakeJava {
       use: (name: string) => this.factory(this.factoryLoader).use(name),
       perform: (fn: () => void) => this.perform(fn),
       performNow: <T>(fn: () => T) => this.performNow(fn),
-      cast: (obj: unknown) => obj,
+      cast: (obj: unknown) => (obj instanceof FakeClass ? this.classObject(obj) : obj),
+      vm: { getEnv: () => ({ isAssignableFrom: (a: FakeClass, b: FakeClass) => this.assignable(a, b) }) },
+      enumerateLoadedClasses: (callbacks: { onMatch(name: string, handle: unknown): void; onComplete(): void }) => this.enumerateLoadedClasses(callbacks),
       retain: (obj: unknown) => {
         this.stats.retains++;
         return obj;

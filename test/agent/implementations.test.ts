@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import type { CoverageRow } from "../../agent/protocol.js";
+import { CALL } from "../../agent/protocol.js";
+import type { ClassSpec } from "../../runner/sandbox/java.js";
+import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
+import { android, APP_STACK } from "../support/android-fixture.js";
+
+// Catalogue entries on an interface (the MSA OAID SDK's IdSupplier) are hooked in the classes
+// that implement it, against the stand-in of frida-java-bridge 7.0.13 (runner/sandbox/java.ts):
+// a class wrapper resolves members up its superclass chain only and names the declaring class
+// the method's holder (lib/class-factory.js); enumerateLoadedClasses and JNI IsAssignableFrom
+// (index.js, lib/env.js); a class is loaded when first used.
+
+const APP = "com.example.app";
+const IFACE = "com.bun.miitmdid.interfaces.IdSupplier";
+const KNOWN = "com.bun.miitmdid.pojo.IdSupplierImpl";
+const HELPER = "com.bun.miitmdid.core.MdidSdkHelper";
+const IDS = ["getOAID", "getVAID", "getAAID"] as const;
+
+const iface: ClassSpec = { name: IFACE, isInterface: true, methods: [...IDS, "isSupported"].map((name) => ({ name, params: [] })) };
+
+/** A class implementing IdSupplier, returning `${name}:${method}`. */
+function supplier(name: string, more: Partial<ClassSpec> = {}): ClassSpec {
+  return { name, implements: [IFACE], methods: IDS.map((m) => ({ name: m, params: [], impl: () => `${name}:${m}` })), ...more };
+}
+
+const helper: ClassSpec = { name: HELPER, methods: [{ name: "InitSdk", params: ["android.content.Context", "boolean", "com.bun.miitmdid.interfaces.IIdentifierListener"], impl: () => 0 }] };
+
+function start(boot: readonly ClassSpec[]): { rt: Runtime; coverage: readonly CoverageRow[] } {
+  const rt = loadAgent([...android({ imeiDenied: false, clipboardText: "x" }), ...boot]);
+  return { rt, coverage: rt.rpc.init({ appPackage: APP, salt: "s" }) };
+}
+
+function lastCoverage(rt: Runtime): readonly CoverageRow[] {
+  return (rt.messages.filter((m) => m.type === "coverage").pop() as { hooks: readonly CoverageRow[] }).hooks;
+}
+
+const row = (rows: readonly CoverageRow[], id: string): CoverageRow | undefined => rows.find((r) => r[0] === id);
+
+/** Hook ids of the calls recorded so far, with their return summaries. */
+function recorded(rt: Runtime): string[] {
+  rt.rpc.flush();
+  const rows = lastCoverage(rt);
+  return rt.batches().flatMap((b) => b.calls.map((c) => rows[c[CALL.hook] as number]![0]));
+}
+
+const readAll = (rt: Runtime, cls: string): unknown[] => IDS.map((m) => rt.call(cls, m, [], [], APP_STACK));
+
+describe("interface entries: hooked in their implementations (stand-in)", () => {
+  it("hooks each implementation loaded at start, and records each read once with the implementation's value", () => {
+    const { rt, coverage } = start([iface, supplier("com.vendor.a.A"), supplier("com.vendor.b.B")]);
+    expect(row(coverage, "ids.IdSupplier.getOAID")).toEqual(["ids.IdSupplier.getOAID", "hooked", `in 2 classes implementing ${IFACE}: com.vendor.a.A, com.vendor.b.B`]);
+    expect(readAll(rt, "com.vendor.a.A")).toEqual(["com.vendor.a.A:getOAID", "com.vendor.a.A:getVAID", "com.vendor.a.A:getAAID"]);
+    rt.call("com.vendor.b.B", "getOAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.IdSupplier.getOAID", "ids.IdSupplier.getVAID", "ids.IdSupplier.getAAID", "ids.IdSupplier.getOAID"]);
+    // One pass over the loaded classes served the three entries on the interface.
+    expect(rt.java.stats.classScans).toBe(1);
+  });
+
+  it("hooks an inherited method once, where it is declared: two subclasses of an abstract supplier", () => {
+    const base = supplier("com.vendor.Base", { isAbstract: true });
+    const sub = (name: string): ClassSpec => ({ name, superclass: "com.vendor.Base", methods: [] });
+    const { rt, coverage } = start([iface, base, sub("com.vendor.Huawei"), sub("com.vendor.Oppo")]);
+    expect(row(coverage, "ids.IdSupplier.getOAID")?.[2]).toBe(`in 1 class implementing ${IFACE}: com.vendor.Base`);
+    rt.call("com.vendor.Huawei", "getOAID", [], [], APP_STACK);
+    rt.call("com.vendor.Oppo", "getOAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.IdSupplier.getOAID", "ids.IdSupplier.getOAID"]);
+  });
+
+  it("says pending while the interface is loaded but nothing implements it, then finds the class a call to InitSdk loaded", () => {
+    const lazy = supplier("com.bun.miitmdid.c.e.a", { lazy: true });
+    const { rt, coverage } = start([iface, helper, lazy]);
+    expect(row(coverage, "ids.IdSupplier.getOAID")).toEqual(["ids.IdSupplier.getOAID", "pending", `interface ${IFACE} loaded; no class implementing it loaded (yet)`]);
+    // The SDK loads its vendor supplier inside InitSdk: the pass after InitSdk returns finds it.
+    rt.java.load("com.bun.miitmdid.c.e.a");
+    rt.call(HELPER, "InitSdk", ["android.content.Context", "boolean", "com.bun.miitmdid.interfaces.IIdentifierListener"], [null, false, null], APP_STACK);
+    expect(row(lastCoverage(rt), "ids.IdSupplier.getOAID")?.[1]).toBe("hooked");
+    rt.call("com.bun.miitmdid.c.e.a", "getOAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.MdidSdkHelper.InitSdk", "ids.IdSupplier.getOAID"]);
+  });
+
+  it("does not see a class loaded later by a loader already looked at until one of the passes: coverage stays pending", () => {
+    const { rt, coverage } = start([iface, supplier("com.vendor.Late", { lazy: true })]);
+    expect(row(coverage, "ids.IdSupplier.getOAID")?.[1]).toBe("pending");
+    rt.java.load("com.vendor.Late");
+    rt.call("com.vendor.Late", "getOAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual([]);
+    expect(row(lastCoverage(rt), "ids.IdSupplier.getOAID")?.[1]).toBe("pending");
+    // The next class loader is such a pass.
+    rt.java.newLoader("plugin", []);
+    expect(row(lastCoverage(rt), "ids.IdSupplier.getOAID")?.[2]).toBe(`in 1 class implementing ${IFACE}: com.vendor.Late`);
+  });
+
+  it("hooks the SDK's implementation known by name in a new class loader, before the loader has loaded it", () => {
+    const { rt, coverage } = start([]);
+    expect(row(coverage, "ids.IdSupplier.getOAID")?.[1]).toBe("pending");
+    rt.java.newLoader("msa", [iface, supplier(KNOWN, { lazy: true })]);
+    expect(row(lastCoverage(rt), "ids.IdSupplier.getAAID")).toEqual(["ids.IdSupplier.getAAID", "hooked", `in 1 class implementing ${IFACE}: ${KNOWN}`]);
+    rt.call(KNOWN, "getAAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.IdSupplier.getAAID"]);
+    // A class found by name and again by a later pass is hooked once.
+    rt.java.newLoader("other", []);
+    rt.call(KNOWN, "getAAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.IdSupplier.getAAID", "ids.IdSupplier.getAAID"]);
+  });
+
+  it("hooks the older SDK's interface (com.bun.supplier.IdSupplier) in a sub-interface's implementation", () => {
+    const old = { ...iface, name: "com.bun.supplier.IdSupplier" };
+    const inner: ClassSpec = { name: "com.bun.supplier.InnerIdSupplier", isInterface: true, implements: ["com.bun.supplier.IdSupplier"], methods: [{ name: "getUDID", params: [] }] };
+    const impl: ClassSpec = { name: "com.bun.miitmdid.c.d.a", implements: ["com.bun.supplier.InnerIdSupplier"], methods: [{ name: "getOAID", params: [], impl: () => "x" }] };
+    const { rt, coverage } = start([old, inner, impl]);
+    expect(row(coverage, "ids.IdSupplier.getOAID.legacy")?.[2]).toBe("in 1 class implementing com.bun.supplier.IdSupplier: com.bun.miitmdid.c.d.a");
+    rt.call("com.bun.miitmdid.c.d.a", "getOAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.IdSupplier.getOAID.legacy"]);
+  });
+
+  it("bounds the passes over the loaded classes, however many loaders the app makes", () => {
+    const { rt } = start([iface]);
+    for (let i = 0; i < 50; i++) rt.java.newLoader(`l${i}`, []);
+    expect(rt.java.stats.classScans).toBe(32);
+  });
+
+  it("keeps an interface entry without `implementations` absent, as before (a hook on the interface would never run)", () => {
+    const fused: ClassSpec = { name: "com.google.android.gms.location.FusedLocationProviderClient", isInterface: true, methods: [{ name: "getLastLocation", params: [] }] };
+    const { coverage } = start([fused]);
+    expect(row(coverage, "location.FusedLocationProviderClient.getLastLocation")?.[1]).toBe("absent");
+    expect(row(coverage, "location.FusedLocationProviderClient.getLastLocation")?.[2]).toMatch(/is an interface here/);
+  });
+});
+
+describe("a com.android.* class bundled in the app (stand-in)", () => {
+  const FREEME = "com.android.creator.IdsSupplier$Stub$Proxy";
+  const proxy: ClassSpec = { name: FREEME, methods: [{ name: "getOAID", params: [], impl: () => "oaid" }] };
+
+  it("waits for the app's class loader instead of being marked absent at start, then records Freeme's proxy", () => {
+    const { rt, coverage } = start([]);
+    expect(row(coverage, "ids.Proxy.getOAID.freeme")?.[1]).toBe("pending");
+    rt.java.bindApplication([proxy]);
+    expect(row(lastCoverage(rt), "ids.Proxy.getOAID.freeme")?.[1]).toBe("hooked");
+    rt.call(FREEME, "getOAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.Proxy.getOAID.freeme"]);
+  });
+
+  it("still marks a missing class of a platform-only namespace (android.*) absent at start", () => {
+    const { coverage } = start([]);
+    expect(row(coverage, "ids.KeyguardManager.obtainOaid")?.[1]).toBe("absent");
+  });
+});
