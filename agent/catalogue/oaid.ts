@@ -13,9 +13,9 @@
  * authorities); Xiaomi a framework class; Huawei and Honor an SDK client; Coosea a hidden
  * KeyguardManager method. Values are hashed; the AIDL's package arguments are package names.
  *
- * Freeme's proxy (`com.android.creator.IdsSupplier$Stub$Proxy`) is listed only relocated: the
- * installer takes any `com.android.` class for a platform class and does not wait for an app
- * loader to bring it (agent/engine/installer.ts, isPlatformClass).
+ * Freeme's proxy keeps its AIDL name, `com.android.creator.IdsSupplier$Stub$Proxy`: a class the
+ * app bundles under `com.android.`, which the installer waits for like any SDK class
+ * (agent/engine/installer.ts, isPlatformClass).
  */
 import type { Category } from "../../reports/trace/categories.js";
 import type { HookEntry, Summary } from "./types.js";
@@ -34,7 +34,7 @@ interface VendorService {
   /** The AIDL interface (aidl/<path>.aidl in Android_CN_OAID). */
   readonly aidl: string;
   readonly methods: readonly Method[];
-  /** Listed under its original name too (false where that name is a `com.android.` one). */
+  /** Listed under its original name too. */
   readonly original: boolean;
 }
 
@@ -60,7 +60,7 @@ const SERVICES: readonly VendorService[] = [
   { vendor: "qiku", aidl: "com.qiku.id.IOAIDInterface", methods: ids("getUDID", "getOAID", "getVAID", "getAAID"), original: true },
   // The MSA service app itself (com.mdid.msa), bound without the SDK.
   { vendor: "msa", aidl: "com.bun.lib.MsaIdInterface", methods: ids("getOAID", "getVAID", "getAAID"), original: true },
-  { vendor: "freeme", aidl: "com.android.creator.IdsSupplier", methods: [{ name: "getUDID", args: PKG }, { name: "getOAID" }, { name: "getVAID" }, { name: "getAAID", args: PKG }], original: false },
+  { vendor: "freeme", aidl: "com.android.creator.IdsSupplier", methods: [{ name: "getUDID", args: PKG }, { name: "getOAID" }, { name: "getVAID" }, { name: "getAAID", args: PKG }], original: true },
 ];
 
 function proxyEntry(s: VendorService, m: Method, repackaged: boolean): HookEntry {
