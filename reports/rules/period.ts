@@ -166,6 +166,13 @@ interface Scratch {
   readonly xs: Float64Array;
 }
 
+/** Shared by every detector (analyses never overlap), grown as needed: most keys are small. */
+let scratch: Scratch = { idx: new Int32Array(256), ks: new Float64Array(256), xs: new Float64Array(256) };
+function scratchFor(n: number): Scratch {
+  if (scratch.idx.length < n) scratch = { idx: new Int32Array(n * 2), ks: new Float64Array(n * 2), xs: new Float64Array(n * 2) };
+  return scratch;
+}
+
 /**
  * Splits a walked run into episodes: a run whose beats no grid holds within the tolerance
  * (minimaxTolerance) is split at the beat furthest from its least-squares grid; a run with too
@@ -299,11 +306,14 @@ function walkLocally(beats: Beats, opt: PeriodOptions, run: Scratch, out: Omit<P
   for (let i = 0; i + m <= beats.n; ) {
     const base = beats.t[i]!;
     const span = beats.t[i + m - 1]! - base;
+    const gap = beats.t[i + 1]! - base;
     let next = i + 1;
     for (let slots = m - 1; slots <= maxSlots; slots++) {
       const p0 = span / slots;
       if (p0 < opt.minPeriodMs * (1 - opt.relTolerance) || p0 > opt.maxPeriodMs * (1 + opt.relTolerance)) continue;
-      if (!onChord(beats, i, m, p0, opt)) continue;
+      // The next beat first (most candidates fail there), then all of them.
+      const k1 = Math.round(gap / p0);
+      if (k1 < 1 || Math.abs(gap - k1 * p0) > 2 * tolOf(p0, opt) || !onChord(beats, i, m, p0, opt)) continue;
       const before = out.length;
       // Each end of the span is off by up to ±tolerance (uniform: sd tolerance/√3).
       const end = walk(beats, p0, (opt.relTolerance * Math.SQRT2) / Math.sqrt(3) / slots, opt, run, out, i, true);
@@ -396,7 +406,7 @@ export class PeriodDetector {
   private analyse(): void {
     const beats: Beats = { t: this.t, dur: this.dur, n: this.n };
     if (beats.n >= this.opt.minOccurrences) {
-      const run: Scratch = { idx: new Int32Array(beats.n + 1), ks: new Float64Array(beats.n + 1), xs: new Float64Array(beats.n + 1) };
+      const run = scratchFor(beats.n + 1);
       const from = this.found.length;
       walkLocally(beats, this.opt, run, this.found);
       // Once more over the whole buffer with the periods fitted to the longest plausible
