@@ -86,6 +86,6 @@ export function renderSdks(query: string | undefined, json: boolean): string {
   if (entries.length === 0 && families.length === 0) {
     return `no SDK or family${what} in catalogue ${SDK_CATALOGUE_VERSION} — try a shorter part of the name, its vendor or a package; an SDK that is not catalogued goes in a profile with its \`packages\`\n`;
   }
-  lines.push(`${entries.length} entr${entries.length === 1 ? "y" : "ies"}, ${families.length} famil${families.length === 1 ? "y" : "ies"}${what} (catalogue ${SDK_CATALOGUE_VERSION}). In an app profile: \`- name: <a name or alias>\` or \`- id: <id>\` under \`sdks:\` (docs/app-profile.md)`);
+  lines.push(`${entries.length} entr${entries.length === 1 ? "y" : "ies"}, ${families.length} famil${families.length === 1 ? "y" : "ies"}${what} (catalogue ${SDK_CATALOGUE_VERSION}). In an app profile: \`- name: <a name or alias>\` or \`- id: <id>\` under \`sdks:\` or \`recipients:\` (docs/app-profile.md)`);
   return `${lines.join("\n")}\n`;
 }
