@@ -17,6 +17,7 @@ import type { BatchMessage } from "../../agent/protocol.js";
 import { TRACE_FILES, type CallEvent, type Marker, type StackRecord } from "../../reports/trace/format.js";
 import { LATE_CLASSES, type CallSpec } from "./java/call-script.js";
 import { expectedCall, type ExpectedCall } from "./java/expect.js";
+import { LATE_SUPPLIERS } from "./java/generate.js";
 import { LATE_IDS, recordJavaRun, type RecordedRun } from "./java/record-run.js";
 import { STUB_API } from "./java/stub-model.js";
 import { jdk17, realSuite, REPO } from "./prereq.js";
@@ -88,7 +89,8 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
       // No plugin stage in this run: the class never loads.
       if (LATE_CLASSES.has(e.className)) return "absent: class not loaded (yet)";
       if (e.minApi !== undefined && e.minApi > STUB_API) return "absent: API";
-      if (["com.google.android.gms.location.FusedLocationProviderClient", "com.bun.miitmdid.interfaces.IdSupplier", "com.bun.supplier.IdSupplier"].includes(e.className)) return "absent: interface";
+      // An interface without `implementations` in the catalogue: a hook on it would never run.
+      if (e.className === "com.google.android.gms.location.FusedLocationProviderClient") return "absent: interface";
       return "hooked";
     };
     const status = (hook: string): string => {
@@ -177,10 +179,23 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     for (const c of fromCalls) {
       // A process start is hooked where Runtime.exec and ProcessBuilder.start end (the hidden
       // ProcessImpl.start): the JDK's frames come first, then the app's.
-      const top = c.hook === "exec.ProcessBuilder.start" ? frames(c).find((f) => !(f.c ?? "").startsWith("java.")) : frames(c)[0];
+      // An implementation's hook (an interface entry): the implementation's own frame is still on
+      // top (the test after this one), its caller under it.
+      const impl = byId.get(c.hook)?.implementations !== undefined;
+      if (impl) expect(frames(c)[0], c.hook).toMatchObject({ c: expect.stringMatching(/^com\.example\.app\.Calls\$Impl\$\d+$/), m: byId.get(c.hook)!.method });
+      const top = c.hook === "exec.ProcessBuilder.start" ? frames(c).find((f) => !(f.c ?? "").startsWith("java.")) : frames(c)[impl ? 1 : 0];
       // Constructors are recorded at their caller too (the <init> frame is the hooked method).
       expect(`${c.hook} ${top?.c}.${top?.m}`).toMatch(/ com\.example\.app\.Calls\.run\d+$/);
     }
+  });
+
+  // Known defect, outside this test's files: agent/engine/record.ts captures the stack with the
+  // entry's class, which for an interface entry is the interface, so agent/engine/stack.ts `cut`
+  // does not recognise the implementation's frame as the hooked method. Passes once it does.
+  it.fails("leaves an implementation's own frame out of its stack, as any hooked method's", () => {
+    const impl = calls.filter((c) => byId.get(c.hook)?.implementations !== undefined);
+    expect(impl.length).toBeGreaterThan(0);
+    for (const c of impl) expect(`${c.hook} ${stacks.get(c.stack!)?.frames[0]?.c}`).toMatch(/ com\.example\.app\.Calls$/);
   });
 
   it("collapses a reentrant call: getImei() calling getImei(int) is one call", () => {
@@ -261,5 +276,22 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     expect(late).toHaveLength(1);
     expect(late[0]).toMatchObject({ out: "returned", ret: "type:com.tencent.map.geolocation.TencentLocation" });
     expect(stacks.get(late[0]!.stack!)?.frames[0]).toMatchObject({ c: "com.example.app.plugin.LocationFeature", m: "get" });
+  });
+
+  it("hooks IdSupplier in each implementation: one loaded at start, the SDK's by name in the new loader, a vendor's found after InitSdk; each read once", () => {
+    const entry = CATALOGUE.find((e) => e.id === "ids.IdSupplier.getOAID")!;
+    const impl = `com\\.example\\.app\\.Calls\\$Impl\\$\\d+`;
+    const reason = (rows: readonly { hook: string; reason?: string }[]): string | undefined => rows.find((r) => r.hook === entry.id)?.reason;
+    // At init: the implementation the app had loaded; at the end, the two the plugin loader brought.
+    expect(run.initCoverage.find((r) => r[0] === entry.id)).toEqual([entry.id, "hooked", expect.stringMatching(new RegExp(`^in 1 class implementing ${entry.className}: ${impl}$`))]);
+    expect(reason(run.coverage)).toMatch(new RegExp(`^in 3 classes implementing ${entry.className}: ${impl}, com\\.bun\\.miitmdid\\.pojo\\.IdSupplierImpl, com\\.example\\.app\\.plugin\\.VendorSupplier$`));
+    const results = new Map(run.target.results().map((r) => [String(r.call), r]));
+    const atStart = build.calls.find((c) => c.entry === entry.id)!;
+    const reads = [String(atStart.call), ...LATE_SUPPLIERS.map((n) => `plugin.oaid.${n}`)].map((call) => results.get(call));
+    expect(reads.every((r) => r !== undefined && r.ret !== undefined)).toBe(true);
+    const want = reads.map((r) => expectedCall(entry, r!, SALT).ret).sort();
+    const calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls));
+    expect(calls.filter((c) => c.hook === entry.id).map((c) => c.ret).sort()).toEqual(want);
+    expect(new Set(want).size).toBe(3);
   });
 });

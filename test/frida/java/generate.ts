@@ -12,8 +12,11 @@ import { buildStubModel } from "./stub-model.js";
 
 export const HAND_SOURCES = fileURLToPath(new URL("./src", import.meta.url));
 
+/** The plugin's IdSupplier implementations: the MSA SDK's (known by name to the catalogue) and a vendor's. */
+export const LATE_SUPPLIERS: readonly string[] = ["com.bun.miitmdid.pojo.IdSupplierImpl", "com.example.app.plugin.VendorSupplier"];
+
 /** Classes only the plugin loader may define (not on the class path), as class-file paths. */
-export const LATE_CLASS_FILES: readonly string[] = [...LATE_CLASSES, "com.example.app.plugin.LocationFeature"].map((c) => `${c.replace(/\./g, "/")}.class`);
+export const LATE_CLASS_FILES: readonly string[] = [...LATE_CLASSES, ...LATE_SUPPLIERS, "com.example.app.plugin.LocationFeature", "com.example.app.plugin.OaidSetup"].map((c) => `${c.replace(/\./g, "/")}.class`);
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -82,6 +82,12 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
     t.phases.loader = async () => {
       await until("the late hook", () => (sink?.coverage ?? []).some((r) => LATE_IDS.has(r.hook) && r.status === "hooked"), 5_000);
     };
+    // After InitSdk the agent looks for IdSupplier implementations again; on HotSpot the bridge
+    // installs a replacement on the script's next tick (frida-java-bridge lib/jvm.js,
+    // ensureManglersScheduled): wait for the coverage naming the vendor's class.
+    t.phases.oaid = async () => {
+      await until("the vendor supplier's hook", () => (sink?.coverage ?? []).some((r) => r.hook === "ids.IdSupplier.getOAID" && (r.reason ?? "").includes("VendorSupplier")), 5_000);
+    };
   });
   try {
     let resumedAt = 0;

@@ -10,7 +10,9 @@ import java.util.function.Supplier;
  * bridge needs a running VM, so this stands in for spawn-then-resume), then plays the app:
  * an SDK reads the Android ID before consent, the activity starts, every catalogue call is made,
  * a permission answer arrives, the activity stops, a call is made in background, and a plugin
- * loader brings in the Tencent location SDK. At each "phase <name>" line it waits for "continue"
+ * loader brings in the Tencent location SDK and the MSA OAID SDK, whose suppliers are read after
+ * the "oaid" phase. The implementations of the catalogue's interfaces (Calls.Impl) are loaded
+ * before "ready": classes an app loaded before the agent came. At each "phase <name>" line it waits for "continue"
  * (the test writes markers or waits for the agent there). It prints "done" and exits on "exit":
  * once frida-java-bridge has attached a thread the JVM no longer ends by itself.
  *
@@ -22,6 +24,7 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     in = new BufferedReader(new InputStreamReader(System.in));
     Rec r = new Rec(System.out);
+    Class.forName("com.example.app.Calls$Impl");
     say("ready");
     expect("go");
     android.app.Application app = android.app.ActivityThread.currentApplication();
@@ -63,6 +66,14 @@ public final class Main {
       r.ret(feature.get());
     } catch (Throwable e) {
       r.exc(e);
+    }
+    @SuppressWarnings("unchecked")
+    Supplier<Object> msa = (Supplier<Object>) loader.loadClass("com.example.app.plugin.OaidSetup").getDeclaredConstructor().newInstance();
+    Object[] suppliers = (Object[]) msa.get();
+    phase("oaid");
+    for (Object s : suppliers) {
+      r.begin("plugin.oaid." + s.getClass().getName(), new Object[0]);
+      r.ret(((com.bun.miitmdid.interfaces.IdSupplier) s).getOAID());
     }
   }
 
