@@ -43,6 +43,9 @@ export const DEVICE_IDS: readonly HookEntry[] = [
   ...["getOAID", "getVAID", "getAAID"].map((m): HookEntry => ({ id: `ids.IdSupplier.${m}`, className: "com.bun.miitmdid.interfaces.IdSupplier", method: m, overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID, implementations: MSA_IMPLEMENTATIONS })),
   // MSA SDK 1.0.10–1.0.13 package name.
   { id: "ids.IdSupplier.getOAID.legacy", className: "com.bun.supplier.IdSupplier", method: "getOAID", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID, implementations: { after: MSA_IMPLEMENTATIONS.after! } },
+  // MSA SDK 1.0.2x: the listener gets a com.bun.miitmdid.supplier.IdSupplier (n0099/open-tbclient,
+  // com/bun/miitmdid/supplier/IdSupplier.java; its vendors implement InnerIdSupplier, which extends it).
+  ...["getOAID", "getVAID", "getAAID"].map((m): HookEntry => ({ id: `ids.IdSupplier.${m}.supplier`, className: "com.bun.miitmdid.supplier.IdSupplier", method: m, overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: OAID, implementations: { after: MSA_IMPLEMENTATIONS.after! } })),
 
   // Wi-Fi connection identifiers. SSID and BSSID need a location permission from API 26 (else
   // "<unknown ssid>" / 02:00:00:00:00:00): they name the network and the access point, a location.

@@ -114,6 +114,18 @@ describe("interface entries: hooked in their implementations (stand-in)", () => 
     expect(recorded(rt)).toEqual(["ids.IdSupplier.getOAID.legacy"]);
   });
 
+  it("hooks the MSA 1.0.2x interface (com.bun.miitmdid.supplier.IdSupplier) in a vendor class made inside InitSdk", () => {
+    const v2 = { ...iface, name: "com.bun.miitmdid.supplier.IdSupplier" };
+    const samsung: ClassSpec = { name: "com.bun.miitmdid.supplier.sumsung.a", implements: ["com.bun.miitmdid.supplier.IdSupplier"], lazy: true, methods: [{ name: "getVAID", params: [], impl: () => "v" }] };
+    const { rt, coverage } = start([v2, samsung, helper]);
+    expect(row(coverage, "ids.IdSupplier.getVAID.supplier")?.[1]).toBe("pending");
+    const init = helper.methods[0]!;
+    rt.java.get(HELPER).overload("InitSdk", init.params).original = () => (rt.java.load("com.bun.miitmdid.supplier.sumsung.a"), 0);
+    rt.call(HELPER, "InitSdk", init.params, [null, false, null], APP_STACK);
+    rt.call("com.bun.miitmdid.supplier.sumsung.a", "getVAID", [], [], APP_STACK);
+    expect(recorded(rt)).toEqual(["ids.MdidSdkHelper.InitSdk", "ids.IdSupplier.getVAID.supplier"]);
+  });
+
   it("bounds the passes over the loaded classes, however many loaders the app makes", () => {
     const { rt } = start([iface]);
     for (let i = 0; i < 50; i++) rt.java.newLoader(`l${i}`, []);

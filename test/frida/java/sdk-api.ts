@@ -71,6 +71,7 @@ export const SDK_API: Readonly<Record<string, SdkClass>> = {
   "com.bun.miitmdid.core.MdidSdkHelper": { kind: "class", methods: ["static int InitSdk(android.content.Context context, boolean isLogOn, com.bun.miitmdid.interfaces.IIdentifierListener listener)"] },
   "com.bun.miitmdid.interfaces.IdSupplier": { kind: "interface", methods: ["boolean isSupported()", "java.lang.String getOAID()", "java.lang.String getVAID()", "java.lang.String getAAID()"] },
   "com.bun.supplier.IdSupplier": { kind: "interface", methods: ["boolean isSupported()", "java.lang.String getOAID()", "java.lang.String getVAID()", "java.lang.String getAAID()"] },
+  "com.bun.miitmdid.supplier.IdSupplier": { kind: "interface", methods: ["boolean isSupported()", "java.lang.String getOAID()", "java.lang.String getVAID()", "java.lang.String getAAID()"] },
   "androidx.exifinterface.media.ExifInterface": { kind: "class", methods: ["double[] getLatLong()", "boolean getLatLong(float[] output)"] },
   "androidx.core.app.ActivityCompat": { kind: "class", methods: ["static void requestPermissions(android.app.Activity activity, java.lang.String[] permissions, int requestCode)"] },
   "androidx.fragment.app.Fragment": { kind: "class", methods: ["void requestPermissions(java.lang.String[] permissions, int requestCode)"] },
