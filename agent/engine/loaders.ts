@@ -193,7 +193,7 @@ export interface Implementing {
 }
 
 type ClassObject = { isInterface(): boolean; getModifiers(): number; getClassLoader(): JavaWrapper | null };
-type Env = { isAssignableFrom(a: NativePointer, b: NativePointer): number | boolean };
+type Env = { isAssignableFrom(a: NativePointer, b: NativePointer): number | boolean; newGlobalRef(h: NativePointer): NativePointer; deleteGlobalRef(h: NativePointer): void };
 const ABSTRACT = 0x400;
 
 /**
@@ -201,25 +201,33 @@ const ABSTRACT = 0x400;
  * frida-java-bridge index.js `enumerateLoadedClasses` walks JVMTI GetLoadedClasses on HotSpot and
  * ClassLinker::VisitClasses on ART, giving each class's name and a reference valid during that
  * callback only; one JNI IsAssignableFrom per class and interface tells the implementations (a
- * sub-interface's and a subclass's too). Interfaces and abstract classes are left out: a concrete
- * subclass names the method that runs.
+ * sub-interface's and a subclass's too). Only that check runs inside the walk (on ART it holds the
+ * class linker's lock: no Java code there); the matches are kept by global reference and looked
+ * at after it. Interfaces and abstract classes are left out: a concrete subclass names the method
+ * that runs.
  */
 export function loadedImplementations(ifaces: readonly JavaWrapper[]): Implementing[] {
   const env = Java.vm.getEnv() as unknown as Env;
   const classes = ifaces.map((i) => (i as unknown as { class: { $h: NativePointer } }).class);
-  const Class = Java.use("java.lang.Class");
-  const found: Implementing[] = [];
+  const matches: { name: string; ref: NativePointer; iface: number }[] = [];
   Java.enumerateLoadedClasses({
     onMatch(name, handle) {
       classes.forEach((c, iface) => {
-        if (!env.isAssignableFrom(handle, c.$h)) return;
-        const k = Java.cast(handle, Class) as unknown as ClassObject;
-        if (k.isInterface() || (k.getModifiers() & ABSTRACT) !== 0) return;
-        found.push({ name, loader: k.getClassLoader(), iface });
+        if (env.isAssignableFrom(handle, c.$h)) matches.push({ name, ref: env.newGlobalRef(handle), iface });
       });
     },
     onComplete() {},
   });
+  const Class = Java.use("java.lang.Class");
+  const found: Implementing[] = [];
+  for (const m of matches) {
+    try {
+      const k = Java.cast(m.ref, Class) as unknown as ClassObject;
+      if (!k.isInterface() && (k.getModifiers() & ABSTRACT) === 0) found.push({ name: m.name, loader: k.getClassLoader(), iface: m.iface });
+    } finally {
+      env.deleteGlobalRef(m.ref);
+    }
+  }
   return found;
 }
 

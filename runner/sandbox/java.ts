@@ -494,7 +494,7 @@ export class FakeJava {
       perform: (fn: () => void) => this.perform(fn),
       performNow: <T>(fn: () => T) => this.performNow(fn),
       cast: (obj: unknown) => (obj instanceof FakeClass ? this.classObject(obj) : obj),
-      vm: { getEnv: () => ({ isAssignableFrom: (a: FakeClass, b: FakeClass) => this.assignable(a, b) }) },
+      vm: { getEnv: () => ({ isAssignableFrom: (a: FakeClass, b: FakeClass) => this.assignable(a, b), newGlobalRef: (h: unknown) => h, deleteGlobalRef: () => undefined }) },
       enumerateLoadedClasses: (callbacks: { onMatch(name: string, handle: unknown): void; onComplete(): void }) => this.enumerateLoadedClasses(callbacks),
       retain: (obj: unknown) => {
         this.stats.retains++;
