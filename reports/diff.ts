@@ -68,9 +68,10 @@ export interface Diff {
  * from run to run, so it is not part of their identity; the hook is.
  */
 function findingKey(f: Finding): string {
-  // Frequency findings and unneeded-in-scenario ones (one per party, category and hook across scenarios) span scenarios.
-  const spans = f.rule.startsWith("frequency.") || f.rule === "scenario.unneeded_category";
-  return [f.rule, f.party.key, f.category ?? "", spans ? "" : (f.scenario ?? ""), subjectOf(f)].join("|");
+  // A finding grouped across scenarios is identified by the scenarios it spans: a read that spreads
+  // to another scenario, or stops in one, shows as a change.
+  const where = f.rule.startsWith("frequency.") ? "" : [...findingScenarios(f)].sort().join(",");
+  return [f.rule, f.party.key, f.category ?? "", where, subjectOf(f)].join("|");
 }
 
 /** The permission or hook in a finding's identity (frequency findings: the hook). */

@@ -2,7 +2,7 @@ import { ProfileError } from "./errors.js";
 import { CATEGORY_IDS, type Category } from "./trace/categories.js";
 import { APP_TYPES, appType } from "./data/app-types.js";
 import { ALL_ENTRIES, SDK_FAMILIES } from "./sdk/catalogue/index.js";
-import { NameIndex, resolveDeclared } from "./sdk/declared.js";
+import { broadPackageProblem, NameIndex, resolveDeclared } from "./sdk/declared.js";
 import { normalizeHost } from "./sdk/recipients.js";
 import { didYouMean, loadYaml, yamlLine } from "./yaml-input.js";
 import { readFileSync } from "node:fs";
@@ -147,7 +147,27 @@ export function catalogueNames(): NameIndex {
  * Every name in `sdks` must mean a catalogue entry, a family or (with `packages`) an uncatalogued
  * SDK: a name that matches nothing would otherwise read as an undeclared SDK later.
  */
+/** `ownPackages` and an SDK line's `packages` must name code, not a platform or a whole namespace. */
+function checkPackages(profile: AppProfile, path: string): void {
+  const entries = catalogueNames().entries;
+  const fail = (where: (string | number)[], label: string, p: { problem: string; fix: string }): never => {
+    const line = yamlLine(readFileSync(path, "utf8"), where);
+    throw new ProfileError(`${label}: ${p.problem}`, { where: path, ...(line !== undefined ? { line } : {}), fix: p.fix });
+  };
+  (profile.ownPackages ?? []).forEach((pkg, i) => {
+    const p = broadPackageProblem(pkg, entries, profile.app);
+    if (p) fail(["ownPackages", i], `ownPackages[${i}]`, p);
+  });
+  (profile.sdks ?? []).forEach((sdk, i) =>
+    (sdk.packages ?? []).forEach((pkg, j) => {
+      const p = broadPackageProblem(pkg, entries);
+      if (p) fail(["sdks", i, "packages", j], `sdks[${i}].packages[${j}]`, p);
+    }),
+  );
+}
+
 function checkSdkNames(profile: AppProfile, path: string): void {
+  checkPackages(profile, path);
   const { unmatched } = resolveDeclared(profile.sdks ?? [], catalogueNames());
   const first = unmatched[0];
   if (!first) return;

@@ -3,6 +3,7 @@
  * trusted (a profile for another app, a run that did not finish, skipped lines, no consent
  * marker, sampling, clock drift, warnings recorded during the run, hooks that failed).
  */
+import { OPT_OUT_PURPOSES } from "./data/purposes.js";
 import type { ResolvedPolicy } from "./policy/policy.js";
 import type { AppProfile } from "./profile.js";
 import type { Timeline } from "./rules/timeline.js";
@@ -38,6 +39,11 @@ export function collectWarnings(trace: OpenTrace, timeline: Timeline, policy: Re
   const recorded = [...new Set(trace.markers.filter((x) => x.kind === "warning" && typeof x.reason === "string").map((x) => x.reason!))];
   for (const r of recorded.slice(0, 20)) w.push(`during the run: ${r}`);
   if (recorded.length > 20) w.push(`${recorded.length - 20} more warning(s) recorded during the run (timeline.jsonl, kind "warning")`);
+  const strange = trace.markers.filter((x) => x.kind === "opt_out" && x.purpose !== undefined && !Object.hasOwn(OPT_OUT_PURPOSES, x.purpose));
+  if (strange.length > 0) {
+    const first = strange[0]!;
+    w.push(`${strange.length} opt-out(s) name a purpose this version does not know ('${String(first.purpose).slice(0, 80)}' at ${(first.t / 1000).toFixed(1)} s): left out, so refusal.after_opt_out did not judge what followed them — the purposes are ${Object.keys(OPT_OUT_PURPOSES).join(", ")}`);
+  }
   const failed = (m.agent?.coverage ?? []).filter((c) => c.status === "failed");
   if (failed.length > 0) w.push(`${failed.length} hook(s) failed to install, calls through them are not in the trace: ${failed.slice(0, 5).map((c) => c.hook).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   return w;

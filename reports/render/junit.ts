@@ -48,8 +48,11 @@ export function renderJunit(a: Analysis): string {
         cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"><skipped message="${xml(rule.status === "disabled" ? "disabled by the policy" : (rule.reason ?? "not evaluated"))}"/></testcase>`);
         continue;
       }
-      // A finding grouped across scenarios fails in each scenario it spans.
+      // A finding grouped across scenarios fails in each scenario it spans; calls a stronger finding
+      // holds for this rule (alsoBreaks) fail it too, naming that finding.
       const found = a.findings.filter((f) => f.rule === rule.id && (findingScenarios(f).length > 0 ? findingScenarios(f).includes(scenario) : scenario === "(no scenario)"));
+      const held = a.findings.filter((f) => ((f.evidence.details?.alsoBreaks as { rule: string; scenarios: string[] }[] | undefined) ?? []).some((x) => x.rule === rule.id && x.scenarios.includes(scenario)));
+      found.push(...held.map((f) => ({ ...f, message: `${f.message} (held by ${f.id}, ${f.rule})` })));
       if (found.length === 0) {
         cases.push(`    <testcase classname="${xml(scenario)}" name="${name}"/>`);
         continue;

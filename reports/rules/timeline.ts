@@ -37,7 +37,8 @@ export interface TimelineState {
   readonly consent: ConsentState;
   readonly consentAt?: number;
   /** "all" or the categories opted out of, with when. */
-  readonly optOut?: OptOut;
+  /** The opt-outs in force, oldest first: they add up (ads off, then analytics off). */
+  readonly optOuts: readonly OptOut[];
   /** undefined until a foreground/background marker says. */
   readonly foreground?: boolean;
   readonly backgroundSince?: number;
@@ -73,7 +74,7 @@ export class Timeline {
   private cursor = 0;
 
   constructor(markers: readonly Marker[], initialConsent: ConsentState) {
-    let s: TimelineState = { start: -Infinity, consent: initialConsent, screenOn: true, run: 0, launchAt: 0, denied: new Map() };
+    let s: TimelineState = { start: -Infinity, consent: initialConsent, screenOn: true, run: 0, launchAt: 0, denied: new Map(), optOuts: [] };
     this.states.push(s);
     let consentMarkers = 0;
     let fgMarkers = false;
@@ -93,7 +94,7 @@ export class Timeline {
         case "consent_reset":
           consentMarkers++;
           // consent_reset is the app's data cleared (pm clear): runtime permissions are reset too.
-          put({ ...s, start: t, consent: "pending", consentAt: t, optOut: m.kind === "consent_reset" ? undefined : s.optOut, denied: m.kind === "consent_reset" ? new Map() : s.denied });
+          put({ ...s, start: t, consent: "pending", consentAt: t, optOuts: m.kind === "consent_reset" ? [] : s.optOuts, denied: m.kind === "consent_reset" ? new Map() : s.denied });
           break;
         case "consent_accepted":
           consentMarkers++;
@@ -103,19 +104,20 @@ export class Timeline {
           consentMarkers++;
           put({ ...s, start: t, consent: "rejected", consentAt: t });
           break;
-        case "opt_out":
-          put({
-            ...s,
-            start: t,
-            optOut: {
-              t,
-              categories: m.categories && m.categories.length > 0 ? new Set(m.categories) : "all",
-              // A purpose this version does not know (a newer or hostile trace) counts as all.
-              purpose: m.purpose !== undefined && Object.hasOwn(OPT_OUT_PURPOSES, m.purpose) ? (m.purpose as OptOutPurposeId) : "all",
-              ...(m.parties && m.parties.length > 0 ? { parties: new Set(m.parties) } : {}),
-            },
-          });
+        case "opt_out": {
+          // A purpose this version does not know (a misspelt or newer one) is left out, never
+          // widened to all: the report warns about it (reports/warnings.ts).
+          if (m.purpose !== undefined && !Object.hasOwn(OPT_OUT_PURPOSES, m.purpose)) break;
+          const parties = Array.isArray(m.parties) ? m.parties.filter((p): p is string => typeof p === "string") : [];
+          const out: OptOut = {
+            t,
+            categories: m.categories && m.categories.length > 0 ? new Set(m.categories) : "all",
+            purpose: (m.purpose as OptOutPurposeId | undefined) ?? "all",
+            ...(parties.length > 0 ? { parties: new Set(parties) } : {}),
+          };
+          put({ ...s, start: t, optOuts: [...s.optOuts, out] });
           break;
+        }
         case "foreground":
           fgMarkers = true;
           put({ ...s, start: t, foreground: true, backgroundSince: undefined });

@@ -13,14 +13,55 @@ export interface WindowPeak {
   maxSeqs: number[];
   /** The window held MAX_KEPT calls and dropped older ones: the maximum is "at least". */
   saturated: boolean;
+  /** A tagged window's busiest stretch by tag (the all-parties counters tag each call with its party): [tag, calls]. */
+  maxTags?: (readonly [number, number])[];
+}
+
+/** Calls in a window by tag, kept as calls enter and leave it. */
+export class TagCount {
+  private readonly counts = new Map<number, number>();
+
+  add(tag: number): void {
+    this.counts.set(tag, (this.counts.get(tag) ?? 0) + 1);
+  }
+
+  remove(tag: number): void {
+    const n = (this.counts.get(tag) ?? 0) - 1;
+    if (n > 0) this.counts.set(tag, n);
+    else this.counts.delete(tag);
+  }
+
+  clear(): void {
+    this.counts.clear();
+  }
+
+  snapshot(): (readonly [number, number])[] {
+    return [...this.counts];
+  }
 }
 
 /** The calls a window holds, oldest first: (time, seq) in a ring that doubles up to MAX_KEPT. */
 class CallRing {
   private times = new Float64Array(8);
   private seqs = new Float64Array(8);
+  /** Each call's tag, for a tagged window only. */
+  private tags: Float64Array | undefined;
   private head = 0;
   size = 0;
+
+  constructor(tagged = false) {
+    if (tagged) this.tags = new Float64Array(8);
+  }
+
+  /** Tag of the i-th oldest call (0 when untagged). */
+  tag(i: number): number {
+    return this.tags ? this.tags[(this.head + i) & (this.times.length - 1)]! : 0;
+  }
+
+  /** The ring is full at MAX_KEPT: the next makeRoom drops the oldest call. */
+  atCap(): boolean {
+    return this.size >= this.times.length && this.times.length >= MAX_KEPT;
+  }
 
   /** Time of the i-th oldest call. */
   time(i: number): number {
@@ -42,25 +83,30 @@ class CallRing {
     }
     const times = new Float64Array(cap * 2);
     const seqs = new Float64Array(cap * 2);
+    const tags = this.tags ? new Float64Array(cap * 2) : undefined;
     for (let i = 0; i < this.size; i++) {
       times[i] = this.times[(this.head + i) & (cap - 1)]!;
       seqs[i] = this.seqs[(this.head + i) & (cap - 1)]!;
+      if (tags) tags[i] = this.tags![(this.head + i) & (cap - 1)]!;
     }
     this.times = times;
     this.seqs = seqs;
+    this.tags = tags;
     this.head = 0;
     return false;
   }
 
-  push(t: number, seq: number): void {
+  push(t: number, seq: number, tag = 0): void {
     const slot = (this.head + this.size) & (this.times.length - 1);
     this.times[slot] = t;
     this.seqs[slot] = seq;
+    if (this.tags) this.tags[slot] = tag;
     this.size++;
   }
 
   /** Records a new maximum: the `size` newest calls from the `from`-th oldest, the last being (t, seq). */
-  record(p: WindowPeak, from: number, size: number, t: number, seq: number): void {
+  record(p: WindowPeak, from: number, size: number, t: number, seq: number, tags?: TagCount): void {
+    if (tags) p.maxTags = tags.snapshot();
     const mask = this.times.length - 1;
     const start = (this.head + from) & mask;
     p.max = size;
@@ -80,24 +126,39 @@ class CallRing {
  * reported as "at least".
  */
 export class SlidingWindow implements WindowPeak {
-  private readonly ring = new CallRing();
+  private readonly ring: CallRing;
+  /** Calls in the window by tag, when tagged. */
+  private readonly counts: TagCount | undefined;
   max = 0;
   maxAt = 0;
   maxFrom = 0;
   maxSeqs: number[] = [];
   saturated = false;
+  maxTags?: (readonly [number, number])[];
 
-  constructor(private readonly width: number) {}
+  constructor(
+    private readonly width: number,
+    tagged = false,
+  ) {
+    this.ring = new CallRing(tagged);
+    this.counts = tagged ? new TagCount() : undefined;
+  }
 
   /** Adds a call; returns true when it makes a new maximum. */
-  add(t: number, seq: number): boolean {
+  add(t: number, seq: number, tag = 0): boolean {
     const ring = this.ring;
+    const counts = this.counts;
     const edge = t - this.width;
-    while (ring.size > 0 && ring.time(0) <= edge) ring.dropOldest();
+    while (ring.size > 0 && ring.time(0) <= edge) {
+      counts?.remove(ring.tag(0));
+      ring.dropOldest();
+    }
+    if (counts && ring.atCap()) counts.remove(ring.tag(0));
     if (ring.makeRoom()) this.saturated = true;
-    ring.push(t, seq);
+    ring.push(t, seq, tag);
+    counts?.add(tag);
     if (ring.size <= this.max) return false;
-    ring.record(this, 0, ring.size, t, seq);
+    ring.record(this, 0, ring.size, t, seq, counts);
     return true;
   }
 }
@@ -109,42 +170,62 @@ export class SlidingWindow implements WindowPeak {
  */
 export class DualWindow {
   /** The long window's calls. */
-  private readonly ring = new CallRing();
+  private readonly ring: CallRing;
   /** Calls of the long window before the short one starts. */
   private skip = 0;
+  /** Calls in each window by tag, when tagged. */
+  private readonly shortCounts: TagCount | undefined;
+  private readonly longCounts: TagCount | undefined;
   readonly short: WindowPeak = { max: 0, maxAt: 0, maxFrom: 0, maxSeqs: [], saturated: false };
   readonly long: WindowPeak = { max: 0, maxAt: 0, maxFrom: 0, maxSeqs: [], saturated: false };
 
   constructor(
     private readonly shortWidth: number,
     private readonly longWidth: number,
-  ) {}
+    tagged = false,
+  ) {
+    this.ring = new CallRing(tagged);
+    this.shortCounts = tagged ? new TagCount() : undefined;
+    this.longCounts = tagged ? new TagCount() : undefined;
+  }
+
+  /** Drops the oldest call of the long window (and of the short one when they start together). */
+  private dropOldest(): void {
+    const tag = this.ring.tag(0);
+    this.longCounts?.remove(tag);
+    // Past the short window's start: those calls are older than the short window anyway.
+    if (this.skip > 0) this.skip--;
+    else this.shortCounts?.remove(tag);
+    this.ring.dropOldest();
+  }
 
   /** Adds a call; returns 1 | 2 when it makes a new maximum of the short | long window. */
-  add(t: number, seq: number): number {
+  add(t: number, seq: number, tag = 0): number {
     const ring = this.ring;
     const longEdge = t - this.longWidth;
-    while (ring.size > 0 && ring.time(0) <= longEdge) {
-      ring.dropOldest();
-      // Past the short window's start: those calls are older than the short window anyway.
-      if (this.skip > 0) this.skip--;
-    }
+    while (ring.size > 0 && ring.time(0) <= longEdge) this.dropOldest();
     const shortEdge = t - this.shortWidth;
-    while (this.skip < ring.size && ring.time(this.skip) <= shortEdge) this.skip++;
-    if (ring.makeRoom()) {
+    while (this.skip < ring.size && ring.time(this.skip) <= shortEdge) {
+      this.shortCounts?.remove(ring.tag(this.skip));
+      this.skip++;
+    }
+    if (ring.atCap()) {
       this.long.saturated = true;
       if (this.skip === 0) this.short.saturated = true;
-      else this.skip--;
+      this.dropOldest();
     }
-    ring.push(t, seq);
+    ring.makeRoom();
+    ring.push(t, seq, tag);
+    this.shortCounts?.add(tag);
+    this.longCounts?.add(tag);
     let made = 0;
     const shortSize = ring.size - this.skip;
     if (shortSize > this.short.max) {
-      ring.record(this.short, this.skip, shortSize, t, seq);
+      ring.record(this.short, this.skip, shortSize, t, seq, this.shortCounts);
       made |= 1;
     }
     if (ring.size > this.long.max) {
-      ring.record(this.long, 0, ring.size, t, seq);
+      ring.record(this.long, 0, ring.size, t, seq, this.longCounts);
       made |= 2;
     }
     return made;

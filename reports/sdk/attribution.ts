@@ -45,6 +45,8 @@ export interface Attribution {
 }
 
 export const APP_PARTY: Party = { key: "app", kind: "app", name: "the app" };
+/** classify()'s answer for a transparent library's class (walked past like the platform). */
+const LIBRARY_MARK: Party = { key: "library", kind: "unattributed", name: "a transparent library" };
 export const UNATTRIBUTED: Party = { key: "unattributed", kind: "unattributed", name: "unattributed" };
 
 type Owner =
@@ -106,7 +108,7 @@ export class Attributor {
     return this.partiesByKey.get(key);
   }
 
-  /** The party a class belongs to, or null for framework and transparent-library classes. */
+  /** The party a class belongs to; null for the platform, LIBRARY_MARK for a transparent library. */
   classify(className: string): Party | null {
     const cached = this.classCache.get(className);
     if (cached !== undefined) return cached;
@@ -116,9 +118,11 @@ export class Attributor {
   }
 
   private lookUp(className: string): Party | null {
-    if (this.appIndex.longest(className)) return APP_PARTY;
     const hit = this.index.longest(className)?.value;
-    if (hit?.type === "framework" || hit?.type === "library") return null;
+    // The platform is never the app's code, whatever a trace's manifest claims as its packages.
+    if (hit?.type === "framework") return null;
+    if (this.appIndex.longest(className)) return APP_PARTY;
+    if (hit?.type === "library") return LIBRARY_MARK;
     if (hit?.type === "sdk") return this.intern({ key: `sdk:${hit.sdk.id}`, kind: "sdk", name: hit.sdk.name, sdk: hit.sdk });
     const { pkg, obfuscated } = unknownPackage(className);
     return this.intern({ key: `pkg:${pkg}`, kind: "unknown_third_party", name: obfuscated ? `obfuscated code (${pkg}.*)` : pkg, package: pkg, obfuscated });
@@ -137,31 +141,40 @@ export class Attributor {
   attributeFrames(frames: readonly StackFrame[], truncated: boolean): Attribution {
     const located: Located[] = [];
     const parties: string[] = [];
+    let libraryFrame = -1;
     for (let i = 0; i < frames.length; i++) {
       const cls = frames[i]?.c;
       if (!cls) continue; // native frames carry no package
       const party = this.classify(cls);
+      if (party === LIBRARY_MARK) {
+        if (libraryFrame < 0) libraryFrame = i;
+        continue;
+      }
       if (!party) continue;
       located.push({ party, index: i });
       if (parties[parties.length - 1] !== party.key) parties.push(party.key);
     }
-    const decision = decide(located);
+    const decision = located.length === 0 && libraryFrame >= 0 ? libraryOnly(libraryFrame) : decide(located);
     const last = frames[frames.length - 1];
     const reachedRoot = last?.c !== undefined && THREAD_ROOTS.includes(`${last.c}.${last.m ?? ""}`);
     let { confidence, reason } = decision;
     if (truncated && !reachedRoot) {
-      confidence = Math.max(0.1, confidence - 0.2);
-      reason += "; the stack was cut at the agent's depth limit, a caller further out may be missing";
+      // The responsible party is decided by the frames nearest the API, which a cut keeps: only a
+      // stack with no identified party, or the chain, can be missing something further out.
+      const identified = decision.at?.party.kind === "sdk" || decision.at?.party.kind === "app";
+      if (!identified) confidence = Math.max(0.1, confidence - 0.2);
+      reason += identified ? "; the stack was cut at the agent's depth limit: the chain further out may be incomplete" : "; the stack was cut at the agent's depth limit, a caller further out may be missing";
     }
     const at = decision.at;
     const frame = at ? frames[at.index] : undefined;
+    // (a library-only stack's decisive frame is the library's nearest the API)
     return {
       responsible: at?.party ?? UNATTRIBUTED,
-      immediate: located[0]?.party ?? UNATTRIBUTED,
+      immediate: located[0]?.party ?? at?.party ?? UNATTRIBUTED,
       via: decision.via,
       confidence: Math.round(confidence * 100) / 100,
       frameIndex: at?.index ?? -1,
-      immediateFrameIndex: located[0]?.index ?? -1,
+      immediateFrameIndex: located[0]?.index ?? at?.index ?? -1,
       evidence: frame ? formatFrame(frame) : "",
       reason,
       parties,
@@ -185,6 +198,23 @@ interface Decision {
 
 const isNamedUnknown = (p: Party): boolean => p.kind === "unknown_third_party" && p.obfuscated !== true;
 
+/** Code that hands over to another SDK (a push channel, a mediation adapter): unknown code inward of it is that other SDK's. */
+const isBridge = (p: Party): boolean => p.sdk?.bridge === true;
+
+/**
+ * Only platform and transparent-library frames: a Flutter plugin or React Native module called from
+ * Dart or JavaScript, a utility on its own thread. The code that asked is not on the Java stack;
+ * it runs for the app.
+ */
+function libraryOnly(index: number): Decision {
+  return {
+    at: { party: APP_PARTY, index },
+    via: [],
+    confidence: 0.5,
+    reason: "only platform and transparent-library frames (a Flutter or React Native plugin, a utility on its own thread): the caller is not on the Java stack, so the call is the app's",
+  };
+}
+
 /**
  * The rule of docs/attribution.md over a stack's non-framework frames, innermost first: the first
  * catalogued SDK or app frame is responsible. Unidentified frames inward of an SDK are the SDK's
@@ -197,7 +227,9 @@ function decide(located: readonly Located[]): Decision {
   const identified = located.findIndex((l) => l.party.kind === "sdk" || l.party.kind === "app");
   const firstNamed = located.findIndex((l) => isNamedUnknown(l.party));
   let pick: number;
-  if (identified >= 0 && located[identified]!.party.kind === "app" && firstNamed >= 0 && firstNamed < identified) pick = firstNamed;
+  const idParty = identified >= 0 ? located[identified]!.party : undefined;
+  // Unknown code inward of the app's code, or of an adapter or channel, is a third party of its own.
+  if (idParty && (idParty.kind === "app" || isBridge(idParty)) && firstNamed >= 0 && firstNamed < identified) pick = firstNamed;
   else if (identified >= 0) pick = identified;
   else pick = firstNamed >= 0 ? firstNamed : located.length > 0 ? 0 : -1;
   if (pick < 0) return { at: undefined, via: [], confidence: 0.2, reason: "only framework frames on the stack" };
@@ -220,13 +252,25 @@ function decide(located: readonly Located[]): Decision {
   return { at, via, confidence: 0.4, reason: `obfuscated code not in the catalogue, with no identifiable party on the stack${viaText}` };
 }
 
-/** The other third parties further out than `pick`, innermost first, each once; obfuscated packages left out. */
+/**
+ * The other third parties further out than `pick`, innermost first, each once; obfuscated
+ * packages left out. The chain ends at the app's code: what called the app is not what led to
+ * this call (the app chose to make it). For the app's own call, the chain is what called into the
+ * app's code (an SDK's callback), up to the app's next frame. A party the chain passes back
+ * through (A ← B ← A) is listed again after the others.
+ */
 function chain(located: readonly Located[], pick: number): Party[] {
-  const responsible = located[pick]!.party.key;
+  const responsible = located[pick]!.party;
   const via: Party[] = [];
-  for (let i = pick + 1; i < located.length; i++) {
+  let i = pick + 1;
+  if (responsible.kind === "app") while (i < located.length && located[i]!.party.kind === "app") i++;
+  let last = responsible.key;
+  for (; i < located.length; i++) {
     const p = located[i]!.party;
-    if (p.kind === "app" || p.key === responsible || p.obfuscated === true || via.includes(p)) continue;
+    if (p.kind === "app") break;
+    if (p.obfuscated === true || p.key === last) continue;
+    last = p.key;
+    if (via.includes(p) || (p === responsible && via.length === 0)) continue;
     via.push(p);
   }
   return via;

@@ -6,6 +6,7 @@
  * See docs/app-profile.md.
  */
 import type { Party } from "./attribution.js";
+import { FRAMEWORK_PREFIXES } from "./framework.js";
 import { didYouMean, editDistance } from "../yaml-input.js";
 import type { SdkEntry, SdkFamily } from "./types.js";
 
@@ -22,7 +23,17 @@ export function normName(s: string): string {
 }
 
 // Words a published list adds around a product's name: "高德定位SDK", "Bugly Android SDK", "友盟基础组件库".
-const FILLER = /(?:forandroid|android|sdk|组件库|组件|插件|服务|库)+$/u;
+const FILLER = /(?:forandroid|android|sdk|kit|组件库|组件|插件|服务|库)+$/u;
+
+/**
+ * Words too generic to stand for one SDK on their own ("Login" from "TikTok Open SDK (Login /
+ * Share Kit)", "legacy"): never keys. Latin keys need three letters; one CJK character is not a name.
+ */
+const GENERIC = new Set(["sdk", "kit", "android", "login", "legacy", "share", "push", "ads", "ad", "analytics", "pay", "payment", "map", "maps", "location", "crash", "im", "core", "base", "lite", "plus", "pro", "mediation", "cloud", "beta", "legacysdk", "统计", "推送", "广告", "支付", "分享", "登录", "定位", "地图"]);
+const usable = (k: string): boolean => !GENERIC.has(k) && (/[^\u0000-\u024f]/u.test(k) ? k.length >= 2 : k.length >= 3);
+
+/** Vendor names an app's list may write in Chinese: the catalogue's vendors are in English. */
+const VENDOR_ZH: Readonly<Record<string, string>> = { 腾讯: "Tencent", 阿里巴巴: "Alibaba", 阿里: "Alibaba", 阿里云: "Alibaba Cloud", 百度: "Baidu", 字节跳动: "ByteDance", 华为: "Huawei", 小米: "Xiaomi", 谷歌: "Google", 网易: "NetEase", 京东: "JD", 美团: "Meituan", 快手: "Kuaishou" };
 
 /** The form names are compared in: normalised, trailing filler words dropped (never to nothing). */
 export function nameKey(s: string): string {
@@ -33,9 +44,12 @@ export function nameKey(s: string): string {
 
 /** Every name an entry answers to: its name, the parts outside and inside parentheses, its aliases, its id. */
 function entryNames(e: SdkEntry): string[] {
-  const names = [e.name, e.name.replace(/\(.*?\)/g, ""), e.id, ...(e.aliases ?? [])];
-  for (const m of e.name.matchAll(/\(([^)]*)\)/g)) names.push(...(m[1] ?? "").split(/[/,，、]/));
-  return names.map(nameKey).filter((n) => n.length > 0);
+  const vendor = nameKey(e.vendor.replace(/\(.*?\)/g, ""));
+  const parts: string[] = [];
+  // Parts inside parentheses are names ("友盟统计" in "Umeng Analytics (友盟统计)") unless they only name the vendor.
+  for (const m of e.name.matchAll(/\(([^)]*)\)/g)) parts.push(...(m[1] ?? "").split(/[/,，、]/));
+  const own = [e.name, e.name.replace(/\(.*?\)/g, ""), ...(e.aliases ?? [])].map(nameKey).filter(usable);
+  return [...own, ...parts.map(nameKey).filter((k) => usable(k) && k !== vendor)];
 }
 
 export type MatchedBy = "id" | "name" | "family" | "packages";
@@ -61,11 +75,14 @@ export class NameIndex {
   private readonly byKey = new Map<string, SdkEntry[]>();
   private readonly familyByKey = new Map<string, SdkFamily>();
   private readonly byId = new Map<string, SdkEntry>();
+  /** An id written as a name ("tencent-gdt"): looked at after the names. */
+  private readonly byIdKey = new Map<string, SdkEntry>();
   private readonly vendors = new Map<string, SdkEntry[]>();
 
   constructor(readonly entries: readonly SdkEntry[], readonly families: readonly SdkFamily[]) {
     for (const e of entries) {
       this.byId.set(e.id, e);
+      this.byIdKey.set(nameKey(e.id), e);
       for (const k of new Set(entryNames(e))) this.byKey.set(k, [...(this.byKey.get(k) ?? []), e]);
       const v = nameKey(e.vendor.replace(/\(.*?\)/g, ""));
       this.vendors.set(v, [...(this.vendors.get(v) ?? []), e]);
@@ -85,20 +102,31 @@ export class NameIndex {
   resolve(d: DeclaredName): { entries: SdkEntry[]; matchedBy: MatchedBy } | { problem: string; fix: string } {
     if (d.id !== undefined) {
       const e = this.byId.get(d.id);
-      if (e) return { entries: [e], matchedBy: "id" };
+      if (e) {
+        // The id is exact, but a name that plainly means another SDK is a copy-paste slip: say so.
+        const named = this.exact(d.name);
+        if (named && !("problem" in named) && !named.entries.includes(e)) {
+          return { problem: `id '${d.id}' is ${e.name}, but the name '${d.name}' means ${named.entries[0]!.name}`, fix: "make the id and the name agree (`permtrace sdks <name>` shows an SDK's id)" };
+        }
+        return { entries: [e], matchedBy: "id" };
+      }
       const guess = didYouMean(d.id, this.byId.keys());
       return { problem: `id '${d.id}' is not in the SDK catalogue`, fix: guess ? `did you mean '${guess}'? (\`permtrace sdks ${guess}\`)` : "find the id with `permtrace sdks <name>`" };
     }
-    const key = nameKey(d.name);
-    const named = this.byKey.get(key);
-    if (named) return { entries: named, matchedBy: "name" };
-    const family = this.familyByKey.get(key);
-    if (family) return { entries: this.members(family.id), matchedBy: "family" };
+    const whole = this.exact(d.name);
+    if (whole && "problem" in whole) return whole;
+    if (whole) return whole;
+    const parts = this.byParts(d.name);
+    if (parts) return parts;
     if (d.packages && d.packages.length > 0) return { entries: [], matchedBy: "packages" };
-    const vendor = this.vendors.get(key);
+    const key = nameKey(d.name);
+    const vendor = this.vendors.get(key) ?? this.vendors.get(nameKey(VENDOR_ZH[d.name.trim()] ?? ""));
     if (vendor && vendor.length > 1) {
       const examples = vendor.slice(0, 3).map((e) => e.name).join("; ");
       return { problem: `'${d.name}' names a vendor with ${vendor.length} SDKs in the catalogue, not one SDK`, fix: `name the product (e.g. ${examples}) — \`permtrace sdks ${d.name}\` lists them` };
+    }
+    if (/^[a-z][\w$]*(\.[\w$]+)+$/.test(d.name.trim())) {
+      return { problem: `'${d.name}' is a Java package, not an SDK's name`, fix: "write the SDK's name under `name:` and the package under `packages:`" };
     }
     const suggestions = this.suggest(d.name);
     return {
@@ -109,6 +137,60 @@ export class NameIndex {
     };
   }
 
+  /** A whole name: an entry's name, alias or id, else a family's; several entries are one only within a family. */
+  private exact(name: string): { entries: SdkEntry[]; matchedBy: MatchedBy } | { problem: string; fix: string } | undefined {
+    const key = nameKey(name);
+    const named = this.byKey.get(key);
+    if (named && (named.length === 1 || new Set(named.map((e) => e.family ?? e.id)).size === 1)) return { entries: named, matchedBy: "name" };
+    if (named) {
+      return { problem: `'${name}' names ${named.length} SDKs (${named.slice(0, 3).map((e) => e.name).join("; ")}), not one`, fix: `name one of them, or give its \`id\` (\`permtrace sdks ${name}\` lists them)` };
+    }
+    const family = this.familyByKey.get(key);
+    if (family) return { entries: this.members(family.id), matchedBy: "family" };
+    const byId = this.byIdKey.get(key);
+    return byId ? { entries: [byId], matchedBy: "id" } : undefined;
+  }
+
+  /**
+   * A list line that writes a product's names side by side ("极光推送 JPush SDK", "华为推送 HMS Push
+   * Kit", "OPPO推送 (HeyTap)"): its parts, split at spaces, brackets and where Chinese meets Latin
+   * script, resolved alone; accepted when the parts that resolve all mean the same entries.
+   */
+  private byParts(name: string): { entries: SdkEntry[]; matchedBy: MatchedBy } | undefined {
+    const tokens = name.split(/[\s()（）[\]/,，、|]+/u).filter((t) => usable(nameKey(t)) || /^[A-Za-z]/.test(t));
+    if (tokens.length < 2) return undefined;
+    const results: { entries: SdkEntry[]; family: boolean }[] = [];
+    let unresolved = 0;
+    let i = 0;
+    while (i < tokens.length) {
+      // A run of Latin words is one name first ("HMS Push Kit"), else each word alone.
+      let j = i;
+      while (j < tokens.length && /^[A-Za-z0-9.+-]+$/.test(tokens[j]!)) j++;
+      const run = j - i >= 2 ? this.exact(tokens.slice(i, j).join(" ")) : undefined;
+      if (run && !("problem" in run)) {
+        results.push({ entries: run.entries, family: run.matchedBy === "family" });
+        i = j;
+        continue;
+      }
+      const one = usable(nameKey(tokens[i]!)) ? this.exact(tokens[i]!) : undefined;
+      if (one && !("problem" in one)) results.push({ entries: one.entries, family: one.matchedBy === "family" });
+      else if (usable(nameKey(tokens[i]!))) unresolved++;
+      i++;
+    }
+    // A product named beside its family ("友盟+ U-Push", "极光 JPush") is that product.
+    const products = results.filter((r) => !r.family);
+    const chosen = products.length > 0 ? products : results;
+    const first = chosen[0];
+    if (!first) return undefined;
+    // A word nothing knows beside a family ("Umeng Anlytics") is a product the family does not have, or a typo: no match.
+    if (unresolved > 0 && products.length === 0) return undefined;
+    const ids = (es: readonly SdkEntry[]): string => es.map((e) => e.id).sort().join(",");
+    if (!chosen.every((r) => ids(r.entries) === ids(first.entries))) return undefined;
+    const families = new Set(first.entries.map((e) => e.family));
+    if (results.some((r) => r.family && !r.entries.some((e) => families.has(e.family)))) return undefined;
+    return { entries: first.entries, matchedBy: "name" };
+  }
+
   /** Up to three names close to `name`: by edit distance, or sharing a long part of it. */
   suggest(name: string): string[] {
     const key = nameKey(name);
@@ -117,8 +199,8 @@ export class NameIndex {
       for (const n of [e.name, ...(e.aliases ?? [])]) {
         const k = nameKey(n);
         const d = editDistance(key, k);
-        const share = k.length >= 2 && (key.includes(k) || k.includes(key)) ? Math.min(k.length, key.length) : 0;
-        if (d <= Math.max(2, Math.floor(key.length / 3)) || share >= 2) scored.push([n, d - share * 2]);
+        const share = usable(k) && (key.includes(k) || k.includes(key)) ? Math.min(k.length, key.length) : 0;
+        if (d <= Math.max(2, Math.floor(key.length / 3)) || share >= 3) scored.push([n, d - share * 2]);
       }
     }
     scored.sort((a, b) => a[1] - b[1]);
@@ -183,4 +265,26 @@ export class DeclaredList<D extends DeclaredName> {
     const byPackage = this.resolved.find((r) => (r.declared.packages ?? []).some((dp) => packages.some((p) => underOrOver(dp, p))));
     return byPackage ? { declared: byPackage.declared, how: "own" } : undefined;
   }
+}
+
+/**
+ * Why a package a profile claims (the app's `ownPackages`, an SDK line's `packages`) is too broad,
+ * or undefined. The app's packages win over every catalogue prefix under them (docs/attribution.md),
+ * so `ownPackages: [com]` would make every SDK the app's own code: refused, as is a platform
+ * package. `appPackage`: packages under the app's own package name may cover SDK prefixes (an app
+ * that ships an SDK it is the vendor of).
+ */
+export function broadPackageProblem(pkg: string, catalogue: readonly SdkEntry[], appPackage?: string): { problem: string; fix: string } | undefined {
+  const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`);
+  const platform = FRAMEWORK_PREFIXES.find((f) => under(pkg, f.prefix) || under(f.prefix, pkg));
+  if (platform) return { problem: `'${pkg}' is or holds the platform's packages (${platform.prefix}.*)`, fix: "list the app's own Java packages only" };
+  if (!pkg.includes(".")) return { problem: `'${pkg}' is a top-level package that holds every vendor's code`, fix: "list the app's own Java packages, e.g. com.example.shop" };
+  if (appPackage !== undefined && under(pkg, appPackage)) return undefined;
+  const covered = catalogue.filter((e) => e.kind !== "library" && e.prefixes.some((p) => p !== pkg && under(p, pkg)));
+  const owners = new Set(covered.map((e) => e.family ?? e.id));
+  if (owners.size < 2) return undefined;
+  return {
+    problem: `'${pkg}' holds ${covered.length} catalogued SDKs (${covered.slice(0, 3).map((e) => e.name).join("; ")}${covered.length > 3 ? "; …" : ""}), which would all count as this code`,
+    fix: "list the narrower packages that are really this code",
+  };
 }

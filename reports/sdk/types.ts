@@ -52,6 +52,12 @@ export interface SdkEntry {
    * a mediation adapter with its mediation SDK).
    */
   readonly coveredBy?: "family" | readonly string[];
+  /**
+   * Code that hands over to another SDK — a push aggregator's vendor channel, a mediation
+   * adapter: unknown code inward of it is that other SDK's (a network the catalogue lacks), never
+   * the bridge's own.
+   */
+  readonly bridge?: true;
 }
 
 /** A product family: the brand an app's SDK list may name instead of one product. */

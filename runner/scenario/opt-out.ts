@@ -16,7 +16,8 @@ interface OptOutObject {
 /** A party as the step names it → the party keys the rules use: `app`, `sdk:<id>` (each member of a family), `pkg:<package>`. */
 function partyKeys(name: string): string[] | { problem: string; fix: string } {
   if (name === "app") return ["app"];
-  if (name.startsWith("pkg:") && name.length > 4) return [name];
+  // An unknown party's key is its package's first three segments (reports/sdk/attribution.ts).
+  if (name.startsWith("pkg:") && name.length > 4) return [`pkg:${name.slice(4).split(".").slice(0, 3).join(".")}`];
   const index = catalogueNames();
   const byId = index.entry(name);
   if (byId) return [`sdk:${byId.id}`];

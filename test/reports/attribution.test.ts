@@ -120,6 +120,40 @@ describe("SDK attribution", () => {
     expect(b.confidence).toBe(0.7);
   });
 
+  it("never takes the platform for the app, whatever the app's packages claim", () => {
+    const a = attribute(["android.provider.Settings$Secure.getString", "com.umeng.commonsdk.a.b"], "com.example.app", false, ["android"]);
+    expect(a.responsible.key).toBe("sdk:umeng-common");
+  });
+
+  it("an unknown network behind a mediation adapter is a party of its own, via the adapter and the mediation SDK", () => {
+    const cat: SdkEntry[] = [...CATALOGUE, { id: "applovin-max-adapters", name: "AppLovin MAX mediation adapters", vendor: "AppLovin", kind: "ads", prefixes: ["com.applovin.mediation.adapters"], coveredBy: ["applovin"], bridge: true }];
+    const a = new Attributor(cat, ["com.example.app"]).attributeFrames(
+      ["com.newadnet.sdk.Core.scan", "com.applovin.mediation.adapters.NewAdNetMediationAdapter.loadAd", "com.applovin.impl.mediation.b.run", "com.example.app.Ads.show", ...ROOT].map(frame),
+      false,
+    );
+    expect(a.responsible.key).toBe("pkg:com.newadnet.sdk");
+    expect(a.via.map((p) => p.key)).toEqual(["sdk:applovin-max-adapters", "sdk:applovin"]);
+  });
+
+  it("the chain ends at the app's code: what called the app did not lead to the call", () => {
+    const a = attribute(["com.umeng.message.a.b", "com.example.app.Main.onMessage", "com.qq.e.comm.a.b"]);
+    expect(a.responsible.key).toBe("sdk:umeng-push");
+    expect(a.via).toEqual([]);
+    // A party the chain passes back through is listed again: JPush's service, through JCore, into JPush.
+    const cat: SdkEntry[] = [...CATALOGUE, { id: "jpush", name: "JPush", vendor: "JIGUANG", kind: "push", prefixes: ["cn.jpush.android"] }, { id: "jcore", name: "JCore", vendor: "JIGUANG", kind: "push", prefixes: ["cn.jiguang"] }];
+    const b = new Attributor(cat, ["com.example.app"]).attributeFrames(["cn.jpush.android.a.b", "cn.jiguang.c.d", "cn.jpush.android.service.PushService.onCreate", ...ROOT].map(frame), false);
+    expect(b.responsible.key).toBe("sdk:jpush");
+    expect(b.via.map((p) => p.key)).toEqual(["sdk:jcore", "sdk:jpush"]);
+  });
+
+  it("a stack of platform and library frames only (a Flutter plugin called from Dart) is the app's call, with low confidence", () => {
+    const a = attribute(["io.flutter.plugins.deviceinfo.MethodCallHandlerImpl.onMethodCall", "io.flutter.embedding.engine.dart.DartMessenger.handleMessageFromDart"]);
+    expect(a.responsible.kind).toBe("app");
+    expect(a.confidence).toBe(0.5);
+    expect(a.reason).toMatch(/caller is not on the Java stack/);
+    expect(a.evidence).toMatch(/^io\.flutter\.plugins\.deviceinfo/);
+  });
+
   it("the same SDK through two call paths gets the same party", () => {
     const at = new Attributor(CATALOGUE, ["com.example.app"]);
     const p1 = at.attributeFrames(["com.qq.e.comm.a.b", "com.example.app.Splash.onCreate", ...ROOT].map(frame), false);
@@ -141,10 +175,14 @@ describe("SDK attribution", () => {
 
   it("leaves framework-only stacks unattributed and lowers confidence for cut stacks", () => {
     expect(attribute(["android.app.Instrumentation.callApplicationOnCreate"]).responsible.kind).toBe("unattributed");
+    // A cut stack keeps the frames nearest the API, which decide the responsible party: only the chain may be incomplete.
     const cut = new Attributor(CATALOGUE, ["com.example.app"]).attributeFrames(["com.example.app.A.b", "com.example.app.C.d"].map(frame), true);
     expect(cut.responsible.kind).toBe("app");
-    expect(cut.confidence).toBe(0.7);
-    expect(cut.reason).toMatch(/cut at the agent's depth limit/);
+    expect(cut.confidence).toBe(0.9);
+    expect(cut.reason).toMatch(/cut at the agent's depth limit: the chain further out may be incomplete/);
+    // With nothing identified, a caller further out may be the one: lower confidence.
+    const obfuscated = new Attributor(CATALOGUE, ["com.example.app"]).attributeFrames(["a.b.c.d", "a.b.e.f"].map(frame), true);
+    expect(obfuscated.confidence).toBe(0.2);
   });
 
   it("nested classes belong to their outer class's package", () => {

@@ -5,7 +5,7 @@ import { Group } from "../groups.js";
 import { REFS, type EmitFn, type ParamSpec, type RuleFamily } from "../family.js";
 import { PeriodDetector, POLLING_DEFAULTS, POLLING_SCHEMA, describePeriod, type PeriodicEpisode, type PollingNumbers } from "../period.js";
 import type { EventContext } from "../types.js";
-import { DualWindow, SlidingWindow, type WindowPeak } from "../window.js";
+import { DualWindow, SlidingWindow, TagCount, type WindowPeak } from "../window.js";
 
 const PER_SECOND = "frequency.rate_per_second";
 const PER_MINUTE = "frequency.rate_per_minute";
@@ -85,6 +85,9 @@ interface Counter {
   maxRunTo: number;
   maxRunSeqs: number[];
   readonly runPeak: Peak;
+  /** All-parties counters: calls of the current run, and of the busiest run, by party index. */
+  readonly runTags: TagCount | undefined;
+  maxRunTags?: (readonly [number, number])[];
 }
 
 /** Which metrics a counter keeps. */
@@ -97,9 +100,10 @@ interface Needs {
 function newCounter(withGroup: boolean, need: Needs): Counter {
   return {
     group: withGroup ? new Group() : undefined,
-    both: need.sec && need.min ? new DualWindow(1000, 60_000) : undefined,
-    sec: need.sec && !need.min ? new SlidingWindow(1000) : undefined,
-    min: need.min && !need.sec ? new SlidingWindow(60_000) : undefined,
+    // The all-parties counters (no group of their own) tag each call with its party: a finding says who made up the count.
+    both: need.sec && need.min ? new DualWindow(1000, 60_000, !withGroup) : undefined,
+    sec: need.sec && !need.min ? new SlidingWindow(1000, !withGroup) : undefined,
+    min: need.min && !need.sec ? new SlidingWindow(60_000, !withGroup) : undefined,
     runs: need.run,
     secPeak: { ctx: undefined },
     minPeak: { ctx: undefined },
@@ -113,19 +117,21 @@ function newCounter(withGroup: boolean, need: Needs): Counter {
     maxRunTo: 0,
     maxRunSeqs: [],
     runPeak: { ctx: undefined },
+    runTags: !withGroup && need.run ? new TagCount() : undefined,
   };
 }
 
 function count(c: Counter, ctx: EventContext): void {
   const { t, seq } = ctx.ev;
+  const tag = ctx.partyIdx;
   c.group?.add(ctx);
   if (c.both) {
-    const made = c.both.add(t, seq);
+    const made = c.both.add(t, seq, tag);
     if (made & 1) c.secPeak.ctx = ctx;
     if (made & 2) c.minPeak.ctx = ctx;
   } else {
-    if (c.sec?.add(t, seq)) c.secPeak.ctx = ctx;
-    if (c.min?.add(t, seq)) c.minPeak.ctx = ctx;
+    if (c.sec?.add(t, seq, tag)) c.secPeak.ctx = ctx;
+    if (c.min?.add(t, seq, tag)) c.minPeak.ctx = ctx;
   }
   if (!c.runs) return;
   if (ctx.state.run !== c.run) {
@@ -133,9 +139,12 @@ function count(c: Counter, ctx: EventContext): void {
     c.runCount = 0;
     c.runFrom = t;
     c.runSeqs = [];
+    c.runTags?.clear();
   }
+  c.runTags?.add(tag);
   if (c.runSeqs.length < 5) c.runSeqs.push(seq);
   if (++c.runCount > c.maxRun) {
+    if (c.runTags) c.maxRunTags = c.runTags.snapshot();
     c.maxRun = c.runCount;
     c.maxRunIndex = c.run;
     c.maxRunFrom = c.runFrom;
@@ -399,22 +408,24 @@ export const frequencyFamily: RuleFamily = {
           window: { start: number; end: number };
           events: number[];
           ctx: EventContext | undefined;
+          /** All-parties counters: the stretch's calls by party index. */
+          tags?: readonly (readonly [number, number])[] | undefined;
         }
         // Called only for a metric whose limit is set, which the counter then keeps.
-        const fromWindow = (w: WindowPeak, p: Peak): Metric => ({ value: w.max, at: w.maxAt, saturated: w.saturated, window: { start: w.maxFrom, end: w.maxAt }, events: w.maxSeqs, ctx: p.ctx });
+        const fromWindow = (w: WindowPeak, p: Peak): Metric => ({ value: w.max, at: w.maxAt, saturated: w.saturated, window: { start: w.maxFrom, end: w.maxAt }, events: w.maxSeqs, ctx: p.ctx, tags: w.maxTags });
         const metric = (rule: string, c: Counter): Metric =>
           rule === PER_SECOND
             ? fromWindow(c.both?.short ?? c.sec!, c.secPeak)
             : rule === PER_MINUTE
               ? fromWindow(c.both?.long ?? c.min!, c.minPeak)
-              : { value: c.maxRun, at: NaN, saturated: false, window: { start: c.maxRunFrom, end: c.maxRunTo }, events: c.maxRunSeqs, ctx: c.runPeak.ctx };
+              : { value: c.maxRun, at: NaN, saturated: false, window: { start: c.maxRunFrom, end: c.maxRunTo }, events: c.maxRunSeqs, ctx: c.runPeak.ctx, tags: c.maxRunTags };
         const unit = (rule: string): string => (rule === PER_SECOND ? "within one second" : rule === PER_MINUTE ? "within one minute" : "in one app run");
         for (const set of sets) for (const rule of set.rules) {
           const { byPartyCat, byCat, byPartyHook } = set;
           const p = setup.params<LimitParams>(rule);
           const limitOf = (cat: Category): number | null => (cat in p.categories ? (p.categories[cat] ?? null) : p.limit);
           const explained = new Set<number>();
-          const report = (c: Counter, group: Group, party: Party, cat: Category, limit: number, hook?: string, extra: Record<string, unknown> = {}): void => {
+          const report = (c: Counter, group: Group, party: Party, cat: Category, limit: number, hook?: string, extra: Record<string, unknown> = {}, label = party.name): void => {
             const m = metric(rule, c);
             const ctx = group.firstCtx!;
             const what = hook ?? CATEGORIES[cat].label.toLowerCase();
@@ -426,7 +437,7 @@ export const frequencyFamily: RuleFamily = {
               count: m.value,
               events: m.events,
               ...(m.ctx ? { at: m.ctx } : {}),
-              message: `${party.name} read ${what} ${m.saturated ? "at least " : ""}${m.value} times ${unit(rule)} (limit ${limit})`,
+              message: `${label} read ${what} ${m.saturated ? "at least " : ""}${m.value} times ${unit(rule)} (limit ${limit})`,
               details: { observed: m.value, limit, ...(Number.isNaN(m.at) ? { run: c.maxRunIndex } : { peakAt: m.at }), ...(hook ? { hook } : {}), ...(m.saturated ? { saturated: true } : {}), ...extra },
             });
           };
@@ -441,12 +452,16 @@ export const frequencyFamily: RuleFamily = {
             const cat = CATEGORY_IDS[catIdx]!;
             const limit = limitOf(cat);
             if (limit === null || explained.has(catIdx) || metric(rule, c).value <= limit) continue;
-            // No single party is over the limit, but together they are: the evidence is the busiest party's.
+            // No single party is over the limit, but together they are: the evidence is the busiest
+            // party's, and the finding names each party's calls in the busiest stretch.
             let busiest: Group | undefined;
             for (const [k, pc] of byPartyCat) if (k % nCat === catIdx && (!busiest || pc.group!.count > busiest.count)) busiest = pc.group;
-            const parties = [...byPartyCat].filter(([k]) => k % nCat === catIdx).map(([k, pc]) => ({ party: setup.parties[Math.floor(k / nCat)]!.name, calls: pc.group!.count }))
-              .filter((x) => x.calls > 0);
-            report(c, busiest!, { key: "all", kind: "unattributed", name: "several parties together" }, cat, limit, undefined, { parties });
+            const parties = [...(metric(rule, c).tags ?? [])]
+              .sort((x, y) => y[1] - x[1])
+              .map(([idx, n]) => ({ party: setup.parties[idx]!.name, key: setup.parties[idx]!.key, calls: n }));
+            const who = parties.slice(0, 6).map((x) => `${x.party} ${x.calls}`).join(", ") + (parties.length > 6 ? `, ${parties.length - 6} more` : "");
+            const all: Party = { key: "all", kind: "unattributed", name: "several parties together" };
+            report(c, busiest!, all, cat, limit, undefined, { parties }, `${all.name} (${who})`);
           }
           for (const [key, c] of byPartyHook) {
             const hook = hookNames[Math.floor(key / 2 ** 26)]!;

@@ -65,8 +65,9 @@ export const refusalFamily: RuleFamily = {
             g.details.deniedAt ??= at;
           }
         }
-        const out = state.optOut;
-        if (on.optOut && out && (out.categories === "all" || out.categories.has(ev.cat)) && inScope(ctx.attr.responsible, out)) {
+        // The first opt-out in force that covers the call (they add up: ads off, then analytics off).
+        const out = on.optOut ? state.optOuts.find((o) => (o.categories === "all" || o.categories.has(ev.cat)) && inScope(ctx.attr.responsible, ctx.attr.via, o)) : undefined;
+        if (out) {
           const g = optedOut.add(partyCatKey(ctx, out.t), ctx);
           claim(ctx, OPTED_OUT, g);
           g.details.optedOutAt ??= out.t;
@@ -85,18 +86,25 @@ export const refusalFamily: RuleFamily = {
   },
 };
 
-/** The opt-out covers the party: named by it, or (naming none) of a kind its purpose covers. */
-function inScope(party: Party, out: OptOut): boolean {
-  if (out.parties) return out.parties.has(party.key);
+/**
+ * The opt-out covers the call: the party that collected, or one of the chain that led to it (an ad
+ * SDK reading the OAID through an identifier helper, a network behind the mediation SDK the user
+ * named), is named by it or — when it names none — of a kind its purpose covers.
+ */
+function inScope(party: Party, via: readonly Party[], out: OptOut): boolean {
   const kinds = OPT_OUT_PURPOSES[out.purpose].kinds;
-  if (kinds === "all") return true;
-  const kind = party.sdk?.kind;
-  return kind !== undefined && (kinds as readonly string[]).includes(kind);
+  const covers = (p: Party): boolean => {
+    if (out.parties) return out.parties.has(p.key);
+    if (kinds === "all") return true;
+    const kind = p.sdk?.kind;
+    return kind !== undefined && (kinds as readonly string[]).includes(kind);
+  };
+  return covers(party) || via.some(covers);
 }
 
 /** Which opt-out a finding broke, as findings.json states it. */
 function describeOptOut(out: OptOut): Record<string, unknown> {
   const parties = out.parties ? [...out.parties] : undefined;
-  const label = parties ? `${OPT_OUT_PURPOSES[out.purpose].label} by ${parties.join(", ")}` : OPT_OUT_PURPOSES[out.purpose].label;
+  const label = parties ? `${OPT_OUT_PURPOSES[out.purpose].label} by ${parties.map((k) => k.replace(/^sdk:/, "")).join(", ")}` : OPT_OUT_PURPOSES[out.purpose].label;
   return { purpose: out.purpose, label, ...(parties ? { parties } : {}), categories: out.categories === "all" ? "all" : [...out.categories] };
 }

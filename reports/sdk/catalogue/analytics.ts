@@ -47,10 +47,10 @@ export const ANALYTICS_SDKS: readonly SdkEntry[] = [
   // ── Google / Meta / Amazon ──────────────────────────────────────────────
   { id: "firebase-analytics", name: "Google Analytics for Firebase", vendor: "Google", kind: "analytics", family: "firebase",
     prefixes: ["com.google.firebase.analytics", "com.google.android.gms.measurement"],
-    aliases: ["Firebase Analytics", "Google Analytics 4", "GA4", "Firebase统计"], ref: "exodus:49" },
-  { id: "google-analytics", name: "Google Analytics (legacy SDK)", vendor: "Google", kind: "analytics",
+    aliases: ["Firebase Analytics", "Google Analytics 4", "GA4", "Firebase统计", "Google Analytics", "谷歌分析"], ref: "exodus:49" },
+  { id: "google-analytics", name: "Universal Analytics legacy SDK (Google Analytics v3)", vendor: "Google", kind: "analytics",
     prefixes: ["com.google.android.gms.analytics", "com.google.analytics", "com.google.android.apps.analytics"],
-    aliases: ["Universal Analytics", "谷歌分析"], ref: "exodus:48" },
+    aliases: ["Universal Analytics"], ref: "exodus:48" },
   { id: "google-tag-manager", name: "Google Tag Manager", vendor: "Google", kind: "analytics",
     prefixes: ["com.google.tagmanager", "com.google.android.gms.tagmanager"], ref: "exodus:105" },
   { id: "cordova-google-analytics", name: "Google Analytics plugin for Cordova", vendor: "Daniel C. Wilson", kind: "analytics",

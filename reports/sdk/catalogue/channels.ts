@@ -31,6 +31,7 @@ function channels(aggregator: { id: string; name: string; zh: string; vendor: st
     ref: aggregator.ref,
     family: aggregator.family,
     coveredBy: [aggregator.id],
+    bridge: true,
   }));
 }
 
@@ -40,7 +41,7 @@ const GETUI = { id: "getui-push", name: "Getui", zh: "个推", vendor: "Getui", 
 const TPNS = { id: "tencent-tpns", name: "TPNS", zh: "腾讯移动推送", vendor: "Tencent", family: "tencent-tpns", ref: "https://cloud.tencent.com/document/product/548/45909" };
 
 export const CHANNEL_SDKS: readonly SdkEntry[] = [
-  ...channels(UMENG, { xiaomi: "org.android.agoo.xiaomi", huawei: "org.android.agoo.huawei", oppo: "org.android.agoo.oppo", vivo: "org.android.agoo.vivo", meizu: "org.android.agoo.mezu", honor: "org.android.agoo.honor" }),
+  ...channels(UMENG, { xiaomi: "org.android.agoo.xiaomi", huawei: "org.android.agoo.huawei", oppo: "org.android.agoo.oppo", vivo: "org.android.agoo.vivo", meizu: "org.android.agoo.mezu", honor: "org.android.agoo.honor", fcm: "org.android.agoo.fcm" }),
   ...channels(JPUSH, {
     xiaomi: "cn.jpush.android.thirdpush.xiaomi",
     huawei: "cn.jpush.android.thirdpush.huawei",
@@ -57,14 +58,15 @@ export const CHANNEL_SDKS: readonly SdkEntry[] = [
     vivo: "com.igexin.assist.control.vivo",
     meizu: "com.igexin.assist.control.meizu",
     honor: "com.igexin.assist.control.honor",
+    fcm: "com.igexin.assist.control.fcm",
   }),
   ...channels(TPNS, { xiaomi: "com.tencent.android.mipush" }),
   // Mediation adapters: the mediation SDK's code that loads a network; the network's own code is its own entry.
   { id: "applovin-max-adapters", name: "AppLovin MAX mediation adapters", vendor: "AppLovin", kind: "ads", prefixes: ["com.applovin.mediation.adapters"],
-    aliases: ["MAX adapters", "AppLovin MAX adapters"], ref: "https://developers.applovin.com/en/max/android/preparing-mediated-networks", family: "applovin", coveredBy: ["applovin"] },
+    aliases: ["MAX adapters", "AppLovin MAX adapters"], ref: "https://developers.applovin.com/en/max/android/preparing-mediated-networks", family: "applovin", coveredBy: ["applovin"], bridge: true },
   { id: "admob-mediation-adapters", name: "AdMob mediation adapters", vendor: "Google", kind: "ads",
     prefixes: ["com.google.ads.mediation.facebook", "com.google.ads.mediation.pangle", "com.google.ads.mediation.applovin", "com.google.ads.mediation.unity", "com.google.ads.mediation.mintegral", "com.google.ads.mediation.inmobi", "com.google.ads.mediation.vungle", "com.google.ads.mediation.ironsource", "com.google.ads.mediation.chartboost", "com.google.ads.mediation.liftoffmonetize", "com.google.ads.mediation.moloco"],
-    aliases: ["AdMob adapters", "Google Mobile Ads mediation adapters"], ref: "https://developers.google.com/admob/android/mediation", family: "admob", coveredBy: ["google-mobile-ads"] },
+    aliases: ["AdMob adapters", "Google Mobile Ads mediation adapters"], ref: "https://developers.google.com/admob/android/mediation", family: "admob", coveredBy: ["google-mobile-ads"], bridge: true },
   { id: "ironsource-adapters", name: "ironSource LevelPlay network adapters", vendor: "Unity Technologies", kind: "ads", prefixes: ["com.ironsource.adapters"],
-    aliases: ["LevelPlay adapters"], ref: "https://developers.is.com/ironsource-mobile/android/mediation-networks-android/", family: "ironsource", coveredBy: ["ironsource"] },
+    aliases: ["LevelPlay adapters"], ref: "https://developers.is.com/ironsource-mobile/android/mediation-networks-android/", family: "ironsource", coveredBy: ["ironsource"], bridge: true },
 ];

@@ -17,5 +17,7 @@ export const SDK_FAMILIES: readonly SdkFamily[] = [
   { id: "ironsource", name: "ironSource family (LevelPlay and its network adapters)", vendor: "Unity Technologies", aliases: ["ironSource全家桶"] },
   { id: "tencent-tpns", name: "Tencent Push (TPNS)", vendor: "Tencent", aliases: ["腾讯推送"] },
   { id: "pangle", name: "CSJ family (穿山甲全家桶: Pangle and GroMore)", vendor: "ByteDance", aliases: ["穿山甲全家桶"] },
+  // AMap's combined package (map + location + search) is one line in many lists: the brand declares all of it.
+  { id: "amap", name: "AMap (高德开放平台)", vendor: "AutoNavi (Alibaba)", aliases: ["高德", "高德开放平台", "高德SDK", "AMap", "AutoNavi", "高德地图开放平台"] },
   { id: "firebase", name: "Firebase", vendor: "Google", aliases: ["Google Firebase", "Firebase SDK"] },
 ];

@@ -57,7 +57,7 @@ export const LIBRARIES: readonly SdkEntry[] = [
   lib("liveeventbus", "LiveEventBus", "JeremyLiao", ["com.jeremyliao.liveeventbus"], "https://github.com/JeremyLiao/LiveEventBus"),
   // UI, image loading, storage.
   lib("material-components", "Material Components", "Google", ["com.google.android.material"], "https://m3.material.io/develop/android"),
-  lib("play-services-plumbing", "Play services task and client plumbing", "Google", ["com.google.android.gms.tasks", "com.google.android.gms.common"], "https://developers.google.com/android/guides/tasks"),
+  lib("play-services-plumbing", "Play services task and client plumbing", "Google", ["com.google.android.gms.tasks", "com.google.android.gms.common"], "https://developers.google.com/android/guides/tasks", ["Google Play services", "GMS"]),
   lib("glide", "Glide", "Bumptech", ["com.bumptech.glide"], "https://github.com/bumptech/glide", ["Glide"]),
   lib("picasso", "Picasso", "Square", ["com.squareup.picasso"], "https://square.github.io/picasso/"),
   lib("coil", "Coil", "Coil contributors", ["coil", "coil3"], "https://coil-kt.github.io/coil/"),
@@ -65,7 +65,23 @@ export const LIBRARIES: readonly SdkEntry[] = [
   lib("mmkv", "MMKV", "Tencent", ["com.tencent.mmkv"], "https://github.com/Tencent/MMKV", ["MMKV"]),
   lib("realm", "Realm", "MongoDB", ["io.realm"], "https://github.com/realm/realm-java"),
   lib("sqlcipher", "SQLCipher", "Zetetic", ["net.sqlcipher", "net.zetetic"], "https://www.zetetic.net/sqlcipher/"),
-  // Cross-platform engines: the plugin or native module above them is attributed.
+  // Identifier clients: they read the OAID or advertising ID for whoever calls them (an ad SDK, the
+  // app); the caller is the party that collects. Ids kept from when they were SDK entries.
+  { id: "msa-oaid", name: "MSA OAID SDK (移动安全联盟 补充设备标识)", vendor: "China Academy of Information and Communications Technology (MSA)", kind: "library",
+    prefixes: ["com.bun.miitmdid", "com.bun.supplier", "com.bun.lib"],
+    aliases: ["移动安全联盟", "MSA", "MSA SDK", "OAID SDK", "移动智能终端补充设备标识", "补充设备标识体系", "MIIT MDID", "统一SDK"], ref: "http://www.msa-alliance.cn" },
+  { id: "android-cn-oaid", name: "Android_CN_OAID (OAID helper library)", vendor: "gzu-liyujiang (open source)", kind: "library",
+    prefixes: ["com.github.gzuliyujiang.oaid"], aliases: ["Android_CN_OAID", "DeviceIdentifier"], ref: "https://github.com/gzu-liyujiang/Android_CN_OAID" },
+  { id: "google-advertising-id", name: "Google Advertising ID (ads-identifier)", vendor: "Google", kind: "library",
+    prefixes: ["com.google.android.gms.ads.identifier"], aliases: ["GAID", "AAID", "Google广告ID"], ref: "https://developer.android.com/training/articles/ad-id" },
+  { id: "huawei-oaid", name: "Huawei OAID (HMS Ads Identifier)", vendor: "Huawei", kind: "library", family: "huawei-hms",
+    prefixes: ["com.huawei.hms.ads.identifier"], aliases: ["华为OAID", "华为广告标识", "HMS Ads Identifier"], ref: "https://developer.huawei.com/consumer/en/doc/development/HMSCore-Guides/identifier-service-obtaining-oaid-sdk-0000001050064988" },
+  { id: "honor-oaid", name: "Honor Ads Identifier (荣耀OAID)", vendor: "Honor", kind: "library",
+    prefixes: ["com.hihonor.ads.identifier"], aliases: ["荣耀OAID", "荣耀广告标识"], ref: "https://developer.honor.com" },
+  { id: "meizu-openid", name: "Meizu Flyme OpenID SDK", vendor: "Meizu", kind: "library",
+    prefixes: ["com.meizu.flyme.openidsdk"], aliases: ["魅族OAID", "Flyme OpenID"], ref: "https://open.flyme.cn" },
+  // Cross-platform engines and their plugins/modules: the Dart or JavaScript code that calls them is not on the Java stack.
   lib("react-native", "React Native bridge", "Meta", ["com.facebook.react", "com.facebook.jni", "com.facebook.soloader"], "https://reactnative.dev", ["React Native"]),
-  lib("flutter-engine", "Flutter engine", "Google", ["io.flutter"], "https://flutter.dev", ["Flutter"]),
+  // A stack of these alone (a plugin called from Dart or JavaScript) is the app's call: docs/attribution.md.
+  lib("flutter-engine", "Flutter engine and plugins", "Google", ["io.flutter"], "https://flutter.dev", ["Flutter"]),
 ];

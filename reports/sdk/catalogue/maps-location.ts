@@ -6,15 +6,15 @@ import type { SdkEntry } from "../types.js";
 
 export const MAPS_LOCATION_SDKS: readonly SdkEntry[] = [
   // ── China: AMap, Baidu, Tencent ─────────────────────────────────────────
-  { id: "amap-maps", name: "AMap Map SDK (高德地图)", vendor: "AutoNavi (Alibaba)", kind: "maps",
+  { id: "amap-maps", name: "AMap Map SDK (高德地图)", vendor: "AutoNavi (Alibaba)", kind: "maps", family: "amap",
     prefixes: ["com.amap.api.maps", "com.amap.api.maps2d", "com.amap.api.mapcore", "com.autonavi"],
-    aliases: ["高德地图", "高德地图SDK", "高德开放平台", "AMap", "AutoNavi"], ref: "exodus:361" },
-  { id: "amap-location", name: "AMap Location SDK (高德定位)", vendor: "AutoNavi (Alibaba)", kind: "location",
-    prefixes: ["com.amap.api.location", "com.amap.api.fence", "com.loc"], aliases: ["高德定位", "高德定位SDK"], ref: "exodus:361" },
-  { id: "amap-search", name: "AMap Search SDK (高德搜索)", vendor: "AutoNavi (Alibaba)", kind: "maps",
+    aliases: ["高德地图", "高德地图SDK", "高德3D地图", "AMap Maps"], ref: "exodus:361" },
+  { id: "amap-location", name: "AMap Location SDK (高德定位)", vendor: "AutoNavi (Alibaba)", kind: "location", family: "amap",
+    prefixes: ["com.amap.api.location", "com.amap.api.fence", "com.loc"], aliases: ["高德定位", "高德定位SDK", "高德开放平台定位", "AMap Location"], ref: "exodus:361" },
+  { id: "amap-search", name: "AMap Search SDK (高德搜索)", vendor: "AutoNavi (Alibaba)", kind: "maps", family: "amap",
     prefixes: ["com.amap.api.services"], aliases: ["高德搜索", "高德地图搜索"], ref: "exodus:361" },
-  { id: "amap-navi", name: "AMap Navigation SDK (高德导航)", vendor: "AutoNavi (Alibaba)", kind: "maps",
-    prefixes: ["com.amap.api.navi"], aliases: ["高德导航"], ref: "exodus:361" },
+  { id: "amap-navi", name: "AMap Navigation SDK (高德导航)", vendor: "AutoNavi (Alibaba)", kind: "maps", family: "amap",
+    prefixes: ["com.amap.api.navi"], aliases: ["高德导航", "高德地图导航"], ref: "exodus:361" },
   { id: "baidu-map", name: "Baidu Map SDK (百度地图)", vendor: "Baidu", kind: "maps",
     prefixes: ["com.baidu.mapapi", "com.baidu.platform", "com.baidu.mapsdkplatform", "com.baidu.BaiduMap"],
     aliases: ["百度地图", "百度地图SDK", "百度LBS"], ref: "exodus:99" },

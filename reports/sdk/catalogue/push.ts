@@ -15,7 +15,8 @@ export const PUSH_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.igexin", "com.getui"], aliases: ["个推", "个推推送", "个推消息推送", "Getui", "GeTui"], ref: "https://www.getui.com" },
   { id: "umeng-push", family: "umeng", name: "Umeng Push (友盟推送 / U-Push)", vendor: "Umeng+ (Alibaba)", kind: "push",
     prefixes: ["com.umeng.message"], aliases: ["友盟推送", "友盟+推送", "U-Push", "友盟消息推送"], ref: "https://developer.umeng.com/docs/67966" },
-  { id: "alibaba-accs-agoo", name: "Alibaba ACCS / Agoo push channel", vendor: "Alibaba", kind: "push",
+  // Agoo/ACCS is the transport Umeng Push and Alibaba Cloud Push are built on: declared with them.
+  { id: "alibaba-accs-agoo", name: "Alibaba ACCS / Agoo push channel", vendor: "Alibaba", kind: "push", coveredBy: ["umeng-push", "aliyun-push"],
     prefixes: ["org.android.agoo", "com.taobao.accs", "com.taobao.agoo"], aliases: ["Agoo", "ACCS", "阿里推送通道"], ref: "https://help.aliyun.com/product/30047.html" },
   { id: "aliyun-push", name: "Alibaba Cloud Mobile Push (阿里云移动推送)", vendor: "Alibaba Cloud", kind: "push",
     prefixes: ["com.alibaba.sdk.android.push"], aliases: ["阿里云推送", "阿里云移动推送", "EMAS Push"], ref: "https://www.aliyun.com/product/cps" },
@@ -27,7 +28,7 @@ export const PUSH_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.mob.pushsdk"], aliases: ["MobPush", "袤博推送"], ref: "https://www.mob.com/mobService/mobpush" },
   // ── OEM push channels ───────────────────────────────────────────────────
   { id: "huawei-push", name: "Huawei Push Kit (华为推送)", vendor: "Huawei", kind: "push", family: "huawei-hms",
-    prefixes: ["com.huawei.hms.push", "com.huawei.hms.support.api.push", "com.huawei.android.hms.agent"],
+    prefixes: ["com.huawei.hms.push", "com.huawei.hms.support.api.push", "com.huawei.android.hms.agent", "com.huawei.hms.aaid", "com.huawei.hms.opendevice"],
     aliases: ["华为推送", "HMS Push", "华为Push", "HUAWEI Push Kit"], ref: "exodus:333" },
   { id: "xiaomi-push", name: "Xiaomi Push (小米推送)", vendor: "Xiaomi", kind: "push",
     prefixes: ["com.xiaomi.mipush", "com.xiaomi.push"], aliases: ["小米推送", "MiPush", "小米消息推送"], ref: "https://dev.mi.com/console/appservice/push.html" },
@@ -41,7 +42,7 @@ export const PUSH_SDKS: readonly SdkEntry[] = [
     prefixes: ["com.meizu.cloud.pushsdk"], aliases: ["魅族推送", "Flyme Push"], ref: "https://open.flyme.cn" },
   // ── Global push ─────────────────────────────────────────────────────────
   { id: "firebase-messaging", name: "Firebase Cloud Messaging", vendor: "Google", kind: "push", family: "firebase",
-    prefixes: ["com.google.firebase.messaging"], aliases: ["FCM", "Google Cloud Messaging", "谷歌推送"], ref: "https://firebase.google.com/docs/cloud-messaging" },
+    prefixes: ["com.google.firebase.messaging"], aliases: ["FCM", "Google Cloud Messaging", "谷歌推送", "FCM推送", "谷歌FCM"], ref: "https://firebase.google.com/docs/cloud-messaging" },
   { id: "onesignal", name: "OneSignal", vendor: "OneSignal", kind: "push",
     prefixes: ["com.onesignal"], ref: "exodus:193" },
   { id: "pushwoosh", name: "Pushwoosh", vendor: "Pushwoosh", kind: "push",

@@ -68,7 +68,26 @@ describe("frequency.rate_per_second (strict: 1)", () => {
     expect(f[0]!.category).toBe("location");
     expect(f[0]!.window.start).toBe(1000);
     expect(f[0]!.evidence.details).toMatchObject({ observed: 2, limit: 1, peakAt: 1500 });
-    expect(f[0]!.message).toContain("several parties together read location 2 times within one second");
+    // Each party's calls in the busiest second, not over the whole trace.
+    expect(f[0]!.message).toContain("several parties together (Umeng Common SDK (友盟基础组件) 1, Tencent Ads / YLH (优量汇, GDT) 1) read location 2 times within one second");
+    expect(f[0]!.evidence.details!.parties).toEqual([
+      { party: "Umeng Common SDK (友盟基础组件)", key: "sdk:umeng-common", calls: 1 },
+      { party: "Tencent Ads / YLH (优量汇, GDT)", key: "sdk:tencent-gdt", calls: 1 },
+    ]);
+  });
+
+  it("names each party's calls in the busiest window, not its total over the trace", () => {
+    const a = trace((b) => {
+      // Umeng earlier, alone (never over 1 per second): its whole-trace total is 3, its share of the busiest second 1.
+      b.call(0, LOC, "location", { from: UMENG });
+      b.call(3000, LOC, "location", { from: UMENG });
+      b.call(10_000, LOC, "location", { from: GDT });
+      b.call(10_100, LOC, "location", { from: UMENG });
+      b.call(10_200, LOC, "location", { from: APP });
+    });
+    const f = ruleFindings(a, SEC).find((x) => x.party.key === "all")!;
+    expect(f.count).toBe(3);
+    expect((f.evidence.details!.parties as { key: string; calls: number }[]).map((p) => [p.key, p.calls]).sort()).toEqual([["app", 1], ["sdk:tencent-gdt", 1], ["sdk:umeng-common", 1]]);
   });
 
   // Once one party is over a metric's limit, the all-parties counter stops counting — but only when

@@ -245,6 +245,24 @@ describe("loadAppProfile", () => {
     expect(badId.fix).toContain("'tencent-gdt'");
   });
 
+  it("ownPackages and an SDK's packages that hold the platform or other vendors' SDKs are refused on their line", () => {
+    const top = errorOf(() => loadAppProfile(file("app: com.example.app\nownPackages:\n  - com.example.app\n  - com\n", "profile.yaml")));
+    expect(top).toBeInstanceOf(ProfileError);
+    expect(top.line).toBe(4);
+    expect(top.message).toBe("ownPackages[1]: 'com' is or holds the platform's packages (com.android.*)");
+    const cn = errorOf(() => loadAppProfile(file("app: com.example.app\nownPackages: [cn]\n", "profile.yaml")));
+    expect(cn.message).toBe("ownPackages[0]: 'cn' is a top-level package that holds every vendor's code");
+    const platform = errorOf(() => loadAppProfile(file("app: com.example.app\nownPackages: [android.app]\n", "profile.yaml")));
+    expect(platform.message).toMatch(/^ownPackages\[0\]: 'android\.app' is or holds the platform's packages/);
+    const vendor = errorOf(() => loadAppProfile(file("app: com.example.app\nownPackages: [com.tencent]\n", "profile.yaml")));
+    expect(vendor.message).toMatch(/^ownPackages\[0\]: 'com\.tencent' holds \d+ catalogued SDKs/);
+    const sdkPackages = errorOf(() => loadAppProfile(file("app: com.example.app\nsdks:\n  - name: Acme\n    packages: [com.tencent]\n", "profile.yaml")));
+    expect(sdkPackages.line).toBe(4);
+    expect(sdkPackages.message).toMatch(/^sdks\[0\]\.packages\[0\]: 'com\.tencent' holds/);
+    // The app's own package may hold an SDK it is the vendor of (WeChat and its Open SDK); narrow packages are fine.
+    expect(loadAppProfile(file("app: com.tencent.mm\nownPackages: [com.tencent.mm, com.tencent.mm.common]\n", "profile.yaml")).ownPackages).toHaveLength(2);
+  });
+
   it("a missing required key and a missing file", () => {
     const e = errorOf(() => loadAppProfile(file("name: Example\n", "profile.yaml")));
     expect(e).toBeInstanceOf(ProfileError);

@@ -166,7 +166,7 @@ describe("refusal.after_opt_out", () => {
     expect(ruleFindings(b, OPTED_OUT).map((x) => x.party.key)).toEqual(["sdk:umeng-common"]);
   });
 
-  it("naming parties, flags those parties only; a purpose this version does not know counts as all", () => {
+  it("naming parties, flags those parties only", () => {
     const a = consentedTrace((b) => {
       b.mark(1000, "opt_out", { purpose: "personalised_ads", parties: ["sdk:umeng-common"] });
       b.call(1100, "settings.Secure.getString", "device_identifiers", { from: GDT });
@@ -174,12 +174,48 @@ describe("refusal.after_opt_out", () => {
     });
     const f = ruleFindings(a, OPTED_OUT);
     expect(f.map((x) => x.party.key)).toEqual(["sdk:umeng-common"]);
-    expect(f[0]!.evidence.details!.optOut).toMatchObject({ parties: ["sdk:umeng-common"], label: "personalised ads by sdk:umeng-common" });
-    const unknown = consentedTrace((b) => {
-      b.mark(1000, "opt_out", { purpose: "__proto__" });
-      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: APP });
+    expect(f[0]!.evidence.details!.optOut).toMatchObject({ parties: ["sdk:umeng-common"], label: "personalised ads by umeng-common" });
+  });
+
+  it("opt-outs add up: ads off, then analytics off, both hold", () => {
+    const a = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "personalised_ads" });
+      b.mark(1050, "opt_out", { purpose: "analytics" });
+      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: GDT });
+      b.call(1300, "settings.Secure.getString", "device_identifiers", { from: UMENG });
     });
-    expect(ruleFindings(unknown, OPTED_OUT).map((x) => x.party.key)).toEqual(["app"]);
+    const f = ruleFindings(a, OPTED_OUT);
+    expect(f.map((x) => [x.party.key, (x.evidence.details!.optOut as { purpose: string }).purpose])).toEqual([
+      ["sdk:tencent-gdt", "personalised_ads"],
+      ["sdk:umeng-common", "analytics"],
+    ]);
+  });
+
+  it("the chain counts: an ad SDK reading the OAID through an identifier helper, a network behind a named mediation SDK", () => {
+    // MSA is a transparent library: the call is Pangle's. A helper the catalogue calls an SDK in the chain counts too.
+    const PANGLE_VIA_MSA = ["com.bun.miitmdid.supplier.xiaomi.XiaomiProvider.getOAID", "com.bun.miitmdid.core.MdidSdkHelper.InitSdk", "com.bytedance.sdk.openadsdk.core.a.b", "com.example.app.App.onCreate"];
+    const a = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "personalised_ads" });
+      b.call(1100, "ids.IdSupplier.getOAID", "device_identifiers", { from: PANGLE_VIA_MSA });
+    });
+    expect(ruleFindings(a, OPTED_OUT).map((x) => x.party.key)).toEqual(["sdk:bytedance-pangle"]);
+    const UNKNOWN_VIA_MAX = ["com.newadnet.sdk.Core.scan", "com.applovin.mediation.adapters.NewAdNetMediationAdapter.loadAd", "com.applovin.impl.mediation.b.run", "com.example.app.Ads.show"];
+    const named = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "personalised_ads", parties: ["sdk:applovin"] });
+      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: UNKNOWN_VIA_MAX });
+    });
+    expect(ruleFindings(named, OPTED_OUT).map((x) => x.party.key)).toEqual(["pkg:com.newadnet.sdk"]);
+  });
+
+  it("an opt-out whose purpose this version does not know is left out with a warning, never widened to all", () => {
+    const a = consentedTrace((b) => {
+      b.mark(1000, "opt_out", { purpose: "personalized_ads" });
+      b.call(1100, "settings.Secure.getString", "device_identifiers", { from: APP });
+      b.mark(2000, "opt_out", { purpose: "__proto__" });
+      b.call(2100, "settings.Secure.getString", "device_identifiers", { from: APP });
+    });
+    expect(ruleFindings(a, OPTED_OUT)).toEqual([]);
+    expect(a.warnings.find((w) => w.includes("opt-out(s) name a purpose"))).toMatch(/^2 opt-out\(s\) name a purpose this version does not know \('personalized_ads' at 1\.0 s\): left out/);
   });
 
   it("without categories, affects every collected category but not meta ones", () => {
