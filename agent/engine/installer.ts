@@ -75,6 +75,8 @@ export interface InstallerOptions {
  * Each target is installed on its own: whatever one does (the bridge throws `No supported
  * overloads` when reflection fails), it is that target's status and the others go on.
  * Classes the default loader cannot find wait for a class loader that has them (./loaders.ts).
+ * An entry on an interface with `implementations` is hooked in the classes implementing it: those
+ * named, and those a bounded pass over the loaded classes finds (HookEntry.implementations).
  */
 export class Installer {
   readonly coverage = new Map<string, { status: HookStatus; reason?: string }>();
@@ -265,7 +267,7 @@ export class Installer {
   private hookIn(cls: JavaWrapper, target: Target): void {
     if (isInterface(cls)) {
       // Calls on an interface dispatch to the implementing class: a hook here would never fire.
-      this.set(target, "absent", `${target.className} is an interface here; its implementations are not known in advance`);
+      this.set(target, "absent", `${target.className} is an interface here; the entry names no implementations to hook`);
       return;
     }
     const overloads = overloadsOf(cls, target.method);
