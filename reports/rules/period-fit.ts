@@ -34,7 +34,10 @@ export function fitGrid(beats: Beats, idx: ArrayLike<number>, ks: ArrayLike<numb
   for (let j = from; j < to; j++) {
     const r = beats.t[idx[j]!]! - t0 - (a + p * ks[j]!);
     sumSq += r * r;
-    if (Math.abs(r) > worst) [worst, worstAt] = [Math.abs(r), j];
+    if (Math.abs(r) > worst) {
+      worst = Math.abs(r);
+      worstAt = j;
+    }
   }
   return { a: a + t0, p, worst, worstAt, sumSq };
 }

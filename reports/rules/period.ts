@@ -149,12 +149,15 @@ function walk(beats: Beats, p0: number, sd0: number, opt: PeriodOptions, run: Sc
         // The running fit can be a few per cent off after beats that happen to drift one way,
         // which a long run of missed ticks magnifies: ask whether any grid still holds the run
         // with this beat on slot k, k − 1 or k + 1 (x / slot is then about the period).
-        for (const c of [k, k - 1, k + 1]) {
+        // Slots k, k − 1, k + 1 (no array: this runs per beat).
+        for (let d = 0; d < 3; d++) {
+          const c = d === 0 ? k : d === 1 ? k - 1 : k + 1;
           if (c <= last || c - last > longest) continue;
           ks[n] = c;
           xs[n] = x;
           if (within(minimaxTolerance(ks.subarray(0, n + 1), xs.subarray(0, n + 1), opt.absToleranceMs), x / c, opt)) {
-            [k, ok] = [c, true];
+            k = c;
+            ok = true;
             break;
           }
         }
@@ -170,8 +173,11 @@ function walk(beats: Beats, p0: number, sd0: number, opt: PeriodOptions, run: Sc
       if (once) return i;
     }
     t0 = beats.t[i]!;
-    [idx[0], ks[0], xs[0]] = [i, 0, 0];
-    [n, sk, skk, st, skt] = [1, 0, 0, 0, 0];
+    idx[0] = i;
+    ks[0] = 0;
+    xs[0] = 0;
+    n = 1;
+    sk = skk = st = skt = 0;
   }
   if (n >= opt.minOccurrences) settle(beats, run, n, opt, out);
   return beats.n;
@@ -193,14 +199,21 @@ function walkLocally(beats: Beats, opt: PeriodOptions, run: Scratch, out: Omit<P
   // An episode's m beats fill at least (1 − f) of its slots, but m beats of it next to a run of
   // missed ticks may fill fewer: up to half.
   const maxSlots = Math.max(2 * (m - 1), Math.floor(m / (1 - opt.maxMissedFraction) - 1 + 1e-9));
+  const lo = opt.minPeriodMs * (1 - opt.relTolerance);
+  const hi = opt.maxPeriodMs * (1 + opt.relTolerance);
   for (let i = 0; i + m <= beats.n; ) {
     const base = beats.t[i]!;
     const span = beats.t[i + m - 1]! - base;
+    // No slot count gives a period within the bounds (a burst, a long silence): next beat.
+    if (span / (m - 1) < lo || span / maxSlots > hi) {
+      i++;
+      continue;
+    }
     const gap = beats.t[i + 1]! - base;
     let next = i + 1;
-    for (let slots = m - 1; slots <= maxSlots; slots++) {
+    for (let slots = Math.max(m - 1, Math.ceil(span / hi)); slots <= maxSlots; slots++) {
       const p0 = span / slots;
-      if (p0 < opt.minPeriodMs * (1 - opt.relTolerance) || p0 > opt.maxPeriodMs * (1 + opt.relTolerance)) continue;
+      if (p0 < lo) break;
       // The next beat first (most candidates fail there), then all of them.
       const k1 = Math.round(gap / p0);
       if (k1 < 1 || Math.abs(gap - k1 * p0) > 2 * tolOf(p0, opt) || !onChord(beats, i, m, p0, opt)) continue;

@@ -17,26 +17,34 @@ export interface WindowPeak {
   maxTags?: (readonly [number, number])[];
 }
 
-/** Calls in a window by tag, kept as calls enter and leave it. */
+/** Calls in a window by tag (a small non-negative integer: a party index), kept as calls enter and leave it. */
 export class TagCount {
-  private readonly counts = new Map<number, number>();
+  private counts = new Float64Array(8);
+  private top = 0;
 
   add(tag: number): void {
-    this.counts.set(tag, (this.counts.get(tag) ?? 0) + 1);
+    if (tag >= this.counts.length) {
+      const grown = new Float64Array(Math.max(tag + 1, this.counts.length * 2));
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    this.counts[tag]!++;
+    if (tag >= this.top) this.top = tag + 1;
   }
 
   remove(tag: number): void {
-    const n = (this.counts.get(tag) ?? 0) - 1;
-    if (n > 0) this.counts.set(tag, n);
-    else this.counts.delete(tag);
+    if (tag < this.counts.length && this.counts[tag]! > 0) this.counts[tag]!--;
   }
 
   clear(): void {
-    this.counts.clear();
+    this.counts.fill(0, 0, this.top);
+    this.top = 0;
   }
 
   snapshot(): (readonly [number, number])[] {
-    return [...this.counts];
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.top; i++) if (this.counts[i]! > 0) out.push([i, this.counts[i]!]);
+    return out;
   }
 }
 

@@ -40,6 +40,8 @@ export const scenarioFamily: RuleFamily = {
     const occurrences = new Map<Group, Map<number, Occurrence>>();
     // Calls a stronger moment rule reported: counted towards that finding, by its group.
     const linked = new Map<object, { count: number; scenarios: Set<string> }>();
+    const siteGroup: Group[] = [];
+    const siteOcc: Occurrence[] = [];
     return {
       onEvent(ctx) {
         if (!on || !ctx.collection) return;
@@ -54,20 +56,28 @@ export const scenarioFamily: RuleFamily = {
           l.scenarios.add(scenario.name);
           return;
         }
-        const g = groups.add(partyCatKey(ctx, ctx.hookIdx), ctx);
-        let byScenario = occurrences.get(g);
-        if (!byScenario) occurrences.set(g, (byScenario = new Map()));
-        const o = byScenario.get(scenario.index);
-        if (o) {
-          o.count++;
-          o.end = ctx.ev.t;
-        } else byScenario.set(scenario.index, { scenario: scenario.name, needs: [...needs], count: 1, start: ctx.ev.t, end: ctx.ev.t, firstEvent: ctx.ev.seq });
+        // A call site fixes party, category and hook: its group and current occurrence are cached
+        // by site, so the common case (the same site again in the same scenario) hashes nothing.
+        const site = ctx.siteIdx;
+        let g = siteGroup[site];
+        if (g === undefined) siteGroup[site] = g = groups.get(partyCatKey(ctx, ctx.hookIdx));
+        g.add(ctx);
+        let o = siteOcc[site];
+        if (o === undefined || o.index !== scenario.index) {
+          let byScenario = occurrences.get(g);
+          if (!byScenario) occurrences.set(g, (byScenario = new Map()));
+          o = byScenario.get(scenario.index);
+          if (!o) byScenario.set(scenario.index, (o = { index: scenario.index, scenario: scenario.name, needs: [...needs], count: 0, start: ctx.ev.t, end: ctx.ev.t, firstEvent: ctx.ev.seq }));
+          siteOcc[site] = o;
+        }
+        o.count++;
+        o.end = ctx.ev.t;
       },
       finish(emit, link) {
         for (const [group, l] of linked) link(group, { rule: UNNEEDED, count: l.count, scenarios: [...l.scenarios] });
         for (const g of groups.map.values()) {
           const c = g.firstCtx!;
-          const occ = [...occurrences.get(g)!.values()];
+          const occ = [...occurrences.get(g)!.values()].map(({ index: _index, ...o }) => o);
           const what = CATEGORIES[c.ev.cat].label.toLowerCase();
           if (occ.length === 1) {
             emit(UNNEEDED, g, { party: c.attr.responsible, category: c.ev.cat, scenario: occ[0]!.scenario, message: `${readTimes(c, g)} in scenario '${occ[0]!.scenario}', which needs ${occ[0]!.needs.join(", ") || "no personal data"}`, details: { needs: occ[0]!.needs, hook: c.ev.hook } });
@@ -89,6 +99,7 @@ export const scenarioFamily: RuleFamily = {
 
 /** One scenario's share of a grouped finding. */
 interface Occurrence {
+  readonly index: number;
   readonly scenario: string;
   readonly needs: readonly string[];
   count: number;
