@@ -1,0 +1,218 @@
+/**
+ * The identifier matcher (issue 15, item 2): the agent learns the identifier values hooked calls
+ * returned in this process (and, later, those the runner supplies), and scans each outgoing
+ * payload — a URL, a header, a body, or what an SDK hands to a cipher or compressor — for them in
+ * the encodings SDKs use. A match names the identifier's kind, the encoding, where it was found
+ * and the read it came from, never the value.
+ *
+ * Bounds: each payload is scanned over its first SCAN_BOUND (64 KiB) bytes; a value that starts
+ * before the bound is still found when it straddles it (the scan reads up to the longest
+ * pattern's length − 1 further). What lies beyond is not scanned and is counted in `cutBytes`
+ * (for a string, in UTF-16 units: a lower bound of its UTF-8 bytes). At most MAX_VALUES (256)
+ * values are kept, oldest dropped first (coordinates change as the device moves); at most
+ * MAX_MATCHES (32) matches are reported per payload, the rest counted
+ * (`droppedMatches`; past 128 raw hits, nested ones included).
+ *
+ * Cost: every encoded form is computed once in learn(); scan() is one Wu–Manber pass over the
+ * bytes (agent/engine/id-index.ts), with no allocation for byte payloads. `npm run bench:matcher`
+ * prints the cost per KiB and per request.
+ *
+ * Not seen: identifiers inside compressed or encrypted bytes (the hooks scan what goes into
+ * Cipher/Deflater/Base64 instead, marking `pre-encryption`), values split across two writes,
+ * encodings other than those in agent/engine/id-patterns.ts (e.g. UTF-16, a value's digest with
+ * a salt, coordinates scaled to integers), and any value the normalisation refuses.
+ */
+import { utf8Into } from "./id-encode.js";
+import { PatternIndex } from "./id-index.js";
+import { normalise, type IdKind } from "./id-normalise.js";
+import { encodeVariants, type EncFamily, type EncodedForm } from "./id-patterns.js";
+
+export type { IdKind } from "./id-normalise.js";
+
+export type Where = "url" | "header" | "body" | "pre-encryption";
+
+export type Enc =
+  | "plain" | "url" | "base64" | "base64url"
+  | "hex-lower" | "hex-upper" | "md5-lower" | "md5-upper" | "sha1-lower" | "sha1-upper" | "sha256-lower" | "sha256-upper";
+
+export interface Match {
+  readonly kind: IdKind;
+  readonly enc: Enc;
+  readonly where: Where;
+  /** The hooked read that returned the value; absent for a value the runner supplied. */
+  readonly readSeq?: number;
+  /** Byte offset of the match in the payload (UTF-8 bytes for a string payload). */
+  readonly offset: number;
+  readonly length: number;
+  /** Which spelling of the value matched (e.g. "colons upper", "+86", "lat,lng 4dp round"); never the value. */
+  readonly form: string;
+}
+
+export interface ScanResult {
+  readonly matches: readonly Match[];
+  readonly scannedBytes: number;
+  readonly cutBytes: number;
+  /** Matches beyond MAX_MATCHES, not reported. */
+  readonly droppedMatches: number;
+}
+
+export type LearnResult = { readonly learned: true; readonly patterns: number } | { readonly learned: false; readonly reason: string };
+
+export const SCAN_BOUND = 64 * 1024;
+export const MAX_VALUES = 256;
+export const MAX_MATCHES = 32;
+/** Raw hits kept before nested ones are dropped: a payload that repeats a value thousands of times stays linear. */
+const RAW_CAP = 4 * MAX_MATCHES;
+
+interface Learned {
+  readonly kind: IdKind;
+  readSeq: number | undefined;
+  readonly forms: readonly EncodedForm[];
+}
+
+interface Indexed {
+  readonly index: PatternIndex;
+  readonly owner: readonly Learned[];
+  readonly forms: readonly EncodedForm[];
+}
+
+const EMPTY: readonly Match[] = [];
+
+export class IdMatcher {
+  private readonly values = new Map<string, Learned>();
+  private indexed: Indexed | null = null;
+  private buffer = new Uint8Array(0);
+  private readonly totals = { payloads: 0, scannedBytes: 0, cutBytes: 0, matches: 0 };
+
+  /**
+   * Learns `value` as an identifier of `kind`, read by hooked call `readSeq` (omit it for a value
+   * known without a read, e.g. supplied by the runner). Learning a known value again keeps its
+   * first read, or takes this one when it had none.
+   */
+  learn(kind: IdKind, value: string, readSeq?: number): LearnResult {
+    const n = normalise(kind, value);
+    if ("refused" in n) return { learned: false, reason: n.refused };
+    const key = `${kind}\u0000${n.variants[0]!.text}`;
+    const known = this.values.get(key);
+    if (known) {
+      if (known.readSeq === undefined) known.readSeq = readSeq;
+      return { learned: true, patterns: known.forms.length };
+    }
+    const forms = encodeVariants(n.variants);
+    this.values.set(key, { kind, readSeq, forms });
+    if (this.values.size > MAX_VALUES) this.values.delete(this.values.keys().next().value!);
+    this.indexed = null;
+    return { learned: true, patterns: forms.length };
+  }
+
+  /** Identifiers currently learned. */
+  get size(): number {
+    return this.values.size;
+  }
+
+  /** Totals since creation: payloads scanned, bytes scanned and cut, matches reported, and the pattern count. */
+  stats(): { payloads: number; scannedBytes: number; cutBytes: number; matches: number; values: number; patterns: number } {
+    return { ...this.totals, values: this.values.size, patterns: this.index()?.forms.length ?? 0 };
+  }
+
+  /** Scans the first SCAN_BOUND bytes of `payload` for every learned value in every encoding. */
+  scan(payload: Uint8Array | ArrayBuffer | string, where: Where): ScanResult {
+    const ix = this.index();
+    let data: Uint8Array;
+    let end: number;
+    let cut: number;
+    if (typeof payload === "string") {
+      const cap = SCAN_BOUND + (ix ? ix.index.maxLength - 1 : 0);
+      if (this.buffer.length < cap) this.buffer = new Uint8Array(cap);
+      data = this.buffer;
+      end = utf8Into(payload, data.subarray(0, cap));
+      cut = end > SCAN_BOUND ? Math.max(payload.length - SCAN_BOUND, end - SCAN_BOUND) : 0;
+    } else {
+      data = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
+      end = Math.min(data.length, SCAN_BOUND + (ix ? ix.index.maxLength - 1 : 0));
+      cut = Math.max(0, data.length - SCAN_BOUND);
+    }
+    const scanned = Math.min(end, SCAN_BOUND);
+    this.totals.payloads++;
+    this.totals.scannedBytes += scanned;
+    this.totals.cutBytes += cut;
+    if (!ix || end < ix.index.window) return { matches: EMPTY, scannedBytes: scanned, cutBytes: cut, droppedMatches: 0 };
+    const raw: Match[] = [];
+    let overflow = 0;
+    ix.index.scan(data, end, SCAN_BOUND, (id, start) => {
+      const form = ix.forms[id]!;
+      if (!bounded(form, data, start, end)) return;
+      if (raw.length >= RAW_CAP) return void overflow++;
+      const owner = ix.owner[id]!;
+      const enc = resolveEnc(form.enc, data, start, form.bytes.length);
+      const spelled = form.ci && (enc === "plain" || enc === "url") ? withCase(form.form, data, start, form.bytes.length) : form.form;
+      raw.push({ kind: owner.kind, enc, where, ...(owner.readSeq !== undefined ? { readSeq: owner.readSeq } : {}), offset: start, length: form.bytes.length, form: spelled });
+    });
+    const kept = outermost(raw);
+    const matches = kept.length > MAX_MATCHES ? kept.slice(0, MAX_MATCHES) : kept;
+    this.totals.matches += matches.length;
+    return { matches, scannedBytes: scanned, cutBytes: cut, droppedMatches: kept.length - matches.length + overflow };
+  }
+
+  /** The pattern index, rebuilt after learn() changed the values (once, at the next scan). */
+  private index(): Indexed | null {
+    if (this.indexed || this.values.size === 0) return this.indexed;
+    const owner: Learned[] = [];
+    const forms: EncodedForm[] = [];
+    for (const v of this.values.values()) {
+      for (const f of v.forms) {
+        owner.push(v);
+        forms.push(f);
+      }
+    }
+    this.indexed = { index: new PatternIndex(forms), owner, forms };
+    return this.indexed;
+  }
+}
+
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 48 && b <= 57;
+
+/** A numeric value glued to more digits is another number: "138…" inside "86138…" is not a national number. */
+function bounded(form: EncodedForm, data: Uint8Array, start: number, end: number): boolean {
+  if (form.bound === "none") return true;
+  if (start > 0 && isDigit(data[start - 1])) return false;
+  const after = start + form.bytes.length;
+  return form.bound === "digit-before" || after >= end || !isDigit(data[after]);
+}
+
+/** Hex and digests match in any case; the payload's own spelling decides which is reported (no letters: lower). */
+function resolveEnc(family: EncFamily, data: Uint8Array, start: number, length: number): Enc {
+  if (family !== "hex" && family !== "md5" && family !== "sha1" && family !== "sha256") return family;
+  for (let i = start; i < start + length; i++) {
+    const b = data[i]!;
+    if (b >= 65 && b <= 70) return `${family}-upper`;
+    if (b >= 97 && b <= 102) return `${family}-lower`;
+  }
+  return `${family}-lower`;
+}
+
+/** A case-insensitive plain or URL match's form with the case seen in the payload ("lower", "upper", "mixed"; none without letters). */
+function withCase(form: string, data: Uint8Array, start: number, length: number): string {
+  let upper = false;
+  let lower = false;
+  for (let i = start; i < start + length; i++) {
+    const b = data[i]!;
+    if (b === 37) i += 2; // a %XX escape's case is the encoder's, not the value's
+    else upper ||= b >= 65 && b <= 90;
+    lower ||= b >= 97 && b <= 122;
+  }
+  const seen = upper && lower ? "mixed" : upper ? "upper" : lower ? "lower" : "";
+  return [form, seen].filter(Boolean).join(" ");
+}
+
+/** Drops a match inside a longer match of the same kind (a 4-decimal latitude inside a 6-decimal pair), ordered by offset. */
+function outermost(raw: Match[]): Match[] {
+  if (raw.length < 2) return raw;
+  raw.sort((a, b) => a.offset - b.offset || b.length - a.length);
+  const kept: Match[] = [];
+  for (const m of raw) {
+    const inside = kept.some((k) => k.kind === m.kind && k.offset <= m.offset && k.offset + k.length >= m.offset + m.length);
+    if (!inside) kept.push(m);
+  }
+  return kept;
+}
