@@ -141,7 +141,7 @@ export class Agent {
         installer.coverage.set(e.id, { status: "absent", reason: `API ${level} outside ${e.minApi ?? ""}–${e.maxApi ?? ""}` });
         continue;
       }
-      installer.add({ id: e.id, className: e.className, method: e.method, overloads: e.overloads, handler: recordingHandler(e, hook, ctx) });
+      installer.add({ id: e.id, className: e.className, method: e.method, overloads: e.overloads, ...(e.implementations ? { implementations: e.implementations } : {}), handler: recordingHandler(e, hook, ctx) });
     }
   }
 

@@ -1,4 +1,3 @@
-import { CATALOGUE } from "../catalogue/index.js";
 import type { HookEntry, Implementations } from "../catalogue/types.js";
 import type { CoverageRow, HookStatus } from "../protocol.js";
 import type { JavaMethod, JavaWrapper } from "./java.js";
@@ -25,11 +24,6 @@ function signature(o: Overload): string {
   return o.argumentTypes.map((t) => t.className ?? t.name).join(",");
 }
 
-/**
- * The catalogue's `implementations`, by entry id: read here while agent/engine/agent.ts does not
- * yet pass the entry's field on in the Target it builds.
- */
-const CATALOGUE_IMPLEMENTATIONS = new Map(CATALOGUE.flatMap((e) => (e.implementations ? [[e.id, e.implementations] as const] : [])));
 
 /** An interface entry: the interfaces seen (one per loader that defines it) and the hooks placed. */
 interface InterfaceTarget {
@@ -95,7 +89,7 @@ export class Installer {
 
   add(target: Target): void {
     if (target.id) this.coverage.set(target.id, { status: "pending" });
-    const implementations = target.implementations ?? CATALOGUE_IMPLEMENTATIONS.get(target.id ?? "");
+    const implementations = target.implementations;
     if (implementations) return this.addInterface({ ...target, implementations });
     try {
       const loaded = this.loaders.findAtStart(target.className);

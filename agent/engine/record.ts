@@ -72,7 +72,8 @@ export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordCont
       try {
         const t = now();
         if (ctx.recorder.sampledOut(hook, t)) return () => leave();
-        const s = ctx.stacks.capture(entry.className, entry.method);
+        // An interface entry runs in the implementing class, whose name the entry does not know.
+        const s = ctx.stacks.capture(entry.implementations ? null : entry.className, entry.method);
         const stack = ctx.recorder.stack(s.key, s.build);
         let summaries: string[] | null = null;
         if (entry.args || detail !== undefined) {

@@ -73,11 +73,11 @@ export class StackWalker {
     this.fallbackReason = probe ?? undefined;
   }
 
-  capture(hookedClass: string, hookedMethod: string): CapturedStack {
+  capture(hookedClass: string | null, hookedMethod: string): CapturedStack {
     return this.source === "backtrace" ? this.fromBacktrace(hookedClass, hookedMethod) : this.fromThrowable(hookedClass, hookedMethod);
   }
 
-  private fromBacktrace(hookedClass: string, hookedMethod: string): CapturedStack {
+  private fromBacktrace(hookedClass: string | null, hookedMethod: string): CapturedStack {
     // The bridge's visitor walks every frame whatever the limit; the cut is made here.
     const bt = (Java as unknown as { backtrace(o: { limit: number }): JavaBacktrace }).backtrace({ limit: this.maxDepth + 4 });
     return {
@@ -92,7 +92,7 @@ export class StackWalker {
    * costs four per frame (measured on HotSpot through the bridge: about 2.2 ms a call against
    * 0.2 ms). The text is the interning key; it is parsed only for a stack not seen yet.
    */
-  private fromThrowable(hookedClass: string, hookedMethod: string): CapturedStack {
+  private fromThrowable(hookedClass: string | null, hookedMethod: string): CapturedStack {
     const text = (this.traceText ??= traceTextReader())();
     return {
       key: text,
@@ -106,8 +106,12 @@ export class StackWalker {
 
   private traceText: (() => string) | undefined;
 
-  /** Drops the machinery and the hooked method's own frames from the top, then keeps maxDepth. */
-  private cut(frames: readonly FrameTuple[], hookedClass: string, hookedMethod: string, throwable = false): { frames: FrameTuple[]; truncated: boolean } {
+  /**
+   * Drops the machinery and the hooked method's own frames from the top, then keeps maxDepth.
+   * `hookedClass` null: the method is hooked in whatever class implements an interface, so its
+   * frames are known by method name only.
+   */
+  private cut(frames: readonly FrameTuple[], hookedClass: string | null, hookedMethod: string, throwable = false): { frames: FrameTuple[]; truncated: boolean } {
     // Java names constructors <init>; the catalogue says $init. A constructor hook strips only
     // the hooked class's own constructor frames (a chain of this(...) calls), never the caller's:
     // an SDK constructor that creates an AudioRecord is that SDK's call.
@@ -116,7 +120,7 @@ export class StackWalker {
     while (i < frames.length) {
       const [c, m] = frames[i]!;
       // The capture machinery is on a Throwable's trace only; ART's walk starts at the hooked method.
-      if (c !== null && ((throwable && MACHINERY.test(c)) || (c === hookedClass && (m === method || m === hookedMethod)))) i++;
+      if (c !== null && ((throwable && MACHINERY.test(c)) || ((hookedClass === null || c === hookedClass) && (m === method || m === hookedMethod)))) i++;
       else break;
     }
     return { frames: frames.slice(i, i + this.maxDepth), truncated: frames.length - i > this.maxDepth };

@@ -32,7 +32,7 @@ export interface Instrumented {
   readonly scripts: ReadonlyMap<number, ScriptHandle>;
   /** Flushes every process's agent (before a marker, so calls and marker line up). */
   flush(): Promise<void>;
-  /** Unloads the agents and detaches; the app keeps running unless `kill`. */
+  /** Flushes the agents; then unloads them and detaches, the app running on — or, with `kill`, kills the app and detaches. */
   stop(kill?: boolean): Promise<void>;
 }
 
@@ -141,12 +141,17 @@ export async function instrumentApp(
     },
     async stop(kill = false) {
       stopped = true;
-      for (const s of scripts.values()) {
-        await s.exports.dispose().catch(() => undefined);
-        await s.unload().catch(() => undefined);
+      for (const s of scripts.values()) await s.exports.dispose().catch(() => undefined);
+      if (kill) {
+        // A process about to be killed keeps its agent: unloading reverts every Java hook while
+        // the app's threads run, which on HotSpot crashed the JVM about 2 runs in 3 with 400+ hooks
+        // (test/frida/java-target.test.ts); killing first makes the detach a formality.
+        await device.kill(pid).catch(() => undefined);
+        for (const s of sessions.values()) await s.detach().catch(() => undefined);
+        return;
       }
+      for (const s of scripts.values()) await s.unload().catch(() => undefined);
       for (const s of sessions.values()) await s.detach().catch(() => undefined);
-      if (kill) await device.kill(pid).catch(() => undefined);
     },
   };
 }

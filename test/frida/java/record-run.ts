@@ -117,9 +117,13 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
     writer.mark({ t: hostNow(), kind: "process_start", pid: app.pid, name: APP_PACKAGE });
     await target!.waitFor("done", (l) => l === "done", 60_000);
     const runMs = performance.now() - resumedAt;
-    // Unload before the JVM ends: dispose flushes, then the script goes and the session detaches.
-    await app.stop(false);
+    // The app ends with the agent in it, as a recorded app does (the runner kills it or it exits):
+    // what was buffered is sent first. Unloading from a running JVM with this many Java hooks
+    // crashed HotSpot about 2 runs in 3 (SIGSEGV on a native thread in frida-agent) — see
+    // docs/agent.md; runner/device/session.ts never unloads from a process it is about to kill.
+    await app.flush();
     const exitCode = await target!.exit();
+    await app.stop(false);
     sink?.close();
     writer.updateManifest({ agent: { version: "test", coverage: sink?.coverage ?? [] } });
     writer.mark({ t: hostNow(), kind: "session_end" });
