@@ -151,12 +151,16 @@ function location(v: string): Variant[] | string {
   const out = new Map<string, Variant>();
   const add = (text: string, form: string): void => void (out.has(text) || out.set(text, { text, form, ci: false, bound: "digit-before", encodings: "text" }));
   for (let dp = 6; dp >= 2; dp--) {
-    for (const [how, a, b] of [["round", fixed(lat, dp, true), fixed(lng, dp, true)], ["trunc", fixed(lat, dp, false), fixed(lng, dp, false)]] as const) {
-      add(`${a},${b}`, `lat,lng ${dp}dp ${how}`);
-      add(`${b},${a}`, `lng,lat ${dp}dp ${how}`);
+    const rounded = [fixed(lat, dp, true), fixed(lng, dp, true)] as const;
+    const truncated = [fixed(lat, dp, false), fixed(lng, dp, false)] as const;
+    // Named "round"/"trunc" only where the two differ.
+    const ways = rounded[0] === truncated[0] && rounded[1] === truncated[1] ? [["", rounded]] as const : [[" round", rounded], [" trunc", truncated]] as const;
+    for (const [how, [a, b]] of ways) {
+      add(`${a},${b}`, `lat,lng ${dp}dp${how}`);
+      add(`${b},${a}`, `lng,lat ${dp}dp${how}`);
       if (dp >= 4) {
-        add(a, `lat ${dp}dp ${how}`);
-        add(b, `lng ${dp}dp ${how}`);
+        add(a, `lat ${dp}dp${a === truncated[0] && a === rounded[0] ? "" : how}`);
+        add(b, `lng ${dp}dp${b === truncated[1] && b === rounded[1] ? "" : how}`);
       }
     }
   }
