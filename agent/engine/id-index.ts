@@ -34,12 +34,14 @@ const hash = (a: number, b: number, c: number): number => ((a << 10) ^ (b << 5) 
 export class PatternIndex {
   /** Window length: the shortest pattern, at most MAX_WINDOW. */
   readonly window: number;
-  readonly maxLength: number;
+  private _maxLength: number;
   private readonly shift = new Uint8Array(SIZE);
   private readonly head = new Int32Array(SIZE).fill(-1);
-  private readonly next: Int32Array;
+  private next: Int32Array;
+  private readonly patterns: IndexedPattern[];
 
-  constructor(private readonly patterns: readonly IndexedPattern[]) {
+  constructor(patterns: readonly IndexedPattern[]) {
+    this.patterns = [...patterns];
     let min = MAX_WINDOW;
     let max = 0;
     for (const p of patterns) {
@@ -48,10 +50,33 @@ export class PatternIndex {
     }
     if (min < BLOCK) throw new Error(`pattern shorter than ${BLOCK} bytes`);
     this.window = min;
-    this.maxLength = max;
+    this._maxLength = max;
     this.next = new Int32Array(patterns.length).fill(-1);
     this.shift.fill(min - BLOCK + 1);
     patterns.forEach((p, id) => this.add(p.bytes, id));
+  }
+
+  /** The longest pattern's length. */
+  get maxLength(): number {
+    return this._maxLength;
+  }
+
+  /**
+   * Adds a pattern in place (a newly learned value: no rebuild of the tables), or returns
+   * false when it is shorter than the window, which only a rebuild can accommodate.
+   */
+  tryAdd(p: IndexedPattern): boolean {
+    if (p.bytes.length < this.window) return false;
+    const id = this.patterns.length;
+    this.patterns.push(p);
+    if (id >= this.next.length) {
+      const grown = new Int32Array(Math.max(16, this.next.length * 2)).fill(-1);
+      grown.set(this.next);
+      this.next = grown;
+    }
+    this._maxLength = Math.max(this._maxLength, p.bytes.length);
+    this.add(p.bytes, id);
+    return true;
   }
 
   private add(b: Uint8Array, id: number): void {
@@ -90,6 +115,32 @@ export class PatternIndex {
       pos++;
     }
   }
+
+  /**
+   * scan() over an ASCII string's char codes, which are its UTF-8 bytes. Reads only the
+   * characters the windows land on: encoding the whole string first cost more, under an
+   * interpreter, than scanning it (38 µs against 10 µs for 2 KiB under `node --jitless`).
+   */
+  scanAscii(data: string, end: number, startLimit: number, hit: (id: number, start: number) => void): void {
+    const m = this.window;
+    const { shift, head, next, patterns } = this;
+    const fold = FOLD;
+    let pos = m - 1;
+    while (pos < end) {
+      const h = ((fold[data.charCodeAt(pos - 2)]! << 10) ^ (fold[data.charCodeAt(pos - 1)]! << 5) ^ fold[data.charCodeAt(pos)]!) & (SIZE - 1);
+      const s = shift[h]!;
+      if (s !== 0) {
+        pos += s;
+        continue;
+      }
+      const start = pos - m + 1;
+      if (start >= startLimit) break;
+      for (let id = head[h]!; id !== -1; id = next[id]!) {
+        if (verifyAscii(patterns[id]!, data, start, end)) hit(id, start);
+      }
+      pos++;
+    }
+  }
 }
 
 function verify(p: IndexedPattern, data: Uint8Array, start: number, end: number): boolean {
@@ -100,6 +151,18 @@ function verify(p: IndexedPattern, data: Uint8Array, start: number, end: number)
     for (let i = 0; i < n; i++) if (FOLD[data[start + i]!] !== b[i]) return false;
   } else {
     for (let i = 0; i < n; i++) if (data[start + i] !== b[i]) return false;
+  }
+  return true;
+}
+
+function verifyAscii(p: IndexedPattern, data: string, start: number, end: number): boolean {
+  const b = p.bytes;
+  const n = b.length;
+  if (start + n > end) return false;
+  if (p.ci) {
+    for (let i = 0; i < n; i++) if (FOLD[data.charCodeAt(start + i)] !== b[i]) return false;
+  } else {
+    for (let i = 0; i < n; i++) if (data.charCodeAt(start + i) !== b[i]) return false;
   }
   return true;
 }

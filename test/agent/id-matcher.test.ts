@@ -196,7 +196,10 @@ describe("IdMatcher: what it refuses and where it stops", () => {
     const text = (at: number): string => " ".repeat(at) + IMEI + " ".repeat(SCAN_BOUND + 100 - at - IMEI.length);
     expect(mm.scan(text(SCAN_BOUND - 1), "body")).toMatchObject({ matches: [{ offset: SCAN_BOUND - 1 }], cutBytes: 100 });
     expect(mm.scan(text(SCAN_BOUND + 1), "body").matches).toEqual([]);
-    expect(mm.stats()).toMatchObject({ payloads: 4, scannedBytes: 4 * SCAN_BOUND, cutBytes: 400 });
+    // A non-ASCII string is scanned as UTF-8: offsets count bytes ("é" is 2).
+    const accented = `é${" ".repeat(SCAN_BOUND - 7)}${IMEI}${" ".repeat(100)}`;
+    expect(mm.scan(accented, "body")).toMatchObject({ matches: [{ offset: SCAN_BOUND - 5 }], scannedBytes: SCAN_BOUND });
+    expect(mm.stats()).toMatchObject({ payloads: 5, scannedBytes: 5 * SCAN_BOUND });
   });
 });
 
@@ -219,6 +222,16 @@ describe("IdMatcher: hostile input", () => {
     expect(encs(mm.scan(`\ud800${IMEI}\udfff\u0000 Café-Wi-Fi`, "header").matches)).toEqual(["imei:plain", "ssid:plain"]);
     expect(mm.scan(new ArrayBuffer(0), "body").matches).toEqual([]);
     expect(mm.scan("", "url").matches).toEqual([]);
+  });
+
+  it("values learned between scans are found, whether added in place or by a rebuild", () => {
+    const mm = matcher([["android_id", ANDROID_ID]]);
+    expect(mm.scan("-", "body").matches).toEqual([]);
+    mm.learn("imei", IMEI, 2); // patterns as long as the index's window: added in place
+    mm.learn("serial", "R58M42", 3); // a 6-byte pattern, shorter than the window: rebuilt
+    mm.learn("gaid", "38400000-8cf0-11bd-b23e-10b96e40000d", 4);
+    const payload = `a=${ANDROID_ID}&i=${IMEI}&s=R58M42&g=${hash("sha256", "38400000-8cf0-11bd-b23e-10b96e40000d")}`;
+    expect(encs(mm.scan(payload, "url").matches)).toEqual(["android_id:plain", "imei:plain", "serial:plain", "gaid:sha256-lower"]);
   });
 
   it("keeps at most MAX_VALUES values, the oldest dropped", () => {
