@@ -9,7 +9,8 @@
  * before the bound is still found when it straddles it (the scan reads up to the longest
  * pattern's length − 1 further). What lies beyond is not scanned and is counted in `cutBytes`
  * (for a string, in UTF-16 units: a lower bound of its UTF-8 bytes). At most MAX_VALUES (256)
- * values are kept, oldest dropped first (coordinates change as the device moves); at most
+ * values are kept, oldest dropped first, and of those at most MAX_LOCATIONS (16) positions:
+ * coordinates change as the device moves and each brings ~55 patterns; at most
  * MAX_MATCHES (32) matches are reported per payload, the rest counted
  * (`droppedMatches`; past 128 raw hits, nested ones included).
  *
@@ -60,12 +61,15 @@ export type LearnResult = { readonly learned: true; readonly patterns: number } 
 
 export const SCAN_BOUND = 64 * 1024;
 export const MAX_VALUES = 256;
+export const MAX_LOCATIONS = 16;
 export const MAX_MATCHES = 32;
 /** Raw hits kept before nested ones are dropped: a payload that repeats a value thousands of times stays linear. */
 const RAW_CAP = 4 * MAX_MATCHES;
 
 interface Learned {
   readonly kind: IdKind;
+  /** False once evicted: its patterns stay in the index, ignored, until the next rebuild. */
+  alive: boolean;
   readSeq: number | undefined;
   readonly forms: readonly EncodedForm[];
 }
@@ -83,6 +87,9 @@ export class IdMatcher {
   private readonly values = new Map<string, Learned>();
   private indexed: Indexed | null = null;
   private buffer = new Uint8Array(0);
+  private locations = 0;
+  /** Patterns of evicted values still in the index. */
+  private dead = 0;
   private readonly totals = { payloads: 0, scannedBytes: 0, cutBytes: 0, matches: 0 };
 
   /**
@@ -100,14 +107,29 @@ export class IdMatcher {
       return { learned: true, patterns: known.forms.length };
     }
     const forms = encodeVariants(n.variants);
-    const learned: Learned = { kind, readSeq, forms };
+    const learned: Learned = { kind, alive: true, readSeq, forms };
     this.values.set(key, learned);
-    if (this.values.size > MAX_VALUES) {
-      this.values.delete(this.values.keys().next().value!);
-      this.indexed = null;
-    }
+    if (kind === "location" && ++this.locations > MAX_LOCATIONS) this.evict((v) => v.kind === "location");
+    if (this.values.size > MAX_VALUES) this.evict(() => true);
     this.extendIndex(learned);
     return { learned: true, patterns: forms.length };
+  }
+
+  /**
+   * Drops the oldest value `which` accepts. Its patterns are skipped rather than removed, so that
+   * a moving device does not rebuild the index at every new position; a rebuild happens once
+   * dead patterns outnumber live ones.
+   */
+  private evict(which: (v: Learned) => boolean): void {
+    for (const [key, v] of this.values) {
+      if (!which(v)) continue;
+      this.values.delete(key);
+      v.alive = false;
+      if (v.kind === "location") this.locations--;
+      this.dead += v.forms.length;
+      if (this.indexed && this.dead * 2 > this.indexed.forms.length) this.indexed = null;
+      return;
+    }
   }
 
   /** Identifiers currently learned. */
@@ -115,9 +137,9 @@ export class IdMatcher {
     return this.values.size;
   }
 
-  /** Totals since creation: payloads scanned, bytes scanned and cut, matches reported, and the pattern count. */
+  /** Totals since creation: payloads scanned, bytes scanned and cut, matches reported, and the live pattern count. */
   stats(): { payloads: number; scannedBytes: number; cutBytes: number; matches: number; values: number; patterns: number } {
-    return { ...this.totals, values: this.values.size, patterns: this.index()?.forms.length ?? 0 };
+    return { ...this.totals, values: this.values.size, patterns: (this.index()?.forms.length ?? 0) - this.dead };
   }
 
   /** Scans the first SCAN_BOUND bytes of `payload` for every learned value in every encoding. */
@@ -153,9 +175,9 @@ export class IdMatcher {
     const at = typeof data === "string" ? charAt(data) : byteAt(data);
     const hit = (id: number, start: number): void => {
       const form = ix.forms[id]!;
-      if (!bounded(form, at, start, end)) return;
-      if (raw.length >= RAW_CAP) return void overflow++;
       const owner = ix.owner[id]!;
+      if (!owner.alive || !bounded(form, at, start, end)) return;
+      if (raw.length >= RAW_CAP) return void overflow++;
       const length = form.bytes.length;
       const enc = resolveEnc(form.enc, at, start, length);
       const spelled = form.ci && (enc === "plain" || enc === "url") ? withCase(form.form, at, start, length) : form.form;
@@ -199,6 +221,7 @@ export class IdMatcher {
       }
     }
     this.indexed = { index: new PatternIndex(forms), owner, forms };
+    this.dead = 0;
     return this.indexed;
   }
 }

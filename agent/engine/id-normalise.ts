@@ -138,7 +138,7 @@ function mac(v: string): Variant[] | string {
 /**
  * Coordinates, learned as "lat,lng". SDKs send them rounded or truncated to 2–6 decimals
  * (6 ≈ 0.1 m, the AMap/Baidu default; 4 ≈ 11 m; 2 ≈ 1.1 km, a "coarse" city-level position).
- * Matched as a pair "lat,lng" and "lng,lat" (AMap's order) at 2–6 decimals, and as separate
+ * Matched as a pair "lat,lng" and "lng,lat" (AMap's order) as read and at 2–6 decimals, and as separate
  * numbers (JSON fields "lat": …, "lng": …) at 4–6 decimals only: a lone 2–3-decimal number such
  * as 39.91 occurs in unrelated data (prices, versions). Scaled integers (E6/E7) are not matched.
  */
@@ -150,6 +150,9 @@ function location(v: string): Variant[] | string {
   if (Number(lat) === 0 && Number(lng) === 0) return "null island (0,0): no fix";
   const out = new Map<string, Variant>();
   const add = (text: string, form: string): void => void (out.has(text) || out.set(text, { text, form, ci: false, bound: "digit-before", encodings: "text" }));
+  // As the hooked read returned them (Location.getLatitude() prints up to 15 decimals).
+  add(`${lat},${lng}`, "lat,lng as read");
+  add(`${lng},${lat}`, "lng,lat as read");
   for (let dp = 6; dp >= 2; dp--) {
     const rounded = [fixed(lat, dp, true), fixed(lng, dp, true)] as const;
     const truncated = [fixed(lat, dp, false), fixed(lng, dp, false)] as const;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { base64Core, utf8, utf8Into } from "../../agent/engine/id-encode.js";
 import { digestHex } from "../../agent/engine/id-digest.js";
-import { IdMatcher, MAX_MATCHES, MAX_VALUES, SCAN_BOUND, type Enc, type IdKind, type Match, type Where } from "../../agent/engine/id-matcher.js";
+import { IdMatcher, MAX_LOCATIONS, MAX_MATCHES, MAX_VALUES, SCAN_BOUND, type Enc, type IdKind, type Match, type Where } from "../../agent/engine/id-matcher.js";
 
 // The matcher is pure TypeScript that the agent bundles; these tests run it directly in Node.
 // Expected encodings come from Node's own crypto and Buffer, not from the code under test.
@@ -232,6 +232,19 @@ describe("IdMatcher: hostile input", () => {
     mm.learn("gaid", "38400000-8cf0-11bd-b23e-10b96e40000d", 4);
     const payload = `a=${ANDROID_ID}&i=${IMEI}&s=R58M42&g=${hash("sha256", "38400000-8cf0-11bd-b23e-10b96e40000d")}`;
     expect(encs(mm.scan(payload, "url").matches)).toEqual(["android_id:plain", "imei:plain", "serial:plain", "gaid:sha256-lower"]);
+  });
+
+  it("keeps the last MAX_LOCATIONS positions: an evicted one is no longer found, the index is not rebuilt per position", () => {
+    const mm = matcher([["imei", IMEI]]);
+    const positions = Array.from({ length: MAX_LOCATIONS + 4 }, (_, i) => `${(31 + i * 0.0123457).toFixed(7)},${(121 + i * 0.0234567).toFixed(7)}`);
+    for (const p of positions) {
+      mm.learn("location", p, 1);
+      expect(mm.scan(`imei=${IMEI}&loc=${p}`, "url").matches.map((x) => x.kind)).toEqual(["imei", "location"]);
+    }
+    expect(mm.size).toBe(MAX_LOCATIONS + 1);
+    expect(mm.scan(`loc=${positions[0]}`, "url").matches).toEqual([]);
+    expect(mm.scan(`loc=${positions[3]}`, "url").matches).toEqual([]);
+    expect(mm.scan(`loc=${positions[4]}`, "url").matches).toHaveLength(1);
   });
 
   it("keeps at most MAX_VALUES values, the oldest dropped", () => {
