@@ -10,6 +10,25 @@ const UNDECLARED_SDK = "disclosure.undeclared_sdk";
 const SDK_CATEGORY = "disclosure.sdk_undeclared_category";
 const UNDECLARED_USE = "disclosure.undeclared_category";
 
+const MAX_CHAINS = 8;
+
+/** Counts one call's chain in a finding's details (`chains`: up to MAX_CHAINS paths) and the declared SDK that led it. */
+function noteChain(details: Record<string, unknown>, via: readonly Party[], list: DeclaredList<DeclaredSdk>): void {
+  const chains = (details.chains ??= []) as { via: string[]; calls: number }[];
+  const names = via.map((p) => p.name);
+  const known = chains.find((c) => c.via.length === names.length && c.via.every((n, i) => n === names[i]));
+  if (known) {
+    known.calls++;
+    return;
+  }
+  if (chains.length >= MAX_CHAINS) return;
+  chains.push({ via: names, calls: 1 });
+  const leader = declaredLeader(via, list);
+  if (!leader) return;
+  const led = (details.ledBy ??= []) as { party: string; declaredAs: string }[];
+  if (!led.some((l) => l.party === leader.party.name)) led.push({ party: leader.party.name, declaredAs: leader.declared.name });
+}
+
 /** The outermost party of the chain that the app's list declares: the SDK the app integrated that led to this one. */
 function declaredLeader(via: readonly Party[], list: DeclaredList<DeclaredSdk>): { party: Party; declared: DeclaredSdk } | undefined {
   for (let i = via.length - 1; i >= 0; i--) {
@@ -84,10 +103,8 @@ export const disclosureFamily: RuleFamily = {
             const g = undeclared.add(ctx.partyIdx, ctx);
             const cats = ((g.details.categories ??= []) as Category[]);
             if (!cats.includes(ctx.ev.cat)) cats.push(ctx.ev.cat);
-            if (g.details.ledBy === undefined && ctx.attr.via.length > 0) {
-              const leader = declaredLeader(ctx.attr.via, list);
-              if (leader) g.details.ledBy = { party: leader.party.name, declaredAs: leader.declared.name };
-            }
+            // Every path that led to it (via AdMob as well as via MAX), each with its calls, and the declared SDKs that led.
+            if (ctx.attr.via.length > 0) noteChain(g.details, ctx.attr.via, list);
           }
           if (on.sdkCat && d?.categories && !d.categories.includes(ctx.ev.cat)) {
             const g = sdkCats.add(partyCatKey(ctx), ctx);
@@ -103,10 +120,11 @@ export const disclosureFamily: RuleFamily = {
         for (const g of undeclared.map.values()) {
           const c = g.firstCtx!;
           const cats = (g.details.categories as Category[]).map((x) => CATEGORIES[x].label.toLowerCase());
-          const led = g.details.ledBy as { party: string; declaredAs: string } | undefined;
+          const led = (g.details.ledBy as { party: string; declaredAs: string }[] | undefined) ?? [];
+          const ledText = led.map((l) => `${l.party} (listed as '${l.declaredAs}')`).join(" and ");
           emit(UNDECLARED_SDK, g, {
             party: c.attr.responsible,
-            message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} call${g.count === 1 ? "" : "s"}) but is not in the app's published SDK list${led ? `; the declared ${led.party} (listed as '${led.declaredAs}') led to it` : ""}`,
+            message: `${c.attr.responsible.name} collected ${cats.join(", ")} (${g.count} call${g.count === 1 ? "" : "s"}) but is not in the app's published SDK list${led.length > 0 ? `; the declared ${ledText} led to it` : ""}`,
           });
         }
         emitGroups(

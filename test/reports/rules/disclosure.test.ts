@@ -74,6 +74,23 @@ describe("disclosure.undeclared_sdk", () => {
     expect(f[0]!.message).toContain("the declared AppLovin (MAX) (listed as 'AppLovin MAX') led to it");
   });
 
+  it("one SDK reached by two paths is one finding that lists both chains and both declared SDKs that led to it", () => {
+    const VIA_MAX = ["com.bytedance.sdk.openadsdk.core.l.c", "com.applovin.mediation.adapters.ByteDanceMediationAdapter.loadAd", "com.applovin.impl.mediation.MaxAdLoader.run", "com.example.app.Ads.show"];
+    const VIA_ADMOB = ["com.bytedance.sdk.openadsdk.core.l.c", "com.google.ads.mediation.pangle.PangleMediationAdapter.loadAd", "com.google.android.gms.ads.internal.a.b", "com.example.app.Ads.banner"];
+    const a = trace(profile([{ name: "AppLovin MAX" }, { name: "Google AdMob", id: "google-mobile-ads" }]), (b) => {
+      b.call(1000, "apps.PackageManager.getInstalledPackages", "installed_apps", { from: VIA_MAX });
+      b.call(2000, "apps.PackageManager.getInstalledPackages", "installed_apps", { from: VIA_ADMOB });
+      b.call(3000, "apps.PackageManager.getInstalledPackages", "installed_apps", { from: VIA_ADMOB });
+    });
+    const f = ruleFindings(a, SDK);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.evidence.details!.chains).toEqual([
+      { via: ["AppLovin MAX mediation adapters", "AppLovin (MAX)"], calls: 1 },
+      { via: ["AdMob mediation adapters", "Google Mobile Ads (AdMob / Ad Manager)"], calls: 2 },
+    ]);
+    expect(f[0]!.message).toContain("the declared AppLovin (MAX) (listed as 'AppLovin MAX') and Google Mobile Ads (AdMob / Ad Manager) (listed as 'Google AdMob') led to it");
+  });
+
   it("a family's common component is declared by any member ('友盟+ 统计' covers Umeng's common SDK); a family name declares every member", () => {
     const common = trace(profile([{ name: "友盟+ 统计" }]), (b) => b.call(1000, ANDROID_ID, "device_identifiers", { from: UMENG }));
     expect(ruleFindings(common, SDK)).toEqual([]);
