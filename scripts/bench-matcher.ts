@@ -5,17 +5,23 @@
  * bindings/gumjs "qjs"). Payloads: JSON text, random bytes, and hex-heavy JSON (the worst case:
  * most patterns are hex, so most windows need a look at candidates). A request is a 200-byte URL,
  * 600 bytes of headers and a 2 KiB JSON body, each scanned as the hooks will (three scans).
- * Neither runtime is a device; issue 15 item 9 asks for the cost against the hooked write on
- * real Frida, which needs the egress hooks.
+ * With --frida, the same workload also runs inside real Frida's QuickJS, injected into a
+ * `sleep` process (PyPI's frida in .venv-frida, as bench:frida; needs root). None of these is a
+ * device; issue 15 item 9 asks for the cost against the hooked write, which needs the egress hooks.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { build } from "esbuild";
 import { positiveInt, scriptArgs } from "./args.js";
 import { IdMatcher, type IdKind } from "../agent/engine/id-matcher.js";
+import { packageRoot } from "../reports/version.js";
 
-const { values: flags } = scriptArgs("npm run bench:matcher -- [--ms N]", () =>
-  parseArgs({ options: { ms: { type: "string", default: "300" }, child: { type: "boolean", default: false } } }),
+const { values: flags } = scriptArgs("npm run bench:matcher -- [--ms N] [--frida]", () =>
+  parseArgs({ options: { ms: { type: "string", default: "300" }, child: { type: "boolean", default: false }, frida: { type: "boolean", default: false } } }),
 );
 const BUDGET_MS = positiveInt("--ms", flags.ms);
 const COUNTS = [1, 20, 100] as const;
@@ -96,10 +102,21 @@ interface Row {
 interface Measured {
   readonly runtime: string;
   readonly rows: readonly Row[];
+  /** A loop that reads every byte once and sums: the floor of any scan that looks at each byte. */
+  readonly touchUsPerKiB: number;
 }
 
-function row(count: number): Row {
-  const learned = Array.from({ length: count }, (_, i) => value(i));
+function touch(b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < b.length; i++) sum = (sum + b[i]!) | 0;
+  return sum;
+}
+
+/** The learned values of each row, drawn once so that every runtime learns the same ones. */
+const SETS = COUNTS.map((n) => Array.from({ length: n }, (_, i) => value(i)));
+
+function row(learned: readonly [IdKind, string][]): Row {
+  const count = learned.length;
   const started = performance.now();
   const m = new IdMatcher();
   learned.forEach(([kind, v], i) => m.learn(kind, v, i));
@@ -118,7 +135,7 @@ function row(count: number): Row {
 }
 
 function measure(): Measured {
-  return { runtime: process.execArgv.includes("--jitless") ? "node --jitless" : "node (V8 JIT)", rows: COUNTS.map(row) };
+  return { runtime: process.execArgv.includes("--jitless") ? "node --jitless" : "node (V8 JIT)", rows: SETS.map(row), touchUsPerKiB: time(() => touch(PAYLOADS.json)) / 64 };
 }
 
 function measureJitless(): Measured {
@@ -136,8 +153,72 @@ function report(results: readonly Measured[]): void {
       const cells = [x.values, x.patterns, x.learnUsPerValue.toFixed(0), x.usPerKiB.json.toFixed(2), x.usPerKiB.random.toFixed(2), x.usPerKiB.hexJson.toFixed(2), x.usPerRequest.toFixed(1)];
       process.stdout.write(`${cells.map((c) => String(c).padStart(16)).join("")}\n`);
     }
+    process.stdout.write(`  for scale: a loop reading each byte once costs ${res.touchUsPerKiB.toFixed(2)} µs/KiB here\n`);
+  }
+}
+
+/** The workload inside Frida: the same rows, timed with Date.now() (QuickJS has no performance.now()). */
+const FRIDA_ENTRY = `
+import { IdMatcher } from "./id-matcher.js";
+const unb64 = (s) => { const A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"; const out = []; let acc = 0, bits = 0;
+  for (const c of s) { if (c === "=") break; acc = (acc << 6) | A.indexOf(c); bits += 6; if (bits >= 8) { bits -= 8; out.push((acc >> bits) & 255); } } return new Uint8Array(out); };
+const time = (fn, budget) => { for (let i = 0; i < 3; i++) fn(); let n = 0; const t0 = Date.now(); while (Date.now() - t0 < budget) { fn(); n++; } return ((Date.now() - t0) * 1000) / n; };
+rpc.exports = { bench(spec) {
+  const payloads = Object.fromEntries(Object.entries(spec.payloads).map(([k, v]) => [k, unb64(v)]));
+  const body = unb64(spec.body);
+  const rows = spec.sets.map((values) => {
+    const t0 = Date.now(); const m = new IdMatcher(); values.forEach(([k, v], i) => m.learn(k, v, i)); m.scan("", "body");
+    const learnUsPerValue = ((Date.now() - t0) * 1000) / values.length;
+    const usPerKiB = Object.fromEntries(Object.entries(payloads).map(([k, p]) => [k, time(() => m.scan(p, "body"), spec.budget) / (p.length / 1024)]));
+    const usPerRequest = time(() => { m.scan(spec.url, "url"); m.scan(spec.headers, "header"); m.scan(body, "body"); }, spec.budget);
+    return { values: values.length, patterns: m.stats().patterns, learnUsPerValue, usPerKiB, usPerRequest };
+  });
+  const json = payloads.json;
+  const touchUsPerKiB = time(() => { let sum = 0; for (let i = 0; i < json.length; i++) sum = (sum + json[i]) | 0; return sum; }, spec.budget) / (json.length / 1024);
+  return { runtime: "Frida " + Frida.version + " QuickJS", rows, touchUsPerKiB };
+} };
+`;
+
+const DRIVER = `
+import frida, json, subprocess, sys, time
+spec = json.load(sys.stdin)
+target = subprocess.Popen(["sleep", "600"])
+try:
+    time.sleep(0.2)
+    session = frida.attach(target.pid)
+    script = session.create_script(open(spec["bundle"]).read(), runtime="qjs")
+    script.load()
+    print(json.dumps(script.exports_sync.bench(spec)))
+    script.unload()
+    session.detach()
+finally:
+    target.kill()
+`;
+
+/** The rows measured inside real Frida, or undefined with one line saying what is missing. */
+async function measureFrida(): Promise<Measured | undefined> {
+  const root = packageRoot();
+  const python = process.env.PERMTRACE_FRIDA_PYTHON || join(root, ".venv-frida", "bin", "python");
+  if (!existsSync(python)) return void process.stderr.write(`--frida skipped: no python with frida at ${python}; run \`npm run setup:frida\`\n`);
+  if (process.getuid?.() !== 0) return void process.stderr.write("--frida skipped: not root (frida injects into a local process)\n");
+  const dir = mkdtempSync(join(tmpdir(), "bench-matcher-"));
+  try {
+    const bundle = join(dir, "matcher.js");
+    const stdin = { contents: FRIDA_ENTRY, resolveDir: join(root, "agent", "engine"), loader: "ts" as const };
+    await build({ stdin, bundle: true, format: "iife", platform: "neutral", target: "es2022", outfile: bundle, logLevel: "warning" });
+    const payloads = Object.fromEntries(Object.entries(PAYLOADS).map(([k, v]) => [k, v.toString("base64")]));
+    const spec = { bundle, budget: BUDGET_MS, sets: SETS, payloads, url: URL, headers: HEADERS, body: BODY.toString("base64") };
+    const child = spawnSync(python, ["-c", DRIVER], { input: JSON.stringify(spec), encoding: "utf8", timeout: 300_000 });
+    if (child.status !== 0) return void process.stderr.write(`--frida failed (${child.status}): ${child.stderr.trim().split("\n").pop()}\n`);
+    return JSON.parse(child.stdout) as Measured;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (flags.child) process.stdout.write(JSON.stringify(measure()));
-else report([measure(), measureJitless()]);
+else {
+  const results = [measure(), measureJitless()];
+  const frida = flags.frida ? await measureFrida() : undefined;
+  report(frida ? [...results, frida] : results);
+}
