@@ -142,8 +142,12 @@ export class IdMatcher {
     return { ...this.totals, values: this.values.size, patterns: (this.index()?.forms.length ?? 0) - this.dead };
   }
 
-  /** Scans the first SCAN_BOUND bytes of `payload` for every learned value in every encoding. */
-  scan(payload: Uint8Array | ArrayBuffer | string, where: Where): ScanResult {
+  /**
+   * Scans the first SCAN_BOUND bytes of `payload` for every learned value in every encoding.
+   * `totalLength`: the whole payload's length in bytes when `payload` is a bounded copy of it
+   * (a hook copies at most SCAN_BOUND plus a margin of a large Java byte[]), so that `cutBytes` is right.
+   */
+  scan(payload: Uint8Array | ArrayBuffer | string, where: Where, totalLength?: number): ScanResult {
     const ix = this.index();
     const reach = SCAN_BOUND + (ix ? ix.index.maxLength - 1 : 0);
     let data: Uint8Array | string;
@@ -163,7 +167,7 @@ export class IdMatcher {
     } else {
       data = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
       end = Math.min(data.length, reach);
-      cut = Math.max(0, data.length - SCAN_BOUND);
+      cut = Math.max(0, Math.max(totalLength ?? 0, data.length) - SCAN_BOUND);
     }
     const scanned = Math.min(end, SCAN_BOUND);
     this.totals.payloads++;

@@ -193,13 +193,15 @@ describe("IdMatcher: what it refuses and where it stops", () => {
     };
     expect(mm.scan(bytes(SCAN_BOUND - 5), "body")).toMatchObject({ matches: [{ offset: SCAN_BOUND - 5 }], scannedBytes: SCAN_BOUND, cutBytes: 100 });
     expect(mm.scan(bytes(SCAN_BOUND), "body")).toMatchObject({ matches: [], cutBytes: 100 });
+    // A hook's bounded copy of a 1 MiB byte[]: the cut is counted on the whole.
+    expect(mm.scan(bytes(SCAN_BOUND - 5), "body", 1 << 20)).toMatchObject({ matches: [{ offset: SCAN_BOUND - 5 }], cutBytes: (1 << 20) - SCAN_BOUND });
     const text = (at: number): string => " ".repeat(at) + IMEI + " ".repeat(SCAN_BOUND + 100 - at - IMEI.length);
     expect(mm.scan(text(SCAN_BOUND - 1), "body")).toMatchObject({ matches: [{ offset: SCAN_BOUND - 1 }], cutBytes: 100 });
     expect(mm.scan(text(SCAN_BOUND + 1), "body").matches).toEqual([]);
     // A non-ASCII string is scanned as UTF-8: offsets count bytes ("é" is 2).
     const accented = `é${" ".repeat(SCAN_BOUND - 7)}${IMEI}${" ".repeat(100)}`;
     expect(mm.scan(accented, "body")).toMatchObject({ matches: [{ offset: SCAN_BOUND - 5 }], scannedBytes: SCAN_BOUND });
-    expect(mm.stats()).toMatchObject({ payloads: 5, scannedBytes: 5 * SCAN_BOUND });
+    expect(mm.stats()).toMatchObject({ payloads: 6, scannedBytes: 6 * SCAN_BOUND });
   });
 });
 
