@@ -153,7 +153,8 @@ export class IdMatcher {
     let data: Uint8Array | string;
     let end: number;
     let cut: number;
-    if (typeof payload === "string" && !NON_ASCII.test(payload)) {
+    // Only the part that is scanned is checked: a 64 MiB string costs no more than a 64 KiB one.
+    if (typeof payload === "string" && !NON_ASCII.test(payload.length > reach ? payload.slice(0, reach) : payload)) {
       // An ASCII string (URLs, most headers) is its own UTF-8: scanned in place.
       data = payload;
       end = Math.min(payload.length, reach);

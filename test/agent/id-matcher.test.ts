@@ -217,6 +217,18 @@ describe("IdMatcher: hostile input", () => {
     expect(r.cutBytes).toBe(big.length - SCAN_BOUND);
   });
 
+  it("a 64 Mi-character string is scanned over its first 64 KiB only, ASCII or not", () => {
+    const mm = matcher([["android_id", ANDROID_ID]]);
+    for (const tail of ["x", "é"]) {
+      const huge = `${ANDROID_ID},${tail.repeat(64 << 20)}`;
+      const started = performance.now();
+      const r = mm.scan(huge, "header");
+      expect(performance.now() - started, tail).toBeLessThan(500);
+      expect(encs(r.matches)).toEqual(["android_id:plain"]);
+      expect(r.cutBytes).toBeGreaterThanOrEqual(huge.length - SCAN_BOUND);
+    }
+  });
+
   it("invalid UTF-8 and lone surrogates around a value neither throw nor hide it", () => {
     const mm = matcher([["imei", IMEI], ["ssid", "Café-Wi-Fi"]]);
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(IMEI), Buffer.from([0xed, 0xa0, 0x80, 0x80])]);
