@@ -6,7 +6,7 @@
  *   and PIPL: reading them is "collection".
  * - `capability` categories open a sensor that captures personal information (camera, microphone…):
  *   using them is collection, but whether they are necessary depends on the feature, not the app type.
- * - `meta` categories describe behaviour around permissions and other apps; they are not collection.
+ * - `meta` categories describe behaviour around permissions, other apps and the network; they are not collection.
  */
 export type CategoryClass = "data" | "capability" | "meta";
 
@@ -48,6 +48,7 @@ export const CATEGORY_IDS = [
   "permission_request",
   "permission_check",
   "other_app_launch",
+  "network_egress",
 ] as const;
 
 export type Category = (typeof CATEGORY_IDS)[number];
@@ -88,6 +89,8 @@ export const CATEGORIES: Readonly<Record<Category, CategoryInfo>> = {
   permission_request: c("permission_request", "meta", false, "Permission request", "权限申请", "A runtime permission request by the app."),
   permission_check: c("permission_check", "meta", false, "Permission check", "权限检查", "checkSelfPermission and similar; not collection."),
   other_app_launch: c("other_app_launch", "meta", false, "Starting other apps", "唤醒其他应用", "startActivity/startService/bindService/sendBroadcast aimed at another package."),
+  // Sending is not itself collection: the egress rules judge what a send carried (its `net` matches).
+  network_egress: c("network_egress", "meta", false, "Network egress", "网络外发", "Requests and writes leaving the app (OkHttp, TLS, sockets), with the identifiers they carried (`net`)."),
 };
 
 const categorySet: ReadonlySet<string> = new Set(CATEGORY_IDS);
