@@ -4,6 +4,9 @@
  *
  * Calls travel as compact tuples in batches; strings (hook ids, exception classes) and stacks are
  * sent once and referenced by index after. The runner turns batches into trace format v1.
+ *
+ * Additions that an older runner may ignore are optional fields within a version: `BatchMessage.net`
+ * (egress records) is one; an older agent sends none and a runner reads batches with or without it.
  */
 export const PROTOCOL_VERSION = 1;
 
@@ -60,6 +63,28 @@ export const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, re
 /** [local id of a call already sent, flags, exception string number or -1, return summary string number or -1]. */
 export type OutcomeTuple = readonly [number, number, number, number];
 
+/** Egress layers, by number in NetTuple[0]: OkHttp's request, a TLS plaintext write, a plain socket write. */
+export const NET_LAYERS = ["okhttp", "tls", "socket"] as const;
+
+/** Where a match was found, by number in NetMatchTuple[2]. */
+export const NET_WHERE = ["url", "header", "body", "pre-encryption"] as const;
+
+/**
+ * One identifier found in a send: [kind (IdKind), encoding (Enc), where (index in NET_WHERE),
+ * local id of the hooked read that returned the value or -1, confidence 0–1]. Never the value.
+ */
+export type NetMatchTuple = readonly [string, string, number, number, number];
+
+/**
+ * What an egress call sent: [layer (index in NET_LAYERS), host or null, port or -1, 1 for TLS
+ * else 0, payload bytes at this layer or -1 when unknown, matches or null, HTTP method or null,
+ * bytes beyond the scan bound (not scanned)]. Trailing nulls and zeros are left off.
+ */
+export type NetTuple = readonly (string | number | readonly NetMatchTuple[] | null)[];
+
+/** Field positions in a NetTuple. */
+export const NET = { layer: 0, host: 1, port: 2, tls: 3, bytes: 4, matches: 5, method: 6, cut: 7 } as const;
+
 /** [t, kind, detail]: foreground/background/screen changes and permission results seen in the app. */
 export type LifecycleTuple = readonly [number, "foreground" | "background" | "screen_on" | "screen_off" | "permission_result", Readonly<Record<string, unknown>>?];
 
@@ -98,6 +123,11 @@ export interface BatchMessage {
   readonly lifecycle: readonly LifecycleTuple[];
   /** Calls counted but not sent in full because of sampling: [hook number, count]. */
   readonly sampled: readonly (readonly [number, number])[];
+  /**
+   * Egress records (optional, added within version 1), [local id of a `network_egress` call, NetTuple]. The call is in
+   * this batch or an earlier one (then still pending: its outcome comes in this batch or later).
+   */
+  readonly net?: readonly (readonly [number, NetTuple])[];
 }
 
 /**

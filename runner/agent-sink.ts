@@ -1,11 +1,58 @@
-import type { AgentMessage, BatchMessage, CoverageRow, FrameTuple } from "../agent/protocol.js";
-import { CATEGORY_IDS } from "../reports/trace/categories.js";
-import type { CallEvent, CoverageEntry, StackFrame } from "../reports/trace/format.js";
+import type { AgentMessage, BatchMessage, CoverageRow, FrameTuple, NetMatchTuple, NetTuple } from "../agent/protocol.js";
+import { CATEGORIES, CATEGORY_IDS } from "../reports/trace/categories.js";
+import type { CallEvent, CoverageEntry, NetMatch, NetRecord, NetWhere, StackFrame } from "../reports/trace/format.js";
 import type { CallInput, TraceWriter } from "../reports/trace/writer.js";
 
-// Mirrors agent/protocol.ts (imported there as a type only, so the values are restated here).
+// Mirrors agent/protocol.ts (imported here as types only, so the values are restated: CALL_FLAGS, CALL, NET_LAYERS, NET_WHERE, NET).
 const FLAGS = { threw: 1, own: 2, fgKnown: 4, fg: 8, pending: 16 } as const;
 const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, ret: 6, exc: 7, args: 8, req: 9 } as const;
+/** Identifying reads whose seq is kept for egress matches (per process). */
+const MAX_READ_SEQS = 65_536;
+
+const LAYERS = ["okhttp", "tls", "socket"] as const;
+const WHERE: readonly NetWhere[] = ["url", "header", "body", "pre-encryption"];
+const NET = { layer: 0, host: 1, port: 2, tls: 3, bytes: 4, matches: 5, method: 6, cut: 7 } as const;
+
+/** Host and method come from the app: bounded here, escaped by every renderer. */
+const MAX_TEXT = 300;
+
+function text(v: unknown): string | undefined {
+  return typeof v === "string" && v.length > 0 ? v.slice(0, MAX_TEXT) : undefined;
+}
+
+function count(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
+function match(m: NetMatchTuple, readSeqs: ReadonlyMap<number, number>): NetMatch | null {
+  const where = WHERE[m[2]];
+  if (!where || typeof m[0] !== "string" || typeof m[1] !== "string") return null;
+  const readSeq = m[3] >= 0 ? readSeqs.get(m[3]) : undefined;
+  const conf = typeof m[4] === "number" && m[4] >= 0 && m[4] <= 1 ? m[4] : 0;
+  return { kind: m[0].slice(0, 40), enc: m[1].slice(0, 40), where, ...(readSeq !== undefined ? { readSeq } : {}), conf };
+}
+
+/** An agent NetTuple as the trace's `net` record (reports/trace/format.ts, NetRecord); reads named by their trace seq. */
+export function netRecord(t: NetTuple, readSeqs: ReadonlyMap<number, number>): NetRecord {
+  const at = (k: number): unknown => (t.length > k ? t[k] : undefined);
+  const host = text(at(NET.host));
+  const port = count(at(NET.port));
+  const bytes = count(at(NET.bytes));
+  const method = text(at(NET.method));
+  const cut = count(at(NET.cut));
+  const raw = at(NET.matches);
+  const matches = Array.isArray(raw) ? (raw as NetMatchTuple[]).map((m) => match(m, readSeqs)).filter((m): m is NetMatch => m !== null) : [];
+  return {
+    layer: LAYERS[at(NET.layer) as number] ?? "socket",
+    ...(host ? { host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    tls: at(NET.tls) === 1,
+    ...(bytes !== undefined ? { bytes } : {}),
+    ...(method ? { method } : {}),
+    ...(cut ? { cut } : {}),
+    ...(matches.length > 0 ? { matches } : {}),
+  };
+}
 
 export interface SinkOptions {
   readonly pid: number;
@@ -39,6 +86,10 @@ export class AgentSink {
   /** The permission guarding each hook, by hook number. */
   private permissions: readonly (string | null)[] = [];
   private readonly pending = new Map<number, CallInput>();
+  /** Egress records by the local id of their call, until the call is written. */
+  private readonly nets = new Map<number, NetTuple>();
+  /** The trace seq of recent identifying reads, by local id: an egress match names its read by seq. */
+  private readonly readSeqs = new Map<number, number>();
   /** Batches that arrived before the coverage message that names their hooks. */
   private early: BatchMessage[] = [];
   coverage: CoverageEntry[] = [];
@@ -85,8 +136,21 @@ export class AgentSink {
 
   /** Writes calls still waiting for an outcome (the process ended during them). */
   close(reason = "the process ended during the call"): void {
-    for (const call of this.pending.values()) this.writer.call({ ...call, out: "threw", exc: `(no outcome: ${reason})` });
+    for (const [id, call] of this.pending) this.write(id, { ...call, out: "threw", exc: `(no outcome: ${reason})` });
     this.pending.clear();
+    this.nets.clear();
+  }
+
+  /** Writes a call with its egress record, and remembers an identifying read's seq for the matches that name it. */
+  private write(id: number, call: CallInput): void {
+    const net = this.nets.get(id);
+    if (net) this.nets.delete(id);
+    const seq = this.writer.call(net ? { ...call, net: netRecord(net, this.readSeqs) } : call);
+    if (seq > 0 && CATEGORIES[call.cat]?.identifying) {
+      this.readSeqs.set(id, seq);
+      // Bounded: a match names a read of this process; the oldest reads are forgotten first.
+      if (this.readSeqs.size > MAX_READ_SEQS) this.readSeqs.delete(this.readSeqs.keys().next().value!);
+    }
   }
 
   private time(t: number): number {
@@ -102,6 +166,7 @@ export class AgentSink {
       this.sampled.set(id, (this.sampled.get(id) ?? 0) + n);
     }
     for (const [id, frames, truncated] of b.stacks) this.stacks.set(id, this.writer.stack(frames.map(frame), truncated));
+    for (const [id, net] of b.net ?? []) this.nets.set(id, net);
     b.calls.forEach((c, i) => {
       const at = <T>(k: number, d: T): T => (c.length > k ? (c[k] as T) : d);
       const flags = c[CALL.flags] as number;
@@ -130,14 +195,14 @@ export class AgentSink {
       this.opts.onCall?.(event.cat);
       if (req && event.cat === "permission_request") this.opts.onRequest?.(req);
       if (flags & FLAGS.pending) this.pending.set(b.firstId + i, event);
-      else this.writer.call(event);
+      else this.write(b.firstId + i, event);
     });
     for (const [id, flags, exc, ret] of b.outcomes) {
       const call = this.pending.get(id);
       if (!call) continue;
       this.pending.delete(id);
       const done: Partial<CallEvent> = { out: flags & FLAGS.threw ? "threw" : "returned", ...(exc >= 0 ? { exc: this.strings[exc]! } : {}), ...(ret >= 0 ? { ret: this.strings[ret]! } : {}) };
-      this.writer.call({ ...call, ...done } as CallInput);
+      this.write(id, { ...call, ...done } as CallInput);
     }
     for (const [t, kind, detail] of b.lifecycle) {
       if (kind === "permission_result") {

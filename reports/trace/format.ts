@@ -52,6 +52,41 @@ export interface CallEvent {
   readonly own?: boolean;
   /** The agent's own foreground view of this process, when it has one. */
   readonly fg?: boolean;
+  /** A `network_egress` call: what it sent, where to, and the identifiers found in it (docs/trace-format.md, "Egress records"). */
+  readonly net?: NetRecord;
+}
+
+/** Where a send carried an identifier; `pre-encryption`: handed to a cipher, compressor or encoder before the send. */
+export type NetWhere = "url" | "header" | "body" | "pre-encryption";
+
+/** One identifier found in a send: which kind, in which encoding, where — never the value. */
+export interface NetMatch {
+  /** The identifier's kind (android_id, imei, oaid, location, …: agent/engine/id-normalise.ts IdKind). */
+  readonly kind: string;
+  /** How it was written: plain, url, base64, base64url, hex-lower/upper, md5/sha1/sha256-lower/upper. */
+  readonly enc: string;
+  readonly where: NetWhere;
+  /** The seq of the hooked read in this process that returned the value, when the trace has it. */
+  readonly readSeq?: number;
+  /** 1 when found in the send itself; lower when linked from a pre-encryption scan by thread and time. */
+  readonly conf: number;
+}
+
+/** What an egress call sent. Strings (host, method) come from the app: untrusted. */
+export interface NetRecord {
+  /** Where the send was seen: OkHttp's request, a TLS write's plaintext, a plain socket write. */
+  readonly layer: "okhttp" | "tls" | "socket";
+  /** The request's host, else the TLS session's peer host (SNI), else the peer address. */
+  readonly host?: string;
+  readonly port?: number;
+  readonly tls: boolean;
+  /** Payload bytes at this layer (for OkHttp, the body's declared length). */
+  readonly bytes?: number;
+  /** The HTTP method, when the send is or starts an HTTP/1 request. */
+  readonly method?: string;
+  /** Bytes beyond the agent's scan bound, not scanned. */
+  readonly cut?: number;
+  readonly matches?: readonly NetMatch[];
 }
 
 /** A Java frame (`c`lass, `m`ethod, `f`ile, `l`ine) or a native one (`n`: `module!symbol+0xoff`). */

@@ -33,6 +33,34 @@ export const CALL_EVENT_SCHEMA = {
     req: { ...strings, description: "Permissions asked by a permission_request event." },
     own: { type: "boolean", description: "The call concerns only the app's own data." },
     fg: { type: "boolean", description: "The agent's per-process foreground flag." },
+    net: {
+      type: "object",
+      description: "A network_egress call: what it sent, where to, and the identifiers found in it (docs/trace-format.md#egress-records).",
+      required: ["layer", "tls"],
+      properties: {
+        layer: { enum: ["okhttp", "tls", "socket"] },
+        host: { type: "string", description: "Request host, else TLS peer host (SNI), else peer address; untrusted." },
+        port: { type: "integer" },
+        tls: { type: "boolean" },
+        bytes: { type: "integer", minimum: 0, description: "Payload bytes at this layer." },
+        method: { type: "string" },
+        cut: { type: "integer", minimum: 0, description: "Bytes beyond the scan bound, not scanned." },
+        matches: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["kind", "enc", "where", "conf"],
+            properties: {
+              kind: { type: "string", description: "Identifier kind; never the value." },
+              enc: { type: "string" },
+              where: { enum: ["url", "header", "body", "pre-encryption"] },
+              readSeq: { type: "integer", minimum: 1, description: "seq of the hooked read that returned the value." },
+              conf: { type: "number", minimum: 0, maximum: 1 },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 
