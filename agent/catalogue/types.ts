@@ -81,6 +81,37 @@ export interface HookEntry {
   readonly ref?: string;
   /** Set when `className` is an interface: the method is hooked in the classes that implement it. */
   readonly implementations?: Implementations;
+  /** Set on `network_egress` entries: how the agent reads the send's destination and payload (agent/engine/egress.ts). */
+  readonly egress?: EgressSpec;
+}
+
+/** The layer a send is seen at: OkHttp's request (URL, method, headers), a TLS write (plaintext), a plain socket write. */
+export type EgressLayer = "okhttp" | "tls" | "socket";
+
+export interface EgressSpec {
+  readonly layer: EgressLayer;
+  /**
+   * The payload argument: a byte[] at `data`, with its offset and length in the two arguments
+   * after it (OutputStream.write(byte[], int, int)). Absent for OkHttp, whose request is read
+   * from the Interceptor.Chain argument.
+   */
+  readonly data?: number;
+}
+
+/**
+ * A pre-encryption scan point (issue 15 item 2): a method an SDK hands its payload to before it
+ * is compressed, encrypted or encoded. The agent scans argument `data` (a byte[], with offset and
+ * length at `off`/`len` when given) and records nothing unless a learned identifier is in it.
+ */
+export interface ScanPoint {
+  readonly id: string;
+  readonly className: string;
+  readonly method: string;
+  readonly overloads: readonly (readonly string[])[];
+  readonly data: number;
+  readonly off?: number;
+  readonly len?: number;
+  readonly ref: string;
 }
 
 /**

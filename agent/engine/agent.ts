@@ -3,6 +3,7 @@ import type { HookEntry } from "../catalogue/types.js";
 import { PROTOCOL_VERSION, type AgentConfig, type AgentMessage, type AgentStatus, type CoverageRow } from "../protocol.js";
 import { now } from "./clock.js";
 import { installCrashFlush } from "./crash.js";
+import { Egress } from "./egress.js";
 import { Installer } from "./installer.js";
 import { apiLevel, Java } from "./java.js";
 import { Lifecycle } from "./lifecycle.js";
@@ -49,13 +50,15 @@ export class Agent {
   constructor(private readonly sendMessage: (m: AgentMessage) => void = (m) => send(m)) {}
 
   init(config: AgentConfig, catalogue: readonly HookEntry[] = CATALOGUE): readonly CoverageRow[] {
-    const recorder = new Recorder(this.sendMessage, {
+    const tid = (): number => Process.getCurrentThreadId();
+    const egress = new Egress({ now, tid, reportError: (w, e) => this.error(w, e) }, catalogue);
+    // Egress records ride in the next batch, after the calls they belong to were queued.
+    const recorder = new Recorder((m) => this.sendMessage(m.type === "batch" ? egress.attach(m) : m), {
       batchSize: config.batchSize ?? DEFAULTS.batchSize,
       flushMs: config.flushMs ?? DEFAULTS.flushMs,
       ...(config.sampling ? { sampling: config.sampling } : {}),
     });
     this.recorder = recorder;
-    const tid = (): number => Process.getCurrentThreadId();
     const guarded = <T>(fn: () => T): T => this.guarded(tid(), fn);
     const installer = new Installer({
       reportError: (where, err) => this.error(where, err),
@@ -68,7 +71,7 @@ export class Agent {
     const redaction = { redaction: config.redaction ?? DEFAULTS.redaction, salt: config.salt ?? String(Math.random()) };
     /** Per thread, the Java catalogue calls in progress: their native work is part of them. */
     const active = new Map<number, string[]>();
-    const java = this.installJavaSide(catalogue.filter((e) => selected(e.id, config)), config, { recorder, redaction, appPackage: config.appPackage, guarded, tid, active });
+    const java = this.installJavaSide(catalogue.filter((e) => selected(e.id, config)), config, { recorder, redaction, appPackage: config.appPackage, guarded, tid, active, egress });
     const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
     this.nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()), java.stacks?.source === "backtrace");
     this.sendMessage({
@@ -122,6 +125,8 @@ export class Agent {
         const lifecycle = new Lifecycle(base.recorder, base.guarded);
         this.installJava(entries, out.level, { ...base, stacks, foreground: () => lifecycle.foreground() });
         lifecycle.install(installer);
+        // Pre-encryption scan points: no coverage row, no call recorded (agent/engine/egress.ts).
+        if (entries.some((e) => e.egress)) for (const p of base.egress!.scanPoints) installer.add({ className: p.className, method: p.method, overloads: p.overloads, handler: base.egress!.scanHandler(p, base.guarded) });
         installer.add(applicationTarget((className) => this.sendMessage({ type: "application", t: now(), className }), base.guarded));
         installCrashFlush(installer, () => base.recorder.flush());
         installer.installed();

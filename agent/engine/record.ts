@@ -3,6 +3,7 @@ import type { HookEntry } from "../catalogue/types.js";
 import { CALL_FLAGS } from "../protocol.js";
 import { classify } from "./classifiers.js";
 import { now } from "./clock.js";
+import type { Egress } from "./egress.js";
 import type { Handler } from "./installer.js";
 import type { Recorder } from "./recorder.js";
 import type { StackWalker } from "./stack.js";
@@ -22,6 +23,8 @@ export interface RecordContext {
   readonly tid: () => number;
   /** Per thread, the classes whose hooked calls are in progress (outermost first). */
   readonly active: Map<number, string[]>;
+  /** Egress records and the identifier values reads return (agent/engine/egress.ts). */
+  readonly egress?: Egress;
 }
 
 /** The exception class of an error thrown through the bridge ("java.lang.SecurityException: …"). */
@@ -39,13 +42,14 @@ export function exceptionClass(err: unknown): string {
  */
 export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordContext): Handler {
   const baseCategory = categoryIndex.get(entry.category)!;
-  return (_self, args) =>
+  return (self, args) =>
     ctx.guarded(() => {
       // An overload that calls another hooked overload of the same class (getImei() → getImei(int),
       // the query chain) is one call from the app: only the outermost is recorded.
       const tid = ctx.tid();
       const active = ctx.active.get(tid);
       if (active?.includes(entry.className)) return undefined;
+      if (entry.egress && ctx.egress?.skip(entry, active)) return undefined;
       if (entry.when) {
         const v = args[entry.when.arg];
         if (typeof v !== "string" || !entry.when.oneOf.includes(v)) return undefined;
@@ -94,9 +98,11 @@ export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordCont
         const fg = ctx.foreground();
         const flags = (own ? CALL_FLAGS.own : 0) | (fg === null ? 0 : CALL_FLAGS.fgKnown | (fg ? CALL_FLAGS.fg : 0));
         const id = ctx.recorder.begin(t, hook, category, tid, stack, summaries, flags, req);
+        if (entry.egress) ctx.egress?.onSend(entry, id, self, args);
         return (threw: boolean, result: unknown) =>
           ctx.guarded(() => {
             leave();
+            if (!threw) ctx.egress?.learn(entry, id, result);
             if (threw) {
               ctx.recorder.end(id, true, exceptionClass(result), null);
               // An uncaught exception may kill the process before the timer fires: send it now.

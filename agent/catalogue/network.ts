@@ -1,0 +1,92 @@
+/**
+ * Network egress (issue 15): where what an app or SDK sends is still readable in the process —
+ * OkHttp's request before it is encoded, the platform TLS stack's plaintext, a plain socket's
+ * bytes — and the pre-encryption points where SDKs hand a payload to a compressor, cipher or
+ * encoder. Category `network_egress` (reports/trace/categories.ts): sending is not itself
+ * collection; a send's `net` record says what it carried (agent/engine/egress.ts).
+ *
+ * Also here, as data: which identifier kind each hooked read returns (LEARNED_KINDS), so the
+ * agent's matcher (agent/engine/id-matcher.ts) learns the values the app read.
+ */
+import type { IdKind } from "../engine/id-normalise.js";
+import type { HookEntry, ScanPoint } from "./types.js";
+
+const BYTES_OFF_LEN = ["[B", "int", "int"] as const;
+
+// Conscrypt as the platform ships it (AOSP external/conscrypt, repackaged to com.android.org.conscrypt)
+// and as apps bundle it (org.conscrypt, e.g. OkHttp's ConscryptPlatform). The SSL sockets' output
+// streams are inner classes whose outer socket (`this$0`) knows the peer: getHostnameOrIP() is the
+// SNI host the socket was created for, else the address (google/conscrypt,
+// common/src/main/java/org/conscrypt/AbstractConscryptSocket.java; ConscryptFileDescriptorSocket.java,
+// SSLOutputStream.write(byte[], int, int) → ssl.write(fd, …) → NativeCrypto.SSL_write;
+// ConscryptEngineSocket.java, SSLOutputStream.write(byte[]) and write(byte[], int, int) → engine.wrap).
+// NativeCrypto.SSL_write itself has the bytes but only the native SSL pointer, not the host.
+const FD_REF = "google/conscrypt common/src/main/java/org/conscrypt/ConscryptFileDescriptorSocket.java (SSLOutputStream.write)";
+const ENGINE_REF = "google/conscrypt common/src/main/java/org/conscrypt/ConscryptEngineSocket.java (SSLOutputStream.write)";
+
+/** Ids name the inner class (`SSLOutputStream`) and, in the variant, which socket's and whose Conscrypt. */
+function tlsEntries(pkg: string, bundled: string): HookEntry[] {
+  return [
+    { id: `net.SSLOutputStream.write.fd${bundled}`, className: `${pkg}.ConscryptFileDescriptorSocket$SSLOutputStream`, method: "write", overloads: [BYTES_OFF_LEN], category: "network_egress", egress: { layer: "tls", data: 0 }, ref: FD_REF, nonPublic: "Conscrypt's SSL socket internals" },
+    // write(byte[]) does not go through write(byte[], int, int) in the engine socket: both hooked.
+    { id: `net.SSLOutputStream.write.engine${bundled}`, className: `${pkg}.ConscryptEngineSocket$SSLOutputStream`, method: "write", overloads: [["[B"], BYTES_OFF_LEN], category: "network_egress", egress: { layer: "tls", data: 0 }, ref: ENGINE_REF, nonPublic: "Conscrypt's SSL socket internals" },
+  ];
+}
+
+export const NETWORK: readonly HookEntry[] = [
+  // OkHttp 3.x and 4.x: the last interceptor writes the request to the connection; its chain's
+  // request() holds URL, method and headers before HTTP/2 or TLS encode them
+  // (square/okhttp okhttp/src/main/kotlin/okhttp3/internal/http/CallServerInterceptor.kt; the same
+  // class and package in 3.x's Java sources). An app that renames okhttp3 with R8 is not seen here
+  // (its TLS writes still are).
+  { id: "net.CallServerInterceptor.intercept", className: "okhttp3.internal.http.CallServerInterceptor", method: "intercept", overloads: [["okhttp3.Interceptor$Chain"]], category: "network_egress", egress: { layer: "okhttp" }, ref: "square/okhttp okhttp/src/main/kotlin/okhttp3/internal/http/CallServerInterceptor.kt", nonPublic: "OkHttp in the app, not the platform" },
+  ...tlsEntries("com.android.org.conscrypt", ""),
+  ...tlsEntries("org.conscrypt", "_bundled"),
+  // Plain TCP through java.net: the socket's output stream writes through this private method
+  // (OpenJDK and Android libcore ojluni java/net/SocketOutputStream.java: socketWrite(byte[], int, int);
+  // its `socket` field names the peer). A write nested in a TLS write on the same thread is the
+  // ciphertext of that write and is not recorded (agent/engine/egress.ts).
+  { id: "net.SocketOutputStream.socketWrite", className: "java.net.SocketOutputStream", method: "socketWrite", overloads: [BYTES_OFF_LEN], category: "network_egress", egress: { layer: "socket", data: 0 }, ref: "OpenJDK / AOSP libcore ojluni/src/main/java/java/net/SocketOutputStream.java", nonPublic: "java.net internals" },
+];
+
+/**
+ * Pre-encryption scan points: each hooked overload is the one the others call, so one payload is
+ * scanned once (android.util.Base64.encode(byte[], int) and encodeToString call
+ * encode(byte[], int, int, int); Deflater.setInput(byte[]) calls setInput(byte[], int, int);
+ * DeflaterOutputStream.write(byte[]) calls write(byte[], int, int)). A GZIPOutputStream write
+ * also reaches Deflater.setInput: the second scan finds the same matches, which are merged.
+ */
+export const SCAN_POINTS: readonly ScanPoint[] = [
+  { id: "scan.Cipher.update", className: "javax.crypto.Cipher", method: "update", overloads: [["[B"]], data: 0, ref: "developer.android.com/reference/javax/crypto/Cipher#update(byte[])" },
+  { id: "scan.Cipher.update.range", className: "javax.crypto.Cipher", method: "update", overloads: [BYTES_OFF_LEN], data: 0, off: 1, len: 2, ref: "developer.android.com/reference/javax/crypto/Cipher#update(byte[],%20int,%20int)" },
+  { id: "scan.Cipher.doFinal", className: "javax.crypto.Cipher", method: "doFinal", overloads: [["[B"]], data: 0, ref: "developer.android.com/reference/javax/crypto/Cipher#doFinal(byte[])" },
+  { id: "scan.Cipher.doFinal.range", className: "javax.crypto.Cipher", method: "doFinal", overloads: [BYTES_OFF_LEN], data: 0, off: 1, len: 2, ref: "developer.android.com/reference/javax/crypto/Cipher#doFinal(byte[],%20int,%20int)" },
+  { id: "scan.Deflater.setInput", className: "java.util.zip.Deflater", method: "setInput", overloads: [BYTES_OFF_LEN], data: 0, off: 1, len: 2, ref: "developer.android.com/reference/java/util/zip/Deflater#setInput(byte[],%20int,%20int)" },
+  { id: "scan.GZIPOutputStream.write", className: "java.util.zip.GZIPOutputStream", method: "write", overloads: [BYTES_OFF_LEN], data: 0, off: 1, len: 2, ref: "developer.android.com/reference/java/util/zip/GZIPOutputStream#write(byte[],%20int,%20int)" },
+  { id: "scan.Base64.encode", className: "android.util.Base64", method: "encode", overloads: [["[B", "int", "int", "int"]], data: 0, off: 1, len: 2, ref: "developer.android.com/reference/android/util/Base64#encode(byte[],%20int,%20int,%20int)" },
+];
+
+/**
+ * Which identifier a hooked read returns, by hook id (first matching rule): the agent hands the
+ * value to the matcher with the call's local id as its read. Reads whose value is not one
+ * identifier (lists, Location lists, cell info) are left out.
+ */
+export const LEARNED_KINDS: readonly (readonly [RegExp, IdKind])[] = [
+  [/^settings\.(Secure|System)\.getString\.android_id$/, "android_id"],
+  [/\.getMeid$/, "meid"],
+  [/\.(getImei|getPrimaryImei|getDeviceId|getIMEI)(\.|$)/, "imei"],
+  [/\.getSubscriberId$/, "imsi"],
+  [/\.(getSimSerialNumber|getIccId)$/, "iccid"],
+  [/^telephony\.Build\.getSerial$/, "serial"],
+  [/\.(getLine1Number|getPhoneNumber)$|^telephony\.SubscriptionInfo\.getNumber$/, "phone_number"],
+  [/^ids\.Info\.getId$/, "gaid"],
+  // Huawei's and Honor's advertising ids are their OAIDs; the vendor suppliers' getSerID (HeyTap/OPlus) too.
+  [/^ids\.Info\.getId\.(hms|honor)$|\.(getOAID|getOaid|obtainOaid|getSerID)(\.|$)/, "oaid"],
+  [/\.getVAID(\.|$)/, "vaid"],
+  [/\.getAAID(\.|$)/, "aaid"],
+  [/^(wifi|net|bluetooth)\..*(MacAddress|HardwareAddress|\.getAddress)$|^settings\.Secure\.getString\.bluetooth_address$/, "mac"],
+  [/\.getBSSID$/, "bssid"],
+  [/\.getSSID$|^net\.NetworkInfo\.getExtraInfo$/, "ssid"],
+  [/^location\.(LocationManager|AMapLocationClient)\.getLastKnownLocation$|^location\.LocationResult\.getLastLocation(\.hms)?$/, "location"],
+];
+
