@@ -151,6 +151,9 @@ export async function buildStubModel(catalogue: readonly HookEntry[] = CATALOGUE
   };
   const byEntry = new Map<string, { cls: string; methods: StubMethod[] }>();
   for (const e of catalogue) {
+    // Egress entries hook the JDK's and libraries' own senders (java.net, Conscrypt, OkHttp):
+    // no stub stands for them; the harness's real traffic exercises them.
+    if (e.egress) continue;
     const c = classFor(e.className);
     if (api.get(e.className)?.iface) c.kind = "interface";
     const methods = entryMethods(e, api.get(e.className));
