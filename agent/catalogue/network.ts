@@ -44,7 +44,7 @@ export const NETWORK: readonly HookEntry[] = [
   ...tlsEntries("org.conscrypt", "_bundled"),
   // Plain TCP through java.net: the socket's output stream writes through this private method
   // (OpenJDK and Android libcore ojluni java/net/SocketOutputStream.java: socketWrite(byte[], int, int);
-  // its `socket` field names the peer). A write nested in a TLS write on the same thread is the
+  // its `impl` field, a SocketImpl, names the peer). A write nested in a TLS write on the same thread is the
   // ciphertext of that write and is not recorded (agent/engine/egress.ts).
   { id: "net.SocketOutputStream.socketWrite", className: "java.net.SocketOutputStream", method: "socketWrite", overloads: [BYTES_OFF_LEN], category: "network_egress", egress: { layer: "socket", data: 0 }, ref: "OpenJDK / AOSP libcore ojluni/src/main/java/java/net/SocketOutputStream.java", nonPublic: "java.net internals" },
 ];

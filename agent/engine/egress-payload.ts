@@ -115,12 +115,17 @@ export function tlsDestination(self: unknown): Destination {
   return { host: host == null ? null : String(host), port: num(invoke(socket, "getPort")), tls: true };
 }
 
-/** A java.net.SocketOutputStream's peer: its `socket` field's address and port. */
+/**
+ * A java.net.SocketOutputStream's peer, from its `impl` field (a SocketImpl: getInetAddress() and
+ * getPort(), protected, declared in java.net.SocketImpl), in OpenJDK 8 — whose java.net Android's
+ * libcore ojluni carries — and 17 alike (`javap -p java.net.SocketOutputStream` on JDK 17: fields
+ * impl and temp; OpenJDK 8 also has `socket`).
+ */
 export function socketDestination(self: unknown): Destination {
-  const socket = field(self, "socket");
-  const address = invoke(socket, "getInetAddress");
+  const impl = field(self, "impl");
+  const address = invoke(impl, "getInetAddress");
   const host = invoke(address, "getHostAddress");
-  return { host: host == null ? null : String(host), port: num(invoke(socket, "getPort")), tls: false };
+  return { host: host == null ? null : String(host), port: num(invoke(impl, "getPort")), tls: false };
 }
 
 /** What OkHttp's CallServerInterceptor is about to send, read from the chain's request(). */

@@ -43,8 +43,9 @@ const CLASSES: readonly ClassSpec[] = [
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const tlsSelf = (host: string, port: number): unknown => ({ $className: FD_OUT, this$0: { value: { getHostnameOrIP: () => host, getPort: () => port } } });
+/** A SocketOutputStream: its `impl` field is the socket's SocketImpl (JDK 8/17 and Android libcore alike). */
 function socketSelf(address: string, port: number): unknown {
-  return { $className: SOCKET_OUT, socket: { value: { getInetAddress: () => ({ getHostAddress: () => address }), getPort: () => port } } };
+  return { $className: SOCKET_OUT, impl: { value: { getInetAddress: () => ({ getHostAddress: () => address }), getPort: () => port } } };
 }
 
 /**

@@ -292,4 +292,23 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     expect(calls.filter((c) => c.hook === entry.id).map((c) => c.ret).sort()).toEqual(want);
     expect(new Set(want).size).toBe(3);
   });
+
+  it("records each cleartext HttpURLConnection request once: the MD5 of the Android ID found in the URL and tied to its read, nothing in the map tile", () => {
+    const results = new Map(run.target.results().map((r) => [String(r.call), r]));
+    expect(["egress.sdk_md5", "egress.map_tile"].map((c) => results.get(c)?.ret)).toEqual([{ cls: "java.lang.Integer", s: "204" }, { cls: "java.lang.Integer", s: "204" }]);
+    const calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls));
+    const read = calls.find((c) => c.hook === "settings.Secure.getString.android_id")!;
+    const sends = calls.filter((c) => c.cat === "network_egress");
+    expect(sends.map((c) => c.hook)).toEqual(["net.SocketOutputStream.socketWrite", "net.SocketOutputStream.socketWrite"]);
+    const [sdk, tile] = sends.map((c) => c.net!);
+    expect(sdk).toMatchObject({ layer: "socket", host: "127.0.0.1", tls: false, method: "GET", matches: [{ kind: "android_id", enc: "md5-lower", where: "url", readSeq: read.seq, conf: 1 }] });
+    expect(tile).toMatchObject({ layer: "socket", host: "127.0.0.1", tls: false, method: "GET" });
+    expect(tile!.matches).toBeUndefined();
+    expect(sdk!.port).toBe(tile!.port);
+    expect(sdk!.bytes).toBeGreaterThan(0);
+    // The request's stack starts in the harness's sender, under the JDK's HTTP client.
+    const stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((x) => [x.id, x]));
+    expect(stacks.get(sends[0]!.stack!)?.frames.some((f) => f.c === "com.example.app.Egress")).toBe(true);
+    expect(readFileSync(join(run.dir, TRACE_FILES.calls), "utf8")).not.toContain("9774d56d682e549c");
+  });
 });

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * an SDK reads the Android ID before consent, the activity starts, every catalogue call is made,
  * a permission answer arrives, the activity stops, a call is made in background, and a plugin
  * loader brings in the Tencent location SDK and the MSA OAID SDK, whose suppliers are read after
- * the "oaid" phase. The implementations of the catalogue's interfaces (Calls.Impl) are loaded
+ * the "oaid" phase; then the app sends two HTTP requests to a local server (Egress). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
  * before "ready": classes an app loaded before the agent came. At each "phase <name>" line it waits for "continue"
  * (the test writes markers or waits for the agent there). It prints "done" and exits on "exit":
  * once frida-java-bridge has attached a thread the JVM no longer ends by itself.
@@ -22,6 +22,11 @@ public final class Main {
   private static BufferedReader in;
 
   public static void main(String[] args) throws Exception {
+    // Android's java.net (libcore ojluni, from OpenJDK 8) writes a socket through
+    // SocketOutputStream.socketWrite, which the agent hooks; JDK 13+ writes through NioSocketImpl
+    // instead and JDK 17 keeps the old implementation behind this property (JEP 353). Read when
+    // java.net.SocketImpl is first initialised, so before any socket.
+    System.setProperty("jdk.net.usePlainSocketImpl", "true");
     in = new BufferedReader(new InputStreamReader(System.in));
     Rec r = new Rec(System.out);
     Class.forName("com.example.app.Calls$Impl");
@@ -30,7 +35,8 @@ public final class Main {
     android.app.Application app = android.app.ActivityThread.currentApplication();
 
     r.begin("sdk.umeng.android_id", new Object[] { app });
-    r.ret(com.umeng.commonsdk.statistics.common.DeviceConfig.getAndroidId(app));
+    String androidId = com.umeng.commonsdk.statistics.common.DeviceConfig.getAndroidId(app);
+    r.ret(androidId);
     phase("consent");
 
     MainActivity activity = new MainActivity();
@@ -49,7 +55,10 @@ public final class Main {
     r.begin("app.background_location", new Object[] { "gps" });
     r.ret(new android.location.LocationManager().getLastKnownLocation("gps"));
 
-    if (!args[0].equals("none")) plugin(r, args[0]);
+    if (!args[0].equals("none")) {
+      plugin(r, args[0]);
+      Egress.run(r, androidId);
+    }
     say("done");
     expect("exit");
     System.exit(0);

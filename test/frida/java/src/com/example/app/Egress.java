@@ -1,0 +1,54 @@
+package com.example.app;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The app sends, through java.net's HttpURLConnection in cleartext, to a server in this same
+ * process on 127.0.0.1 (the JDK's com.sun.net.httpserver, whose NIO channels the agent does not
+ * hook): an SDK's request carrying the MD5 of the Android ID it read, then a map tile that carries
+ * nothing. Each answers 204. The printed results hold the path, not the server's random port.
+ */
+final class Egress {
+  private Egress() {}
+
+  static void run(Rec r, String androidId) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      get(r, "egress.sdk_md5", base, "/collect?aid=" + md5(androidId) + "&v=3");
+      get(r, "egress.map_tile", base, "/tiles/12/3385/1552.png?scale=2");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static void get(Rec r, String call, String base, String path) throws Exception {
+    r.begin(call, new Object[] { path });
+    HttpURLConnection c = (HttpURLConnection) new URL(base + path).openConnection();
+    try {
+      r.ret(Integer.valueOf(c.getResponseCode()));
+    } catch (Throwable e) {
+      r.exc(e);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  private static String md5(String s) throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (byte x : MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8))) b.append(String.format("%02x", x));
+    return b.toString();
+  }
+}
