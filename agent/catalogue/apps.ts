@@ -70,7 +70,7 @@ export const APPS: readonly HookEntry[] = [
   // The launcher's view of installed apps, per user profile; API 35 adds the private space's
   // profiles (ACCESS_HIDDEN_PROFILES) and the preinstalled system packages of a profile.
   { id: "apps.LauncherApps.getActivityList", className: LA, method: "getActivityList", overloads: "all", permission: QAP, category: "installed_apps", args: ["package", "omit"], ret: "len" },
-  { id: "apps.LauncherApps.getProfiles", className: LA, method: "getProfiles", overloads: "all", minApi: 26, permission: "android.permission.ACCESS_HIDDEN_PROFILES", category: "installed_apps", ret: "len" },
+  { id: "apps.LauncherApps.getProfiles", className: LA, method: "getProfiles", overloads: "all", minApi: 26, category: "installed_apps", ret: "len" },
   { id: "apps.LauncherApps.getPreInstalledSystemPackages", className: LA, method: "getPreInstalledSystemPackages", overloads: "all", minApi: 35, permission: "android.permission.ACCESS_HIDDEN_PROFILES", category: "installed_apps", ret: "len" },
   { id: "apps.PackageManager.queryContentProviders", className: PM, method: "queryContentProviders", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw", "raw", "raw"], ret: "len" },
   { id: "apps.PackageManager.resolveActivity", className: PM, method: "resolveActivity", overloads: "all", permission: QAP, category: "installed_apps", args: ["intent", "raw"], ret: "type" },

@@ -23,6 +23,10 @@ export const DEVICE_IDS: readonly HookEntry[] = [
   // Settings getString is read for dozens of names; only the identifying ones are recorded.
   { id: "settings.Secure.getString.android_id", className: "android.provider.Settings$Secure", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["android_id"] }, category: "device_identifiers", args: ["omit", "raw"], ret: "hash", ref: IDS },
   // Settings.System.ANDROID_ID is the pre-API 3 name; the platform forwards the read to Secure.
+  // The OAID Huawei (pps_oaid) and Honor (oaid) ROMs publish in Settings.Global: HMS's and Honor's
+  // ad-identifier clients read it there before binding their services, and so do SDKs directly
+  // (Android_CN_OAID's HuaweiImpl/HonorImpl; the Honor client's getAdvertisingIdInfo).
+  { id: "settings.Global.getString.oaid", className: "android.provider.Settings$Global", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["pps_oaid", "oaid"] }, category: "device_identifiers", args: ["omit", "raw"], ret: "hash", ref: "github.com/gzu-liyujiang/Android_CN_OAID HuaweiImpl.java, HonorImpl.java" },
   { id: "settings.System.getString.android_id", className: "android.provider.Settings$System", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["android_id"] }, category: "device_identifiers", args: ["omit", "raw"], ret: "hash", ref: IDS },
   // The Bluetooth MAC and name were readable from Secure settings before API 26.
   { id: "settings.Secure.getString.bluetooth_address", className: "android.provider.Settings$Secure", method: "getString", overloads: GETSTRING, when: { arg: 1, oneOf: ["bluetooth_address", "bluetooth_name"] }, category: "bluetooth", args: ["omit", "raw"], ret: "hash" },

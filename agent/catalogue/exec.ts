@@ -93,5 +93,5 @@ export const COMMANDS: readonly CommandRule[] = [
 const NON_PUBLIC = "hidden libcore method that Runtime.exec and ProcessBuilder.start end in";
 
 export const EXEC: readonly HookEntry[] = [
-  { id: "exec.ProcessBuilder.start", className: "java.lang.ProcessImpl", method: "start", overloads: "all", category: "phone_identifiers", classify: "command", args: ["omit"], ret: "type", nonPublic: NON_PUBLIC, ref: "libcore ojluni/src/main/java/java/lang/ProcessBuilder.java" },
+  { id: "exec.ProcessBuilder.start", className: "java.lang.ProcessImpl", method: "start", overloads: "all", minApi: 24, category: "phone_identifiers", classify: "command", args: ["omit"], ret: "type", nonPublic: NON_PUBLIC, ref: "libcore ojluni/src/main/java/java/lang/ProcessBuilder.java" },
 ];

@@ -41,6 +41,7 @@ const NOT_VERIFIED = "a MediaStore wrapper (API 36) opening a media URI: whether
 
 /** Methods left out, by `pkg.Class.method` (nested classes dotted). */
 export const EXPLAINED: Readonly<Record<string, string>> = {
+  "android.net.wifi.aware.WifiAwareManager.getPairedDevices": "the aliases of the devices the app itself paired (AOSP: @RequiresPermission ACCESS_WIFI_STATE), no scan and no other party's data",
   "android.app.Activity.getCaller": OPT_IN,
   "android.app.Activity.getCurrentCaller": OPT_IN,
   "android.app.Activity.getInitialCaller": OPT_IN,

@@ -82,8 +82,10 @@ export const LOCATION: readonly HookEntry[] = [
   // a map reads the coordinates of one Location every frame (a hook there costs a Java↔JS
   // transition per read and floods the trace), while a result is read once per delivery.
   // LocationServices.getFusedLocationProviderClient is the factory apps get the client from,
-  // stable across the versions where the client became an interface.
-  { id: "location.LocationServices.getFusedLocationProviderClient", className: "com.google.android.gms.location.LocationServices", method: "getFusedLocationProviderClient", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
+  // stable across the versions where the client became an interface; making a client needs no
+  // permission (so it carries none: a permission here would turn every app that makes its client
+  // after a denial into a refusal finding).
+  { id: "location.LocationServices.getFusedLocationProviderClient", className: "com.google.android.gms.location.LocationServices", method: "getFusedLocationProviderClient", overloads: "all", category: "location", ret: "type", nonPublic: PLAY },
   { id: "location.LocationResult.getLastLocation", className: "com.google.android.gms.location.LocationResult", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
   { id: "location.LocationResult.getLocations", className: "com.google.android.gms.location.LocationResult", method: "getLocations", overloads: "all", permission: FINE, category: "location", ret: "len", nonPublic: PLAY },
   { id: "location.LocationResult.extractResult", className: "com.google.android.gms.location.LocationResult", method: "extractResult", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
@@ -93,7 +95,7 @@ export const LOCATION: readonly HookEntry[] = [
   { id: "location.FusedLocationProviderClient.getLastLocationWithAddress.hms", className: HMS_CLIENT, method: "getLastLocationWithAddress", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
   { id: "location.FusedLocationProviderClient.requestLocationUpdates.hms", className: HMS_CLIENT, method: "requestLocationUpdates", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: HMS },
   { id: "location.FusedLocationProviderClient.requestLocationUpdatesEx.hms", className: HMS_CLIENT, method: "requestLocationUpdatesEx", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: HMS },
-  { id: "location.LocationServices.getFusedLocationProviderClient.hms", className: "com.huawei.hms.location.LocationServices", method: "getFusedLocationProviderClient", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
+  { id: "location.LocationServices.getFusedLocationProviderClient.hms", className: "com.huawei.hms.location.LocationServices", method: "getFusedLocationProviderClient", overloads: "all", category: "location", ret: "type", nonPublic: HMS },
   { id: "location.LocationResult.getLastLocation.hms", className: "com.huawei.hms.location.LocationResult", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: HMS },
   { id: "location.LocationResult.getLocations.hms", className: "com.huawei.hms.location.LocationResult", method: "getLocations", overloads: "all", permission: FINE, category: "location", ret: "len", nonPublic: HMS },
 

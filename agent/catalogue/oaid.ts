@@ -89,7 +89,8 @@ export const OAID: readonly HookEntry[] = [
   // Huawei's HMS and Honor's SDK clients: the Info the client returns carries the OAID.
   { id: "ids.Info.getId.hms", className: "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info", method: "getId", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: "Huawei Mobile Services SDK, not the platform", ref: `${IMPL}/HuaweiImpl.java` },
   { id: "ids.AdvertisingIdClient.getAdvertisingIdInfo.honor", className: HONOR, method: "getAdvertisingIdInfo", overloads: "all", category: "device_identifiers", ret: "type", nonPublic: "Honor ads identifier SDK, not the platform", ref: `${IMPL}/HonorImpl.java` },
-  { id: "ids.Info.getId.honor", className: `${HONOR}$Info`, method: "getId", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: "Honor ads identifier SDK, not the platform", ref: `${IMPL}/HonorImpl.java` },
+  // Honor's AdvertisingIdClient.Info carries the OAID in a public field (`id`), which no hook can
+  // see: the Settings.Global "oaid" read (device-ids.ts) and getAdvertisingIdInfo stand for it.
   // Coosea ROMs add a hidden method to KeyguardManager; elsewhere the coverage says it is absent.
   { id: "ids.KeyguardManager.obtainOaid", className: "android.app.KeyguardManager", method: "obtainOaid", overloads: "all", category: "device_identifiers", ret: "hash", nonPublic: "hidden method of Coosea ROMs", ref: `${IMPL}/CooseaImpl.java` },
   // Nubia: ContentProviderClient.call("getOAID") on content://cn.nubia.identity/identity (the

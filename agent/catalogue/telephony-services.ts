@@ -78,7 +78,8 @@ export const TELEPHONY_SERVICES: readonly HookEntry[] = [
   { id: "telephony.SmsManager.sendTextMessageWithoutPersisting", className: "android.telephony.SmsManager", method: "sendTextMessageWithoutPersisting", overloads: "all", minApi: 28, permission: SEND, category: "sms", args: ["mask", "omit", "len"] },
   // An MMS: its PDU is a content URI the app wrote; the URI says which.
   // Downloading a received MMS into a file of the app's (the default SMS app's job).
-  { id: "telephony.SmsManager.downloadMultimediaMessage", className: "android.telephony.SmsManager", method: "downloadMultimediaMessage", overloads: "all", category: "sms", args: ["omit", "raw", "uri"] },
+  // The location URL is the MMSC's link to one message's content: a capability, never sent raw.
+  { id: "telephony.SmsManager.downloadMultimediaMessage", className: "android.telephony.SmsManager", method: "downloadMultimediaMessage", overloads: "all", category: "sms", args: ["omit", "omit", "uri"] },
   { id: "telephony.SmsManager.sendMultimediaMessage", className: "android.telephony.SmsManager", method: "sendMultimediaMessage", overloads: "all", permission: SEND, category: "sms", args: ["omit", "uri"] },
 
   // IMS (API 30): registration and VoLTE/VoWiFi/video-calling settings of a subscription.

@@ -46,7 +46,6 @@ export const WIFI_BLUETOOTH: readonly HookEntry[] = [
   { id: "wifi.WifiManager.getChannelData", className: WM, method: "getChannelData", overloads: "all", minApi: 34, permission: NEARBY_WIFI, category: "wifi_scan" },
   // Wi-Fi Aware (NAN): attaching and subscribing discover devices nearby.
   { id: "wifi.WifiAwareManager.attach", className: "android.net.wifi.aware.WifiAwareManager", method: "attach", overloads: "all", minApi: 26, permission: NEARBY_WIFI, category: "wifi_scan" },
-  { id: "wifi.WifiAwareManager.getPairedDevices", className: "android.net.wifi.aware.WifiAwareManager", method: "getPairedDevices", overloads: "all", minApi: 34, permission: NEARBY_WIFI, category: "wifi_scan" },
   { id: "wifi.WifiAwareSession.subscribe", className: "android.net.wifi.aware.WifiAwareSession", method: "subscribe", overloads: "all", minApi: 26, permission: NEARBY_WIFI, category: "wifi_scan" },
 
   // Bluetooth: bonded (paired) devices, classic discovery and LE scans, the scan state.

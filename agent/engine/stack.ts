@@ -117,11 +117,18 @@ export class StackWalker {
     // an SDK constructor that creates an AudioRecord is that SDK's call.
     const method = hookedMethod === "$init" ? "<init>" : hookedMethod;
     let i = 0;
+    // Without a class (an interface entry), only the one frame of the implementation itself goes:
+    // an SDK's wrapper of the same name (SdkWrapper.getOAID calling supplier.getOAID) is its caller.
+    let anyClassLeft = 1;
     while (i < frames.length) {
       const [c, m] = frames[i]!;
       // The capture machinery is on a Throwable's trace only; ART's walk starts at the hooked method.
-      if (c !== null && ((throwable && MACHINERY.test(c)) || ((hookedClass === null || c === hookedClass) && (m === method || m === hookedMethod)))) i++;
-      else break;
+      if (c !== null && throwable && MACHINERY.test(c)) i++;
+      else if (c !== null && hookedClass !== null && c === hookedClass && (m === method || m === hookedMethod)) i++;
+      else if (c !== null && hookedClass === null && anyClassLeft > 0 && (m === method || m === hookedMethod)) {
+        anyClassLeft--;
+        i++;
+      } else break;
     }
     return { frames: frames.slice(i, i + this.maxDepth), truncated: frames.length - i > this.maxDepth };
   }

@@ -12,6 +12,7 @@ import { EXEC } from "../../agent/catalogue/exec.js";
 import { CATALOGUE, CATALOGUE_VERSION } from "../../agent/catalogue/index.js";
 import { LAUNCH } from "../../agent/catalogue/launch.js";
 import { LOCATION } from "../../agent/catalogue/location.js";
+import { NETWORK } from "../../agent/catalogue/network.js";
 import { OAID } from "../../agent/catalogue/oaid.js";
 import { PERMISSIONS } from "../../agent/catalogue/permissions.js";
 import { SENSORS } from "../../agent/catalogue/sensors.js";
@@ -39,6 +40,7 @@ const MODULES: Readonly<Record<string, readonly HookEntry[]>> = {
   permissions: PERMISSIONS,
   launch: LAUNCH,
   exec: EXEC,
+  network: NETWORK,
 };
 
 /** The id families (agent/catalogue/index.ts). */
