@@ -49,7 +49,7 @@ export const APPS: readonly HookEntry[] = [
   // Whether one package can see another (API 33): a visibility probe of a named app.
   { id: "apps.PackageManager.canPackageQuery", className: PM, method: "canPackageQuery", overloads: "all", minApi: 33, permission: QAP, category: "installed_apps", args: ["package", "package"], ret: "raw" },
   // A provider by authority: how OAID libraries and SDKs test for a vendor's app (Meizu's openidsdk).
-  { id: "apps.PackageManager.resolveContentProvider", className: PM, method: "resolveContentProvider", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw", "raw"], ret: "type" },
+  { id: "apps.PackageManager.resolveContentProvider", className: PM, method: "resolveContentProvider", overloads: "all", permission: QAP, category: "installed_apps", classify: "authority-arg", args: ["raw", "raw"], ret: "type" },
 
   // Lists of packages: the installed-app list proper.
   { id: "apps.PackageManager.getInstalledPackages", className: PM, method: "getInstalledPackages", overloads: "all", permission: QAP, category: "installed_apps", args: ["raw"], ret: "len", ref: VISIBILITY },

@@ -39,6 +39,11 @@ export type Classifier =
   /** SensorManager.registerListener: the sensor type in the summary. */
   | "sensor-type"
   /**
+   * PackageManager.resolveContentProvider: `own` when the authority is the app's package or under
+   * it (AndroidX FileProvider resolves `<applicationId>.fileprovider` on every file share).
+   */
+  | "authority-arg"
+  /**
    * SystemProperties.get: recorded only for a property holding the serial number, IMEI or MEID
    * (the native side channel's `PATTERNS.serial`, agent/catalogue/native.ts); other keys are not.
    */

@@ -52,6 +52,8 @@ export function classify(kind: Classifier, args: readonly unknown[], appPackage:
     }
     case "package-arg":
       return { record: true, own: packageOf(args[0]) === appPackage };
+    case "authority-arg":
+      return { record: true, own: typeof args[0] === "string" && (args[0] === appPackage || args[0].startsWith(`${appPackage}.`)) };
     case "serial-property":
       return typeof args[0] === "string" && matches(args[0], PATTERNS.serial) ? KEEP : SKIP;
     case "command":
