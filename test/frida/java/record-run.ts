@@ -85,6 +85,10 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
     // After InitSdk the agent looks for IdSupplier implementations again; on HotSpot the bridge
     // installs a replacement on the script's next tick (frida-java-bridge lib/jvm.js,
     // ensureManglersScheduled): wait for the coverage naming the vendor's class.
+    // OkHttp's classes arrive in a plugin loader: wait (bounded) for the agent's hook on its request path.
+    t.phases.okhttp = async () => {
+      await until("the OkHttp hook", () => (sink?.coverage ?? []).some((r) => r.hook === "net.CallServerInterceptor.intercept" && r.status === "hooked"), 5_000);
+    };
     t.phases.oaid = async () => {
       await until("the vendor supplier's hook", () => (sink?.coverage ?? []).some((r) => r.hook === "ids.IdSupplier.getOAID" && (r.reason ?? "").includes("VendorSupplier")), 5_000);
     };

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * an SDK reads the Android ID before consent, the activity starts, every catalogue call is made,
  * a permission answer arrives, the activity stops, a call is made in background, and a plugin
  * loader brings in the Tencent location SDK and the MSA OAID SDK, whose suppliers are read after
- * the "oaid" phase; then the app sends two HTTP requests to a local server (Egress). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
+ * the "oaid" phase; then the app sends HTTP requests to a local server (Egress), and an SDK's own
+ * OkHttp, when the test provides it, another (OkHttpEgress, after the "okhttp" phase). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
  * before "ready": classes an app loaded before the agent came. At each "phase <name>" line it waits for "continue"
  * (the test writes markers or waits for the agent there). It prints "done" and exits on "exit":
  * once frida-java-bridge has attached a thread the JVM no longer ends by itself.
@@ -58,6 +59,13 @@ public final class Main {
     if (!args[0].equals("none")) {
       plugin(r, args[0]);
       Egress.run(r, androidId);
+      OkHttpEgress.run(r, androidId, () -> {
+        try {
+          phase("okhttp");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
     }
     say("done");
     expect("exit");
