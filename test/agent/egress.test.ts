@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { CoverageRow, NetTuple } from "../../agent/protocol.js";
+import type { CoverageRow, NetMatchTuple, NetTuple } from "../../agent/protocol.js";
 import { CALL } from "../../agent/protocol.js";
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
 import type { CallEvent } from "../../reports/trace/format.js";
@@ -130,7 +130,7 @@ describe("egress records on the stand-in", () => {
     await rt.settle();
     const egress = calls(rt).filter((c) => c.category === "network_egress");
     expect(egress).toHaveLength(2);
-    const matches = egress[0]!.net![5] as unknown[][];
+    const matches = egress[0]!.net![5] as readonly NetMatchTuple[];
     expect(matches).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
     expect(egress[1]!.net!.length).toBeLessThanOrEqual(5);
     expect(JSON.stringify(rt.messages)).not.toContain(ANDROID_ID);

@@ -18,7 +18,7 @@ import { TRACE_FILES, type CallEvent, type Marker, type StackRecord } from "../.
 import { LATE_CLASSES, type CallSpec } from "./java/call-script.js";
 import { expectedCall, type ExpectedCall } from "./java/expect.js";
 import { LATE_SUPPLIERS } from "./java/generate.js";
-import { missingOkHttpJars, OKHTTP_FETCH, provideOkHttp, withdrawOkHttp } from "./java/okhttp-jars.js";
+import { CONSCRYPT_FETCH, CONSCRYPT_JAR, conscryptMissing, missingOkHttpJars, OKHTTP_FETCH, provideConscrypt, provideOkHttp, withdrawOkHttp } from "./java/okhttp-jars.js";
 import { LATE_IDS, recordJavaRun, type RecordedRun } from "./java/record-run.js";
 import { STUB_API } from "./java/stub-model.js";
 import { jdk17, realSuite, REPO } from "./prereq.js";
@@ -250,6 +250,8 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
 
 /** Real OkHttp comes from Maven Central through `mvn`: without it that test is skipped (failed under CI), with one line. */
 const okhttpMissing = missingOkHttpJars();
+const noConscrypt = conscryptMissing();
+if (suite.run && noConscrypt) console.log(`${process.env.CI ? "FAILED" : "skipped"}: the real-Conscrypt TLS egress test: ~/.m2 lacks ${CONSCRYPT_JAR}; get it with \`${CONSCRYPT_FETCH}\``);
 if (suite.run && okhttpMissing.length > 0) console.log(`${process.env.CI ? "FAILED" : "skipped"}: the real-OkHttp egress test: ~/.m2 lacks ${okhttpMissing.join(", ")}; get them with \`${OKHTTP_FETCH}\``);
 
 describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader made after start-up", () => {
@@ -259,8 +261,9 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
 
   beforeAll(async () => {
     build = await buildJavaTarget(jdk17().javaHome!);
+    withdrawOkHttp(build);
     if (okhttpMissing.length === 0) provideOkHttp(build);
-    else withdrawOkHttp(build);
+    if (!noConscrypt) provideConscrypt(build);
     bare = await bareRun(build, true);
     run = await recordJavaRun(build, AGENT, {}, true);
   });
@@ -343,5 +346,28 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     expect(wire[0]?.net).toMatchObject({ layer: "socket", host: "127.0.0.1", port: okhttp[0]!.net!.port, method: "GET", matches: [{ kind: "android_id", enc: "base64", where: "header", readSeq: read.seq, conf: 1 }] });
     const stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((x) => [x.id, x]));
     expect(stacks.get(okhttp[0]!.stack!)?.frames.some((f) => f.c === "com.example.app.OkHttpEgress")).toBe(true);
+  });
+
+  it.skipIf(noConscrypt && !process.env.CI)("records a TLS write through an SDK's own Conscrypt once, in plaintext, with the SNI host and the MD5 of the Android ID in its body", () => {
+    expect(noConscrypt, `run ${CONSCRYPT_FETCH}`).toBe(false);
+    const result = run.target.results().find((r) => r.call === "egress.tls_md5");
+    expect(result?.ret ?? result).toEqual({ cls: "java.lang.String", s: "HTTP/1.1 204" });
+    const calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls));
+    const read = calls.find((c) => c.hook === "settings.Secure.getString.android_id")!;
+    const tls = calls.filter((c) => c.net?.layer === "tls");
+    expect(tls.map((c) => c.hook)).toHaveLength(1);
+    expect(tls[0]!.hook).toMatch(/^net\.SSLOutputStream\.write\.(fd|engine)_bundled$/);
+    expect(tls[0]!.net).toMatchObject({ host: "localhost", tls: true, method: "POST", matches: [{ kind: "android_id", enc: "md5-lower", where: "body", readSeq: read.seq, conf: 1 }] });
+    // On OpenJDK, Conscrypt's default socket is the engine socket: the ciphertext of a write goes
+    // out through the plain socket inside the TLS write (not recorded: one send, not two); its
+    // handshake and closing alert go out outside any TLS write and are recorded at the socket
+    // layer, as what they are: TLS records, no HTTP, nothing found.
+    const port = tls[0]!.net!.port;
+    const wire = calls.filter((c) => c.net?.layer === "socket" && c.net.port === port);
+    expect(wire.length).toBeGreaterThan(0);
+    for (const c of wire) expect(c.net).toEqual({ layer: "socket", host: "127.0.0.1", port, tls: false, bytes: c.net!.bytes });
+    // No record the size of the write's own ciphertext (TLS 1.3: +22 bytes; 1.2 with AES-GCM: +29).
+    const sealed = [22, 29].map((n) => tls[0]!.net!.bytes! + n);
+    expect(wire.filter((c) => sealed.includes(c.net!.bytes!))).toEqual([]);
   });
 });

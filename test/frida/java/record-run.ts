@@ -89,6 +89,9 @@ export async function recordJavaRun(build: JavaBuild, agentPath: string, config:
     t.phases.okhttp = async () => {
       await until("the OkHttp hook", () => (sink?.coverage ?? []).some((r) => r.hook === "net.CallServerInterceptor.intercept" && r.status === "hooked"), 5_000);
     };
+    t.phases.conscrypt = async () => {
+      await until("the Conscrypt hooks", () => (sink?.coverage ?? []).some((r) => r.hook.startsWith("net.SSLOutputStream.write.") && r.hook.endsWith("_bundled") && r.status === "hooked"), 5_000);
+    };
     t.phases.oaid = async () => {
       await until("the vendor supplier's hook", () => (sink?.coverage ?? []).some((r) => r.hook === "ids.IdSupplier.getOAID" && (r.reason ?? "").includes("VendorSupplier")), 5_000);
     };

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * a permission answer arrives, the activity stops, a call is made in background, and a plugin
  * loader brings in the Tencent location SDK and the MSA OAID SDK, whose suppliers are read after
  * the "oaid" phase; then the app sends HTTP requests to a local server (Egress), and an SDK's own
- * OkHttp, when the test provides it, another (OkHttpEgress, after the "okhttp" phase). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
+ * OkHttp, when the test provides it, another (OkHttpEgress, after the "okhttp" phase), and one over
+ * TLS through its own Conscrypt (TlsEgress, after the "conscrypt" phase). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
  * before "ready": classes an app loaded before the agent came. At each "phase <name>" line it waits for "continue"
  * (the test writes markers or waits for the agent there). It prints "done" and exits on "exit":
  * once frida-java-bridge has attached a thread the JVM no longer ends by itself.
@@ -59,13 +60,8 @@ public final class Main {
     if (!args[0].equals("none")) {
       plugin(r, args[0]);
       Egress.run(r, androidId);
-      OkHttpEgress.run(r, androidId, () -> {
-        try {
-          phase("okhttp");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      OkHttpEgress.run(r, androidId, () -> phaseUnchecked("okhttp"));
+      TlsEgress.run(r, androidId, () -> phaseUnchecked("conscrypt"));
     }
     say("done");
     expect("exit");
@@ -102,6 +98,14 @@ public final class Main {
   private static void phase(String name) throws Exception {
     say("phase " + name);
     expect("continue");
+  }
+
+  private static void phaseUnchecked(String name) {
+    try {
+      phase(name);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void expect(String word) throws Exception {
