@@ -1,7 +1,7 @@
 import type { HookEntry, Implementations } from "../catalogue/types.js";
 import type { CoverageRow, HookStatus } from "../protocol.js";
-import type { JavaMethod, JavaWrapper } from "./java.js";
-import { loadedImplementations, LoaderWatch, type Implementing } from "./loaders.js";
+import type { JavaWrapper } from "./java.js";
+import { implementationsRow, isInterface, loadedImplementations, LoaderWatch, overloadsOf, PassBudget, passesStopped, signature, superOf, type Implementing, type Overload } from "./loaders.js";
 
 /** What runs around one call of a hooked overload. Returns a function run after the original, or nothing. */
 export type Handler = (self: unknown, args: unknown[]) => ((threw: boolean, result: unknown) => void) | void;
@@ -18,23 +18,22 @@ export interface Target {
   readonly implementations?: Implementations;
 }
 
-type Overload = JavaMethod & { argumentTypes: { className?: string; name: string }[]; holder?: { $n?: string } };
-
-function signature(o: Overload): string {
-  return o.argumentTypes.map((t) => t.className ?? t.name).join(",");
-}
-
-
-/** An interface entry: the interfaces seen (one per loader that defines it) and the hooks placed. */
+/**
+ * An interface entry: the interfaces seen (one per loader that defines it) and the hooks placed.
+ * Classes are told apart by identity (`name@identityHashCode` of the class object, a ClassKey),
+ * not by name: a plugin or hot-fix loader defines its own copy of the SDK's classes.
+ */
 interface InterfaceTarget {
   readonly target: Target;
   readonly ifaces: JavaWrapper[];
-  /** `holder.method(signature)` of each overload hooked for this target. */
+  /** `holder.method(signature)` of each overload hooked for this target, the holder by ClassKey. */
   readonly hooked: Set<string>;
-  /** The classes whose methods run the hooks (an implementation, or the superclass it inherits the method from). */
-  readonly holders: Set<string>;
-  /** The implementing classes already looked at. */
+  /** The classes whose methods run the hooks (an implementation, or the superclass it inherits the method from): ClassKey → name. */
+  readonly holders: Map<string, string>;
+  /** The implementing classes already looked at, by ClassKey. */
   readonly seen: Set<string>;
+  /** The signatures of `method` the interface declares, once read (null: unknown, hook what the class resolves). */
+  declared?: Set<string> | null;
 }
 
 /** A class still to find: an entry's class, an implementation known by name, or the interface itself. */
@@ -45,8 +44,14 @@ interface Pending {
   readonly kind?: "implementation" | "interface";
 }
 
-/** Passes over the loaded classes looking for implementations, at most (each costs one JNI call per class and interface). */
-const MAX_SCANS = 32;
+/**
+ * Passes over the loaded classes looking for implementations (each stalls the app: see
+ * loadedImplementations), bounded in number and in total time: those at init, after class loaders
+ * and after Application.attach; and, apart, those after a call named in `after`, so an app that
+ * makes many loaders before InitSdk still gets the pass that finds its supplier.
+ */
+const LOAD_PASSES = { passes: 24, ms: 1000 };
+const AFTER_PASSES = { passes: 8, ms: 1000 };
 
 function message(err: unknown): string {
   return (err as Error)?.message ?? String(err);
@@ -78,7 +83,7 @@ export class Installer {
   private pending: Pending[] = [];
   private readonly loaders: LoaderWatch;
   private readonly interfaces: InterfaceTarget[] = [];
-  private scans = 0;
+  private readonly budgets = { load: new PassBudget(LOAD_PASSES.passes, LOAD_PASSES.ms), after: new PassBudget(AFTER_PASSES.passes, AFTER_PASSES.ms) };
   private started = false;
   /** The calls after which implementations are looked for again (hooked once each). */
   private readonly triggers = new Set<string>();
@@ -105,7 +110,7 @@ export class Installer {
   /** Init is over: the implementations of the interfaces seen are looked for; what the start-up look-ups cached is dropped. */
   installed(): void {
     this.started = true;
-    this.scan();
+    this.scan("load");
     this.loaders.startDone();
   }
 
@@ -130,9 +135,9 @@ export class Installer {
       }
     }
     this.pending = still;
-    this.scan();
+    const stopped = this.scan("load");
     const hooked = this.hookCount() > before;
-    if (hooked) this.opts.onLateHook?.();
+    if (hooked || stopped) this.opts.onLateHook?.();
     return hooked;
   }
 
@@ -151,7 +156,7 @@ export class Installer {
    * loaded implementations are looked for once init is over and at each later class loader.
    */
   private addInterface(target: Target): void {
-    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Set(), seen: new Set() };
+    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Map(), seen: new Set() };
     this.interfaces.push(it);
     this.loaders.watch();
     const lookUp = (className: string, kind: Pending["kind"]): void => {
@@ -177,32 +182,53 @@ export class Installer {
   private seeInterface(it: InterfaceTarget, cls: JavaWrapper): void {
     if (!isInterface(cls)) return this.hookImplementation(it, cls, it.target.className);
     it.ifaces.push(cls);
-    if (it.holders.size === 0) this.set(it.target, "pending", `interface ${it.target.className} loaded; no class implementing it loaded (yet)`);
+    this.describe(it);
     // Later in a new class loader: the caller (retryPending) scans next.
+  }
+
+  /** The coverage row of an interface entry: the classes hooked, or why none is yet; and whether the passes stopped. */
+  private describe(it: InterfaceTarget): void {
+    const after = it.target.implementations?.after ?? [];
+    const stopped = passesStopped(this.budgets.load.spent(), after.length > 0 ? this.budgets.after.spent() : undefined, after);
+    const row = implementationsRow(it.target.className, [...it.holders.values()], it.ifaces.length > 0, stopped);
+    if (row) this.set(it.target, row.status, row.reason);
   }
 
   /** After a call that creates implementations: look again, and say so when a hook was placed. */
   private rescan(): void {
     const before = this.hookCount();
-    this.scan();
-    if (this.hookCount() > before) this.opts.onLateHook?.();
+    const stopped = this.scan("after");
+    if (this.hookCount() > before || stopped) this.opts.onLateHook?.();
   }
 
-  /** One pass over the loaded classes for every interface seen (after init only; bounded). */
-  private scan(): void {
-    if (!this.started || this.scans >= MAX_SCANS) return;
+  /**
+   * One pass over the loaded classes for every interface seen (after init only; bounded by
+   * `kind`'s budget); returns whether this pass used the budget up (the rows changed to say so).
+   */
+  private scan(kind: "load" | "after"): boolean {
+    if (!this.started) return false;
     // Entries on one interface (getOAID, getVAID…) share its wrapper: one check per class for them all.
     const byIface = new Map<JavaWrapper, InterfaceTarget[]>();
     for (const it of this.interfaces) for (const w of it.ifaces) byIface.set(w, [...(byIface.get(w) ?? []), it]);
     const ifaces = [...byIface.keys()];
-    if (ifaces.length === 0) return;
-    this.scans++;
+    if (ifaces.length === 0) return false;
+    const budget = this.budgets[kind];
+    if (budget.spent() !== null) return false;
+    this.pass(budget, ifaces, byIface);
+    if (budget.spent() === null) return false;
+    for (const it of this.interfaces) this.describe(it);
+    return true;
+  }
+
+  private pass(budget: PassBudget, ifaces: readonly JavaWrapper[], byIface: Map<JavaWrapper, InterfaceTarget[]>): void {
     const guarded = this.opts.guarded ?? (<T>(fn: () => T): T => fn());
     try {
+      const found = guarded(() => budget.run(() => loadedImplementations(ifaces, (o) => this.loaders.identity(o))));
       guarded(() => {
-        for (const f of loadedImplementations(ifaces)) {
-          const targets = byIface.get(ifaces[f.iface]!)!.filter((it) => !it.seen.has(f.name));
-          if (targets.length > 0) this.hookFound(targets, f);
+        for (const f of found) {
+          const key = `${f.name}@${f.id}`;
+          const targets = byIface.get(ifaces[f.iface]!)!.filter((it) => !it.seen.has(key));
+          if (targets.length > 0) this.hookFound(targets, f, key);
         }
       });
     } catch (err) {
@@ -210,39 +236,72 @@ export class Installer {
     }
   }
 
-  private hookFound(targets: readonly InterfaceTarget[], f: Implementing): void {
+  private hookFound(targets: readonly InterfaceTarget[], f: Implementing, key: string): void {
     try {
       const cls = this.loaders.inLoader(f.loader, f.name);
-      if (cls !== null) for (const it of targets) this.hookImplementation(it, cls, f.name);
+      if (cls !== null) for (const it of targets) this.hookImplementation(it, cls, f.name, key);
     } catch (err) {
       this.opts.reportError(`implementations of ${targets[0]!.target.className}: ${f.name}`, err);
     }
   }
 
   /**
-   * Hooks the interface's method in one implementing class: each overload where the class
-   * declares it or inherits it (the bridge resolves a member up the superclass chain and names
-   * the declaring class its `holder`: lib/class-factory.js, `[Symbol.for('find')]`).
+   * Hooks the interface's method in one implementing class (`key`: its ClassKey), each overload
+   * the interface declares where the class declares it or inherits it. The bridge resolves a
+   * member up the superclass chain to the first class declaring any overload of that name, and
+   * names it the overloads' `holder` (lib/class-factory.js, `[Symbol.for('find')]`): a class that
+   * declares an unrelated `getOAID(Context)` hides the `getOAID()` it inherits, so the walk goes on
+   * up from that holder (`$s`, its superclass wrapper) until every declared overload is found.
+   * Interfaces are never walked: an interface's default method the class does not override is
+   * not found (docs/agent.md).
    */
-  private hookImplementation(it: InterfaceTarget, cls: JavaWrapper, className: string): void {
+  private hookImplementation(it: InterfaceTarget, cls: JavaWrapper, className: string, key = this.classKey(cls, className)): void {
     const { target } = it;
-    it.seen.add(className);
-    const wanted = target.overloads === "all" ? null : new Set(target.overloads.map((o) => o.join(",")));
-    for (const o of overloadsOf(cls, target.method)) {
-      const sig = signature(o);
-      const holder = o.holder?.$n ?? className;
-      const key = `${holder}.${target.method}(${sig})`;
-      if ((wanted && !wanted.has(sig)) || it.hooked.has(key)) continue;
-      try {
-        this.attach(holder, target.method, o, target.handler);
-        it.hooked.add(key);
-        it.holders.add(holder);
-      } catch (err) {
-        this.opts.reportError(key, err);
+    it.seen.add(key);
+    const remaining = this.declared(it);
+    for (let c: JavaWrapper | null = cls; c !== null; ) {
+      const overloads = overloadsOf(c, target.method);
+      if (overloads.length === 0) break;
+      const holder: JavaWrapper = overloads[0]!.holder ?? c;
+      const holderName = (holder as { $n?: string }).$n ?? className;
+      // A superclass never has its subclass's name: same name, same class.
+      const holderKey = holderName === className ? key : this.classKey(holder, holderName);
+      for (const o of overloads) {
+        const sig = signature(o);
+        if (remaining !== null && !remaining.delete(sig)) continue;
+        this.hookAt(it, holderKey, holderName, o);
       }
+      c = remaining !== null && remaining.size > 0 ? superOf(holder) : null;
     }
-    const n = it.holders.size;
-    if (n > 0) this.set(target, "hooked", `in ${n} class${n === 1 ? "" : "es"} implementing ${target.className}: ${[...it.holders].join(", ")}`);
+    this.describe(it);
+  }
+
+  private hookAt(it: InterfaceTarget, holderKey: string, holderName: string, o: Overload): void {
+    const key = `${holderKey}.${it.target.method}(${signature(o)})`;
+    if (it.hooked.has(key)) return;
+    try {
+      this.attach(holderKey, it.target.method, o, it.target.handler);
+      it.hooked.add(key);
+      it.holders.set(holderKey, holderName);
+    } catch (err) {
+      this.opts.reportError(`${holderName}.${it.target.method}(${signature(o)})`, err);
+    }
+  }
+
+  /** The overloads to hook in each implementation: those listed, or those the interface declares (read once), or, when neither is known, all the class resolves. */
+  private declared(it: InterfaceTarget): Set<string> | null {
+    const { overloads, method } = it.target;
+    if (overloads !== "all") return new Set(overloads.map((o) => o.join(",")));
+    if (it.declared === undefined && it.ifaces.length > 0) {
+      const sigs = overloadsOf(it.ifaces[0]!, method).map(signature);
+      it.declared = sigs.length > 0 ? new Set(sigs) : null;
+    }
+    return it.declared ? new Set(it.declared) : null;
+  }
+
+  /** A class's identity: its name and the identity hash of its class object (one class per loader that defines the name). */
+  private classKey(cls: JavaWrapper, name: string): string {
+    return `${name}@${this.loaders.identity((cls as unknown as { class: unknown }).class)}`;
   }
 
   private fail(target: Target, err: unknown): void {
@@ -270,12 +329,14 @@ export class Installer {
       return;
     }
     const wanted = target.overloads === "all" ? null : new Set(target.overloads.map((o) => o.join(",")));
+    // By identity, as the implementations are: the same method of the same class shares one replacement.
+    const key = this.classKey(cls, target.className);
     let hooked = 0;
     for (const o of overloads) {
       const sig = signature(o);
       if (wanted && !wanted.has(sig)) continue;
       try {
-        this.attach(target.className, target.method, o, target.handler);
+        this.attach(key, target.method, o, target.handler);
         hooked++;
       } catch (err) {
         this.set(target, "failed", `${target.method}(${sig}): ${message(err)}`);
@@ -285,8 +346,9 @@ export class Installer {
     else if (this.coverage.get(target.id ?? "")?.status !== "failed") this.set(target, "absent", `no overload ${[...(wanted ?? [])].join(" | ")} of ${target.method}`);
   }
 
-  private attach(className: string, method: string, overload: Overload, handler: Handler): void {
-    const key = `${className}.${method}(${signature(overload)})`;
+  /** Hooks one overload of the class `classKey` (a ClassKey), or adds `handler` to its replacement. */
+  private attach(classKey: string, method: string, overload: Overload, handler: Handler): void {
+    const key = `${classKey}.${method}(${signature(overload)})`;
     const existing = this.handlers.get(key);
     if (existing) {
       existing.push(handler);
@@ -339,17 +401,3 @@ function runAfter(after: readonly ((threw: boolean, result: unknown) => void)[],
 export function isPlatformClass(name: string): boolean {
   return /^(android|java|javax|dalvik)\./.test(name);
 }
-
-/** The overloads of a method as the class wrapper resolves it; the bridge builds members when first read, and throws when none can be built. */
-function overloadsOf(cls: JavaWrapper, method: string): Overload[] {
-  return (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[method]?.overloads ?? [];
-}
-
-function isInterface(cls: JavaWrapper): boolean {
-  try {
-    return (cls as unknown as { class: { isInterface(): boolean } }).class.isInterface() === true;
-  } catch {
-    return false;
-  }
-}
-

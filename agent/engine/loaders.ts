@@ -1,5 +1,6 @@
 import type { Installer, Target } from "./installer.js";
-import { Java, type JavaWrapper } from "./java.js";
+import { now } from "./clock.js";
+import { Java, type JavaMethod, type JavaWrapper } from "./java.js";
 
 type Factory = ReturnType<typeof Java.ClassFactory.get>;
 
@@ -107,7 +108,8 @@ export class LoaderWatch {
     };
   }
 
-  private identity(o: JavaWrapper): number {
+  /** `System.identityHashCode(o)`, or -1 when it cannot be had. */
+  identity(o: unknown): number {
     try {
       return this.guarded(() => (this.system ??= Java.use("java.lang.System") as unknown as { identityHashCode(o: unknown): number }).identityHashCode(o));
     } catch {
@@ -185,11 +187,12 @@ export function applicationTarget(report: (className: string) => void, guarded: 
   };
 }
 
-/** A loaded class implementing the interface at `iface` (an index into the list given), and its loader (null: the boot loader). */
+/** A loaded class implementing the interface at `iface` (an index into the list given), its loader (null: the boot loader) and its identity (`System.identityHashCode` of the class object). */
 export interface Implementing {
   readonly name: string;
   readonly loader: JavaWrapper | null;
   readonly iface: number;
+  readonly id: number;
 }
 
 type ClassObject = { isInterface(): boolean; getModifiers(): number; getClassLoader(): JavaWrapper | null };
@@ -201,34 +204,89 @@ const ABSTRACT = 0x400;
  * frida-java-bridge index.js `enumerateLoadedClasses` walks JVMTI GetLoadedClasses on HotSpot and
  * ClassLinker::VisitClasses on ART, giving each class's name and a reference valid during that
  * callback only; one JNI IsAssignableFrom per class and interface tells the implementations (a
- * sub-interface's and a subclass's too). Only that check runs inside the walk (on ART it holds the
- * class linker's lock: no Java code there); the matches are kept by global reference and looked
- * at after it. Interfaces and abstract classes are left out: a concrete subclass names the method
- * that runs.
+ * sub-interface's and a subclass's too). The walk is not cheap and not harmless on ART: the bridge
+ * (`_enumerateLoadedClassesArt`) runs it under `withRunnableArtThread` (lib/android.js) inside
+ * VisitClasses, which holds the class linker's classes lock, and for every class calls
+ * `env.getClassName` (lib/env.js: a JNI CallObjectMethod of Class.getName, Java code) and then
+ * our onMatch: for the whole pass, a GC's suspend-all and other threads' class definitions wait.
+ * So onMatch does no more than the one check and a global reference per match; the matches are
+ * looked at after the walk, and the caller bounds the passes in number and total time (PassBudget).
+ * Interfaces and abstract classes are left out: a concrete subclass names the method that runs.
  */
-export function loadedImplementations(ifaces: readonly JavaWrapper[]): Implementing[] {
+export function loadedImplementations(ifaces: readonly JavaWrapper[], identity: (o: unknown) => number): Implementing[] {
   const env = Java.vm.getEnv() as unknown as Env;
   const classes = ifaces.map((i) => (i as unknown as { class: { $h: NativePointer } }).class);
   const matches: { name: string; ref: NativePointer; iface: number }[] = [];
-  Java.enumerateLoadedClasses({
-    onMatch(name, handle) {
-      classes.forEach((c, iface) => {
-        if (env.isAssignableFrom(handle, c.$h)) matches.push({ name, ref: env.newGlobalRef(handle), iface });
-      });
-    },
-    onComplete() {},
-  });
-  const Class = Java.use("java.lang.Class");
-  const found: Implementing[] = [];
-  for (const m of matches) {
-    try {
+  // Whatever throws (the walk, the look-ups after it), every global reference made is released.
+  try {
+    Java.enumerateLoadedClasses({
+      onMatch(name, handle) {
+        classes.forEach((c, iface) => {
+          if (env.isAssignableFrom(handle, c.$h)) matches.push({ name, ref: env.newGlobalRef(handle), iface });
+        });
+      },
+      onComplete() {},
+    });
+    const Class = Java.use("java.lang.Class");
+    const found: Implementing[] = [];
+    for (const m of matches) {
       const k = Java.cast(m.ref, Class) as unknown as ClassObject;
-      if (!k.isInterface() && (k.getModifiers() & ABSTRACT) === 0) found.push({ name: m.name, loader: k.getClassLoader(), iface: m.iface });
+      if (!k.isInterface() && (k.getModifiers() & ABSTRACT) === 0) found.push({ name: m.name, loader: k.getClassLoader(), iface: m.iface, id: identity(k) });
+    }
+    return found;
+  } finally {
+    for (const m of matches) env.deleteGlobalRef(m.ref);
+  }
+}
+
+/** The cost of passes over the loaded classes so far, and whether another may run. */
+export class PassBudget {
+  private passes = 0;
+  private ms = 0;
+  constructor(
+    private readonly maxPasses: number,
+    private readonly maxMs: number,
+  ) {}
+
+  /** Why no further pass runs ("24 passes", "1043 ms of passes"), or null while one may. */
+  spent(): string | null {
+    if (this.passes >= this.maxPasses) return `${this.passes} passes`;
+    if (this.ms >= this.maxMs) return `${Math.round(this.ms)} ms of passes`;
+    return null;
+  }
+
+  /** Runs one pass, counting it and its time. */
+  run<T>(fn: () => T): T {
+    const t0 = now();
+    this.passes++;
+    try {
+      return fn();
     } finally {
-      env.deleteGlobalRef(m.ref);
+      this.ms += now() - t0;
     }
   }
-  return found;
+}
+
+/**
+ * Why no more passes look for an entry's implementations, or null while they go on: the budget
+ * after class loaders (`load`) and, for an entry naming `after` calls, the one after those calls
+ * (`after`; undefined when the entry names none).
+ */
+export function passesStopped(load: string | null, after: string | null | undefined, calls: readonly string[]): string | null {
+  if (load === null) return null;
+  if (after === null) return `pass budget used up after class loaders (${load}); passes after ${calls.join(", ")} go on`;
+  return `pass budget used up (${load} after class loaders${after ? `, ${after} after ${calls.join(", ")}` : ""})`;
+}
+
+/** An interface entry's coverage row: hooked in the classes named (by name; one per loader that defines it), else pending while its interface is loaded. */
+export function implementationsRow(iface: string, holders: readonly string[], ifaceSeen: boolean, stopped: string | null): { status: "hooked" | "pending"; reason: string } | null {
+  const count = new Map<string, number>();
+  for (const n of holders) count.set(n, (count.get(n) ?? 0) + 1);
+  const list = [...count].map(([n, k]) => (k === 1 ? n : `${n} (in ${k} class loaders)`)).join(", ");
+  const n = holders.length;
+  if (n > 0) return { status: "hooked", reason: `in ${n} class${n === 1 ? "" : "es"} implementing ${iface}: ${list}${stopped ? `; ${stopped}` : ""}` };
+  if (!ifaceSeen) return null;
+  return { status: "pending", reason: `interface ${iface} loaded; no class implementing it loaded (yet)${stopped ? `; ${stopped}` : ""}` };
 }
 
 function useInFactory(factory: Factory, name: string): JavaWrapper | null {
@@ -246,3 +304,33 @@ function enumerateLoaders(): JavaWrapper[] {
     return [];
   }
 }
+
+export type Overload = JavaMethod & { argumentTypes: { className?: string; name: string }[]; holder?: JavaWrapper & { $n?: string } };
+
+/** An overload's parameter types as the catalogue writes them. */
+export function signature(o: Overload): string {
+  return o.argumentTypes.map((t) => t.className ?? t.name).join(",");
+}
+
+/** The overloads of a method as the class wrapper resolves it; the bridge builds members when first read, and throws when none can be built. */
+export function overloadsOf(cls: JavaWrapper, method: string): Overload[] {
+  return (cls as unknown as Record<string, { overloads?: Overload[] } | undefined>)[method]?.overloads ?? [];
+}
+
+/** The superclass wrapper the bridge resolves members in next (lib/class-factory.js, `$s`), or null. */
+export function superOf(cls: JavaWrapper): JavaWrapper | null {
+  try {
+    return (cls as unknown as { $s?: JavaWrapper | null }).$s ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function isInterface(cls: JavaWrapper): boolean {
+  try {
+    return (cls as unknown as { class: { isInterface(): boolean } }).class.isInterface() === true;
+  } catch {
+    return false;
+  }
+}
+

@@ -14,13 +14,19 @@
  *   (lib/class-factory.js, `makeMethodDispatcher`: members are built lazily, on first access);
  * - a class wrapper resolves a member it does not declare up its superclass chain, never in its
  *   interfaces, and the method's `holder` is the declaring class (lib/class-factory.js,
- *   `[Symbol.for('find')]`); replacing an interface's method changes no call, since calls
+ *   `[Symbol.for('find')]`: the first class up the chain declaring any overload of that name, so
+ *   one overload declared lower hides the others inherited), and `$s` is the superclass's wrapper;
+ *   replacing an interface's method changes no call, since calls
  *   dispatch to the receiver's class (lib/android.js `ArtMethodMangler.replace` patches the one
  *   ArtMethod given; lib/jvm.js `installJvmMethod` the holder's methods and vtable);
  * - `enumerateLoadedClasses` gives each loaded class's name and a handle valid in its callback
  *   (index.js `_enumerateLoadedClassesJvm` / `_enumerateLoadedClassesArt`); `vm.getEnv()`'s
  *   `isAssignableFrom` is JNI's (lib/env.js); a class is loaded when first used, not when its
- *   loader is made.
+ *   loader is made;
+ * - two class loaders can each define a class of the same name: distinct classes, each with its
+ *   own methods (the bridge's factory per loader, class-factory.js `ClassFactory.get`, wraps each
+ *   loader's own), the same `java.lang.Class` object however often a wrapper's `class` is read
+ *   (one Java object per class, so `System.identityHashCode` tells them apart).
  */
 /** A Java exception thrown by a framework method: the agent reads its class name. */
 export class JavaException extends Error {
@@ -110,6 +116,8 @@ export class FakeClass {
     readonly loader: string,
     /** The superclass, as the VM resolves it. */
     readonly parent: () => FakeClass | undefined = () => undefined,
+    /** The defining loader object (null: the boot loader). */
+    private readonly loaderObject: () => unknown = () => null,
   ) {
     this.loaded = spec.lazy !== true;
     for (const m of spec.methods) {
@@ -124,21 +132,48 @@ export class FakeClass {
     return this.spec.name;
   }
 
+  /** The superclass's wrapper, as the bridge's `$s` (null at the top). */
+  get $s(): Record<string, unknown> | null {
+    return this.parent()?.wrapper() ?? null;
+  }
+
+  private classObj: object | undefined;
+  /** The one `java.lang.Class` object of this class (a wrapper's `class`, `Java.cast(handle, Class)`); `$h` stands for its JNI handle. */
+  get class(): object {
+    return (this.classObj ??= {
+      $h: this,
+      isInterface: () => this.spec.isInterface === true,
+      getModifiers: () => (this.spec.isAbstract || this.spec.isInterface ? 0x400 : 0) | 1,
+      getClassLoader: () => this.loaderObject(),
+    });
+  }
+
   /** The overloads the class declares, or else the nearest superclass's. */
   resolve(method: string): FakeOverload[] | undefined {
     return this.overloads.get(method) ?? this.parent()?.resolve(method);
   }
 
+  /** The overload a call with these parameter types runs: the VM's dispatch, the nearest class up the chain declaring that signature. */
   overload(method: string, params: readonly string[]): FakeOverload {
-    const o = this.resolve(method)?.find((x) => x.argumentTypes.map((t) => t.className).join(",") === params.join(","));
-    if (!o) throw new Error(`no ${this.spec.name}.${method}(${params.join(",")})`);
-    return o;
+    for (let c: FakeClass | undefined = this; c; c = c.parent()) {
+      const o = c.overloads.get(method)?.find((x) => sameTypes(x, params));
+      if (o) return o;
+    }
+    throw new Error(`no ${this.spec.name}.${method}(${params.join(",")})`);
   }
 
   /** The wrapper `Java.use()` returns; its `class.$h` is the class itself, standing for the JNI handle. */
   wrapper(): Record<string, unknown> {
     this.loaded = true;
-    const w: Record<string, unknown> = { $className: this.spec.name, class: { isInterface: () => this.spec.isInterface === true, $h: this } };
+    const self = this;
+    const w: Record<string, unknown> = {
+      $className: this.spec.name,
+      $n: this.spec.name,
+      class: this.class,
+      get $s() {
+        return self.$s;
+      },
+    };
     const unsupported = new Set(this.spec.methods.filter((m) => m.unsupported).map((m) => m.name));
     const names = new Set<string>();
     for (let c: FakeClass | undefined = this; c; c = c.parent()) for (const n of c.overloads.keys()) names.add(n);
@@ -147,7 +182,12 @@ export class FakeClass {
       const dispatcher = (...args: unknown[]) => overloads.find((o) => o.argumentTypes.length === args.length)?.invoke(w, args);
       Object.assign(dispatcher, {
         overloads,
-        overload: (...types: string[]) => this.overload(name, types),
+        // The bridge's `overload()` picks among the resolved overloads only (class-factory.js).
+        overload: (...types: string[]) => {
+          const o = overloads.find((x) => sameTypes(x, types));
+          if (!o) throw new Error(`specified argument types do not match any of: ${name}`);
+          return o;
+        },
       });
       if (unsupported.has(name))
         Object.defineProperty(w, name, {
@@ -160,6 +200,10 @@ export class FakeClass {
     for (const [k, v] of Object.entries(this.spec.fields ?? {})) w[k] = { value: v };
     return w;
   }
+}
+
+function sameTypes(o: FakeOverload, params: readonly string[]): boolean {
+  return o.argumentTypes.map((t) => t.className).join(",") === params.join(",");
 }
 
 export class ClassNotFound extends Error {
@@ -191,6 +235,8 @@ export interface JavaStats {
   retains: number;
   /** Throwable stack traces read (the fallback when `Java.backtrace()` fails). */
   throwableTraces: number;
+  /** JNI global references made through `vm.getEnv()` and not yet deleted. */
+  globalRefs: number;
 }
 
 export class FakeJava {
@@ -216,9 +262,11 @@ export class FakeJava {
   applicationBound = false;
   /** Inside handleBindApplication: its getPackageInfo has run already. */
   private binding = false;
+  /** Runs at the end of each `enumerateLoadedClasses` walk, before onComplete (a test advances its clock: what a pass costs; or throws). */
+  onClassScan: (() => void) | undefined;
   /** Set to make `Java.backtrace()` throw, as the real one does where its CModule cannot be built. */
   backtraceError: string | null = null;
-  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, classScans: 0, classesVisited: 0, performQueued: 0, retains: 0, throwableTraces: 0 };
+  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, classScans: 0, classesVisited: 0, performQueued: 0, retains: 0, throwableTraces: 0, globalRefs: 0 };
   /** Exceptions a performed function threw: the real bridge rethrows them on the next tick, to nobody. */
   readonly uncaught: unknown[] = [];
   private pendingOps: (() => void)[] = [];
@@ -230,7 +278,12 @@ export class FakeJava {
   }
 
   define(spec: ClassSpec, loader: string): FakeClass {
-    const c = new FakeClass(spec, loader, () => (spec.superclass ? this.resolveIn(loader, spec.superclass) : undefined));
+    const c = new FakeClass(
+      spec,
+      loader,
+      () => (spec.superclass ? this.resolveIn(loader, spec.superclass) : undefined),
+      () => this.loaders.find((l) => l.id === loader) ?? null,
+    );
     this.classes.set(`${loader}:${spec.name}`, c);
     return c;
   }
@@ -267,15 +320,6 @@ export class FakeJava {
     return this.assignable(a.parent(), b) || (a.spec.implements ?? []).some((i) => this.assignable(this.resolveIn(a.loader, i), b));
   }
 
-  /** `Java.cast(handle, java.lang.Class)` of a class handle: the reflection the agent calls. */
-  private classObject(c: FakeClass): unknown {
-    return {
-      isInterface: () => c.spec.isInterface === true,
-      getModifiers: () => (c.spec.isAbstract || c.spec.isInterface ? 0x400 : 0) | 1,
-      getClassLoader: () => this.loaders.find((l) => l.id === c.loader) ?? null,
-    };
-  }
-
   /** index.js `enumerateLoadedClasses`: every loaded class, its name and handle, then onComplete. */
   private enumerateLoadedClasses(callbacks: { onMatch(name: string, handle: unknown): void; onComplete(): void }): void {
     this.stats.classScans++;
@@ -283,6 +327,7 @@ export class FakeJava {
       this.stats.classesVisited++;
       callbacks.onMatch(c.spec.name, c);
     }
+    this.onClassScan?.();
     callbacks.onComplete();
   }
 
@@ -493,8 +538,14 @@ export class FakeJava {
       use: (name: string) => this.factory(this.factoryLoader).use(name),
       perform: (fn: () => void) => this.perform(fn),
       performNow: <T>(fn: () => T) => this.performNow(fn),
-      cast: (obj: unknown) => (obj instanceof FakeClass ? this.classObject(obj) : obj),
-      vm: { getEnv: () => ({ isAssignableFrom: (a: FakeClass, b: FakeClass) => this.assignable(a, b), newGlobalRef: (h: unknown) => h, deleteGlobalRef: () => undefined }) },
+      cast: (obj: unknown) => (obj instanceof FakeClass ? obj.class : obj),
+      vm: {
+        getEnv: () => ({
+          isAssignableFrom: (a: FakeClass, b: FakeClass) => this.assignable(a, b),
+          newGlobalRef: (h: unknown) => (this.stats.globalRefs++, h),
+          deleteGlobalRef: () => void this.stats.globalRefs--,
+        }),
+      },
       enumerateLoadedClasses: (callbacks: { onMatch(name: string, handle: unknown): void; onComplete(): void }) => this.enumerateLoadedClasses(callbacks),
       retain: (obj: unknown) => {
         this.stats.retains++;

@@ -2,14 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { CoverageRow } from "../../agent/protocol.js";
 import { CALL } from "../../agent/protocol.js";
 import type { ClassSpec } from "../../runner/sandbox/java.js";
-import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
+import { loadAgent, type LoadOptions, type Runtime } from "../../runner/sandbox/runtime.js";
 import { android, APP_STACK } from "../support/android-fixture.js";
 
 // Catalogue entries on an interface (the MSA OAID SDK's IdSupplier) are hooked in the classes
 // that implement it, against the stand-in of frida-java-bridge 7.0.13 (runner/sandbox/java.ts):
 // a class wrapper resolves members up its superclass chain only and names the declaring class
 // the method's holder (lib/class-factory.js); enumerateLoadedClasses and JNI IsAssignableFrom
-// (index.js, lib/env.js); a class is loaded when first used.
+// (index.js, lib/env.js); a class is loaded when first used; two loaders can each define a class
+// of the same name, told apart by their class objects' identity.
 
 const APP = "com.example.app";
 const IFACE = "com.bun.miitmdid.interfaces.IdSupplier";
@@ -26,8 +27,8 @@ function supplier(name: string, more: Partial<ClassSpec> = {}): ClassSpec {
 
 const helper: ClassSpec = { name: HELPER, methods: [{ name: "InitSdk", params: ["android.content.Context", "boolean", "com.bun.miitmdid.interfaces.IIdentifierListener"], impl: () => 0 }] };
 
-function start(boot: readonly ClassSpec[]): { rt: Runtime; coverage: readonly CoverageRow[] } {
-  const rt = loadAgent([...android({ imeiDenied: false, clipboardText: "x" }), ...boot]);
+function start(boot: readonly ClassSpec[], opts: LoadOptions = {}): { rt: Runtime; coverage: readonly CoverageRow[] } {
+  const rt = loadAgent([...android({ imeiDenied: false, clipboardText: "x" }), ...boot], opts);
   return { rt, coverage: rt.rpc.init({ appPackage: APP, salt: "s" }) };
 }
 
@@ -45,6 +46,22 @@ function recorded(rt: Runtime): string[] {
 }
 
 const readAll = (rt: Runtime, cls: string): unknown[] => IDS.map((m) => rt.call(cls, m, [], [], APP_STACK));
+
+/** The app calls `cls.method()` as the class `loader` defined (rt.call takes the first loader's). */
+function callIn(rt: Runtime, loader: string, cls: string, method: string): unknown {
+  rt.java.top = { className: cls, methodName: method };
+  rt.java.callers = APP_STACK;
+  try {
+    return rt.java.get(cls, loader).overload(method, []).invoke({ $className: cls }, []);
+  } finally {
+    rt.java.top = undefined;
+    rt.java.callers = [];
+  }
+}
+
+const INIT = helper.methods[0]!;
+const initSdk = (rt: Runtime): unknown => rt.call(HELPER, "InitSdk", INIT.params, [null, false, null], APP_STACK);
+const OAID = "ids.IdSupplier.getOAID";
 
 describe("interface entries: hooked in their implementations (stand-in)", () => {
   it("hooks each implementation loaded at start, and records each read once with the implementation's value", () => {
@@ -126,10 +143,87 @@ describe("interface entries: hooked in their implementations (stand-in)", () => 
     expect(recorded(rt)).toEqual(["ids.MdidSdkHelper.InitSdk", "ids.IdSupplier.getVAID.supplier"]);
   });
 
-  it("bounds the passes over the loaded classes, however many loaders the app makes", () => {
-    const { rt } = start([iface]);
+  it("hooks a same-named implementation in each class loader that defines it (host and plugin), and counts both", () => {
+    const { rt } = start([iface, helper]);
+    // The host's copy is found by name as its loader is made; the plugin's, loaded later, by the pass after InitSdk.
+    rt.java.newLoader("host", [supplier(KNOWN)]);
+    rt.java.newLoader("plugin", [supplier(KNOWN, { lazy: true })]);
+    rt.java.load(KNOWN, "plugin");
+    initSdk(rt);
+    expect(row(lastCoverage(rt), OAID)).toEqual([OAID, "hooked", `in 2 classes implementing ${IFACE}: ${KNOWN} (in 2 class loaders)`]);
+    expect(callIn(rt, "host", KNOWN, "getOAID")).toBe(`${KNOWN}:getOAID`);
+    expect(callIn(rt, "plugin", KNOWN, "getOAID")).toBe(`${KNOWN}:getOAID`);
+    // Each loader's method runs its own replacement, once.
+    expect([rt.java.get(KNOWN, "host"), rt.java.get(KNOWN, "plugin")].map((c) => c.overload("getOAID", []).calls)).toEqual([1, 1]);
+    expect(recorded(rt)).toEqual(["ids.MdidSdkHelper.InitSdk", OAID, OAID]);
+  });
+
+  it("hooks both same-named implementations one pass finds (two loaders, neither known by name)", () => {
+    const impl = "com.bun.miitmdid.c.e.a";
+    const { rt } = start([iface, helper]);
+    for (const l of ["l1", "l2"]) {
+      rt.java.newLoader(l, [supplier(impl, { lazy: true })]);
+      rt.java.load(impl, l);
+    }
+    initSdk(rt);
+    expect(row(lastCoverage(rt), "ids.IdSupplier.getVAID")?.[2]).toBe(`in 2 classes implementing ${IFACE}: ${impl} (in 2 class loaders)`);
+    callIn(rt, "l1", impl, "getVAID");
+    callIn(rt, "l2", impl, "getVAID");
+    expect(recorded(rt)).toEqual(["ids.MdidSdkHelper.InitSdk", "ids.IdSupplier.getVAID", "ids.IdSupplier.getVAID"]);
+  });
+
+  it("bounds the passes after class loaders to 24, keeps 8 for the calls named in `after`, and says when the budget is used up", () => {
+    const { rt } = start([iface, helper, supplier("com.bun.miitmdid.c.e.a", { lazy: true })]);
     for (let i = 0; i < 50; i++) rt.java.newLoader(`l${i}`, []);
+    expect(rt.java.stats.classScans).toBe(24);
+    expect(row(lastCoverage(rt), OAID)?.[2]).toBe(`interface ${IFACE} loaded; no class implementing it loaded (yet); pass budget used up after class loaders (24 passes); passes after ${HELPER}.InitSdk go on`);
+    // An app that makes many loaders before InitSdk still gets the pass after it.
+    rt.java.load("com.bun.miitmdid.c.e.a");
+    initSdk(rt);
+    expect(rt.java.stats.classScans).toBe(25);
+    expect(row(lastCoverage(rt), OAID)?.[1]).toBe("hooked");
+    for (let i = 0; i < 20; i++) initSdk(rt);
     expect(rt.java.stats.classScans).toBe(32);
+    expect(row(lastCoverage(rt), OAID)?.[2]).toBe(`in 1 class implementing ${IFACE}: com.bun.miitmdid.c.e.a; pass budget used up (24 passes after class loaders, 8 passes after ${HELPER}.InitSdk)`);
+  });
+
+  it("bounds the passes by their total time too: past 1 s after class loaders, none more there", () => {
+    let clock = 0;
+    const { rt } = start([iface, helper], { now: () => clock });
+    // Each pass costs 600 ms (an app on ART with tens of thousands of classes).
+    rt.java.onClassScan = () => void (clock += 600);
+    for (let i = 0; i < 10; i++) rt.java.newLoader(`l${i}`, []);
+    // The pass at init (free: before the clock ran) and those after the first two loaders: 1200 ms.
+    expect(rt.java.stats.classScans).toBe(3);
+    expect(row(lastCoverage(rt), OAID)?.[2]).toMatch(/pass budget used up after class loaders \(1200 ms of passes\)/);
+    initSdk(rt);
+    initSdk(rt);
+    initSdk(rt);
+    expect(rt.java.stats.classScans).toBe(5);
+    expect(row(lastCoverage(rt), OAID)?.[2]).toBe(`interface ${IFACE} loaded; no class implementing it loaded (yet); pass budget used up (1200 ms of passes after class loaders, 1200 ms of passes after ${HELPER}.InitSdk)`);
+  });
+
+  it("hooks the interface's getOAID() a class inherits, not an unrelated getOAID(Context) the class declares and that hides it from the bridge", () => {
+    const base = supplier("com.vendor.Base", { isAbstract: true });
+    const sub: ClassSpec = { name: "com.vendor.Sub", superclass: "com.vendor.Base", methods: [{ name: "getOAID", params: ["android.content.Context"], impl: () => "ctx" }] };
+    const { rt, coverage } = start([iface, base, sub]);
+    expect(row(coverage, OAID)?.[2]).toBe(`in 1 class implementing ${IFACE}: com.vendor.Base`);
+    expect(rt.call("com.vendor.Sub", "getOAID", [], [], APP_STACK)).toBe("com.vendor.Base:getOAID");
+    expect(rt.call("com.vendor.Sub", "getOAID", ["android.content.Context"], [null], APP_STACK)).toBe("ctx");
+    expect(recorded(rt)).toEqual([OAID]);
+    expect(rt.java.get("com.vendor.Sub").overload("getOAID", ["android.content.Context"]).calls).toBe(0);
+  });
+
+  it("releases every global reference a pass made, also when the walk throws", () => {
+    const { rt } = start([iface, helper, supplier("com.vendor.A"), supplier("com.vendor.B")]);
+    expect(rt.java.stats.globalRefs).toBe(0);
+    rt.java.onClassScan = () => {
+      throw new Error("walk aborted");
+    };
+    initSdk(rt);
+    expect(rt.java.stats.classScans).toBe(2);
+    expect(rt.java.stats.globalRefs).toBe(0);
+    expect(rt.messages.some((m) => m.type === "agent-error" && JSON.stringify(m).includes("walk aborted"))).toBe(true);
   });
 
   it("keeps an interface entry without `implementations` absent, as before (a hook on the interface would never run)", () => {
