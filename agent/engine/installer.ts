@@ -26,6 +26,8 @@ export interface Target {
 interface InterfaceTarget {
   readonly target: Target;
   readonly ifaces: JavaWrapper[];
+  /** The interfaces' ClassKeys. */
+  readonly ifaceKeys: Set<string>;
   /** `holder.method(signature)` of each overload hooked for this target, the holder by ClassKey. */
   readonly hooked: Set<string>;
   /** The classes whose methods run the hooks (an implementation, or the superclass it inherits the method from): ClassKey → name. */
@@ -120,16 +122,19 @@ export class Installer {
 
   /**
    * Hooks the pending targets whose class `lookup` finds (in a new class loader), then looks for
-   * implementations of the interfaces seen; returns whether any hook was placed.
+   * implementations of the interfaces seen; returns whether any hook was placed. An
+   * implementation known by name stays pending: each loader may define its own copy (a plugin's).
+   * `lookup`'s `known` says a class object was looked at already.
    */
-  retryPending(lookup: (className: string) => JavaWrapper | null): boolean {
+  retryPending(lookup: (className: string, known?: (cls: unknown) => boolean) => JavaWrapper | null): boolean {
     const before = this.hookCount();
     const still: Pending[] = [];
     for (const p of this.pending) {
       try {
-        const cls = lookup(p.className);
-        if (cls === null) still.push(p);
-        else this.found(p, cls);
+        const keys = p.kind === "implementation" ? p.iface?.seen : p.kind === "interface" ? p.iface?.ifaceKeys : undefined;
+        const cls = lookup(p.className, keys && ((k) => keys.has(`${p.className}@${this.loaders.identity(k)}`)));
+        if (cls === null || keys) still.push(p);
+        if (cls !== null) this.found(p, cls);
       } catch (err) {
         this.fail(p.target, err);
       }
@@ -156,14 +161,16 @@ export class Installer {
    * loaded implementations are looked for once init is over and at each later class loader.
    */
   private addInterface(target: Target): void {
-    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Map(), seen: new Set() };
+    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Map(), seen: new Set(), ifaceKeys: new Set() };
     this.interfaces.push(it);
     this.loaders.watch();
+    // Looked up again in each new loader, found or not: each may define its own copy.
     const lookUp = (className: string, kind: Pending["kind"]): void => {
       try {
+        const p: Pending = { target, className, iface: it, kind };
+        this.pending.push(p);
         const cls = this.loaders.findAtStart(className);
-        if (cls === null) this.pending.push({ target, className, iface: it, kind });
-        else this.found({ target, className, iface: it, kind }, cls);
+        if (cls !== null) this.found(p, cls);
       } catch (err) {
         this.fail(target, err);
       }
@@ -180,7 +187,10 @@ export class Installer {
   }
 
   private seeInterface(it: InterfaceTarget, cls: JavaWrapper): void {
-    if (!isInterface(cls)) return this.hookImplementation(it, cls, it.target.className);
+    const key = this.classKey(cls, it.target.className);
+    if (it.ifaceKeys.has(key)) return;
+    it.ifaceKeys.add(key);
+    if (!isInterface(cls)) return this.hookImplementation(it, cls, it.target.className, key);
     it.ifaces.push(cls);
     this.describe(it);
     // Later in a new class loader: the caller (retryPending) scans next.

@@ -126,7 +126,7 @@ export class LoaderWatch {
         // in a replacement is a local reference, valid only during the call, and the cached
         // factory uses its loader later: it gets a global one.
         let factory: Factory | null = null;
-        this.installer.retryPending((name) => this.classIn(loader, name, () => (factory ??= Java.ClassFactory.get(Java.retain(loader)))));
+        this.installer.retryPending((name, known) => this.classIn(loader, name, () => (factory ??= Java.ClassFactory.get(Java.retain(loader))), known));
       });
     } catch (err) {
       this.reportError("class loader watch", err);
@@ -138,11 +138,12 @@ export class LoaderWatch {
    * its cache) is made only then. Linked before the bridge models it: on HotSpot a class loaded
    * but not yet linked crashes the bridge's JVMTI class model (frida-java-bridge
    * lib/class-model.js ignores GetClassMethods' error); reflection links it. ART links a class
-   * when it loads it.
+   * when it loads it. `known(classObject)`: the class was looked at already (the loader only
+   * delegates to one that has it), so no factory is made for this loader.
    */
-  private classIn(loader: JavaWrapper, name: string, factory: () => Factory): JavaWrapper | null {
+  private classIn(loader: JavaWrapper, name: string, factory: () => Factory, known?: (cls: unknown) => boolean): JavaWrapper | null {
     const cls = this.load(loader, name);
-    if (cls === null) return null;
+    if (cls === null || known?.(cls)) return null;
     cls.getDeclaredMethods();
     return useInFactory(factory(), name);
   }

@@ -141,7 +141,9 @@ export class FakeClass {
   /** The one `java.lang.Class` object of this class (a wrapper's `class`, `Java.cast(handle, Class)`); `$h` stands for its JNI handle. */
   get class(): object {
     return (this.classObj ??= {
+      $className: "java.lang.Class",
       $h: this,
+      getDeclaredMethods: () => [],
       isInterface: () => this.spec.isInterface === true,
       getModifiers: () => (this.spec.isAbstract || this.spec.isInterface ? 0x400 : 0) | 1,
       getClassLoader: () => this.loaderObject(),
@@ -503,7 +505,7 @@ export class FakeJava {
             const c = (loader ? this.classes.get(`${loader.id}:${n}`) : undefined) ?? this.classes.get(`boot:${n}`);
             if (!c) throw new ClassNotFound(n);
             c.loaded = true;
-            return { $className: "java.lang.Class", name: n, getDeclaredMethods: () => [] };
+            return c.class;
           },
         };
       default:

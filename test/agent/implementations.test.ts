@@ -158,6 +158,25 @@ describe("interface entries: hooked in their implementations (stand-in)", () => 
     expect(recorded(rt)).toEqual(["ids.MdidSdkHelper.InitSdk", OAID, OAID]);
   });
 
+  it("looks the known implementation up by name in every new loader: a plugin's own copy is hooked as its loader is made, before any pass", () => {
+    const { rt, coverage } = start([iface, supplier(KNOWN)]);
+    expect(row(coverage, OAID)?.[2]).toBe(`in 1 class implementing ${IFACE}: ${KNOWN}`);
+    const scans = rt.java.stats.classScans;
+    rt.java.onClassScan = () => {
+      throw new Error("no pass expected to find it");
+    };
+    rt.java.newLoader("plugin", [supplier(KNOWN, { lazy: true })]);
+    expect(row(lastCoverage(rt), OAID)?.[2]).toBe(`in 2 classes implementing ${IFACE}: ${KNOWN} (in 2 class loaders)`);
+    rt.java.onClassScan = undefined;
+    callIn(rt, "plugin", KNOWN, "getOAID");
+    expect(recorded(rt)).toEqual([OAID]);
+    // A loader that only delegates to one already looked at gets no bridge factory (kept for good by the bridge).
+    const retains = rt.java.stats.retains;
+    rt.java.newLoader("child", []);
+    expect(rt.java.stats.retains).toBe(retains);
+    expect(rt.java.stats.classScans).toBeGreaterThan(scans);
+  });
+
   it("hooks both same-named implementations one pass finds (two loaders, neither known by name)", () => {
     const impl = "com.bun.miitmdid.c.e.a";
     const { rt } = start([iface, helper]);
