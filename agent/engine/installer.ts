@@ -1,7 +1,7 @@
 import type { HookEntry, Implementations } from "../catalogue/types.js";
 import type { CoverageRow, HookStatus } from "../protocol.js";
 import type { JavaWrapper } from "./java.js";
-import { implementationsRow, isInterface, loadedImplementations, LoaderWatch, overloadsOf, PassBudget, passesStopped, signature, superOf, type Implementing, type Overload } from "./loaders.js";
+import { implementationsRow, isInterface, loadedImplementations, LoaderWatch, overloadsOf, passBudgets, passesStopped, signature, superOf, type Implementing, type InterfaceTarget, type Overload, type PassBudget } from "./loaders.js";
 
 /** What runs around one call of a hooked overload. Returns a function run after the original, or nothing. */
 export type Handler = (self: unknown, args: unknown[]) => ((threw: boolean, result: unknown) => void) | void;
@@ -18,26 +18,6 @@ export interface Target {
   readonly implementations?: Implementations;
 }
 
-/**
- * An interface entry: the interfaces seen (one per loader that defines it) and the hooks placed.
- * Classes are told apart by identity (`name@identityHashCode` of the class object, a ClassKey),
- * not by name: a plugin or hot-fix loader defines its own copy of the SDK's classes.
- */
-interface InterfaceTarget {
-  readonly target: Target;
-  readonly ifaces: JavaWrapper[];
-  /** The interfaces' ClassKeys. */
-  readonly ifaceKeys: Set<string>;
-  /** `holder.method(signature)` of each overload hooked for this target, the holder by ClassKey. */
-  readonly hooked: Set<string>;
-  /** The classes whose methods run the hooks (an implementation, or the superclass it inherits the method from): ClassKey → name. */
-  readonly holders: Map<string, string>;
-  /** The implementing classes already looked at, by ClassKey. */
-  readonly seen: Set<string>;
-  /** The signatures of `method` the interface declares, once read (null: unknown, hook what the class resolves). */
-  declared?: Set<string> | null;
-}
-
 /** A class still to find: an entry's class, an implementation known by name, or the interface itself. */
 interface Pending {
   readonly target: Target;
@@ -45,15 +25,6 @@ interface Pending {
   readonly iface?: InterfaceTarget;
   readonly kind?: "implementation" | "interface";
 }
-
-/**
- * Passes over the loaded classes looking for implementations (each stalls the app: see
- * loadedImplementations), bounded in number and in total time: those at init, after class loaders
- * and after Application.attach; and, apart, those after a call named in `after`, so an app that
- * makes many loaders before InitSdk still gets the pass that finds its supplier.
- */
-const LOAD_PASSES = { passes: 24, ms: 1000 };
-const AFTER_PASSES = { passes: 8, ms: 1000 };
 
 function message(err: unknown): string {
   return (err as Error)?.message ?? String(err);
@@ -85,7 +56,7 @@ export class Installer {
   private pending: Pending[] = [];
   private readonly loaders: LoaderWatch;
   private readonly interfaces: InterfaceTarget[] = [];
-  private readonly budgets = { load: new PassBudget(LOAD_PASSES.passes, LOAD_PASSES.ms), after: new PassBudget(AFTER_PASSES.passes, AFTER_PASSES.ms) };
+  private readonly budgets = passBudgets();
   private started = false;
   /** The calls after which implementations are looked for again (hooked once each). */
   private readonly triggers = new Set<string>();
@@ -161,7 +132,7 @@ export class Installer {
    * loaded implementations are looked for once init is over and at each later class loader.
    */
   private addInterface(target: Target): void {
-    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Map(), seen: new Set(), ifaceKeys: new Set() };
+    const it: InterfaceTarget = { target, ifaces: [], hooked: new Set(), holders: new Map(), seen: new Set(), ifaceKeys: new Set(), unhooked: new Set() };
     this.interfaces.push(it);
     this.loaders.watch();
     // Looked up again in each new loader, found or not: each may define its own copy.
@@ -200,7 +171,7 @@ export class Installer {
   private describe(it: InterfaceTarget): void {
     const after = it.target.implementations?.after ?? [];
     const stopped = passesStopped(this.budgets.load.spent(), after.length > 0 ? this.budgets.after.spent() : undefined, after);
-    const row = implementationsRow(it.target.className, [...it.holders.values()], it.ifaces.length > 0, stopped);
+    const row = implementationsRow(it.target, [...it.holders.values()], [...it.unhooked], it.ifaces.length > 0, stopped);
     if (row) this.set(it.target, row.status, row.reason);
   }
 
@@ -269,6 +240,7 @@ export class Installer {
     const { target } = it;
     it.seen.add(key);
     const remaining = this.declared(it);
+    let matched = 0;
     for (let c: JavaWrapper | null = cls; c !== null; ) {
       const overloads = overloadsOf(c, target.method);
       if (overloads.length === 0) break;
@@ -279,10 +251,12 @@ export class Installer {
       for (const o of overloads) {
         const sig = signature(o);
         if (remaining !== null && !remaining.delete(sig)) continue;
+        matched++;
         this.hookAt(it, holderKey, holderName, o);
       }
       c = remaining !== null && remaining.size > 0 ? superOf(holder) : null;
     }
+    if (matched === 0) it.unhooked.add(className);
     this.describe(it);
   }
 

@@ -240,6 +240,38 @@ export function loadedImplementations(ifaces: readonly JavaWrapper[], identity: 
   }
 }
 
+/**
+ * An interface entry: the interfaces seen (one per loader that defines it) and the hooks placed.
+ * Classes are told apart by identity (`name@identityHashCode` of the class object, a ClassKey),
+ * not by name: a plugin or hot-fix loader defines its own copy of the SDK's classes.
+ */
+export interface InterfaceTarget {
+  readonly target: Target;
+  readonly ifaces: JavaWrapper[];
+  /** The interfaces' ClassKeys. */
+  readonly ifaceKeys: Set<string>;
+  /** `holder.method(signature)` of each overload hooked for this target, the holder by ClassKey. */
+  readonly hooked: Set<string>;
+  /** The classes whose methods run the hooks (an implementation, or the superclass it inherits the method from): ClassKey → name. */
+  readonly holders: Map<string, string>;
+  /** The implementing classes already looked at, by ClassKey. */
+  readonly seen: Set<string>;
+  /** Implementing classes where none of the overloads was found: they inherit an interface's default method. */
+  readonly unhooked: Set<string>;
+  /** The signatures of `method` the interface declares, once read (null: unknown, hook what the class resolves). */
+  declared?: Set<string> | null;
+}
+
+/**
+ * Passes over the loaded classes looking for implementations (each stalls the app: see
+ * loadedImplementations), bounded in number and in total time: those at init, after class loaders
+ * and after Application.attach; and, apart, those after a call named in `after`, so an app that
+ * makes many loaders before InitSdk still gets the pass that finds its supplier.
+ */
+export function passBudgets(): { load: PassBudget; after: PassBudget } {
+  return { load: new PassBudget(24, 1000), after: new PassBudget(8, 1000) };
+}
+
 /** The cost of passes over the loaded classes so far, and whether another may run. */
 export class PassBudget {
   private passes = 0;
@@ -279,15 +311,29 @@ export function passesStopped(load: string | null, after: string | null | undefi
   return `pass budget used up (${load} after class loaders${after ? `, ${after} after ${calls.join(", ")}` : ""})`;
 }
 
-/** An interface entry's coverage row: hooked in the classes named (by name; one per loader that defines it), else pending while its interface is loaded. */
-export function implementationsRow(iface: string, holders: readonly string[], ifaceSeen: boolean, stopped: string | null): { status: "hooked" | "pending"; reason: string } | null {
+/**
+ * An interface entry's coverage row: hooked in the classes named (by name; one per loader that
+ * defines it), else pending while its interface is loaded; with the implementations that declare
+ * none of the method's overloads (an interface default method: not hooked) and whether passes stopped.
+ */
+export function implementationsRow(
+  target: { className: string; method: string },
+  holders: readonly string[],
+  unhooked: readonly string[],
+  ifaceSeen: boolean,
+  stopped: string | null,
+): { status: "hooked" | "pending"; reason: string } | null {
   const count = new Map<string, number>();
   for (const n of holders) count.set(n, (count.get(n) ?? 0) + 1);
   const list = [...count].map(([n, k]) => (k === 1 ? n : `${n} (in ${k} class loaders)`)).join(", ");
+  const notes = [
+    ...(unhooked.length > 0 ? [`not hooked in ${unhooked.join(", ")}: no ${target.method} declared there or in a superclass (an interface default method is not hooked)`] : []),
+    ...(stopped ? [stopped] : []),
+  ].map((x) => `; ${x}`).join("");
   const n = holders.length;
-  if (n > 0) return { status: "hooked", reason: `in ${n} class${n === 1 ? "" : "es"} implementing ${iface}: ${list}${stopped ? `; ${stopped}` : ""}` };
+  if (n > 0) return { status: "hooked", reason: `in ${n} class${n === 1 ? "" : "es"} implementing ${target.className}: ${list}${notes}` };
   if (!ifaceSeen) return null;
-  return { status: "pending", reason: `interface ${iface} loaded; no class implementing it loaded (yet)${stopped ? `; ${stopped}` : ""}` };
+  return { status: "pending", reason: `interface ${target.className} loaded${unhooked.length > 0 ? "" : "; no class implementing it loaded (yet)"}${notes}` };
 }
 
 function useInFactory(factory: Factory, name: string): JavaWrapper | null {

@@ -233,6 +233,13 @@ describe("interface entries: hooked in their implementations (stand-in)", () => 
     expect(rt.java.get("com.vendor.Sub").overload("getOAID", ["android.content.Context"]).calls).toBe(0);
   });
 
+  it("says which implementation it could not hook: one inheriting the interface's default method (the bridge never looks in interfaces)", () => {
+    const withDefault: ClassSpec = { name: "com.vendor.Default", implements: [IFACE], methods: [{ name: "getVAID", params: [], impl: () => "v" }] };
+    const { coverage } = start([iface, withDefault]);
+    expect(row(coverage, OAID)).toEqual([OAID, "pending", `interface ${IFACE} loaded; not hooked in com.vendor.Default: no getOAID declared there or in a superclass (an interface default method is not hooked)`]);
+    expect(row(coverage, "ids.IdSupplier.getVAID")?.[2]).toBe(`in 1 class implementing ${IFACE}: com.vendor.Default`);
+  });
+
   it("releases every global reference a pass made, also when the walk throws", () => {
     const { rt } = start([iface, helper, supplier("com.vendor.A"), supplier("com.vendor.B")]);
     expect(rt.java.stats.globalRefs).toBe(0);
