@@ -130,9 +130,11 @@ export class Egress {
     return (_self, args) => {
       guarded(() => {
         try {
-          const p = bytesOf(args[point.data], point.off === undefined ? undefined : args[point.off], point.len === undefined ? undefined : args[point.len]);
+          // Nothing learned yet: nothing to find, and no bytes copied.
           const matcher = this.ready();
-          if (p && matcher.size > 0) this.remember(matcher.scan(p.bytes, "pre-encryption").matches);
+          if (matcher.size === 0) return;
+          const p = bytesOf(args[point.data], point.off === undefined ? undefined : args[point.off], point.len === undefined ? undefined : args[point.len]);
+          if (p) this.remember(matcher.scan(p.bytes, "pre-encryption").matches);
         } catch (err) {
           this.deps.reportError(point.id, err);
         }
