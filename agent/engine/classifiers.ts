@@ -2,6 +2,7 @@ import type { Category } from "../../reports/trace/categories.js";
 import { COMMANDS, SHELLS, type CommandRule } from "../catalogue/exec.js";
 import { matches, PATTERNS } from "../catalogue/native.js";
 import type { Classifier } from "../catalogue/types.js";
+import { isOwnAuthority } from "./own-authority.js";
 import { intentTarget, uriSummary } from "./summaries.js";
 
 /** What a classifier decides for one call: record it or not, in which category, whether it is the app's own. */
@@ -53,7 +54,7 @@ export function classify(kind: Classifier, args: readonly unknown[], appPackage:
     case "package-arg":
       return { record: true, own: packageOf(args[0]) === appPackage };
     case "authority-arg":
-      return { record: true, own: typeof args[0] === "string" && (args[0] === appPackage || args[0].startsWith(`${appPackage}.`)) };
+      return { record: true, own: isOwnAuthority(args[0], appPackage) };
     case "serial-property":
       return typeof args[0] === "string" && matches(args[0], PATTERNS.serial) ? KEEP : SKIP;
     case "command":
