@@ -203,7 +203,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
     Instruction: inert("Instruction"),
     Backtracer: { ACCURATE: "accurate", FUZZY: "fuzzy" },
     DebugSymbol: { fromAddress: (a: FakePointer) => ({ toString: () => `libapp.so!fn_${Number(a.value).toString(16)}` }) },
-    Checksum: { compute: (type: string, data: string) => createHash(type).update(data).digest("hex") },
+    // GumJS's Checksum.compute takes a string, an ArrayBuffer or a number[] (@types/frida-gum, `static compute(type, data: string | ArrayBuffer | number[])`).
+    Checksum: { compute: (type: string, data: string | ArrayBuffer | number[]) => createHash(type).update(typeof data === "string" ? data : Buffer.from(data as ArrayBuffer)).digest("hex") },
     NativePointer: FakePointer,
     ptr: (v: unknown) => new FakePointer(v),
     NULL: new FakePointer(0),

@@ -48,18 +48,11 @@ function socketSelf(address: string, port: number): unknown {
   return { $className: SOCKET_OUT, impl: { value: { getInetAddress: () => ({ getHostAddress: () => address }), getPort: () => port } } };
 }
 
-/**
- * GumJS's Checksum.compute takes a string, an ArrayBuffer or a number[] (@types/frida-gum
- * index.d.ts, `static compute(type: ChecksumType, data: string | ArrayBuffer | number[])`); the
- * stand-in's (runner/sandbox/runtime.ts) takes strings only, and the matcher digests bytes. Until
- * the stand-in accepts bytes, the bundle runs behind this shim.
- */
-const CHECKSUM_SHIM = `(() => { const c = Checksum.compute; Checksum = { compute: (t, d) => c(t, typeof d === "string" ? d : new Uint8Array(d)) }; })();\n`;
 let source: string | undefined;
 
 function start(now?: () => number): Runtime {
   const base = android({ imeiDenied: false, clipboardText: "" }).filter((c) => !CLASSES.some((x) => x.name === c.name));
-  source ??= CHECKSUM_SHIM + readFileSync(BUNDLE, "utf8");
+  source ??= readFileSync(BUNDLE, "utf8");
   const rt = loadAgent([...base, ...CLASSES], { source, ...(now ? { now } : {}) });
   current = rt;
   rt.rpc.init({ appPackage: APP, salt: "s" });
