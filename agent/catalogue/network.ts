@@ -81,7 +81,7 @@ export const LEARNED_KINDS: readonly (readonly [RegExp, IdKind])[] = [
   [/\.(getLine1Number|getPhoneNumber)$|^telephony\.SubscriptionInfo\.getNumber$/, "phone_number"],
   [/^ids\.Info\.getId$/, "gaid"],
   // Huawei's and Honor's advertising ids are their OAIDs; the vendor suppliers' getSerID (HeyTap/OPlus) too.
-  [/^ids\.Info\.getId\.(hms|honor)$|\.(getOAID|getOaid|obtainOaid|getSerID)(\.|$)/, "oaid"],
+  [/^ids\.Info\.getId\.hms$|^settings\.Global\.getString\.oaid$|\.(getOAID|getOaid|obtainOaid|getSerID)(\.|$)/, "oaid"],
   [/\.getVAID(\.|$)/, "vaid"],
   [/\.getAAID(\.|$)/, "aaid"],
   [/^(wifi|net|bluetooth)\..*(MacAddress|HardwareAddress|\.getAddress)$|^settings\.Secure\.getString\.bluetooth_address$/, "mac"],
