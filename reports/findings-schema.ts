@@ -166,7 +166,7 @@ export const FINDINGS_SCHEMA = {
         properties: {
           id: { type: "string", pattern: "^F\\d{4,}$" },
           rule: { type: "string" },
-          family: { enum: ["consent", "refusal", "scenario", "frequency", "background", "permission", "disclosure", "necessity"] },
+          family: { enum: ["consent", "refusal", "scenario", "frequency", "background", "permission", "disclosure", "necessity", "egress"] },
           severity: { enum: [...SEVERITIES] },
           references: { type: "array", minItems: 1, items: { type: "object", required: ["source", "text"] } },
           party,

@@ -2,6 +2,7 @@ import type { RuleFamily } from "./family.js";
 import { backgroundFamily } from "./families/background.js";
 import { consentFamily } from "./families/consent.js";
 import { disclosureFamily } from "./families/disclosure.js";
+import { egressFamily } from "./families/egress.js";
 import { frequencyFamily } from "./families/frequency.js";
 import { necessityFamily } from "./families/necessity.js";
 import { permissionFamily } from "./families/permission.js";
@@ -19,6 +20,7 @@ export const FAMILIES: readonly RuleFamily[] = [
   permissionFamily,
   disclosureFamily,
   necessityFamily,
+  egressFamily,
 ];
 
 /** Every rule, by id. */

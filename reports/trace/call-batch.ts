@@ -1,5 +1,5 @@
 import { CATEGORY_IDS, type Category } from "./categories.js";
-import type { CallEvent } from "./format.js";
+import type { CallEvent, NetRecord } from "./format.js";
 
 /**
  * Calls in columns, as the parsing worker sends them to the analysing thread: typed arrays
@@ -26,6 +26,8 @@ export interface CallBatch {
   readonly strings: readonly string[];
   /** `req` lists of permission_request events, by row. */
   readonly reqs: readonly (readonly [number, readonly string[]])[];
+  /** `net` records of network_egress events, by row (rare: a side list, like `reqs`). */
+  readonly nets: readonly (readonly [number, NetRecord])[];
   /** Lines skipped in this batch. */
   readonly skipped: readonly (readonly [number, string])[];
 }
@@ -42,6 +44,7 @@ export class BatchWriter {
   private rows = 0;
   private cols = BatchWriter.columns();
   private reqs: [number, string[]][] = [];
+  private nets: [number, NetRecord][] = [];
   private skipped: [number, string][] = [];
 
   private static columns() {
@@ -75,6 +78,7 @@ export class BatchWriter {
   /** Adds a valid event; returns true when the batch is full. */
   add(ev: CallEvent, own: boolean, offset: number): boolean {
     if (ev.req !== undefined) this.reqs.push([this.rows, [...ev.req]]);
+    if (ev.net !== undefined) this.nets.push([this.rows, ev.net]);
     const flags = (ev.out === "threw" ? 1 : 0) | (own ? 2 : 0) | (typeof ev.fg === "boolean" ? 4 | (ev.fg ? 8 : 0) : 0);
     return this.addRow(ev.seq, ev.t, offset, ev.pid, ev.tid, typeof ev.stack === "number" ? ev.stack : NaN, this.intern(ev.hook), catIndex.get(ev.cat)!, this.intern(ev.perm), this.intern(ev.exc), flags);
   }
@@ -114,12 +118,13 @@ export class BatchWriter {
   /** Takes the batch and its transfer list, and starts a new one. */
   take(): { batch: CallBatch; transfer: ArrayBuffer[] } {
     const c = this.cols;
-    const batch: CallBatch = { n: this.rows, ...c, strings: this.fresh, reqs: this.reqs, skipped: this.skipped };
+    const batch: CallBatch = { n: this.rows, ...c, strings: this.fresh, reqs: this.reqs, nets: this.nets, skipped: this.skipped };
     const transfer = Object.values(c).map((a) => a.buffer as ArrayBuffer);
     this.cols = BatchWriter.columns();
     this.rows = 0;
     this.fresh = [];
     this.reqs = [];
+    this.nets = [];
     this.skipped = [];
     return { batch, transfer };
   }
@@ -138,12 +143,15 @@ export class BatchReader {
     for (const s of b.strings) this.strings.push(s);
     const strings = this.strings;
     // Columns in locals: onCall could change `b` for all the compiler knows, so it would load them per row.
-    const { n, seq, t, offset, pid, tid, stack, hook, cat, perm, exc, flags, reqs } = b;
+    const { n, seq, t, offset, pid, tid, stack, hook, cat, perm, exc, flags, reqs, nets } = b;
     let nextReq = 0;
+    let nextNet = 0;
     for (let r = 0; r < n; r++) {
       const f = flags[r]!;
       let req: readonly string[] | undefined;
       if (nextReq < reqs.length && reqs[nextReq]![0] === r) req = reqs[nextReq++]![1];
+      let net: NetRecord | undefined;
+      if (nets !== undefined && nextNet < nets.length && nets[nextNet]![0] === r) net = nets[nextNet++]![1];
       const p = perm[r]!;
       const e = exc[r]!;
       const st = stack[r]!;
@@ -162,6 +170,7 @@ export class BatchReader {
         stack: Number.isNaN(st) ? undefined : st,
         req,
         fg: f & 4 ? (f & 8) !== 0 : undefined,
+        net,
       };
       onCall(ev, (f & 2) !== 0, offset[r]!, h, c);
     }

@@ -51,5 +51,32 @@ export function callEventProblem(v: Record<string, unknown>): string | undefined
   if (v.fg !== undefined && typeof v.fg !== "boolean") return "field 'fg' must be a boolean";
   if (v.args !== undefined && !isStringArray(v.args)) return "field 'args' must be an array of strings";
   if (v.req !== undefined && !isStringArray(v.req)) return "field 'req' must be an array of strings";
+  if (v.net !== undefined) return netProblem(v.net);
+  return undefined;
+}
+
+const LAYERS = new Set(["okhttp", "tls", "socket"]);
+const WHERES = new Set(["url", "header", "body", "pre-encryption"]);
+/** Matches one send may carry (the agent keeps at most 32). */
+const MAX_NET_MATCHES = 64;
+
+const optNumber = (x: unknown): boolean => x === undefined || (typeof x === "number" && Number.isFinite(x));
+const optString = (x: unknown): boolean => x === undefined || typeof x === "string";
+
+/** An egress record (docs/trace-format.md, "Egress records"): the app's strings in it stay untrusted, but the shape is checked. */
+function netProblem(n: unknown): string | undefined {
+  if (n === null || typeof n !== "object" || Array.isArray(n)) return "field 'net' must be an egress record";
+  const r = n as Record<string, unknown>;
+  if (!LAYERS.has(r.layer as string)) return "field 'net.layer' must be okhttp, tls or socket";
+  if (typeof r.tls !== "boolean") return "field 'net.tls' must be a boolean";
+  if (!optString(r.host) || !optString(r.method) || !optNumber(r.port) || !optNumber(r.bytes) || !optNumber(r.cut)) return "field 'net' has a field of the wrong type";
+  if (r.matches === undefined) return undefined;
+  if (!Array.isArray(r.matches) || r.matches.length > MAX_NET_MATCHES) return `field 'net.matches' must be an array of at most ${MAX_NET_MATCHES} matches`;
+  for (const m of r.matches as unknown[]) {
+    const x = m as Record<string, unknown> | null;
+    if (x === null || typeof x !== "object" || typeof x.kind !== "string" || typeof x.enc !== "string" || !WHERES.has(x.where as string) || typeof x.conf !== "number" || !optNumber(x.readSeq)) {
+      return "field 'net.matches' holds a match without kind, enc, where and conf";
+    }
+  }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RULES } from "../../reports/rules/index.js";
 import { csvField, renderFindingsCsv } from "../../reports/render/csv.js";
 import { MAX_CASE_FINDINGS, renderJunit, xml } from "../../reports/render/junit.js";
 import { fixedTraceDir, golden } from "../support/golden.js";
@@ -13,7 +14,9 @@ describe("CI and desk formats", () => {
   it("JUnit: a suite per scenario, a case per rule, failures carrying the findings", () => {
     const out = renderJunit(fixed());
     golden("junit.xml", out);
-    expect(out).toMatch(/<testsuite name="launch-accept" tests="18" failures="\d+" skipped="\d+">/);
+    // One case per rule: RULES.size (23, with the five egress rules).
+    expect(out).toMatch(new RegExp(`<testsuite name="launch-accept" tests="${RULES.size}" failures="\\d+" skipped="\\d+">`));
+    expect(RULES.size).toBe(23);
     expect(out).toMatch(/<testcase classname="launch-accept" name="consent.pre_consent_collection"><failure type="high" message="1 finding\(s\)/);
     expect(out).toMatch(/<testcase classname="launch-accept" name="disclosure.undeclared_sdk"><skipped message="no app profile: pass --profile/);
   });

@@ -5,7 +5,7 @@ import { analyze, type Analysis } from "../../reports/analyze.js";
 import { resolvePolicy } from "../../reports/policy/policy.js";
 import type { AppProfile } from "../../reports/profile.js";
 import type { Category } from "../../reports/trace/categories.js";
-import type { Marker, MarkerKind, StackFrame } from "../../reports/trace/format.js";
+import type { Marker, MarkerKind, NetRecord, StackFrame } from "../../reports/trace/format.js";
 import { openTrace } from "../../reports/trace/reader.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 
@@ -33,6 +33,8 @@ export interface CallOpts {
   ret?: string;
   fg?: boolean;
   pid?: number;
+  /** A network_egress call's egress record. */
+  net?: NetRecord;
 }
 
 /** Writes small traces for tests through the real TraceWriter. */
@@ -70,6 +72,7 @@ export class TraceBuilder {
       ...(o.args ? { args: o.args } : {}),
       ...(o.ret !== undefined ? { ret: o.ret } : {}),
       ...(o.fg !== undefined ? { fg: o.fg } : {}),
+      ...(o.net ? { net: o.net } : {}),
     });
     return this;
   }

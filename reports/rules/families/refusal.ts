@@ -91,7 +91,7 @@ export const refusalFamily: RuleFamily = {
  * SDK reading the OAID through an identifier helper, a network behind the mediation SDK the user
  * named), is named by it or — when it names none — of a kind its purpose covers.
  */
-function inScope(party: Party, via: readonly Party[], out: OptOut): boolean {
+export function inScope(party: Party, via: readonly Party[], out: OptOut): boolean {
   const kinds = OPT_OUT_PURPOSES[out.purpose].kinds;
   const covers = (p: Party): boolean => {
     if (out.parties) return out.parties.has(p.key);
