@@ -7,6 +7,7 @@ import type { SdkEntry } from "./sdk/types.js";
 import type { Category } from "./trace/categories.js";
 import type { Evidence, ReportStatus } from "./evidence.js";
 import type { CallPrefetch } from "./trace/call-stream.js";
+import type { FlowSummary } from "./flows.js";
 
 export const FINDINGS_FORMAT = "permtrace-findings";
 export const FINDINGS_SCHEMA_VERSION = 1;
@@ -102,6 +103,8 @@ export interface Analysis {
     readonly categories?: Partial<Record<Category, number>>;
   }[];
   readonly findings: readonly Finding[];
+  /** Party → recipient → identifiers of the recorded sends (reports/flows.ts); absent when the trace has no egress record. */
+  readonly flows?: FlowSummary;
   readonly warnings: readonly string[];
   /** Calls over time by category and party (the HTML report's chart); absent in older findings files. */
   readonly activity?: Activity;

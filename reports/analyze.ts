@@ -16,6 +16,7 @@ import { TOOL } from "./version.js";
 import { TraceError } from "./errors.js";
 import { collectWarnings } from "./warnings.js";
 import { assessEvidence } from "./evidence.js";
+import { FlowTracker } from "./flows.js";
 
 export * from "./analysis.js";
 import { FINDINGS_FORMAT, FINDINGS_SCHEMA_VERSION, type Analysis, type AnalyzeOptions, type PartyStats, type RuleStatus, type StackStats } from "./analysis.js";
@@ -61,6 +62,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     skip: (id: string, reason: string) => void skipped.set(id, reason),
   };
   const runs: FamilyRun[] = FAMILIES.map((f) => f.create(setup));
+  const flows = new FlowTracker(opts.profile, setup.catalogue);
   // Families that claim calls see each call first (FamilyRun.finish's link).
   const eventRuns = [...runs.filter((_, i) => FAMILIES[i]!.claims), ...runs.filter((_, i) => !FAMILIES[i]!.claims)];
 
@@ -173,6 +175,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     if (ev.t < first) first = ev.t;
     if (ev.t > last) last = ev.t;
     for (let i = 0; i < eventRuns.length; i++) eventRuns[i]!.onEvent(ctx);
+    if (ev.net) flows.add(ev, slot.partyIdx);
   }, { ...(opts.parallel === undefined ? {} : { parallel: opts.parallel }), ...(opts.wasm === undefined ? {} : { wasm: opts.wasm }), ...(opts.prefetch ? { prefetch: opts.prefetch } : {}) });
 
   if (stats.read === 0 && stats.skipped > 0) {
@@ -257,6 +260,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
     warnings.push(`${n} more finding(s) not listed past the first ${MAX_FINDINGS} (${[...omitted].map(([r, k]) => `${r} ×${k}`).join(", ")}): summary counts are of the listed ones`);
   }
   if (danglingStacks > 0) warnings.push(`${danglingStacks} call(s) reference stacks missing from stacks.jsonl: they are unattributed`);
+  const flowSummary = flows.result(parties, findings);
   if (seqBackwards > 0) warnings.push(`${seqBackwards} call(s) have a seq not above the previous one: two recorders may have written this trace, event ids are ambiguous`);
   return {
     format: FINDINGS_FORMAT,
@@ -314,6 +318,7 @@ function analyzeCalls(trace: OpenTrace, opts: AnalyzeOptions): Omit<Analysis, "s
       })),
     scenarios: timeline.scenarios.map((s) => ({ name: s.name, ...(s.purpose ? { purpose: s.purpose } : {}), ...(s.needs ? { needs: [...s.needs] } : {}), start: s.start, ...scenarioCalls(s.index) })),
     findings,
+    ...(flowSummary ? { flows: flowSummary } : {}),
     warnings,
     activity: activity.result((i) => {
       const p = parties[i]!;

@@ -46,6 +46,65 @@ const marks = {
   },
 } as const;
 
+/** Data flows: optional (absent without egress records, and in findings files written before them). */
+const flows = {
+  type: "object",
+  description: "Who sent (party) to whom (recipient host and whose it is) which identifiers, from the trace's egress records (reports/flows.ts)",
+  required: ["flows", "requests"],
+  properties: {
+    requests: { type: "integer", minimum: 1, description: "sends recorded (network_egress events with a net record)" },
+    omittedFlows: { type: "integer", minimum: 1, description: "party → host pairs not listed past the first 500" },
+    omittedRequests: { type: "integer", minimum: 1, description: "their sends" },
+    flows: {
+      type: "array",
+      maxItems: 500,
+      items: {
+        type: "object",
+        required: ["party", "recipient", "identifiers", "carriesIdentifiers", "first", "last", "requests", "bytes", "tls", "layers", "events"],
+        properties: {
+          party,
+          recipient: {
+            type: "object",
+            required: ["host", "whose", "label", "evidence", "ports"],
+            properties: {
+              host: { type: "string", description: "as recorded (from the app: untrusted); empty when the send had no host" },
+              whose: { enum: ["app", "sdk", "recipient", "unknown"] },
+              label: { type: "string" },
+              evidence: { type: "string", description: "the rule that decided whose the host is" },
+              ports: { type: "array", items: { type: "integer" } },
+            },
+          },
+          identifiers: {
+            type: "array",
+            description: "empty when no identifier was found in any of the sends",
+            items: {
+              type: "object",
+              required: ["kind", "encodings", "where", "requests", "minConf"],
+              properties: {
+                kind: { type: "string" },
+                encodings: { type: "array", items: { type: "string" } },
+                where: { type: "array", items: { enum: ["url", "header", "body", "pre-encryption"] } },
+                requests: { type: "integer", minimum: 1 },
+                readSeqs: { type: "array", items: { type: "integer" }, description: "seqs of the hooked reads that returned the value" },
+                minConf: { type: "number", minimum: 0, maximum: 1 },
+              },
+            },
+          },
+          carriesIdentifiers: { type: "boolean" },
+          first: { type: "number", description: "trace time of the first send, ms" },
+          last: { type: "number" },
+          requests: { type: "integer", minimum: 1 },
+          bytes: { type: "integer", minimum: 0 },
+          tls: { enum: ["yes", "no", "mixed"] },
+          layers: { type: "array", items: { type: "string" } },
+          events: { type: "array", items: { type: "integer" }, description: "seqs of the first sends (at most 8)" },
+          findings: { type: "array", items: { type: "string" }, description: "ids of the egress findings about this party and host" },
+        },
+      },
+    },
+  },
+} as const;
+
 /** What the trace vouches for: optional (findings files written before it lack it). */
 const evidence = {
   type: "object",
@@ -203,6 +262,7 @@ export const FINDINGS_SCHEMA = {
         },
       },
     },
+    flows,
     warnings: { type: "array", items: { type: "string" } },
     activity,
     marks,

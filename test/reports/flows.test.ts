@@ -1,0 +1,71 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { MAX_FLOWS } from "../../reports/flows.js";
+import type { AppProfile } from "../../reports/profile.js";
+import { renderJson } from "../../reports/render/json.js";
+import type { NetRecord } from "../../reports/trace/format.js";
+import { SCHEMAS } from "../../scripts/schemas.js";
+import { analyzeDir, APP, TraceBuilder, UMENG } from "../support/trace-builder.js";
+
+const ANDROID_ID = "settings.Secure.getString.android_id";
+const SEND = "net.SSLOutputStream.write";
+const profile: AppProfile = { app: "com.example.app", domains: ["example.com"], recipients: [{ name: "友盟+ 统计" }] };
+
+const net = (host: string, o: Partial<NetRecord> = {}): NetRecord => ({ layer: "tls", host, port: 443, tls: true, bytes: 100, ...o });
+const md5 = (readSeq: number) => ({ kind: "android_id", enc: "md5-lower", where: "body" as const, conf: 1, readSeq });
+
+describe("flows: party → recipient → identifiers", () => {
+  it("aggregates sends per party and host: identifiers with encodings and where, times, counts, bytes, TLS, samples and findings", () => {
+    const b = new TraceBuilder().mark(0, "app_launch").mark(0, "consent_shown");
+    b.call(100, ANDROID_ID, "device_identifiers", { from: UMENG }); // seq 1
+    b.call(200, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { bytes: 800, matches: [md5(1)] }) });
+    b.call(300, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { tls: false, port: 80, bytes: 200, matches: [md5(1), { kind: "android_id", enc: "base64", where: "url", conf: 0.6 }] }) });
+    b.call(400, SEND, "network_egress", { from: APP, net: net("tiles.maps.example.org", { bytes: 50 }) });
+    const a = analyzeDir(b.close(), { profile });
+    const fl = a.flows!;
+    expect(fl.requests).toBe(3);
+    expect(fl.flows).toHaveLength(2);
+    const [umeng, tiles] = fl.flows;
+    expect(umeng).toMatchObject({
+      party: { key: "sdk:umeng-common" },
+      recipient: { host: "alog.umeng.com", whose: "sdk", ports: [80, 443] },
+      carriesIdentifiers: true,
+      first: 200,
+      last: 300,
+      requests: 2,
+      bytes: 1000,
+      tls: "mixed",
+      layers: ["tls"],
+      events: [2, 3],
+    });
+    expect(umeng!.recipient.evidence).toMatch(/umeng\.com/);
+    expect(umeng!.identifiers).toEqual([{ kind: "android_id", encodings: ["base64", "md5-lower"], where: ["body", "url"], requests: 2, readSeqs: [1], minConf: 0.6 }]);
+    // The before-consent and cleartext findings about this party and host are linked.
+    const ids = a.findings.filter((f) => f.family === "egress").map((f) => f.id).sort();
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect([...umeng!.findings!].sort()).toEqual(ids);
+    // A send with no identifier is a flow (a host contacted) that carries none, and has no finding.
+    expect(tiles).toMatchObject({ party: { key: "app" }, recipient: { host: "tiles.maps.example.org", whose: "unknown" }, identifiers: [], carriesIdentifiers: false, tls: "yes", requests: 1 });
+    expect(tiles!.findings).toBeUndefined();
+    // findings.json carries them, valid against the published schema.
+    const v = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMAS["findings.schema.json"]!);
+    const doc = JSON.parse(renderJson(a));
+    expect(doc.flows.flows).toHaveLength(2);
+    expect(v(doc), JSON.stringify(v.errors)).toBe(true);
+  });
+
+  it("no egress record: no flows field (findings.json is as before)", () => {
+    const b = new TraceBuilder().consented(0);
+    b.call(100, ANDROID_ID, "device_identifiers", { from: UMENG });
+    expect(analyzeDir(b.close()).flows).toBeUndefined();
+  });
+
+  it("bounded: flows past MAX_FLOWS are counted, not listed", () => {
+    const b = new TraceBuilder().consented(0);
+    for (let i = 0; i < MAX_FLOWS + 3; i++) b.call(10 + i, SEND, "network_egress", { from: APP, net: net(`h${i}.example.net`) });
+    b.call(5000, SEND, "network_egress", { from: APP, net: net(`h${MAX_FLOWS + 1}.example.net`) });
+    const fl = analyzeDir(b.close()).flows!;
+    expect(fl.flows).toHaveLength(MAX_FLOWS);
+    expect(fl).toMatchObject({ requests: MAX_FLOWS + 4, omittedFlows: 3, omittedRequests: 4 });
+  });
+});
