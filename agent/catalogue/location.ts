@@ -8,7 +8,9 @@
  * GNSS status, measurements and NMEA need the fine one. Coordinates are never summarised raw:
  * locations are summarised by type, lists by length.
  */
-import type { HookEntry } from "./types.js";
+import type { HookEntry, Implementations } from "./types.js";
+
+const GMS_CLIENT_IMPLEMENTATIONS: Implementations = { after: ["com.google.android.gms.location.LocationServices.getFusedLocationProviderClient"] };
 
 const LM = "android.location.LocationManager";
 const TM = "android.telephony.TelephonyManager";
@@ -70,11 +72,12 @@ export const LOCATION: readonly HookEntry[] = [
   // Round-trip-time ranging to access points: metre-level indoor position.
   { id: "location.WifiRttManager.startRanging", className: "android.net.wifi.rtt.WifiRttManager", method: "startRanging", overloads: "all", minApi: 28, permission: FINE, category: "location" },
 
-  // Google Play services fused location. From play-services-location 21 the client is an
-  // interface: the installer finds it only where the app still ships the class (older SDKs).
-  { id: "location.FusedLocationProviderClient.getLastLocation", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", nonPublic: PLAY },
-  { id: "location.FusedLocationProviderClient.getCurrentLocation", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "getCurrentLocation", overloads: "all", permission: FINE, category: "location", args: ["raw"], ret: "type", nonPublic: PLAY },
-  { id: "location.FusedLocationProviderClient.requestLocationUpdates", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "requestLocationUpdates", overloads: "all", permission: FINE, category: "location", args: ["raw"], nonPublic: PLAY },
+  // Google Play services fused location. From play-services-location 21 (Google's release notes,
+  // 13 Oct 2022) the client is an interface: its methods are hooked in the classes implementing it,
+  // looked for again after the factory returns one; an older SDK's class is hooked as before.
+  { id: "location.FusedLocationProviderClient.getLastLocation", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "getLastLocation", overloads: "all", permission: FINE, category: "location", ret: "type", implementations: GMS_CLIENT_IMPLEMENTATIONS, nonPublic: PLAY },
+  { id: "location.FusedLocationProviderClient.getCurrentLocation", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "getCurrentLocation", overloads: "all", permission: FINE, category: "location", args: ["raw"], ret: "type", implementations: GMS_CLIENT_IMPLEMENTATIONS, nonPublic: PLAY },
+  { id: "location.FusedLocationProviderClient.requestLocationUpdates", className: "com.google.android.gms.location.FusedLocationProviderClient", method: "requestLocationUpdates", overloads: "all", permission: FINE, category: "location", args: ["raw"], implementations: GMS_CLIENT_IMPLEMENTATIONS, nonPublic: PLAY },
 
   // Where a fused location reaches the app, whatever client delivered it: a LocationResult
   // (a class, not an interface, in the SDK's API reference) in the LocationCallback, or extracted from the
