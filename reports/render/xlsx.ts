@@ -1,5 +1,7 @@
 import { findingScenarios } from "../rules/types.js";
 import type { Analysis } from "../analyze.js";
+import type { FlowSummary } from "../flows.js";
+import type { Worksheet } from "exceljs";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
 import { traceOrigin } from "./origin.js";
@@ -25,7 +27,49 @@ function categories(c: Partial<Record<string, number>>): string {
     .join(", ");
 }
 
-/** An XLSX workbook: a sheet of findings and a sheet of calls counted per stack (exceljs). */
+/** Party → recipient → identifiers of the recorded sends (reports/flows.ts); hosts and names from the app go through `cell`. */
+function flowsSheet(ws: Worksheet, fl: FlowSummary): void {
+  ws.columns = [
+    { header: "Party", key: "party", width: 30 },
+    { header: "Host", key: "host", width: 34 },
+    { header: "Ports", key: "ports", width: 10 },
+    { header: "Whose", key: "whose", width: 10 },
+    { header: "Recipient", key: "label", width: 30 },
+    { header: "Identifiers", key: "ids", width: 60 },
+    { header: "First (s)", key: "first", width: 10 },
+    { header: "Last (s)", key: "last", width: 10 },
+    { header: "Requests", key: "requests", width: 10 },
+    { header: "Bytes", key: "bytes", width: 10 },
+    { header: "TLS", key: "tls", width: 8 },
+    { header: "Findings", key: "findings", width: 20 },
+    { header: "Events (seq)", key: "events", width: 24 },
+    { header: "Recipient evidence", key: "evidence", width: 50 },
+  ];
+  for (const f of fl.flows) {
+    const ids = f.identifiers.map((i) => `${i.kind} (${i.encodings.join(", ")}; ${i.where.join(", ")}; ${i.requests}×)`).join("; ");
+    ws.addRow({
+      party: cell(f.party.name),
+      host: cell(f.recipient.host),
+      ports: cell(f.recipient.ports.join(", ")),
+      whose: f.recipient.whose,
+      label: cell(f.recipient.label),
+      ids: f.carriesIdentifiers ? cell(ids) : "none found",
+      first: Math.round(f.first) / 1000,
+      last: Math.round(f.last) / 1000,
+      requests: f.requests,
+      bytes: f.bytes,
+      tls: f.tls,
+      findings: cell((f.findings ?? []).join(", ")),
+      events: cell(f.events.join(", ")),
+      evidence: cell(f.recipient.evidence),
+    });
+  }
+  if (fl.omittedFlows) ws.addRow({ party: `${fl.omittedFlows} more party → host pair(s) with ${fl.omittedRequests ?? 0} send(s) not listed` });
+  ws.getRow(1).font = { bold: true };
+  ws.autoFilter = { from: "A1", to: "N1" };
+}
+
+/** An XLSX workbook: a sheet of findings, a sheet of calls counted per stack, the flows when the trace has sends (exceljs). */
 export async function renderXlsx(a: Analysis): Promise<Buffer> {
   // Loaded here, not at start: exceljs takes a quarter of a second to load, and most reports have no XLSX.
   const { default: ExcelJS } = await import("exceljs");
@@ -89,6 +133,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
   }
   calls.getRow(1).font = { bold: true };
   calls.autoFilter = { from: "A1", to: "G1" };
+  if (a.flows) flowsSheet(wb.addWorksheet("Flows", { views: [{ state: "frozen", ySplit: 1 }] }), a.flows);
 
   // What the workbook is about: a sandbox or generated trace must not pass for a phone's.
   const about = wb.addWorksheet("Trace");

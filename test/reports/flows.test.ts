@@ -2,7 +2,9 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { MAX_FLOWS } from "../../reports/flows.js";
 import type { AppProfile } from "../../reports/profile.js";
+import { renderHtml } from "../../reports/render/html/index.js";
 import { renderJson } from "../../reports/render/json.js";
+import { renderXlsx } from "../../reports/render/xlsx.js";
 import type { NetRecord } from "../../reports/trace/format.js";
 import { SCHEMAS } from "../../scripts/schemas.js";
 import { analyzeDir, APP, TraceBuilder, UMENG } from "../support/trace-builder.js";
@@ -67,5 +69,62 @@ describe("flows: party → recipient → identifiers", () => {
     const fl = analyzeDir(b.close()).flows!;
     expect(fl.flows).toHaveLength(MAX_FLOWS);
     expect(fl).toMatchObject({ requests: MAX_FLOWS + 4, omittedFlows: 3, omittedRequests: 4 });
+  });
+});
+
+/** A host name an app could put in a request or SNI: markup, a bidi override, a formula. */
+const HOSTILE = '<img src=x onerror=alert(1)>"\u202Egpj.evil.example';
+
+function hostileTrace(): string {
+  const b = new TraceBuilder().mark(0, "app_launch").mark(0, "consent_shown");
+  b.call(100, ANDROID_ID, "device_identifiers", { from: UMENG });
+  b.call(200, SEND, "network_egress", { from: UMENG, net: net(HOSTILE, { matches: [md5(1)] }) });
+  b.call(300, SEND, "network_egress", { from: APP, net: net("=HYPERLINK(\"http://x\")", { tls: false }) });
+  return b.close();
+}
+
+describe("flows in the HTML report and the workbook", () => {
+  it("HTML: a data-flow section, linked from the contents, every app string escaped, nothing loaded", async () => {
+    const dir = hostileTrace();
+    const a = analyzeDir(dir, { profile });
+    const html = await renderHtml(a, { traceDir: dir });
+    expect(html).toContain(`<a href="#flows">Data flows</a>`);
+    const section = /<section id="flows">[\s\S]*?<\/section>/.exec(html)![0];
+    expect(section).toContain("Data flows");
+    expect(section).toContain("&lt;img src=x onerror=alert(1)&gt;&quot;\uFFFDgpj.evil.example");
+    expect(section).not.toContain("<img");
+    expect(section).not.toContain("\u202E");
+    // No element loads anything (the text " src=x" is there, escaped, inside a code element).
+    expect(section).not.toMatch(/<[a-z]+\s[^>]*\b(src|href)="(?!#)/);
+    expect(section).toContain("md5-lower");
+    expect(section).toContain("none found");
+    expect(section).toContain("<strong>cleartext</strong>");
+    // The before-consent finding about the flow links to its evidence.
+    const f = a.findings.find((x) => x.rule === "egress.identifier_before_consent")!;
+    expect(section).toContain(`<a href="#${f.id}">${f.id}</a>`);
+    expect(html).toContain(`id="${f.id}"`);
+  });
+
+  it("HTML: no flows, no section and no link", async () => {
+    const b = new TraceBuilder().consented(0);
+    b.call(100, ANDROID_ID, "device_identifiers", { from: UMENG });
+    const html = await renderHtml(analyzeDir(b.close()));
+    expect(html).not.toContain('id="flows"');
+    expect(html).not.toContain('href="#flows"');
+  });
+
+  it("XLSX: a Flows sheet, app strings through the formula neutraliser", async () => {
+    const { default: ExcelJS } = await import("exceljs");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await renderXlsx(analyzeDir(hostileTrace(), { profile }))) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet("Flows")!;
+    expect(ws.getRow(1).getCell(2).value).toBe("Host");
+    expect(ws.rowCount).toBe(3);
+    const hosts = [ws.getRow(2).getCell(2).value, ws.getRow(3).getCell(2).value];
+    expect(hosts).toContain('\'=HYPERLINK("http://x")');
+    expect(hosts.some((h) => String(h).includes("\uFFFDgpj.evil.example") && !String(h).includes("\u202E"))).toBe(true);
+    const umeng = ws.getRow(2).getCell(6).value;
+    expect(String(umeng)).toContain("android_id (md5-lower; body; 1×)");
+    expect(ws.getRow(3).getCell(6).value).toBe("none found");
   });
 });

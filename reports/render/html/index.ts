@@ -3,6 +3,7 @@ import type { Analysis } from "../../analyze.js";
 import { renderChart } from "./chart.js";
 import { esc, int } from "./escape.js";
 import { evidenceSection } from "./findings.js";
+import { flowsSection } from "./flows.js";
 import { ScreenshotLoader, type ImageLimits } from "./screenshots.js";
 import { SCRIPT } from "./script.js";
 import { STYLE } from "./style.js";
@@ -30,6 +31,7 @@ const NAV: readonly [string, string][] = [
   ["timeline", "Timeline"],
   ["findings", "Findings"],
   ["evidence", "Evidence"],
+  ["flows", "Data flows"],
   ["rules", "Rules"],
   ["parties", "SDKs and parties"],
   ["categories", "Data categories"],
@@ -45,7 +47,7 @@ const NAV: readonly [string, string][] = [
 export async function renderHtml(a: Analysis, opts: HtmlOptions = {}): Promise<string> {
   const loader = new ScreenshotLoader(opts.traceDir, opts.imageLimits);
   // Sections that are left out when empty have no link.
-  const nav = NAV.filter(([id]) => (id !== "evidence" || a.findings.length > 0) && (id !== "stacks" || a.stacks.length > 0))
+  const nav = NAV.filter(([id]) => (id !== "evidence" || a.findings.length > 0) && (id !== "stacks" || a.stacks.length > 0) && (id !== "flows" || (a.flows?.flows.length ?? 0) > 0))
     .map(([id, text]) => `<a href="#${id}">${esc(text)}</a>`)
     .join("");
   const timeline = `<section id="timeline"><h2>Timeline</h2><p class="lead">Calls over the run, with scenarios, consent, background and screen-off periods, permission events and screenshots.</p>\n${renderChart(a)}\n</section>`;
@@ -57,6 +59,8 @@ export async function renderHtml(a: Analysis, opts: HtmlOptions = {}): Promise<s
     timeline,
     findingsTable(a),
     await evidenceSection(a, loader),
+    // Absent without sends: no empty line either, so a page without egress is as before.
+    ...[flowsSection(a)].filter((s) => s !== ""),
     rulesTable(a),
     partiesTable(a),
     categoriesTable(a),
