@@ -76,6 +76,12 @@ export interface HookEntry {
   readonly category: Category;
   /** Record only when argument `arg` (as a string) is one of `oneOf` (e.g. Settings getString "android_id"). */
   readonly when?: { readonly arg: number; readonly oneOf: readonly string[] };
+  /**
+   * Class prefixes of callers whose calls are the platform's own bookkeeping, not a read: a call
+   * whose immediate caller is one of them is not recorded (BluetoothDevice.equals calls
+   * getAddress() on every collection lookup). Decided once per distinct stack.
+   */
+  readonly skipCallers?: readonly string[];
   readonly classify?: Classifier;
   /** Summaries of the arguments by position; missing positions are omitted. */
   readonly args?: readonly Summary[];

@@ -61,7 +61,9 @@ export const WIFI_BLUETOOTH: readonly HookEntry[] = [
   // A paired or nearby device's hardware address: a stable identifier of the device and, through
   // it, of its owner. No permission for the getter itself: the device objects come from the
   // scans and bonded lists above.
-  { id: "bluetooth.BluetoothDevice.getAddress", className: "android.bluetooth.BluetoothDevice", method: "getAddress", overloads: "all", category: "bluetooth", ret: "hash" },
+  // BluetoothDevice.equals()/hashCode() call getAddress() (AOSP: `@RequiresNoPermission getAddress()
+  // { return mAddress; }`): every collection lookup of a device would read as a read of the address.
+  { id: "bluetooth.BluetoothDevice.getAddress", className: "android.bluetooth.BluetoothDevice", method: "getAddress", overloads: "all", skipCallers: ["android.bluetooth.", "android.companion."], category: "bluetooth", ret: "hash" },
   // A bonded LE device's identity address behind its rotating random one (API 36).
   { id: "bluetooth.BluetoothDevice.getIdentityAddressWithType", className: "android.bluetooth.BluetoothDevice", method: "getIdentityAddressWithType", overloads: "all", minApi: 36, permission: CONNECT, category: "bluetooth", ret: "type" },
   { id: "bluetooth.BluetoothDevice.getName", className: "android.bluetooth.BluetoothDevice", method: "getName", overloads: "all", permission: CONNECT, category: "bluetooth", ret: "hash" },

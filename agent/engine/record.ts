@@ -40,8 +40,23 @@ export function exceptionClass(err: unknown): string {
  * (arguments, stack, context), the outcome after (returned or threw, and what). It reads the
  * arguments and the result and changes neither.
  */
+/** Distinct stacks remembered per entry for skipCallers (then the decision is made again). */
+const MAX_SKIP_KEYS = 4096;
+
+/** Whether a call's immediate caller is one the entry skips, decided once per stack key. */
+function callerSkipped(entry: HookEntry, cache: Map<string, boolean>, key: string, build: () => { readonly frames: readonly (readonly [string | null, ...unknown[]])[] }): boolean {
+  let skip = cache.get(key);
+  if (skip === undefined) {
+    const caller = build().frames[0]?.[0];
+    skip = typeof caller === "string" && entry.skipCallers!.some((p) => caller.startsWith(p));
+    if (cache.size < MAX_SKIP_KEYS) cache.set(key, skip);
+  }
+  return skip;
+}
+
 export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordContext): Handler {
   const baseCategory = categoryIndex.get(entry.category)!;
+  const skipCache = new Map<string, boolean>();
   return (self, args) =>
     ctx.guarded(() => {
       // An overload that calls another hooked overload of the same class (getImei() → getImei(int),
@@ -78,6 +93,7 @@ export function recordingHandler(entry: HookEntry, hook: number, ctx: RecordCont
         if (ctx.recorder.sampledOut(hook, t)) return () => leave();
         // An interface entry runs in the implementing class, whose name the entry does not know.
         const s = ctx.stacks.capture(entry.implementations ? null : entry.className, entry.method);
+        if (entry.skipCallers && callerSkipped(entry, skipCache, s.key, s.build)) return () => leave();
         const stack = ctx.recorder.stack(s.key, s.build);
         let summaries: string[] | null = null;
         if (entry.args || detail !== undefined) {

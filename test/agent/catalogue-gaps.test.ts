@@ -198,6 +198,10 @@ describe("catalogue gaps (issue 16) on the stand-in", () => {
       rt.call("com.google.android.gms.location.LocationResult", "getLocations", [], [], APP_STACK);
       rt.call("com.huawei.hms.location.FusedLocationProviderClient", "getLastLocation", [], [], APP_STACK);
       expect(rt.call("android.bluetooth.BluetoothDevice", "getAddress", [], [], APP_STACK)).toBe(MAC);
+      // The framework's own bookkeeping is no read: BluetoothDevice.equals() calls getAddress() on every
+      // collection lookup (AOSP); that call still runs, unrecorded.
+      const EQUALS = [{ className: "android.bluetooth.BluetoothDevice", methodName: "equals" }, { className: "java.util.HashMap", methodName: "get" }, ...APP_STACK];
+      expect(rt.call("android.bluetooth.BluetoothDevice", "getAddress", [], [], EQUALS)).toBe(MAC);
       rt.call("android.net.NetworkInfo", "getExtraInfo", [], [], APP_STACK);
       rt.call("android.app.admin.DevicePolicyManager", "getWifiMacAddress", ["android.content.ComponentName"], [null], APP_STACK);
       rt.call("android.app.ApplicationPackageManager", "queryIntentActivityOptions", ["android.content.ComponentName", "[Landroid.content.Intent;", "android.content.Intent", "int"], [null, [{}, {}], null, 0], APP_STACK);
