@@ -102,7 +102,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--profile <file>", "app profile YAML: app type, published SDK list, declared uses (default: the profile the run recorded in the trace)")
     .option("--ignore-recorded", "judge with --policy (default strict) and --profile only, not the policy and profile the run recorded in the trace")
     .option("--out <dir>", "where to write the report (default: <trace-dir>/report)")
-    .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html, sarif", "json,md")
+    .option("--format <list>", "comma-separated: json, md, junit, csv, xlsx, html, sarif, har", "json,md")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity exists, else 4 when the trace has no evidence or a scenario failed or never ran").choices(SEVERITIES))
     .option("--accept-incomplete", "with --fail-on: let a blocked report, one with no evidence, or one with a failed or missing scenario pass the gate (its findings still count)")
     .option("--show-values", "include identifier values (IMEI, Android ID, numbers, locations) instead of redacting them")
@@ -137,7 +137,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--devices-file <file>", "devices, one per line (# comments), instead of --device")
     .option("--appium-url <url>", "an Appium server or Selenium Grid 4 hub (default: one started in-process)")
     .option("--policy <name|file>", "the report's policy", "strict")
-    .option("--report <list>", "report formats: json, md, junit, csv, xlsx, html, sarif", "json,md")
+    .option("--report <list>", "report formats: json, md, junit, csv, xlsx, html, sarif, har", "json,md")
     .action(async (o: { app: string; scenarios: string; out: string; device?: string[]; devicesFile?: string; appiumUrl?: string; policy: string; report: string }) => {
       const { runRun } = await import("./commands/run.js");
       const { runMany } = await import("./commands/run-many.js");

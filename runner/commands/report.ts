@@ -17,7 +17,7 @@ import { openTrace } from "../../reports/trace/reader.js";
 import { didYouMean } from "../../reports/yaml-input.js";
 import { logger } from "../logger.js";
 
-export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx", "html", "sarif"] as const;
+export const REPORT_FORMATS = ["json", "md", "junit", "csv", "xlsx", "html", "sarif", "har"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
@@ -45,7 +45,7 @@ export interface ReportResult {
   readonly unvouched: boolean;
 }
 
-const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx", html: "report.html", sarif: "findings.sarif" };
+const FILE_NAMES: Record<ReportFormat, string> = { json: "findings.json", md: "summary.md", junit: "junit.xml", csv: "findings.csv", xlsx: "findings.xlsx", html: "report.html", sarif: "findings.sarif", har: "requests.har" };
 
 /** What a renderer may need besides the analysis: the HTML report inlines the trace's screenshots. */
 interface RenderContext {
@@ -61,6 +61,8 @@ const RENDERERS: Record<ReportFormat, (a: Analysis, ctx: RenderContext) => strin
   // Loaded when asked for: most reports have no HTML.
   html: async (a, ctx) => (await import("../../reports/render/html/index.js")).renderHtml(a, { traceDir: ctx.traceDir }),
   sarif: renderSarif,
+  // The recorded sends, read again from the trace (the analysis keeps aggregates only).
+  har: async (a, ctx) => (await import("../../reports/render/har.js")).renderHar(a, { traceDir: ctx.traceDir }),
 };
 
 /** Parses `--format json,md`. */
