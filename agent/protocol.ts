@@ -30,6 +30,18 @@ export interface AgentConfig {
    * in `keepEvery` is sent in full; the others are counted (counts stay exact).
    */
   readonly sampling?: { readonly threshold: number; readonly keepEvery: number };
+  /**
+   * The device's identifiers as the runner read them before launch (adb, or the sandbox phone's
+   * own): the matcher learns them without a read, so one sent without a hooked read is still
+   * caught, as "sent without a read permtrace saw". Agent memory only: never sent back, never traced.
+   */
+  readonly knownValues?: readonly KnownValue[];
+}
+
+/** A device identifier the runner knows: `kind` is the matcher's IdKind (agent/engine/id-normalise.ts). */
+export interface KnownValue {
+  readonly kind: string;
+  readonly value: string;
 }
 
 export type HookStatus = "hooked" | "absent" | "failed" | "pending";

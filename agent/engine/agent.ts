@@ -1,9 +1,10 @@
 import { CATALOGUE } from "../catalogue/index.js";
 import type { HookEntry } from "../catalogue/types.js";
-import { PROTOCOL_VERSION, type AgentConfig, type AgentMessage, type AgentStatus, type CoverageRow } from "../protocol.js";
+import { PROTOCOL_VERSION, type AgentConfig, type AgentMessage, type AgentStatus, type CoverageRow, type KnownValue } from "../protocol.js";
 import { now } from "./clock.js";
 import { installCrashFlush } from "./crash.js";
 import { Egress } from "./egress.js";
+import type { IdKind } from "./id-matcher.js";
 import { Installer } from "./installer.js";
 import { apiLevel, Java } from "./java.js";
 import { Lifecycle } from "./lifecycle.js";
@@ -52,6 +53,7 @@ export class Agent {
   init(config: AgentConfig, catalogue: readonly HookEntry[] = CATALOGUE): readonly CoverageRow[] {
     const tid = (): number => Process.getCurrentThreadId();
     const egress = new Egress({ now, tid, reportError: (w, e) => this.error(w, e) }, catalogue);
+    this.learnKnown(egress, config.knownValues ?? []);
     // Egress records ride in the next batch, after the calls they belong to were queued.
     const recorder = new Recorder((m) => this.sendMessage(m.type === "batch" ? egress.attach(m) : m), {
       batchSize: config.batchSize ?? DEFAULTS.batchSize,
@@ -85,6 +87,21 @@ export class Agent {
     });
     this.sendCoverage();
     return this.coverage;
+  }
+
+  /**
+   * The runner's known device values, learned without a read (so a match names no readSeq). A
+   * placeholder the matcher refuses is skipped as a read's would be; a kind it does not know is
+   * an error naming the kind only, never the value.
+   */
+  private learnKnown(egress: Egress, known: readonly KnownValue[]): void {
+    for (const k of known) {
+      try {
+        egress.matcher.learn(k.kind as IdKind, String(k.value));
+      } catch {
+        this.error("knownValues", `unknown identifier kind ${JSON.stringify(String(k.kind).slice(0, 40))}`);
+      }
+    }
   }
 
   status(): AgentStatus {

@@ -3,7 +3,7 @@ import { stepNumber } from "../../reports/render/step-number.js";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AgentMessage } from "../../agent/protocol.js";
+import type { AgentMessage, KnownValue } from "../../agent/protocol.js";
 import { PermtraceError, UsageError } from "../../reports/errors.js";
 import { resolvePolicy, type ResolvedPolicy } from "../../reports/policy/policy.js";
 import type { AppProfile } from "../../reports/profile.js";
@@ -12,6 +12,7 @@ import { JUDGED_FILES, TRACE_FILES, type JudgedRecord } from "../../reports/trac
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { TOOL } from "../../reports/version.js";
 import { AgentSink } from "../agent-sink.js";
+import { readDeviceValues, type DeviceValues } from "../device/adb.js";
 import { parseDevice, type DetachReason, type DeviceBackend, type DeviceHandle } from "../device/backend.js";
 import { AlignedClock, handshake } from "../device/clock.js";
 import { instrumentApp, releaseDevice, type Instrumented } from "../device/session.js";
@@ -46,6 +47,18 @@ export interface RunOptions {
   /** Run only these scenarios (by name), in suite order: how several devices share a suite. */
   readonly only?: readonly string[];
   readonly progress?: Progress;
+  /**
+   * Reads the device's identifiers before the first launch, for the agent's matcher: by default
+   * the device's own (the sandbox knows its values), else over adb (runner/device/adb.ts).
+   */
+  readonly deviceValues?: (device: DeviceHandle) => Promise<DeviceValues>;
+}
+
+/** The device's known identifiers: its own when it knows them (the sandbox), else what adb may read. */
+async function deviceValues(device: DeviceHandle): Promise<DeviceValues> {
+  const own = (device as { knownValues?: () => readonly KnownValue[] }).knownValues;
+  if (typeof own === "function") return { values: own.call(device), warnings: [] };
+  return device.kind === "sandbox" ? { values: [], warnings: [] } : readDeviceValues(device.serial);
 }
 
 /** What a progress display hears. */
@@ -118,6 +131,8 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
   // One salt for the whole run: the same identifier hashes alike in every process and launch, so
   // a report can tell that two SDKs read the same value; another run cannot link the hashes.
   const salt = randomBytes(16).toString("hex");
+  const known = await (o.deviceValues ?? deviceValues)(device);
+  const agentConfig = { appPackage: o.app, salt, ...(known.values.length > 0 ? { knownValues: known.values } : {}) };
   const screenshotsDir = join(o.out, "screenshots");
   mkdirSync(screenshotsDir, { recursive: true });
 
@@ -159,6 +174,9 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
     },
   };
 
+  // Identifiers adb could not read: the trace says so (a send of one is caught only after a hooked read).
+  for (const w of known.warnings) events.warning(w);
+
   /** The processes of the current launch are about to be ended by the runner. */
   const expectEnd = (): void => {
     for (const pid of current?.scripts.keys() ?? []) expectedEnd.add(pid);
@@ -173,7 +191,7 @@ export async function runRun(o: RunOptions): Promise<RunResult> {
       sinks.delete(pid);
     }
     appDied = undefined;
-    current = await instrumentApp(device, o.app, source, { appPackage: o.app, salt }, events, async (script) => {
+    current = await instrumentApp(device, o.app, source, agentConfig, events, async (script) => {
       // One clock: the agent's (CLOCK_MONOTONIC, shared by the device's processes) aligned to the
       // host's, and the launch on the timeline, before any of the app's code runs.
       clock = new AlignedClock(await handshake(hostNow, () => script.exports.mark("sync")));

@@ -1,3 +1,4 @@
+import type { KnownValue } from "../../agent/protocol.js";
 import type { Exec } from "../commands/doctor.js";
 import { realExec } from "../commands/doctor.js";
 import type { DeviceActions } from "../scenario/executor.js";
@@ -69,4 +70,47 @@ export class AdbActions implements DeviceActions {
   async revoke(permission: string): Promise<void> {
     await this.adb("shell", "pm", "revoke", this.packageName, permission);
   }
+}
+
+/** What `permtrace run` learned of the device's identifiers before launch, and what it could not read. */
+export interface DeviceValues {
+  readonly values: readonly KnownValue[];
+  /** One line per identifier adb refused or did not have: a send of it is caught only after a hooked read. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The identifiers adb's shell may read (issue 15 item 3): `settings get secure android_id` (the
+ * shell user's Android ID, which apps targeting O+ do not share: on Android 8+ each app's is its
+ * own, so a match of it says an app used the shell's value or the device-wide one of an old
+ * target), `getprop ro.serialno` (empty where the vendor's SELinux policy closes it to the
+ * shell), and the Wi-Fi MAC from sysfs (closed to the shell since Android 11 on most builds).
+ * Each is best effort: a refusal is a warning line, never an error.
+ */
+const READS: readonly { readonly kind: string; readonly what: string; readonly args: readonly string[] }[] = [
+  { kind: "android_id", what: "Android ID", args: ["shell", "settings", "get", "secure", "android_id"] },
+  { kind: "serial", what: "serial number", args: ["shell", "getprop", "ro.serialno"] },
+  { kind: "mac", what: "Wi-Fi MAC", args: ["shell", "cat", "/sys/class/net/wlan0/address"] },
+];
+
+/** Values a shell prints instead of a value. */
+const NO_VALUE = /^(|null|unknown|0+|02:00:00:00:00:00)$/i;
+
+/** Reads the device's identifiers over adb before launch; never throws. */
+export async function readDeviceValues(serial: string, exec: Exec = realExec): Promise<DeviceValues> {
+  const values: KnownValue[] = [];
+  const warnings: string[] = [];
+  for (const r of READS) {
+    const out = await exec("adb", ["-s", serial, ...r.args]).catch((e: unknown) => ({ ok: false, stdout: "", stderr: String(e), missing: false }));
+    const value = out.stdout.trim().split("\n")[0]?.trim() ?? "";
+    // adb shell passes the command's exit status only on newer devices: a refusal may come as output.
+    const refused = !out.ok || /denied|not found|no such file|error/i.test(value);
+    if (!refused && !NO_VALUE.test(value)) {
+      values.push({ kind: r.kind, value });
+      continue;
+    }
+    const why = out.missing ? "adb is not installed" : refused ? ((out.stderr || out.stdout).trim().split("\n")[0] ?? "refused").slice(0, 120) : "no value";
+    warnings.push(`device ${serial}: could not read the ${r.what} over adb (${why}): a send of it is caught only after a hooked read`);
+  }
+  return { values, warnings };
 }

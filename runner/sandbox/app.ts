@@ -24,10 +24,10 @@ export interface AppProcess {
   readonly name: string;
   /**
    * Calls a framework method: the agent sees the method's frame over `callers`, over the main
-   * thread's looper — or, with `thread`, over a worker thread of that name (its own tid). Throws
-   * what Android throws.
+   * thread's looper — or, with `thread`, over a worker thread of that name (its own tid). `self`
+   * is the receiver the hook sees (a socket's stream). Throws what Android throws.
    */
-  call(className: string, method: string, params: readonly string[], args: unknown[], callers: readonly FrameSpec[], thread?: string): unknown;
+  call(className: string, method: string, params: readonly string[], args: unknown[], callers: readonly FrameSpec[], thread?: string, self?: unknown): unknown;
   /** Runs `fn` every `everyMs` (first after `delayMs`) while this process lives. */
   every(everyMs: number, fn: () => void, delayMs?: number): void;
   /** Runs `fn` once after `delayMs` while this process lives. */

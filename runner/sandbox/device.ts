@@ -4,11 +4,11 @@
  * spawn gating for the app's other processes, kills and crashes reported as frida reports them.
  * Everything above the interface — sessions, scenarios, the trace, the report — runs unchanged.
  */
-import type { AgentMessage } from "../../agent/protocol.js";
+import type { AgentMessage, KnownValue } from "../../agent/protocol.js";
 import { PermtraceError } from "../../reports/errors.js";
 import type { AgentExports, ChildProcess, DetachReason, DeviceHandle, ScriptMessage, SessionHandle } from "../device/backend.js";
 import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "./app.js";
-import { permissionResultIntent, phoneClasses, SANDBOX_API_LEVEL, SANDBOX_MODEL, SANDBOX_RELEASE, type PhoneState } from "./phone.js";
+import { permissionResultIntent, phoneClasses, sandboxKnownValues, SANDBOX_API_LEVEL, SANDBOX_MODEL, SANDBOX_RELEASE, type PhoneState } from "./phone.js";
 import { loadAgent, type Runtime } from "./runtime.js";
 import { drawScreen } from "./screen.js";
 import { VirtualTime } from "./time.js";
@@ -71,6 +71,11 @@ export class SandboxDevice implements DeviceHandle {
   mainProcess(): AppProcess | undefined {
     const m = this.main();
     return m?.state === "running" ? m.api : undefined;
+  }
+
+  /** The phone knows its own identifiers (what its Settings and TelephonyManager answer): the runner hands them to the agent. */
+  knownValues(): readonly KnownValue[] {
+    return sandboxKnownValues();
   }
 
   get foreground(): boolean {
@@ -330,7 +335,7 @@ export class SandboxDevice implements DeviceHandle {
     return {
       pid: p.pid,
       name: p.name,
-      call: (className, method, params, args, callers, thread) => {
+      call: (className, method, params, args, callers, thread, self) => {
         if (p.state !== "running") throw new Error(`process ${p.pid} is not running`);
         const rt = p.rt!;
         // Android's main thread has the process's id; a worker thread gets an id of its own, by name.
@@ -341,7 +346,7 @@ export class SandboxDevice implements DeviceHandle {
           rt.tid = p.threads.get(thread)!;
         }
         try {
-          return rt.call(className, method, params, args, [...callers, ...(thread === undefined ? LOOPER : WORKER)]);
+          return rt.call(className, method, params, args, [...callers, ...(thread === undefined ? LOOPER : WORKER)], self);
         } finally {
           rt.tid = p.pid;
         }
@@ -420,6 +425,6 @@ function isDialogButton(t: UiTarget): boolean {
 /** The permission dialog's question, as Android words it for the permission's group. */
 function dialogQuestion(permissions: readonly string[]): string {
   const p = permissions.join(" ");
-  const what = /LOCATION/.test(p) ? "access this device's location" : /CAMERA/.test(p) ? "take pictures and record video" : /CONTACTS/.test(p) ? "access your contacts" : /RECORD_AUDIO/.test(p) ? "record audio" : "use a permission";
+  const what = /LOCATION/.test(p) ? "access this device's location" : /CAMERA/.test(p) ? "take pictures and record video" : /CONTACTS/.test(p) ? "access your contacts" : /PHONE/.test(p) ? "make and manage phone calls" : /RECORD_AUDIO/.test(p) ? "record audio" : "use a permission";
   return `Allow the app to ${what}?`;
 }

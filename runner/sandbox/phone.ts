@@ -1,4 +1,6 @@
+import type { KnownValue } from "../../agent/protocol.js";
 import { JavaException, type ClassSpec, type Original } from "./java.js";
+import { networkClasses } from "./network.js";
 
 /**
  * The Android framework of the sandbox phone, as the agent's Java hooks see it: the classes an
@@ -14,10 +16,23 @@ export const SANDBOX_MODEL = "permtrace sandbox (Android 10)";
 /** Values the sandbox answers with: obviously fake, and redacted in reports anyway. */
 export const SANDBOX_VALUES = {
   androidId: "5a4d0b1e2c3f4a5b",
+  /** Closed to apps on Android 10 (getDeviceId throws), known to the phone itself. */
+  imei: "867530012345670",
+  /** The SIM's number: getLine1Number answers it with READ_PHONE_NUMBERS (or READ_PHONE_STATE). */
+  phoneNumber: "+8613800138000",
   location: { latitude: 31.2304, longitude: 121.4737 },
   mac: "02:00:00:00:00:00",
   installed: ["com.tencent.mm", "com.eg.android.AlipayGphone", "com.ss.android.ugc.aweme", "com.taobao.taobao"],
 } as const;
+
+/** The device identifiers the phone knows of itself, as the runner reads a real device's before launch. */
+export function sandboxKnownValues(): readonly KnownValue[] {
+  return [
+    { kind: "android_id", value: SANDBOX_VALUES.androidId },
+    { kind: "imei", value: SANDBOX_VALUES.imei },
+    { kind: "phone_number", value: SANDBOX_VALUES.phoneNumber },
+  ];
+}
 
 export interface PhoneState {
   readonly granted: Set<string>;
@@ -36,7 +51,9 @@ export function phoneClasses(state: PhoneState): ClassSpec[] {
   const needLocation = (what: string): void => {
     if (!LOCATION.some((p) => state.granted.has(p))) throw denied(what);
   };
-  const location = (): object => ({ $className: "android.location.Location", ...SANDBOX_VALUES.location });
+  // A Location's getters, as the agent's matcher reads a returned Location (agent/engine/egress-payload.ts, learnableValue).
+  const { latitude, longitude } = SANDBOX_VALUES.location;
+  const location = (): object => ({ $className: "android.location.Location", latitude, longitude, getLatitude: () => latitude, getLongitude: () => longitude });
   const identifiers: Original = () => {
     throw new JavaException("java.lang.SecurityException", "getDeviceId: The user 10187 does not meet the requirements to access device identifiers.");
   };
@@ -50,6 +67,15 @@ export function phoneClasses(state: PhoneState): ClassSpec[] {
         { name: "getDeviceId", params: [], impl: identifiers },
         { name: "getSubscriberId", params: [], impl: identifiers },
         { name: "getNetworkOperatorName", params: [], impl: () => "China Mobile" },
+        {
+          name: "getLine1Number",
+          params: [],
+          // Android 10: READ_PHONE_NUMBERS, READ_PHONE_STATE or READ_SMS (TelephonyManager#getLine1Number).
+          impl: () => {
+            if (![`${P}READ_PHONE_NUMBERS`, `${P}READ_PHONE_STATE`, `${P}READ_SMS`].some((p) => state.granted.has(p))) throw denied("getLine1Number");
+            return SANDBOX_VALUES.phoneNumber;
+          },
+        },
       ],
     },
     {
@@ -107,6 +133,7 @@ export function phoneClasses(state: PhoneState): ClassSpec[] {
         },
       ],
     },
+    ...networkClasses(),
     ...agentRuntimeClasses(() => state.screenOn),
   ];
 }
