@@ -14,7 +14,13 @@
  *   all the same (Android refuses it: the attempt after the denial is flagged);
  * - the app reads its own package info for the About line: not collection;
  * - "Scan" opens the camera without the camera permission: Camera.open throws and the app,
- *   which does not catch it, crashes.
+ *   which does not catch it, crashes;
+ * - what leaves the phone (issue 15), through the hooked network classes (./network.ts): Umeng
+ *   posts the MD5 of the Android ID at every start, gzipped and AES-encrypted, over TLS to
+ *   alog.umeng.com — before consent, and after a rejection; GDT sends the position it polled to
+ *   its ad host mi.gdt.qq.com (not on the sharing list); "Sign in" asks for READ_PHONE_NUMBERS,
+ *   reads the number and posts it to the app's own API (declared, needed there: fine); the map
+ *   fetches AMap tiles that carry nothing about the user (fine).
  *
  * Every call goes through the phone's framework classes, so the agent's hooks see it with the
  * stack given here: the SDK's frames over the app's over the framework's.
@@ -22,12 +28,15 @@
  * This is the sandbox's code, so it lives with the sandbox; what a user writes for the app (its
  * scenarios, profile and screens) stays in scenarios/sample-app/.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { packageRoot } from "../../reports/version.js";
 import type { AppProcess, FrameSpec, Phone, SandboxApp, UiTarget } from "./app.js";
+import { httpsRequest, sealedBody } from "./network.js";
 
 export const SAMPLE_PACKAGE = "com.permtrace.sample";
 const FINE = "android.permission.ACCESS_FINE_LOCATION";
+const PHONE_NUMBERS = "android.permission.READ_PHONE_NUMBERS";
 
 const f = (className: string, methodName: string, fileName?: string, lineNumber?: number): FrameSpec => ({ className, methodName, ...(fileName ? { fileName, lineNumber: lineNumber ?? 1 } : {}) });
 
@@ -49,7 +58,20 @@ const STACKS = {
   mapLocation: [f("com.amap.api.location.AMapLocationClient", "startLocation"), f("com.permtrace.sample.map.MapActivity", "showMyLocation", "MapActivity.kt", 77)],
   mapAsk: [f("com.permtrace.sample.map.MapActivity", "askLocation", "MapActivity.kt", 64), f("com.permtrace.sample.map.MapActivity", "onCreate", "MapActivity.kt", 40)],
   scan: [f("com.permtrace.sample.scan.ScanActivity", "openCamera", "ScanActivity.kt", 29), f("com.permtrace.sample.ui.MainActivity", "onScanClicked", "MainActivity.kt", 91)],
+  umengSend: [f("com.umeng.commonsdk.framework.UMNetWorkSender", "sendRequest"), f("com.umeng.commonsdk.framework.UMWorkDispatch", "handleEvent")],
+  adSend: [f("com.qq.e.comm.net.NetworkClientImpl", "execute"), f("com.qq.e.comm.managers.status.DeviceStatus", "report"), f("com.qq.e.comm.managers.plugin.PM$a", "run")],
+  signIn: [f("com.permtrace.sample.account.SignInActivity", "fillNumber", "SignInActivity.kt", 47), f("com.permtrace.sample.ui.MainActivity", "onSignInClicked", "MainActivity.kt", 97)],
+  signInSend: [f("com.permtrace.sample.account.AccountApi", "signIn", "AccountApi.kt", 21), f("com.permtrace.sample.account.SignInActivity", "submit", "SignInActivity.kt", 63)],
+  mapTiles: [f("com.amap.api.mapcore.util.TileServerHandler", "fetchTile"), f("com.amap.api.maps.MapView", "loadTiles")],
 } as const;
+
+/** Hosts the SDKs and the map send to (worker threads of their own). */
+const UMENG_HOST = "alog.umeng.com";
+const GDT_HOST = "mi.gdt.qq.com";
+/** The app's own API (its profile's `domains`). */
+const API_HOST = "api.sample.permtrace.example";
+/** AMap's raster tile server. */
+const TILE_HOST = "wprd01.is.autonavi.com";
 
 const LM = "android.location.LocationManager";
 
@@ -68,6 +90,7 @@ const SCREENS: Record<Screen, readonly Element[]> = {
     { id: "nearby", text: "Nearby", label: "Nearby", kind: "button" },
     { id: "scan", text: "Scan", label: "Scan", kind: "button" },
     { id: "about", text: "About", label: "About", kind: "button" },
+    { id: "sign_in", text: "Sign in", label: "Sign in", kind: "button" },
   ],
   map: [
     { id: "map", text: "Map", label: "Map", kind: "text" },
@@ -96,8 +119,9 @@ export class SampleMapApp implements SandboxApp {
     this.mapAsked = 0;
     this.screen = this.consent === "accepted" ? "home" : this.consent === "rejected" ? "limited" : "consent";
     // Application.onCreate: the SDKs initialise before anyone asked the user.
-    proc.call("android.provider.Settings$Secure", "getString", ["android.content.ContentResolver", "java.lang.String"], [{ $className: "android.content.ContentResolver" }, "android_id"], STACKS.umengAndroidId);
+    const androidId = proc.call("android.provider.Settings$Secure", "getString", ["android.content.ContentResolver", "java.lang.String"], [{ $className: "android.content.ContentResolver" }, "android_id"], STACKS.umengAndroidId);
     proc.call("android.app.ApplicationPackageManager", "getInstalledPackages", ["int"], [0], STACKS.umengApps);
+    this.umengSend(proc, String(androidId));
     proc.call("android.app.ApplicationPackageManager", "getPackageInfo", ["java.lang.String", "int"], [SAMPLE_PACKAGE, 0], STACKS.ownPackage);
     phone.startProcess(":push");
     if (this.consent === "accepted") this.startAds(proc);
@@ -120,7 +144,11 @@ export class SampleMapApp implements SandboxApp {
       this.screen = "limited";
     } else if (this.screen === "home" && is("nearby")) {
       this.screen = "map";
+      this.fetchTiles(proc);
       this.showMyLocation(proc);
+    } else if (this.screen === "home" && is("sign_in")) {
+      // One-tap sign-in with this phone's number: asks to read it first.
+      this.phone!.requestPermissions(proc, [PHONE_NUMBERS], STACKS.signIn);
     } else if (this.screen === "home" && is("scan")) {
       // No camera permission asked first: Camera.open throws, nothing catches it.
       proc.call("android.hardware.Camera", "open", ["int"], [0], STACKS.scan);
@@ -154,6 +182,7 @@ export class SampleMapApp implements SandboxApp {
   }
 
   permissionResult(proc: AppProcess, permissions: readonly string[], granted: readonly boolean[]): void {
+    if (permissions.includes(PHONE_NUMBERS) && granted[permissions.indexOf(PHONE_NUMBERS)]) return this.signIn(proc);
     if (!permissions.includes(FINE)) return;
     if (granted[permissions.indexOf(FINE)]) {
       this.showMyLocation(proc);
@@ -197,8 +226,35 @@ export class SampleMapApp implements SandboxApp {
     if (this.adsStarted || this.consent !== "accepted" || !this.phone!.granted(FINE)) return;
     this.adsStarted = true;
     proc.every(30_000, () => {
-      proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], STACKS.adLocation, "GDT-pool-1");
+      const at = proc.call(LM, "getLastKnownLocation", ["java.lang.String"], ["network"], STACKS.adLocation, "GDT-pool-1") as { latitude: number; longitude: number };
+      // The ad request carries the position it just read, in the URL, over TLS to GDT's ad host.
+      httpsRequest(proc, { host: GDT_HOST, method: "GET", path: `/gdt_mview.fcg?posid=7020285781&adposcount=1&lat=${at.latitude}&lng=${at.longitude}&count=1` }, STACKS.adSend, "GDT-pool-1");
     });
+  }
+
+  /**
+   * Umeng's start-up log: the MD5 of the Android ID in a JSON envelope, gzipped, AES-encrypted and
+   * posted over TLS — at every start, before any consent (what its init in onCreate does).
+   */
+  private umengSend(proc: AppProcess, androidId: string): void {
+    const thread = "UMThreadPool-1";
+    const json = JSON.stringify({ header: { appkey: "5f2b9c7ed3a1b2c4e6f80917", device_id: createHash("md5").update(androidId).digest("hex"), os: "Android", os_version: "10", sdk_version: "9.6.3" }, analytics: { sessions: [{ id: "s-1", start_time: 0 }] } });
+    const body = sealedBody(proc, json, STACKS.umengSend, thread);
+    httpsRequest(proc, { host: UMENG_HOST, method: "POST", path: "/app_logs", headers: { "Content-Type": "envelope/json", "Msg-Type": "envelope/json" }, body }, STACKS.umengSend, thread);
+  }
+
+  /** The number read (with the user's grant), sent to the app's own API to sign in: declared, needed, over TLS. */
+  private signIn(proc: AppProcess): void {
+    const number = String(proc.call("android.telephony.TelephonyManager", "getLine1Number", [], [], STACKS.signIn));
+    const body = new TextEncoder().encode(JSON.stringify({ phone: number, method: "one_tap" }));
+    httpsRequest(proc, { host: API_HOST, method: "POST", path: "/v1/account/sign-in", headers: { "Content-Type": "application/json" }, body }, STACKS.signInSend, "OkHttp Dispatcher");
+  }
+
+  /** The map's tiles around the city centre: tile numbers and style, nothing about the user. */
+  private fetchTiles(proc: AppProcess): void {
+    for (const [x, y] of [[27438, 13390], [27439, 13390]] as const) {
+      httpsRequest(proc, { host: TILE_HOST, method: "GET", path: `/appmaptile?x=${x}&y=${y}&z=15&lang=zh_cn&size=1&scl=1&style=7`, headers: { "User-Agent": "AMAP_SDK_Android_Map_9.8.2" } }, STACKS.mapTiles, "amap-tile-1");
+    }
   }
 
   private pushService(proc: AppProcess): void {

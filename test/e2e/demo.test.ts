@@ -70,6 +70,16 @@ const EXPECTED: Row[] = [
   ["scenario.unneeded_category", "sdk:jpush", "device_identifiers", null, 5],
   // Once per resume: back from the background is a second one.
   ["scenario.unneeded_category", "app", "clipboard", null, 6],
+  // Sign-in with the phone's number (first-launch, after consent, with the permission granted, a
+  // declared use): a map app's basic function needs location only, so the read is beyond the type.
+  ["necessity.beyond_app_type", "app", "phone_number", null, 1],
+  // What left the phone. Umeng posts the MD5 of the Android ID (gzip, then AES, over TLS) at every
+  // start: before consent in first-launch and reject, after the rejection in reopen-after-reject.
+  // Umeng is on the sharing list, so its other sends (after consent) are fine.
+  ["egress.identifier_before_consent", "sdk:umeng-common", null, null, 2],
+  ["egress.after_refusal", "sdk:umeng-common", null, null, 1],
+  // GDT sends the position it polled to its ad host at each poll: not on the sharing list.
+  ["egress.undeclared_recipient", "sdk:tencent-gdt", null, null, 6],
 ];
 
 const row = (f: Finding): Row => [f.rule, f.party.key, f.category ?? null, f.scenario ?? null, f.count];
@@ -203,9 +213,50 @@ describe("permtrace demo (sandbox phone, sample app, real Appium)", () => {
     expect(new Set(shots.map((f) => readFileSync(join(r.trace, "screenshots", f), "base64"))).size).toBeGreaterThanOrEqual(5);
   });
 
+  it("names what each flow carried, to whom and from which read", () => {
+    const findings = r.report.analysis.findings;
+    const trace = openTrace(r.trace);
+    const calls = new Map<number, { hook: string; cat: string }>();
+    forEachCall(trace, (e) => void calls.set(e.seq, { hook: e.hook, cat: e.cat }));
+    const umeng = findings.find((f) => f.rule === "egress.identifier_before_consent")!;
+    // Found in what Umeng handed to GZIPOutputStream, linked to its TLS write on the same thread.
+    expect(umeng.evidence.details).toMatchObject({ host: "alog.umeng.com", tls: true, layer: "tls", identifiers: [{ kind: "android_id", enc: "md5-lower", where: "pre-encryption", conf: 0.6, readSeq: expect.any(Number) }] });
+    expect((umeng.evidence.details!.recipient as { kind: string }).kind).toBe("sdk");
+    const umengRead = (umeng.evidence.details!.identifiers as { readSeq: number }[])[0]!.readSeq;
+    expect(calls.get(umengRead)?.hook).toBe("settings.Secure.getString.android_id");
+    const gdt = findings.find((f) => f.rule === "egress.undeclared_recipient")!;
+    expect(gdt.evidence.details).toMatchObject({ host: "mi.gdt.qq.com", tls: true, identifiers: [{ kind: "location", enc: "plain", where: "url", conf: 1 }], recipient: { kind: "unknown" } });
+    expect(calls.get((gdt.evidence.details!.identifiers as { readSeq: number }[])[0]!.readSeq)?.hook).toBe("location.LocationManager.getLastKnownLocation");
+  });
+
+  it("flags no legitimate send: the sign-in to the app's own API, the map's tiles", () => {
+    const findings = r.report.analysis.findings;
+    expect(findings.filter((f) => f.rule.startsWith("egress.") && (f.party.key === "app" || f.party.key.startsWith("sdk:amap")))).toEqual([]);
+    expect(findings.filter((f) => f.rule.startsWith("egress.") && /sample\.permtrace\.example|autonavi/.test(String(f.evidence.details?.host)))).toEqual([]);
+    expect(findings.filter((f) => f.rule === "egress.shared_between_parties" || f.rule === "egress.cleartext")).toEqual([]);
+    // Yet both are in the trace: the phone number in the sign-in's body, from the app's own read; tiles with nothing.
+    const trace = openTrace(r.trace);
+    const sends: { host?: string; matches?: readonly { kind: string; where: string; readSeq?: number }[] }[] = [];
+    const reads = new Map<number, string>();
+    forEachCall(trace, (e) => {
+      reads.set(e.seq, e.hook);
+      if (e.net) sends.push(e.net);
+    });
+    const signIn = sends.filter((n) => n.host === "api.sample.permtrace.example");
+    expect(signIn).toHaveLength(1);
+    expect(signIn[0]!.matches).toMatchObject([{ kind: "phone_number", enc: "plain", where: "body", conf: 1 }]);
+    expect(reads.get(signIn[0]!.matches![0]!.readSeq!)).toBe("telephony.TelephonyManager.getLine1Number");
+    const tiles = sends.filter((n) => n.host === "wprd01.is.autonavi.com");
+    // Two tiles each time the map opens (map-deny, map-allow).
+    expect(tiles).toHaveLength(4);
+    for (const t of tiles) expect(t.matches).toBeUndefined();
+  });
+
   it("redacts identifier values in its reports", () => {
     const json = readFileSync(join(r.trace, "report", "findings.json"), "utf8");
     expect(json).not.toContain("5a4d0b1e2c3f4a5b");
     expect(json).not.toContain("31.2304");
+    expect(json).not.toContain("13800138000");
+    expect(readFileSync(join(r.trace, "calls.jsonl"), "utf8")).not.toMatch(/5a4d0b1e2c3f4a5b|13800138000|867530012345670/);
   });
 });
