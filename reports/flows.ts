@@ -9,7 +9,7 @@
  * record); memory is bounded by MAX_FLOWS flows, each with bounded lists.
  */
 import type { Party } from "./sdk/attribution.js";
-import { RecipientIndex, type HostParty } from "./sdk/recipients.js";
+import { describeHost, RecipientIndex, type HostParty } from "./sdk/recipients.js";
 import type { SdkEntry } from "./sdk/types.js";
 import type { AppProfile } from "./profile.js";
 import { summarizeParty, type Finding, type PartySummary } from "./rules/types.js";
@@ -216,14 +216,6 @@ function toFlow(a: Acc, party: Party, byFlow: Map<string, string[]>): Flow {
 
 /** Whose a host is, as the flow states it (the same labels as the egress findings' `recipient`). */
 function whose(r: HostParty): { whose: Whose; label: string; evidence: string } {
-  switch (r.kind) {
-    case "app":
-      return { whose: "app", label: "the app's own", evidence: r.evidence };
-    case "sdk":
-      return { whose: "sdk", label: `${r.sdks[0]?.name ?? "a catalogued SDK"}'s server`, evidence: r.evidence };
-    case "recipient":
-      return { whose: "recipient", label: `declared recipient ${r.recipient.name}`, evidence: r.evidence };
-    default:
-      return { whose: "unknown", label: "an unknown party", evidence: r.evidence };
-  }
+  const d = describeHost(r);
+  return { whose: d.kind, label: d.label, evidence: d.evidence };
 }

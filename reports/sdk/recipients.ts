@@ -200,3 +200,17 @@ export class RecipientIndex {
     return [...out];
   }
 }
+
+/** Whose a host is, as findings and flows state it: the kind, a label, and the rule that decided. */
+export function describeHost(r: HostParty): { readonly kind: HostParty["kind"]; readonly label: string; readonly evidence: string } {
+  switch (r.kind) {
+    case "app":
+      return { kind: "app", label: "the app's own", evidence: r.evidence };
+    case "sdk":
+      return { kind: "sdk", label: `${r.sdks[0]?.name ?? "a catalogued SDK"}'s server`, evidence: r.evidence };
+    case "recipient":
+      return { kind: "recipient", label: `declared recipient ${r.recipient.name}`, evidence: r.evidence };
+    default:
+      return { kind: "unknown", label: "an unknown party", evidence: r.evidence };
+  }
+}

@@ -1,5 +1,5 @@
 import type { Party } from "../../sdk/attribution.js";
-import { RecipientIndex, type HostParty } from "../../sdk/recipients.js";
+import { describeHost as describe, RecipientIndex, type HostParty } from "../../sdk/recipients.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
 import type { NetMatch, NetRecord } from "../../trace/format.js";
 import { GroupMap } from "../groups.js";
@@ -156,20 +156,6 @@ export const egressFamily: RuleFamily = {
     };
   },
 };
-
-/** A recipient as a finding states it: whose host, and by which rule. */
-function describe(r: HostParty): { kind: string; label: string; evidence: string } {
-  switch (r.kind) {
-    case "app":
-      return { kind: "app", label: "the app's own", evidence: r.evidence };
-    case "sdk":
-      return { kind: "sdk", label: `${r.sdks[0]?.name ?? "a catalogued SDK"}'s server`, evidence: r.evidence };
-    case "recipient":
-      return { kind: "recipient", label: `declared recipient ${r.recipient.name}`, evidence: r.evidence };
-    default:
-      return { kind: "unknown", label: "an unknown party", evidence: r.evidence };
-  }
-}
 
 /** The app's own host, or one its sharing list names (a declared recipient, or an SDK a line declares). */
 function declared(r: HostParty): boolean {
