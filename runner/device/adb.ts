@@ -80,12 +80,11 @@ export interface DeviceValues {
 }
 
 /**
- * The identifiers adb's shell may read (issue 15 item 3): `settings get secure android_id` (the
- * shell user's Android ID, which apps targeting O+ do not share: on Android 8+ each app's is its
- * own, so a match of it says an app used the shell's value or the device-wide one of an old
- * target), `getprop ro.serialno` (empty where the vendor's SELinux policy closes it to the
- * shell), and the Wi-Fi MAC from sysfs (closed to the shell since Android 11 on most builds).
- * Each is best effort: a refusal is a warning line, never an error.
+ * The identifiers adb's shell may read (issue 15 item 3): `settings get secure android_id` (on
+ * Android 8+ an app's Android ID is scoped to its signing key, so the shell's value may not be the
+ * app's: a match of it is still a device identifier sent), `getprop ro.serialno` (empty where the
+ * vendor's SELinux policy closes it to the shell) and the Wi-Fi MAC from sysfs (closed to the
+ * shell on many Android 11+ builds). Each is best effort: a refusal is a warning line, never an error.
  */
 const READS: readonly { readonly kind: string; readonly what: string; readonly args: readonly string[] }[] = [
   { kind: "android_id", what: "Android ID", args: ["shell", "settings", "get", "secure", "android_id"] },
