@@ -66,6 +66,16 @@ export function renderMarkdown(a: Analysis): string {
     out.push("");
   }
 
+  if (a.flows && a.flows.flows.length > 0) {
+    out.push("## Data flows", "", "What left the device: who sent which identifiers to whom (no value is ever shown).", "", "| Party | To | Identifiers | Requests | TLS | Findings |", "|---|---|---|---|---|---|");
+    for (const f of a.flows.flows.slice(0, 50)) {
+      const ids = f.identifiers.map((i) => `${i.kind} (${i.encodings.join("/")}, ${i.where.join("/")})`).join("; ") || "none found";
+      out.push(`| ${mdText(f.party.name, 120)} | ${mdText(f.recipient.host || "(unknown host)", 120)} (${mdText(f.recipient.label, 120)}) | ${mdText(ids, 400)} | ${f.requests} | ${f.tls} | ${(f.findings ?? []).join(", ")} |`);
+    }
+    if (a.flows.flows.length > 50) out.push(`| … ${a.flows.flows.length - 50} more | | | | | |`);
+    out.push("");
+  }
+
   if (a.findings.length > 0) {
     out.push("## Findings", "");
     if (a.findings.length > MAX_MD_FINDINGS) out.push(`The ${MAX_MD_FINDINGS} most severe of ${a.findings.length} findings; the other ${a.findings.length - MAX_MD_FINDINGS} are in findings.json (and the CSV, XLSX and HTML reports).`, "");

@@ -334,6 +334,8 @@ export function renderSarif(a: Analysis): string {
         truncated: t.truncated,
       }),
       summary: bag(a.summary),
+      // What left the device (reports/flows.ts): party → host → identifiers, the first 50.
+      ...(a.flows ? { flows: bag(a.flows.flows.map((f) => ({ party: f.party.name, host: f.recipient.host, whose: f.recipient.label, identifiers: f.identifiers.map((i) => `${i.kind} (${i.encodings.join("/")}; ${i.where.join("/")})`), requests: f.requests, tls: f.tls, findings: f.findings ?? [] }))) } : {}),
     },
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };

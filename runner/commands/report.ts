@@ -130,6 +130,12 @@ export function reportSummary(r: ReportResult, failOn?: Severity): string {
   // What the trace vouches for comes first: 0 findings of an empty trace is not a pass.
   const lines = [verdictHeadline(r.analysis), ...verdictProblems(r.analysis).map((p) => `  ${termText(p, 1000)}`), `  ${termText(evidenceLine(r.analysis), 1000)}`];
   lines.push(`${s.findings} finding(s)${bySev ? ` (${bySev})` : ""} in ${r.analysis.trace.calls} call${r.analysis.trace.calls === 1 ? "" : "s"} of ${termText(r.analysis.trace.app, 200)}`);
+  const flows = r.analysis.flows?.flows ?? [];
+  if (flows.length > 0) {
+    const sends = flows.reduce((n, f) => n + f.requests, 0);
+    const carrying = flows.filter((f) => f.carriesIdentifiers).length;
+    lines.push(`${sends} send(s) in ${flows.length} flow(s) (party → host), ${carrying} carrying identifiers: the reports' data-flow section`);
+  }
   // The warnings (a profile for another app, a judging other than the run's…) on stdout with the
   // verdict, not in the log, which a log level or JSON logs hide. The verdict said the run was cut off.
   const warnings = r.analysis.warnings.filter((w) => r.analysis.trace.complete || !w.startsWith("the run did not finish cleanly"));

@@ -4,6 +4,8 @@ import { MAX_FLOWS } from "../../reports/flows.js";
 import type { AppProfile } from "../../reports/profile.js";
 import { renderHtml } from "../../reports/render/html/index.js";
 import { renderJson } from "../../reports/render/json.js";
+import { renderMarkdown } from "../../reports/render/markdown.js";
+import { renderSarif } from "../../reports/render/sarif.js";
 import { renderXlsx } from "../../reports/render/xlsx.js";
 import type { NetRecord } from "../../reports/trace/format.js";
 import { SCHEMAS } from "../../scripts/schemas.js";
@@ -103,6 +105,20 @@ describe("flows in the HTML report and the workbook", () => {
     const f = a.findings.find((x) => x.rule === "egress.identifier_before_consent")!;
     expect(section).toContain(`<a href="#${f.id}">${f.id}</a>`);
     expect(html).toContain(`id="${f.id}"`);
+  });
+
+  it("Markdown and SARIF carry the flows too, app strings escaped", () => {
+    const a = analyzeDir(hostileTrace(), { profile });
+    const md = renderMarkdown(a);
+    const section = md.slice(md.indexOf("## Data flows"), md.indexOf("## ", md.indexOf("## Data flows") + 3));
+    expect(section).toContain("| Party | To | Identifiers | Requests | TLS | Findings |");
+    expect(section).toContain("md5-lower");
+    expect(section).not.toContain("<img");
+    expect(section).not.toContain("\u202E");
+    const sarif = JSON.parse(renderSarif(a)) as { runs: { properties: { flows?: { host: string; identifiers: string[] }[] } }[] };
+    const flows = sarif.runs[0]!.properties.flows!;
+    expect(flows.some((f) => f.identifiers.some((i) => i.startsWith("android_id (md5-lower")))).toBe(true);
+    expect(JSON.stringify(flows)).not.toContain("\u202E");
   });
 
   it("HTML: no flows, no section and no link", async () => {

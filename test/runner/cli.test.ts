@@ -212,6 +212,8 @@ describe("permtrace demo and --device sandbox", () => {
     // Not a gate: the demo exits 0, and says first that its report is incomplete and why.
     expect(r.out).toMatch(/^INCOMPLETE: the run did not do all it was to do — not a clean result; findings cover what was recorded\n  the run did not finish cleanly \(.*\)\n  scenario scan-crash failed at step 2 \(tapOn\): the app's process \d+ ended.*\n  agent loaded \(\d+ hook\(s\) installed, \d+ absent, 0 failed\) · \d+ call\(s\) recorded · scenarios: 7 ran to the end, 1 failed, 0 cut off, 0 never ran · trace incomplete\n\d+ finding/m);
     expect(r.out).toMatch(/^\d+ finding\(s\) \(\d+ critical, \d+ high, \d+ medium, \d+ low\) in \d+ calls of com\.permtrace\.sample$/m);
+    // What left the device, in one line: the sample app's Umeng, GDT, sign-in and map-tile sends.
+    expect(r.out).toMatch(/^\d+ send\(s\) in 4 flow\(s\) \(party → host\), 3 carrying identifiers: the reports' data-flow section$/m);
     expect(r.out).toContain(join(out, "report", "findings.json"));
     expect(r.out).toMatch(/demo done in [\d.]+ s \(sandbox phone, simulated time\)\. Trace: /);
     expect(existsSync(join(out, "manifest.json"))).toBe(true);
