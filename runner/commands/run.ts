@@ -3,7 +3,7 @@ import { stepNumber } from "../../reports/render/step-number.js";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AgentMessage, KnownValue } from "../../agent/protocol.js";
+import type { AgentMessage } from "../../agent/protocol.js";
 import { PermtraceError, UsageError } from "../../reports/errors.js";
 import { resolvePolicy, type ResolvedPolicy } from "../../reports/policy/policy.js";
 import type { AppProfile } from "../../reports/profile.js";
@@ -56,8 +56,7 @@ export interface RunOptions {
 
 /** The device's known identifiers: its own when it knows them (the sandbox), else what adb may read. */
 async function deviceValues(device: DeviceHandle): Promise<DeviceValues> {
-  const own = (device as { knownValues?: () => readonly KnownValue[] }).knownValues;
-  if (typeof own === "function") return { values: own.call(device), warnings: [] };
+  if (device.knownValues) return { values: device.knownValues(), warnings: [] };
   return device.kind === "sandbox" ? { values: [], warnings: [] } : readDeviceValues(device.serial);
 }
 

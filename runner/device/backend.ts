@@ -2,7 +2,7 @@
  * The device interface the runner drives: frida's (runner/device/frida-backend.ts), the sandbox
  * device's, or a test's fake. Everything above it (sessions, scenarios, traces) is the same for all.
  */
-import type { AgentConfig, AgentStatus, CoverageRow } from "../../agent/protocol.js";
+import type { AgentConfig, AgentStatus, CoverageRow, KnownValue } from "../../agent/protocol.js";
 
 /** Why a session ended (frida's SessionDetachReason values). */
 export type DetachReason = "application-requested" | "process-replaced" | "process-terminated" | "connection-terminated" | "device-lost";
@@ -66,6 +66,11 @@ export interface DeviceHandle {
    * waits follow it. Real devices leave it out: host time.
    */
   readonly time?: { now(): number; sleep(ms: number): Promise<void> };
+  /**
+   * The device's own identifier values, when the device layer knows them (the sandbox): handed to
+   * the agent's matcher before the first launch. Real devices leave it out: adb reads what it may.
+   */
+  knownValues?(): readonly KnownValue[];
   spawn(packageName: string): Promise<number>;
   attach(pid: number): Promise<SessionHandle>;
   resume(pid: number): Promise<void>;
