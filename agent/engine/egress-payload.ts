@@ -89,6 +89,7 @@ export interface Destination {
 
 type JavaObject = Record<string, unknown>;
 
+/** A Java field as frida-java-bridge exposes it: a wrapper whose `value` getter reads it (node_modules/frida-java-bridge/lib/class-factory.js, `Field.prototype.value`). */
 function field(o: unknown, name: string): unknown {
   const f = (o as JavaObject | null)?.[name] as { value?: unknown } | undefined;
   return f && typeof f === "object" && "value" in f ? f.value : undefined;

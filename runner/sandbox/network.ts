@@ -7,7 +7,8 @@
  * Receivers as the agent reads them: the SSL output stream is an inner class whose outer socket
  * (`this$0`) answers getHostnameOrIP() and getPort() (google/conscrypt,
  * common/src/main/java/org/conscrypt/ConscryptFileDescriptorSocket.java, SSLOutputStream.write;
- * AbstractConscryptSocket.java), read as frida-java-bridge reads a field: `.value`.
+ * AbstractConscryptSocket.java), read as frida-java-bridge reads a field: `.value`
+ * (frida-java-bridge lib/class-factory.js, `Field.prototype.value`).
  */
 import { createCipheriv } from "node:crypto";
 import { gzipSync } from "node:zlib";
