@@ -60,6 +60,16 @@ const category = { type: "string", enum: [...CATEGORY_IDS] };
 const domain = { type: "string", minLength: 1, maxLength: 253, description: "A host name; it covers its subdomains." };
 const javaPackage = { type: "string", pattern: "^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$" };
 
+/** A line of a published list (SDKs, recipients): a name, optionally an id, where its code or servers are, why and what. */
+function listedParty<W extends object>(where: W) {
+  return {
+    type: "object",
+    additionalProperties: false,
+    required: ["name"],
+    properties: { name: { type: "string", minLength: 1 }, id: { type: "string" }, ...where, purpose: { type: "string" }, categories: { type: "array", items: category } },
+  } as const;
+}
+
 /** JSON Schema of an app profile (docs/schema/app-profile.schema.json is generated from it). */
 export const APP_PROFILE_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -73,21 +83,7 @@ export const APP_PROFILE_SCHEMA = {
     name: { type: "string" },
     appType: { type: ["string", "integer"], description: "One of the 39 app types: id (map_navigation), number (1–39) or Chinese name (地图导航)." },
     ownPackages: { type: "array", items: javaPackage },
-    sdks: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1 },
-          id: { type: "string" },
-          packages: { type: "array", items: javaPackage },
-          purpose: { type: "string" },
-          categories: { type: "array", items: category },
-        },
-      },
-    },
+    sdks: { type: "array", items: listedParty({ packages: { type: "array", items: javaPackage } }) },
     uses: {
       type: "array",
       items: {
@@ -101,18 +97,7 @@ export const APP_PROFILE_SCHEMA = {
     recipients: {
       type: "array",
       description: "The published third-party sharing list (第三方共享清单).",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1 },
-          id: { type: "string" },
-          domains: { type: "array", items: domain },
-          purpose: { type: "string" },
-          categories: { type: "array", items: category },
-        },
-      },
+      items: listedParty({ domains: { type: "array", items: domain } }),
     },
   },
 } as const;
