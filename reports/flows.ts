@@ -9,7 +9,7 @@
  * record); memory is bounded by MAX_FLOWS flows, each with bounded lists.
  */
 import type { Party } from "./sdk/attribution.js";
-import { describeHost, RecipientIndex, type HostParty } from "./sdk/recipients.js";
+import { describeHost, recipientIndexFor, type HostParty, type RecipientIndex } from "./sdk/recipients.js";
 import type { SdkEntry } from "./sdk/types.js";
 import type { AppProfile } from "./profile.js";
 import { summarizeParty, type Finding, type PartySummary } from "./rules/types.js";
@@ -108,7 +108,7 @@ export class FlowTracker {
   private omittedRequests = 0;
 
   constructor(profile: AppProfile | undefined, catalogue: readonly SdkEntry[]) {
-    this.index = new RecipientIndex(profile ?? {}, { entries: catalogue });
+    this.index = recipientIndexFor(profile, catalogue);
   }
 
   /** One event; only those with a `net` record count. */

@@ -214,3 +214,19 @@ export function describeHost(r: HostParty): { readonly kind: HostParty["kind"]; 
       return { kind: "unknown", label: "an unknown party", evidence: r.evidence };
   }
 }
+
+const NO_PROFILE = {};
+const built = new WeakMap<object, WeakMap<readonly SdkEntry[], RecipientIndex>>();
+
+/**
+ * The index for a profile and catalogue, built once: the egress rules and the flows of one
+ * analysis (and the reports of one process) share it (~13 ms to build).
+ */
+export function recipientIndexFor(profile: Pick<AppProfile, "domains" | "recipients"> | undefined, entries: readonly SdkEntry[]): RecipientIndex {
+  const key = profile ?? NO_PROFILE;
+  let byCatalogue = built.get(key);
+  if (!byCatalogue) built.set(key, (byCatalogue = new WeakMap()));
+  let index = byCatalogue.get(entries);
+  if (!index) byCatalogue.set(entries, (index = new RecipientIndex(profile ?? {}, { entries })));
+  return index;
+}

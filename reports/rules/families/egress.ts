@@ -1,5 +1,5 @@
 import type { Party } from "../../sdk/attribution.js";
-import { describeHost as describe, RecipientIndex, type HostParty } from "../../sdk/recipients.js";
+import { describeHost as describe, recipientIndexFor, type HostParty } from "../../sdk/recipients.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
 import type { NetMatch, NetRecord } from "../../trace/format.js";
 import { GroupMap } from "../groups.js";
@@ -78,7 +78,7 @@ export const egressFamily: RuleFamily = {
       setup.skip(UNDECLARED, "the app profile lists no `domains` and no `recipients` (its sharing list)");
     }
     const judgeRecipients = on(UNDECLARED) && profile !== undefined && (profile.domains !== undefined || profile.recipients !== undefined);
-    const index = new RecipientIndex(profile ?? {}, { entries: setup.catalogue });
+    const index = recipientIndexFor(profile, setup.catalogue);
     const hosts = new Map<string, HostParty>();
     const readParty = new Map<number, number>();
     const groups = { [BEFORE]: new GroupMap(), [REFUSED]: new GroupMap(), [UNDECLARED]: new GroupMap(), [SHARED]: new GroupMap(), [CLEARTEXT]: new GroupMap() };
