@@ -32,7 +32,7 @@ const KIND_CATEGORY: Readonly<Record<string, Category>> = {
   location: "location",
 };
 
-/** Identifying reads remembered per trace, by seq → party index: a send names its read by seq (bounded, oldest dropped). */
+/** Identifying reads remembered per trace (ReadRing): a send names its read by seq; the oldest are dropped. */
 const MAX_READS = 1 << 16;
 const MAX_HOSTS = 4096;
 
@@ -80,7 +80,7 @@ export const egressFamily: RuleFamily = {
     const judgeRecipients = on(UNDECLARED) && profile !== undefined && (profile.domains !== undefined || profile.recipients !== undefined);
     const index = recipientIndexFor(profile, setup.catalogue);
     const hosts = new Map<string, HostParty>();
-    const readParty = new Map<number, number>();
+    const reads = new ReadRing();
     const groups = { [BEFORE]: new GroupMap(), [REFUSED]: new GroupMap(), [UNDECLARED]: new GroupMap(), [SHARED]: new GroupMap(), [CLEARTEXT]: new GroupMap() };
     const recipientOf = (host: string | undefined): HostParty => {
       const key = host ?? "";
@@ -108,8 +108,7 @@ export const egressFamily: RuleFamily = {
       onEvent(ctx) {
         const { ev } = ctx;
         if (ctx.collection && CATEGORIES[ev.cat].identifying) {
-          if (readParty.size >= MAX_READS) readParty.delete(readParty.keys().next().value as number);
-          readParty.set(ev.seq, ctx.partyIdx);
+          reads.add(ev.seq, ctx.partyIdx);
         }
         const net = ev.net;
         const matches = net?.matches;
@@ -126,9 +125,12 @@ export const egressFamily: RuleFamily = {
         }
         if (judgeRecipients && !declared(recipient)) add(UNDECLARED, key, ctx, net, matches, { recipient: describe(recipient) });
         if (on(SHARED)) {
-          const others = matches.filter((m) => m.readSeq !== undefined && readParty.has(m.readSeq) && readParty.get(m.readSeq) !== ctx.partyIdx);
+          const others = matches.filter((m) => {
+            const reader = m.readSeq === undefined ? -1 : reads.party(m.readSeq);
+            return reader >= 0 && reader !== ctx.partyIdx;
+          });
           if (others.length > 0) {
-            const reader = setup.parties[readParty.get(others[0]!.readSeq!)!];
+            const reader = setup.parties[reads.party(others[0]!.readSeq!)];
             add(SHARED, `${key}|${reader?.key ?? "?"}`, ctx, net, others, { readBy: reader ? reader.name : "another party", recipient: describe(recipient) });
           }
         }
@@ -160,4 +162,39 @@ export const egressFamily: RuleFamily = {
 /** The app's own host, or one its sharing list names (a declared recipient, or an SDK a line declares). */
 function declared(r: HostParty): boolean {
   return r.kind === "app" || r.kind === "recipient" || (r.kind === "sdk" && r.declaredBy.length > 0);
+}
+
+/**
+ * The last MAX_READS identifying reads, (seq, party index), in two typed arrays: every identifying
+ * read of every trace passes here, sends are rare, so adding is two stores and a look-up is a
+ * binary search (seqs increase in the file's order).
+ */
+class ReadRing {
+  private readonly seqs = new Float64Array(MAX_READS);
+  private readonly parties = new Int32Array(MAX_READS);
+  private count = 0;
+
+  add(seq: number, party: number): void {
+    const i = this.count % MAX_READS;
+    this.seqs[i] = seq;
+    this.parties[i] = party;
+    this.count++;
+  }
+
+  /** The party of the read with this seq, or -1 when it is not (or no longer) here. */
+  party(seq: number): number {
+    const n = Math.min(this.count, MAX_READS);
+    const first = this.count - n;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = (first + mid) % MAX_READS;
+      const s = this.seqs[at]!;
+      if (s === seq) return this.parties[at]!;
+      if (s < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
 }
