@@ -6,17 +6,10 @@
  * says which upstream file (frida/frida-java-bridge at 7.0.13) it models:
  * - `perform` queues its function in an app process until the class factory knows the app's
  *   class loader (index.js: `perform`, `_performPendingVmOpsWhenReady`); `performNow` runs at once;
- * - `backtrace()` can throw (lib/android.js `backtrace` compiles a CModule that needs optional
- *   ART symbols; it throws where one is missing, and on a non-Android JVM), and its `frames` are
- *   computed when read (lib/android.js `class Backtrace`: `get frames()` calls `_get_frames`);
- *   the real visitor walks every frame, whatever `limit` says;
- * - reading a method from a class wrapper can throw `No supported overloads`
- *   (lib/class-factory.js, `makeMethodDispatcher`: members are built lazily, on first access);
- * - a class wrapper resolves a member it does not declare up its superclass chain, never in its
- *   interfaces, and the method's `holder` is the declaring class (lib/class-factory.js,
- *   `[Symbol.for('find')]`: the first class up the chain declaring any overload of that name, so
- *   one overload declared lower hides the others inherited), and `$s` is the superclass's wrapper;
- *   replacing an interface's method changes no call, since calls
+ * - `backtrace()` and the stack of a `new Throwable()`: ./java-stack.ts;
+ * - class wrappers, overloads and how values cross between Java and a replacement (a byte[]
+ *   included): ./java-class.ts and ./java-array.ts;
+ * - replacing an interface's method changes no call, since calls
  *   dispatch to the receiver's class (lib/android.js `ArtMethodMangler.replace` patches the one
  *   ArtMethod given; lib/jvm.js `installJvmMethod` the holder's methods and vtable);
  * - `enumerateLoadedClasses` gives each loaded class's name and a handle valid in its callback
@@ -28,191 +21,11 @@
  *   loader's own), the same `java.lang.Class` object however often a wrapper's `class` is read
  *   (one Java object per class, so `System.identityHashCode` tells them apart).
  */
-/** A Java exception thrown by a framework method: the agent reads its class name. */
-export class JavaException extends Error {
-  constructor(readonly $className: string, message: string) {
-    super(`${$className}: ${message}`);
-  }
-}
+import type { ArrayStats } from "./java-array.js";
+import { ClassNotFound, FakeClass, FakeOverload, type ClassSpec, type FrameSpec } from "./java-class.js";
+import { backtraceOf, logClass, stackOf, throwableClass } from "./java-stack.js";
 
-export interface FrameSpec {
-  readonly className: string;
-  readonly methodName: string;
-  readonly fileName?: string;
-  readonly lineNumber?: number;
-}
-
-export type Original = (self: unknown, args: unknown[]) => unknown;
-
-export interface MethodSpec {
-  readonly name: string;
-  /** Java parameter types, as frida-java-bridge names them. */
-  readonly params: readonly string[];
-  readonly impl?: Original;
-  /**
-   * Reflection fails for every overload of this method on this device: reading it from the
-   * class wrapper throws `No supported overloads`, as the real bridge does (lib/class-factory.js,
-   * `makeMethodFromSpec`, reached lazily from the wrapper's member lookup).
-   */
-  readonly unsupported?: boolean;
-}
-
-export interface ClassSpec {
-  readonly name: string;
-  readonly methods: readonly MethodSpec[];
-  /** Static fields. */
-  readonly fields?: Readonly<Record<string, unknown>>;
-  readonly isInterface?: boolean;
-  readonly isAbstract?: boolean;
-  /** The superclass (in the same loader or the boot one), whose methods the class inherits. */
-  readonly superclass?: string;
-  /** Interfaces implemented (by an interface: extended). */
-  readonly implements?: readonly string[];
-  /** Not loaded until first used (the app's code, `use`, `Class.forName`, or `FakeJava.load`). */
-  readonly lazy?: boolean;
-}
-
-export class FakeOverload {
-  implementation: ((this: unknown, ...args: unknown[]) => unknown) | null = null;
-  readonly argumentTypes: { name: string; className: string }[];
-  /** How many times the replacement ran, and the original. */
-  calls = 0;
-  originalCalls = 0;
-  constructor(
-    readonly holder: FakeClass,
-    readonly methodName: string,
-    params: readonly string[],
-    /** The method's body; the class loader's outer constructor is re-pointed at its inner one. */
-    public original: Original,
-  ) {
-    this.argumentTypes = params.map((p) => ({ name: p, className: p }));
-  }
-
-  /** What Frida does for `overload.apply(this, args)`: the original implementation. */
-  apply(self: unknown, args: unknown[]): unknown {
-    this.originalCalls++;
-    return this.original(self, args);
-  }
-
-  call(self: unknown, ...args: unknown[]): unknown {
-    return this.apply(self, args);
-  }
-
-  /** What the app does: the replacement when there is one. */
-  invoke(self: unknown, args: unknown[]): unknown {
-    if (this.implementation) {
-      this.calls++;
-      return this.implementation.call(self, ...args);
-    }
-    return this.apply(self, args);
-  }
-}
-
-export class FakeClass {
-  readonly overloads = new Map<string, FakeOverload[]>();
-  loaded: boolean;
-  constructor(
-    readonly spec: ClassSpec,
-    readonly loader: string,
-    /** The superclass, as the VM resolves it. */
-    readonly parent: () => FakeClass | undefined = () => undefined,
-    /** The defining loader object (null: the boot loader). */
-    private readonly loaderObject: () => unknown = () => null,
-  ) {
-    this.loaded = spec.lazy !== true;
-    for (const m of spec.methods) {
-      const list = this.overloads.get(m.name) ?? [];
-      list.push(new FakeOverload(this, m.name, m.params, m.impl ?? (() => undefined)));
-      this.overloads.set(m.name, list);
-    }
-  }
-
-  /** The class's name, as the bridge's wrapper `$n` (a method's `holder` is its declaring class). */
-  get $n(): string {
-    return this.spec.name;
-  }
-
-  /** The superclass's wrapper, as the bridge's `$s` (null at the top). */
-  get $s(): Record<string, unknown> | null {
-    return this.parent()?.wrapper() ?? null;
-  }
-
-  private classObj: object | undefined;
-  /** The one `java.lang.Class` object of this class (a wrapper's `class`, `Java.cast(handle, Class)`); `$h` stands for its JNI handle. */
-  get class(): object {
-    return (this.classObj ??= {
-      $className: "java.lang.Class",
-      $h: this,
-      getDeclaredMethods: () => [],
-      isInterface: () => this.spec.isInterface === true,
-      getModifiers: () => (this.spec.isAbstract || this.spec.isInterface ? 0x400 : 0) | 1,
-      getClassLoader: () => this.loaderObject(),
-    });
-  }
-
-  /** The overloads the class declares, or else the nearest superclass's. */
-  resolve(method: string): FakeOverload[] | undefined {
-    return this.overloads.get(method) ?? this.parent()?.resolve(method);
-  }
-
-  /** The overload a call with these parameter types runs: the VM's dispatch, the nearest class up the chain declaring that signature. */
-  overload(method: string, params: readonly string[]): FakeOverload {
-    for (let c: FakeClass | undefined = this; c; c = c.parent()) {
-      const o = c.overloads.get(method)?.find((x) => sameTypes(x, params));
-      if (o) return o;
-    }
-    throw new Error(`no ${this.spec.name}.${method}(${params.join(",")})`);
-  }
-
-  /** The wrapper `Java.use()` returns; its `class.$h` is the class itself, standing for the JNI handle. */
-  wrapper(): Record<string, unknown> {
-    this.loaded = true;
-    const self = this;
-    const w: Record<string, unknown> = {
-      $className: this.spec.name,
-      $n: this.spec.name,
-      class: this.class,
-      get $s() {
-        return self.$s;
-      },
-    };
-    const unsupported = new Set(this.spec.methods.filter((m) => m.unsupported).map((m) => m.name));
-    const names = new Set<string>();
-    for (let c: FakeClass | undefined = this; c; c = c.parent()) for (const n of c.overloads.keys()) names.add(n);
-    for (const name of names) {
-      const overloads = this.resolve(name)!;
-      const dispatcher = (...args: unknown[]) => overloads.find((o) => o.argumentTypes.length === args.length)?.invoke(w, args);
-      Object.assign(dispatcher, {
-        overloads,
-        // The bridge's `overload()` picks among the resolved overloads only (class-factory.js).
-        overload: (...types: string[]) => {
-          const o = overloads.find((x) => sameTypes(x, types));
-          if (!o) throw new Error(`specified argument types do not match any of: ${name}`);
-          return o;
-        },
-      });
-      if (unsupported.has(name))
-        Object.defineProperty(w, name, {
-          get: () => {
-            throw new Error("No supported overloads");
-          },
-        });
-      else w[name] = dispatcher;
-    }
-    for (const [k, v] of Object.entries(this.spec.fields ?? {})) w[k] = { value: v };
-    return w;
-  }
-}
-
-function sameTypes(o: FakeOverload, params: readonly string[]): boolean {
-  return o.argumentTypes.map((t) => t.className).join(",") === params.join(",");
-}
-
-export class ClassNotFound extends Error {
-  constructor(name: string) {
-    super(`java.lang.ClassNotFoundException: Didn't find class "${name}"`);
-  }
-}
+export { ClassNotFound, FakeClass, FakeOverload, JavaException, type ClassSpec, type FrameSpec, type MethodSpec, type Original } from "./java-class.js";
 
 /** A class loader object as the agent's hooks see it (`this` in the loader's constructor). */
 export interface FakeLoader {
@@ -221,7 +34,7 @@ export interface FakeLoader {
 }
 
 /** What the stand-in counts: how often the agent reached for the expensive parts of the bridge. */
-export interface JavaStats {
+export interface JavaStats extends ArrayStats {
   /** `Java.backtrace()` calls. */
   backtraces: number;
   /** Backtraces whose `frames` were read: on a device that is the costly part (a JSON string per frame, then a parse). */
@@ -268,7 +81,7 @@ export class FakeJava {
   onClassScan: (() => void) | undefined;
   /** Set to make `Java.backtrace()` throw, as the real one does where its CModule cannot be built. */
   backtraceError: string | null = null;
-  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, classScans: 0, classesVisited: 0, performQueued: 0, retains: 0, throwableTraces: 0, globalRefs: 0 };
+  readonly stats: JavaStats = { backtraces: 0, framesRead: 0, loaderScans: 0, classScans: 0, classesVisited: 0, performQueued: 0, retains: 0, throwableTraces: 0, globalRefs: 0, arrayElementReads: 0, arrayWithElements: 0, arrayBytesCopied: 0 };
   /** Exceptions a performed function threw: the real bridge rethrows them on the next tick, to nobody. */
   readonly uncaught: unknown[] = [];
   private pendingOps: (() => void)[] = [];
@@ -285,6 +98,7 @@ export class FakeJava {
       loader,
       () => (spec.superclass ? this.resolveIn(loader, spec.superclass) : undefined),
       () => this.loaders.find((l) => l.id === loader) ?? null,
+      this.stats,
     );
     this.classes.set(`${loader}:${spec.name}`, c);
     return c;
@@ -438,43 +252,7 @@ export class FakeJava {
   private backtrace(): unknown {
     this.stats.backtraces++;
     if (this.backtraceError !== null) throw new Error(this.backtraceError);
-    // The real bridge names constructors <init>; its visitor walks every frame whatever the limit.
-    const top = this.top ? [{ ...this.top, methodName: this.top.methodName === "$init" ? "<init>" : this.top.methodName }] : [];
-    const all = [...top, ...this.callers];
-    const stats = this.stats;
-    let frames: unknown[] | undefined;
-    return {
-      id: all.map((f) => `${f.className}.${f.methodName}:${f.lineNumber ?? -1}`).join("|"),
-      get frames(): unknown[] {
-        if (frames === undefined) {
-          stats.framesRead++;
-          frames = all.map((f) => ({ ...f, signature: "", origin: "", methodFlags: 0, fileName: f.fileName ?? "", lineNumber: f.lineNumber ?? -1 }));
-        }
-        return frames;
-      },
-    };
-  }
-
-  /**
-   * `new Throwable()` made inside a replacement: its stack trace starts at the hooked method (the
-   * replacement runs in its place), then its callers — `Thread.getStackTrace()` would add the
-   * capture frames on top, a Throwable's fillInStackTrace leaves its own constructor out.
-   */
-  private throwable(): unknown {
-    return {
-      $new: () => ({
-        getStackTrace: () => {
-          this.stats.throwableTraces++;
-          const top = this.top ? [{ ...this.top, methodName: this.top.methodName === "$init" ? "<init>" : this.top.methodName }] : [];
-          return [...top, ...this.callers].map((f) => ({
-            getClassName: () => f.className,
-            getMethodName: () => f.methodName,
-            getFileName: () => f.fileName ?? null,
-            getLineNumber: () => f.lineNumber ?? -1,
-          }));
-        },
-      }),
-    };
+    return backtraceOf(stackOf(this.top, this.callers), this.stats);
   }
 
   private readonly identities = new WeakMap<object, number>();
@@ -483,13 +261,9 @@ export class FakeJava {
   private builtin(name: string): unknown {
     switch (name) {
       case "java.lang.Throwable":
-        return this.throwable();
+        return throwableClass(() => stackOf(this.top, this.callers), this.stats);
       case "android.util.Log":
-        return {
-          // Log.getStackTraceString(new Throwable()): the trace as Android prints it.
-          getStackTraceString: (t: { getStackTrace(): { getClassName(): string; getMethodName(): string; getFileName(): string | null; getLineNumber(): number }[] }) =>
-            ["java.lang.Throwable", ...t.getStackTrace().map((e) => `\tat ${e.getClassName()}.${e.getMethodName()}(${e.getFileName() === null ? "Unknown Source" : `${e.getFileName()}${e.getLineNumber() >= 0 ? `:${e.getLineNumber()}` : ""}`})`)].join("\n"),
-        };
+        return logClass();
       case "java.lang.System":
         return {
           identityHashCode: (o: object) => {

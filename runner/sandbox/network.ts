@@ -8,7 +8,9 @@
  * (`this$0`) answers getHostnameOrIP() and getPort() (google/conscrypt,
  * common/src/main/java/org/conscrypt/ConscryptFileDescriptorSocket.java, SSLOutputStream.write;
  * AbstractConscryptSocket.java), read as frida-java-bridge reads a field: `.value`
- * (frida-java-bridge lib/class-factory.js, `Field.prototype.value`).
+ * (frida-java-bridge lib/class-factory.js, `Field.prototype.value`). The bytes here are Java
+ * byte[]s (Uint8Array): the stand-in bridge hands them to the agent's replacements as the real
+ * one does, a PrimitiveArray whose index reads are each a JNI copy (./java-array.ts).
  */
 import { createCipheriv } from "node:crypto";
 import { gzipSync } from "node:zlib";
