@@ -13,9 +13,32 @@ export interface Payload {
   readonly length: number;
 }
 
+/** The part of a NativePointer this file uses (frida-gum bindings/gumjs: readByteArray copies n bytes into a new ArrayBuffer; null at NULL). */
+interface ElementsPointer {
+  add(n: number): ElementsPointer;
+  readByteArray(n: number): ArrayBuffer | null;
+}
+
 /**
- * A byte[] argument (a Java array as frida-java-bridge hands it: indexable, signed bytes, with a
- * length; or a Uint8Array) from `off` for `len` bytes, copied up to COPY_BOUND.
+ * A byte[] as frida-java-bridge hands it (node_modules/frida-java-bridge/lib/types.js,
+ * `PrimitiveArray`): every index read is a whole JNI GetByteArrayElements/Release (`readElement`
+ * → `withElements`), which HotSpot answers with a copy of the whole array; `withElements` gives
+ * one pointer to all of them.
+ */
+interface BridgeArray {
+  readonly length: number;
+  withElements<T>(fn: (elements: ElementsPointer) => T): T;
+}
+
+function isBridgeArray(a: unknown): a is BridgeArray {
+  // A property that is not an index reads the wrapper's own (types.js `primitiveArrayHandler.get`): no JNI.
+  return typeof (a as Partial<BridgeArray>).withElements === "function";
+}
+
+/**
+ * A byte[] argument from `off` for `len` bytes, copied up to COPY_BOUND: a bridge array with
+ * one `withElements` (one JNI copy, then one read of the bytes wanted); a plain array of signed
+ * numbers or a Uint8Array (what a test or the stand-in may hand) by index.
  */
 export function bytesOf(arr: unknown, off?: unknown, len?: unknown): Payload | null {
   const a = arr as ArrayLike<number> | null;
@@ -23,6 +46,11 @@ export function bytesOf(arr: unknown, off?: unknown, len?: unknown): Payload | n
   const start = typeof off === "number" && off > 0 ? Math.min(off, a.length) : 0;
   const length = typeof len === "number" && len >= 0 ? Math.min(len, a.length - start) : a.length - start;
   const n = Math.min(length, COPY_BOUND);
+  if (isBridgeArray(a)) {
+    if (n === 0) return { bytes: new Uint8Array(0), length };
+    const buf = a.withElements((p) => p.add(start).readByteArray(n));
+    return buf ? { bytes: new Uint8Array(buf), length } : null;
+  }
   if (a instanceof Uint8Array) return { bytes: a.subarray(start, start + n), length };
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = a[start + i]! & 0xff;
@@ -167,8 +195,7 @@ export function learnableValue(result: unknown): string | null {
   const lng = invoke(result, "getLongitude");
   if (typeof lat === "number" && typeof lng === "number") return `${lat},${lng}`;
   const a = result as ArrayLike<number>;
-  if (typeof a.length === "number" && a.length === 6 && typeof a[0] === "number") {
-    return Array.from({ length: 6 }, (_, i) => (a[i]! & 0xff).toString(16).padStart(2, "0")).join(":");
-  }
-  return null;
+  if (typeof a.length !== "number" || a.length !== 6 || !(isBridgeArray(a) || typeof a[0] === "number")) return null;
+  // A MAC's byte[]: read once (bytesOf), not element by element.
+  return Array.from(bytesOf(a)!.bytes, (b) => b.toString(16).padStart(2, "0")).join(":");
 }
