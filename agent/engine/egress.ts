@@ -20,6 +20,7 @@ import type { EgressLayer, HookEntry, ScanPoint } from "../catalogue/types.js";
 import { NET_LAYERS, NET_WHERE, type BatchMessage, type NetMatchTuple, type NetTuple } from "../protocol.js";
 import { bytesOf, learnableValue, okhttpRequest, socketDestination, splitHttp, tlsDestination, type Destination, type Payload } from "./egress-payload.js";
 import { IdMatcher, MAX_VALUES, SCAN_BOUND, type IdKind, type Match, type Where } from "./id-matcher.js";
+import { nativeScanEngine } from "./id-scan-native.js";
 import type { Handler } from "./installer.js";
 
 /** How long pre-encryption matches wait for the same thread's next send. */
@@ -41,7 +42,7 @@ export interface EgressDeps {
 }
 
 export class Egress {
-  readonly matcher = new IdMatcher();
+  readonly matcher: IdMatcher;
   private readonly kinds = new Map<string, IdKind | null>();
   private readonly pre = new Map<number, PreMatches>();
   private queue: [number, NetTuple][] = [];
@@ -53,6 +54,8 @@ export class Egress {
     private readonly deps: EgressDeps,
     catalogue: readonly HookEntry[],
   ) {
+    // The C scan loop inside real Frida; the JavaScript one where it cannot be built (the error is reported).
+    this.matcher = new IdMatcher(nativeScanEngine((err) => deps.reportError("matcher", err)));
     this.tlsClasses = new Set(catalogue.filter((e) => e.egress?.layer === "tls").map((e) => e.className));
   }
 

@@ -29,7 +29,17 @@ export const FOLD: Uint8Array = (() => {
   return f;
 })();
 
+/** The C loop (agent/engine/id-scan-native.ts) computes the same hash: change both or neither. */
 const hash = (a: number, b: number, c: number): number => ((a << 10) ^ (b << 5) ^ c) & (SIZE - 1);
+
+/** What a scan loop in another language reads (agent/engine/id-scan-native.ts): the index's tables as they are. */
+export interface IndexTables {
+  readonly window: number;
+  readonly shift: Uint8Array;
+  readonly head: Int32Array;
+  readonly next: Int32Array;
+  readonly patterns: readonly IndexedPattern[];
+}
 
 export class PatternIndex {
   /** Window length: the shortest pattern, at most MAX_WINDOW. */
@@ -54,6 +64,11 @@ export class PatternIndex {
     this.next = new Int32Array(patterns.length).fill(-1);
     this.shift.fill(min - BLOCK + 1);
     patterns.forEach((p, id) => this.add(p.bytes, id));
+  }
+
+  /** The tables, for a scan loop in C; `next` is replaced when it grows, `patterns` only appended to. */
+  tables(): IndexTables {
+    return { window: this.window, shift: this.shift, head: this.head, next: this.next, patterns: this.patterns };
   }
 
   /** The longest pattern's length. */

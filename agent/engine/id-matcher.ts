@@ -15,7 +15,8 @@
  * (`droppedMatches`; past 128 raw hits, nested ones included).
  *
  * Cost: every encoded form is computed once in learn(); scan() is one Wu–Manber pass over the
- * bytes (agent/engine/id-index.ts), with no allocation for byte payloads. `npm run bench:matcher`
+ * bytes (agent/engine/id-index.ts), with no allocation for byte payloads; inside real Frida the
+ * pass runs in C (agent/engine/id-scan-native.ts) over the same tables. `npm run bench:matcher`
  * prints the cost per KiB and per request.
  *
  * Not seen: identifiers inside compressed or encrypted bytes (the hooks scan what goes into
@@ -25,6 +26,7 @@
  */
 import { utf8Into } from "./id-encode.js";
 import { PatternIndex } from "./id-index.js";
+import type { ScanEngine } from "./id-scan-native.js";
 import { normalise, type IdKind } from "./id-normalise.js";
 import { encodeVariants, type EncFamily, type EncodedForm } from "./id-patterns.js";
 
@@ -92,6 +94,9 @@ export class IdMatcher {
   private dead = 0;
   private readonly totals = { payloads: 0, scannedBytes: 0, cutBytes: 0, matches: 0 };
 
+  /** `engine`: a scan loop in C (agent/engine/id-scan-native.ts) where the runtime has one; else the index's own. */
+  constructor(private readonly engine: ScanEngine | null = null) {}
+
   /**
    * Learns `value` as an identifier of `kind`, read by hooked call `readSeq` (omit it for a value
    * known without a read, e.g. supplied by the runner). Learning a known value again keeps its
@@ -150,26 +155,7 @@ export class IdMatcher {
   scan(payload: Uint8Array | ArrayBuffer | string, where: Where, totalLength?: number): ScanResult {
     const ix = this.index();
     const reach = SCAN_BOUND + (ix ? ix.index.maxLength - 1 : 0);
-    let data: Uint8Array | string;
-    let end: number;
-    let cut: number;
-    // Only the part that is scanned is checked: a 64 MiB string costs no more than a 64 KiB one.
-    if (typeof payload === "string" && !NON_ASCII.test(payload.length > reach ? payload.slice(0, reach) : payload)) {
-      // An ASCII string (URLs, most headers) is its own UTF-8: scanned in place.
-      data = payload;
-      end = Math.min(payload.length, reach);
-      cut = Math.max(0, payload.length - SCAN_BOUND);
-    } else if (typeof payload === "string") {
-      if (this.buffer.length < reach) this.buffer = new Uint8Array(reach);
-      data = this.buffer;
-      end = utf8Into(payload, this.buffer.subarray(0, reach));
-      // Beyond the buffer the UTF-8 length is not computed: at least one byte per UTF-16 unit.
-      cut = end > SCAN_BOUND ? Math.max(payload.length - SCAN_BOUND, end - SCAN_BOUND) : 0;
-    } else {
-      data = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
-      end = Math.min(data.length, reach);
-      cut = Math.max(0, Math.max(totalLength ?? 0, data.length) - SCAN_BOUND);
-    }
+    const { data, end, cut, loaded } = this.view(payload, reach, ix ? ix.index.window : Infinity, totalLength);
     const scanned = Math.min(end, SCAN_BOUND);
     this.totals.payloads++;
     this.totals.scannedBytes += scanned;
@@ -188,12 +174,38 @@ export class IdMatcher {
       const spelled = form.ci && (enc === "plain" || enc === "url") ? withCase(form.form, at, start, length) : form.form;
       raw.push({ kind: owner.kind, enc, where, ...(owner.readSeq !== undefined ? { readSeq: owner.readSeq } : {}), offset: start, length, form: spelled });
     };
-    if (typeof data === "string") ix.index.scanAscii(data, end, SCAN_BOUND, hit);
+    const e = this.engine;
+    let undelivered = 0; // not `overflow +=`: hit() adds to overflow while the loop runs
+    if (loaded) undelivered = e!.scanLoaded(ix.index, end, SCAN_BOUND, hit);
+    else if (typeof data === "string") ix.index.scanAscii(data, end, SCAN_BOUND, hit);
+    else if (e) undelivered = e.scanBytes(ix.index, data, end, SCAN_BOUND, hit);
     else ix.index.scan(data, end, SCAN_BOUND, hit);
+    overflow += undelivered;
     const kept = outermost(raw);
     const matches = kept.length > MAX_MATCHES ? kept.slice(0, MAX_MATCHES) : kept;
     this.totals.matches += matches.length;
     return { matches, scannedBytes: scanned, cutBytes: cut, droppedMatches: kept.length - matches.length + overflow };
+  }
+
+  /**
+   * What is scanned: bytes, or an ASCII string (URLs, most headers: its own UTF-8, read in place),
+   * up to `reach`; `loaded` when the C loop already holds the string's bytes. Only the part that
+   * is scanned is checked: a 64 MiB string costs no more than a 64 KiB one.
+   */
+  private view(payload: Uint8Array | ArrayBuffer | string, reach: number, window: number, totalLength?: number): { data: Uint8Array | string; end: number; cut: number; loaded: boolean } {
+    if (typeof payload !== "string") {
+      const data = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
+      return { data, end: Math.min(data.length, reach), cut: Math.max(0, Math.max(totalLength ?? 0, data.length) - SCAN_BOUND), loaded: false };
+    }
+    const head = payload.length > reach ? payload.slice(0, reach) : payload;
+    const cut = Math.max(0, payload.length - SCAN_BOUND);
+    // In C the ASCII check comes with copying the string out (a regex over it costs more under QuickJS).
+    if (this.engine && head.length >= window && this.engine.loadAscii(head)) return { data: head, end: head.length, cut, loaded: true };
+    if (!NON_ASCII.test(head)) return { data: head, end: head.length, cut, loaded: false };
+    if (this.buffer.length < reach) this.buffer = new Uint8Array(reach);
+    const end = utf8Into(payload, this.buffer.subarray(0, reach));
+    // Beyond the buffer the UTF-8 length is not computed: at least one byte per UTF-16 unit.
+    return { data: this.buffer, end, cut: end > SCAN_BOUND ? Math.max(payload.length - SCAN_BOUND, end - SCAN_BOUND) : 0, loaded: false };
   }
 
   /**
