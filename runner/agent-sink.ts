@@ -167,6 +167,37 @@ export class AgentSink {
     }
     for (const [id, frames, truncated] of b.stacks) this.stacks.set(id, this.writer.stack(frames.map(frame), truncated));
     for (const [id, net] of b.net ?? []) this.nets.set(id, net);
+    // Outcomes before calls, so that every read a send names is written (and has its seq) before
+    // the send. The agent learns a read's value when the read returns, before it ends the call
+    // (agent/engine/record.ts), and scans a send right after the send's call is queued: a read named
+    // by a call in this batch ended before that call began, so it ended in place (earlier in
+    // `calls`), or in an earlier batch, or as one of this batch's outcomes. An outcome is only ever
+    // for a call sent in an earlier batch (agent/engine/recorder.ts, end()), so none of this
+    // batch's calls is waiting for these outcomes. Calls first lost the link whenever the flush
+    // timer fired while a read's original ran and a send followed before the next flush.
+    this.outcomes(b);
+    this.calls(b);
+    for (const [t, kind, detail] of b.lifecycle) {
+      if (kind === "permission_result") {
+        const d = (detail ?? {}) as { permissions?: string[]; granted?: boolean[] };
+        (d.permissions ?? []).forEach((p, i) => this.writer.mark({ t: this.time(t), kind: "permission_result", permissions: [p], granted: d.granted?.[i] === true, pid: this.opts.pid }));
+      } else this.writer.mark({ t: this.time(t), kind, pid: this.opts.pid });
+    }
+  }
+
+  /** Writes the calls sent in earlier batches whose outcome this batch brings. */
+  private outcomes(b: BatchMessage): void {
+    for (const [id, flags, exc, ret] of b.outcomes) {
+      const call = this.pending.get(id);
+      if (!call) continue;
+      this.pending.delete(id);
+      const done: Partial<CallEvent> = { out: flags & FLAGS.threw ? "threw" : "returned", ...(exc >= 0 ? { exc: this.strings[exc]! } : {}), ...(ret >= 0 ? { ret: this.strings[ret]! } : {}) };
+      this.write(id, { ...call, ...done } as CallInput);
+    }
+  }
+
+  /** Writes this batch's calls whose outcome is known; holds the others until their outcome. */
+  private calls(b: BatchMessage): void {
     b.calls.forEach((c, i) => {
       const at = <T>(k: number, d: T): T => (c.length > k ? (c[k] as T) : d);
       const flags = c[CALL.flags] as number;
@@ -197,18 +228,5 @@ export class AgentSink {
       if (flags & FLAGS.pending) this.pending.set(b.firstId + i, event);
       else this.write(b.firstId + i, event);
     });
-    for (const [id, flags, exc, ret] of b.outcomes) {
-      const call = this.pending.get(id);
-      if (!call) continue;
-      this.pending.delete(id);
-      const done: Partial<CallEvent> = { out: flags & FLAGS.threw ? "threw" : "returned", ...(exc >= 0 ? { exc: this.strings[exc]! } : {}), ...(ret >= 0 ? { ret: this.strings[ret]! } : {}) };
-      this.write(id, { ...call, ...done } as CallInput);
-    }
-    for (const [t, kind, detail] of b.lifecycle) {
-      if (kind === "permission_result") {
-        const d = (detail ?? {}) as { permissions?: string[]; granted?: boolean[] };
-        (d.permissions ?? []).forEach((p, i) => this.writer.mark({ t: this.time(t), kind: "permission_result", permissions: [p], granted: d.granted?.[i] === true, pid: this.opts.pid }));
-      } else this.writer.mark({ t: this.time(t), kind, pid: this.opts.pid });
-    }
   }
 }
