@@ -92,6 +92,8 @@ export class AgentSink {
   private readonly readSeqs = new Map<number, number>();
   /** Batches that arrived before the coverage message that names their hooks. */
   private early: BatchMessage[] = [];
+  /** Whether a coverage message came: one that names no hook (an include selecting nothing) counts. */
+  private covered = false;
   coverage: CoverageEntry[] = [];
   /** Calls counted but not recorded in full because of sampling, by hook id. */
   readonly sampled = new Map<string, number>();
@@ -111,6 +113,7 @@ export class AgentSink {
         if (message.stacks) this.stackSource = { source: message.stacks, ...(message.stacksNote ? { note: message.stacksNote } : {}) };
         break;
       case "coverage": {
+        this.covered = true;
         this.hooks = message.hooks.map((r) => r[0]);
         this.permissions = message.permissions ?? [];
         this.coverage = message.hooks.map((r: CoverageRow) => ({ hook: r[0], status: r[1] === "pending" ? "absent" : r[1], ...(r[2] ? { reason: r[2] } : r[1] === "pending" ? { reason: "class not loaded (yet)" } : {}) }));
@@ -121,7 +124,7 @@ export class AgentSink {
       }
       case "batch":
         // Hooks installed during init may fire before init's coverage message: hold them.
-        if (this.hooks.length === 0) this.early.push(message);
+        if (!this.covered) this.early.push(message);
         else this.batch(message);
         break;
       case "application":
