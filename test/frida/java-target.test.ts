@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../agent/catalogue/index.js";
+import { SCAN_BOUND } from "../../agent/engine/id-matcher.js";
 import type { HookEntry } from "../../agent/catalogue/types.js";
 import type { BatchMessage } from "../../agent/protocol.js";
 import { TRACE_FILES, type CallEvent, type Marker, type StackRecord } from "../../reports/trace/format.js";
@@ -44,6 +45,11 @@ async function bareRun(build: JavaBuild, plugin: boolean): Promise<string[]> {
   await t.exit();
   return t.lines;
 }
+
+/** LargeEgress.java's upload: its head, and its body's length (the MD5 at 1 KiB, the SHA-256 at 128 KiB). */
+const LARGE_HEAD = "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: 262144\r\nConnection: close\r\n\r\n";
+const LARGE_BODY = 256 * 1024;
+const isLargeUpload = (c: CallEvent): boolean => c.cat === "network_egress" && (c.net?.bytes ?? 0) >= LARGE_BODY;
 
 const byId = new Map<string, HookEntry>(CATALOGUE.map((e) => [e.id, e]));
 
@@ -311,7 +317,7 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     const read = calls.find((c) => c.hook === "settings.Secure.getString.android_id")!;
     // HttpURLConnection's sends: those before the SDK's own OkHttp (the next test) sends.
     const okhttpAt = calls.find((c) => c.hook === "net.CallServerInterceptor.intercept")?.seq ?? Infinity;
-    const sends = calls.filter((c) => c.cat === "network_egress" && c.seq < okhttpAt);
+    const sends = calls.filter((c) => c.cat === "network_egress" && c.seq < okhttpAt && !isLargeUpload(c));
     expect(new Set(sends.map((c) => c.hook))).toEqual(new Set(["net.SocketOutputStream.socketWrite"]));
     // A request is one write of its head; the posted body may follow in a write of its own.
     const heads = sends.filter((c) => c.net?.method !== undefined);
@@ -330,6 +336,19 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     const stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((x) => [x.id, x]));
     expect(stacks.get(heads[0]!.stack!)?.frames.some((f) => f.c === "com.example.app.Egress")).toBe(true);
     expect(readFileSync(join(run.dir, TRACE_FILES.calls), "utf8")).not.toContain("9774d56d682e549c");
+  });
+
+  it("reads a 256 KiB upload in one socket write once: the MD5 ~1 KiB in found, the SHA-256 past the 64 KiB scan bound not, what lies beyond counted as cut", () => {
+    const results = new Map(run.target.results().map((r) => [String(r.call), r]));
+    expect(results.get("egress.large_body")?.ret).toEqual({ cls: "java.lang.String", s: "HTTP/1.1 204 No Content" });
+    const calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls));
+    const read = calls.find((c) => c.hook === "settings.Secure.getString.android_id")!;
+    const large = calls.filter(isLargeUpload);
+    expect(large.map((c) => c.hook)).toEqual(["net.SocketOutputStream.socketWrite"]);
+    const bytes = LARGE_HEAD.length + LARGE_BODY;
+    expect(large[0]!.net).toEqual({ layer: "socket", host: "127.0.0.1", port: expect.any(Number), tls: false, bytes, method: "POST", cut: bytes - SCAN_BOUND, matches: [{ kind: "android_id", enc: "md5-lower", where: "body", readSeq: read.seq, conf: 1 }] });
+    // The one write is one record: nothing else went to that server.
+    expect(calls.filter((c) => c.net?.port === large[0]!.net!.port)).toHaveLength(1);
   });
 
   it.skipIf(okhttpMissing.length > 0 && !process.env.CI)("records real OkHttp's request at its request path (URL, method, headers) and on the socket: the base64 Android ID in a header, tied to its read", () => {

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * loader brings in the Tencent location SDK and the MSA OAID SDK, whose suppliers are read after
  * the "oaid" phase; then the app sends HTTP requests to a local server (Egress), and an SDK's own
  * OkHttp, when the test provides it, another (OkHttpEgress, after the "okhttp" phase), and one over
- * TLS through its own Conscrypt (TlsEgress, after the "conscrypt" phase). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
+ * TLS through its own Conscrypt (TlsEgress, after the "conscrypt" phase), then a 256 KiB upload in one socket write (LargeEgress). The implementations of the catalogue's interfaces (Calls.Impl) are loaded
  * before "ready": classes an app loaded before the agent came. At each "phase <name>" line it waits for "continue"
  * (the test writes markers or waits for the agent there). It prints "done" and exits on "exit":
  * once frida-java-bridge has attached a thread the JVM no longer ends by itself.
@@ -62,6 +62,7 @@ public final class Main {
       Egress.run(r, androidId);
       OkHttpEgress.run(r, androidId, () -> phaseUnchecked("okhttp"));
       TlsEgress.run(r, androidId, () -> phaseUnchecked("conscrypt"));
+      LargeEgress.run(r, androidId);
     }
     say("done");
     expect("exit");
