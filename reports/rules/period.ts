@@ -193,6 +193,12 @@ function within(tol: { rel: number; abs: boolean }, period: number, opt: PeriodO
  * the (m − 1)-th next divided by each slot count those m beats can cover — the span of several
  * beats pins the period far closer than one gap — tried when the m beats lie on that grid
  * (onChord), and walked from there until the run breaks. A significant episode is skipped over.
+ *
+ * Only a walk that takes in m beats can settle anything, and it takes in the next beat only after
+ * a short burst (at most a quarter of its period, which blendPeriod keeps below 2·p0): so a
+ * candidate p0 is not tried when one of the first m − 1 bursts lasts more than p0 / 2 — exactly
+ * what those walks would have found (nothing), without them. Most of a busy key's beats are such
+ * bursts.
  */
 function walkLocally(beats: Beats, opt: PeriodOptions, run: Scratch, out: Omit<PeriodicEpisode, "chance">[]): void {
   const m = opt.minOccurrences;
@@ -201,46 +207,55 @@ function walkLocally(beats: Beats, opt: PeriodOptions, run: Scratch, out: Omit<P
   const maxSlots = Math.max(2 * (m - 1), Math.floor(m / (1 - opt.maxMissedFraction) - 1 + 1e-9));
   const lo = opt.minPeriodMs * (1 - opt.relTolerance);
   const hi = opt.maxPeriodMs * (1 + opt.relTolerance);
+  const { t, dur } = beats;
   for (let i = 0; i + m <= beats.n; ) {
-    const base = beats.t[i]!;
-    const span = beats.t[i + m - 1]! - base;
+    const base = t[i]!;
+    const span = t[i + m - 1]! - base;
     // No slot count gives a period within the bounds (a burst, a long silence): next beat.
     if (span / (m - 1) < lo || span / maxSlots > hi) {
       i++;
       continue;
     }
-    const gap = beats.t[i + 1]! - base;
+    let longBurst = 0;
+    for (let j = i; j < i + m - 1; j++) if (dur[j]! > longBurst) longBurst = dur[j]!;
+    const gap = t[i + 1]! - base;
     let next = i + 1;
     for (let slots = Math.max(m - 1, Math.ceil(span / hi)); slots <= maxSlots; slots++) {
       const p0 = span / slots;
-      if (p0 < lo) break;
+      // p0 only shrinks with more slots: below either bound, no later slot count is tried.
+      if (p0 < lo || longBurst > p0 / 2) break;
       // The next beat first (most candidates fail there), then all of them.
+      const tol2 = 2 * tolOf(p0, opt);
       const k1 = Math.round(gap / p0);
-      if (k1 < 1 || Math.abs(gap - k1 * p0) > 2 * tolOf(p0, opt) || !onChord(beats, i, m, p0, opt)) continue;
+      if (k1 < 1 || Math.abs(gap - k1 * p0) > tol2 || !onChord(t, i, m, p0, tol2)) continue;
       const before = out.length;
       // Each end of the span is off by up to ±tolerance (uniform: sd tolerance/√3).
       const end = walk(beats, p0, (opt.relTolerance * Math.SQRT2) / Math.sqrt(3) / slots, opt, run, out, i, true);
       // Skip over the run when a significant episode starts with this beat (not when its first
       // beats were trimmed off, nor for a stretch at a wrong period that chance explains).
-      if (out.slice(before).some((e) => e.start === base && chanceOf(e, beats.n) <= opt.maxChance)) next = Math.max(next, end);
+      for (let e = before; e < out.length; e++) {
+        if (out[e]!.start === base && chanceOf(out[e]!, beats.n) <= opt.maxChance) {
+          next = Math.max(next, end);
+          break;
+        }
+      }
     }
     i = next;
   }
 }
 
 /**
- * Whether the m beats from i lie on increasing slots within twice the tolerance of the grid
- * through the first and the last of them: beats of an episode always do (each is within ±tol of
- * the true grid, so within ±2 tol of that chord), irregular ones almost never — a cheap test
- * before a walk.
+ * Whether the m beats from i lie on increasing slots within twice the tolerance (tol2) of the
+ * grid through the first and the last of them: beats of an episode always do (each is within
+ * ±tol of the true grid, so within ±2 tol of that chord), irregular ones almost never — a cheap
+ * test before a walk.
  */
-function onChord(beats: Beats, i: number, m: number, p0: number, opt: PeriodOptions): boolean {
-  const base = beats.t[i]!;
-  const tol = 2 * tolOf(p0, opt);
+function onChord(t: Float64Array, i: number, m: number, p0: number, tol2: number): boolean {
+  const base = t[i]!;
   let last = 0;
   for (let j = i + 1; j < i + m; j++) {
-    const k = Math.round((beats.t[j]! - base) / p0);
-    if (k <= last || Math.abs(beats.t[j]! - base - k * p0) > tol) return false;
+    const k = Math.round((t[j]! - base) / p0);
+    if (k <= last || Math.abs(t[j]! - base - k * p0) > tol2) return false;
     last = k;
   }
   return true;
