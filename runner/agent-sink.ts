@@ -6,8 +6,10 @@ import type { CallInput, TraceWriter } from "../reports/trace/writer.js";
 // Mirrors agent/protocol.ts (imported here as types only, so the values are restated: CALL_FLAGS, CALL, NET_LAYERS, NET_WHERE, NET).
 const FLAGS = { threw: 1, own: 2, fgKnown: 4, fg: 8, pending: 16 } as const;
 const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, ret: 6, exc: 7, args: 8, req: 9 } as const;
-/** Identifying reads whose seq is kept for egress matches (per process). */
+/** Identifying reads whose seq is kept for egress matches (per process): the most recent ones… */
 const MAX_READ_SEQS = 65_536;
+/** … and, per hook, the first read of each distinct return summary. */
+const MAX_FIRSTS_PER_HOOK = 64;
 
 const LAYERS = ["okhttp", "tls", "socket"] as const;
 const WHERE: readonly NetWhere[] = ["url", "header", "body", "pre-encryption"];
@@ -24,7 +26,12 @@ function count(v: unknown): number | undefined {
   return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
-function match(m: NetMatchTuple, readSeqs: ReadonlyMap<number, number>): NetMatch | null {
+/** A read's trace seq by its local id. */
+interface SeqOf {
+  get(localId: number): number | undefined;
+}
+
+function match(m: NetMatchTuple, readSeqs: SeqOf): NetMatch | null {
   const where = WHERE[m[2]];
   if (!where || typeof m[0] !== "string" || typeof m[1] !== "string") return null;
   const readSeq = m[3] >= 0 ? readSeqs.get(m[3]) : undefined;
@@ -33,7 +40,7 @@ function match(m: NetMatchTuple, readSeqs: ReadonlyMap<number, number>): NetMatc
 }
 
 /** An agent NetTuple as the trace's `net` record (reports/trace/format.ts, NetRecord); reads named by their trace seq. */
-export function netRecord(t: NetTuple, readSeqs: ReadonlyMap<number, number>): NetRecord {
+export function netRecord(t: NetTuple, readSeqs: SeqOf): NetRecord {
   const at = (k: number): unknown => (t.length > k ? t[k] : undefined);
   const host = text(at(NET.host));
   const port = count(at(NET.port));
@@ -52,6 +59,44 @@ export function netRecord(t: NetTuple, readSeqs: ReadonlyMap<number, number>): N
     ...(cut ? { cut } : {}),
     ...(matches.length > 0 ? { matches } : {}),
   };
+}
+
+/**
+ * The trace seq of identifying reads by local id, for the egress matches that name them. The
+ * agent's matcher names, for each value, the read that first gave it the value, for as long as it
+ * keeps the value (agent/engine/id-matcher.ts, learn(): a value learned again keeps its first
+ * read; up to 256 values): a send late in a run names a read of its first minute, however many
+ * reads came between. So besides the most recent reads, the first read of each distinct return
+ * summary of each hook is kept: equal values have equal summaries (hashed with the run's salt,
+ * agent/engine/summaries.ts). Both bounded. A value whose summary another value shares (masked),
+ * or whose first read the agent had dropped unlearned (more than 256 learnable reads before any
+ * scan, agent/engine/egress.ts learn()), is found only while its read is recent.
+ */
+class ReadSeqs implements SeqOf {
+  private readonly recent = new Map<number, number>();
+  /** Per hook, per return summary, the local id of its first read. */
+  private readonly firsts = new Map<string, Map<string, number>>();
+  private readonly firstSeqs = new Map<number, number>();
+
+  get(localId: number): number | undefined {
+    return this.recent.get(localId) ?? this.firstSeqs.get(localId);
+  }
+
+  add(localId: number, seq: number, hook: string, ret: string | undefined): void {
+    this.recent.set(localId, seq);
+    if (this.recent.size > MAX_READ_SEQS) this.recent.delete(this.recent.keys().next().value!);
+    let seen = this.firsts.get(hook);
+    if (!seen) this.firsts.set(hook, (seen = new Map()));
+    if (seen.has(ret ?? "")) return;
+    seen.set(ret ?? "", localId);
+    this.firstSeqs.set(localId, seq);
+    // Per hook, so a hook whose values change at every read (a moving device) forgets only its own.
+    if (seen.size > MAX_FIRSTS_PER_HOOK) {
+      const [summary, oldest] = seen.entries().next().value!;
+      seen.delete(summary);
+      this.firstSeqs.delete(oldest);
+    }
+  }
 }
 
 export interface SinkOptions {
@@ -88,8 +133,8 @@ export class AgentSink {
   private readonly pending = new Map<number, CallInput>();
   /** Egress records by the local id of their call, until the call is written. */
   private readonly nets = new Map<number, NetTuple>();
-  /** The trace seq of recent identifying reads, by local id: an egress match names its read by seq. */
-  private readonly readSeqs = new Map<number, number>();
+  /** The trace seq of identifying reads, by local id: an egress match names its read by seq. */
+  private readonly readSeqs = new ReadSeqs();
   /** Batches that arrived before the coverage message that names their hooks. */
   private early: BatchMessage[] = [];
   /** Whether a coverage message came: one that names no hook (an include selecting nothing) counts. */
@@ -149,11 +194,7 @@ export class AgentSink {
     const net = this.nets.get(id);
     if (net) this.nets.delete(id);
     const seq = this.writer.call(net ? { ...call, net: netRecord(net, this.readSeqs) } : call);
-    if (seq > 0 && CATEGORIES[call.cat]?.identifying) {
-      this.readSeqs.set(id, seq);
-      // Bounded: a match names a read of this process; the oldest reads are forgotten first.
-      if (this.readSeqs.size > MAX_READ_SEQS) this.readSeqs.delete(this.readSeqs.keys().next().value!);
-    }
+    if (seq > 0 && CATEGORIES[call.cat]?.identifying) this.readSeqs.add(id, seq, call.hook, call.ret);
   }
 
   private time(t: number): number {

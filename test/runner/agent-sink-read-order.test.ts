@@ -22,6 +22,7 @@ const SEND = "net.SSLOutputStream.write.fd";
 const SECURE = "android.provider.Settings$Secure";
 const FD_OUT = "com.android.org.conscrypt.ConscryptFileDescriptorSocket$SSLOutputStream";
 const TM = "android.telephony.TelephonyManager";
+const LM = "android.location.LocationManager";
 const BYTES = ["[B", "int", "int"];
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const POST = bytes(`POST /c HTTP/1.1\r\nHost: t.tracker.example\r\n\r\n{"aid":"${ANDROID_ID}"}`);
@@ -57,8 +58,11 @@ function rig(batchSize?: number): Rig {
     for (const fn of fns) fn();
   };
   const during: During = {};
+  let moves = 0;
   const classes: ClassSpec[] = [
-    ...android({ imeiDenied: false, clipboardText: "" }).filter((c) => c.name !== SECURE),
+    ...android({ imeiDenied: false, clipboardText: "" }).filter((c) => c.name !== SECURE && c.name !== LM),
+    // A moving device: a new position at every read (getters as agent/engine/egress-payload.ts, learnableValue, reads them).
+    { name: LM, methods: [{ name: "getLastKnownLocation", params: ["java.lang.String"], impl: () => ((lat) => ({ $className: "android.location.Location", getLatitude: () => lat, getLongitude: () => 116.397 }))(39.9 + ++moves * 1e-5) }] },
     { name: SECURE, methods: [{ name: "getString", params: ["android.content.ContentResolver", "java.lang.String"], impl: () => (during.read?.(), ANDROID_ID) }] },
     { name: FD_OUT, methods: [{ name: "write", params: BYTES, impl: () => void during.send?.() }] },
     { name: "javax.crypto.Cipher", methods: [{ name: "doFinal", params: ["[B"], impl: (_s, a) => Uint8Array.from(a[0] as Uint8Array, (b) => b ^ 0xa5) }] },
@@ -206,6 +210,26 @@ describe("a send's match names its read's seq, whatever batch each part of the t
     r.rt.tid = 2;
     r.send();
     r.rt.rpc.flush();
+    const { reads, sends } = links(sinkOf(r.rt.messages));
+    expect(sends).toEqual([[reads[0]], [reads[0]]]);
+  });
+});
+
+describe("a send's match names its read's seq however long ago the read was", () => {
+  it.each([
+    ["the IMEI, the same value each time", TM, "getImei", []],
+    ["the position of a moving device", LM, "getLastKnownLocation", ["java.lang.String"]],
+  ])("the Android ID read and sent once, then sent again after more identifying reads (%s) than the sink keeps recent ones", (_, cls, method, params) => {
+    const r = rig();
+    r.read();
+    r.send();
+    // The app polls another identifier far more often than it reads the Android ID.
+    for (let i = 0; i < 66_000; i++) r.rt.call(cls, method, params, params.length > 0 ? ["gps"] : [], UMENG_STACK);
+    r.send();
+    r.rt.rpc.flush();
+    // The agent names the read that first gave it the value (agent/engine/id-matcher.ts, learn()).
+    const nets = batches(r).flatMap((b) => b.net ?? []);
+    expect(nets.map(([, n]) => (n[5] as readonly (readonly unknown[])[])[0]![3])).toEqual([1, 1]);
     const { reads, sends } = links(sinkOf(r.rt.messages));
     expect(sends).toEqual([[reads[0]], [reads[0]]]);
   });
