@@ -78,6 +78,12 @@ class ReadSeqs implements SeqOf {
   private readonly firsts = new Map<string, Map<string, number>>();
   private readonly firstSeqs = new Map<number, number>();
 
+  clear(): void {
+    this.recent.clear();
+    this.firsts.clear();
+    this.firstSeqs.clear();
+  }
+
   get(localId: number): number | undefined {
     return this.recent.get(localId) ?? this.firstSeqs.get(localId);
   }
@@ -187,6 +193,9 @@ export class AgentSink {
     for (const [id, call] of this.pending) this.write(id, { ...call, out: "threw", exc: `(no outcome: ${reason})` });
     this.pending.clear();
     this.nets.clear();
+    // A closed sink is kept for its coverage (runner/commands/run.ts, retired): not its reads.
+    this.readSeqs.clear();
+    this.early = [];
   }
 
   /** Writes a call with its egress record, and remembers an identifying read's seq for the matches that name it. */
