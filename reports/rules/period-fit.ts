@@ -49,20 +49,29 @@ export function fitGrid(beats: Beats, idx: ArrayLike<number>, ks: ArrayLike<numb
  */
 export function widestCovered(ks: ArrayLike<number>, from: number, to: number, f: number): [number, number] {
   const m = to - from;
-  const u = (j: number): number => j - (1 - f) * ks[from + j]!;
-  const lo = new Float64Array(m), hi = new Float64Array(m);
-  for (let j = 0; j < m; j++) lo[j] = j === 0 ? u(0) : Math.min(lo[j - 1]!, u(j));
-  for (let j = m - 1; j >= 0; j--) hi[j] = j === m - 1 ? u(j) : Math.max(hi[j + 1]!, u(j));
-  let i = 0, j = 0, best: [number, number] = [0, 1];
+  if (wide.lo.length < m) wide = { lo: new Float64Array(m * 2), hi: new Float64Array(m * 2) };
+  const { lo, hi } = wide;
+  const g = 1 - f;
+  for (let j = 0; j < m; j++) {
+    const u = j - g * ks[from + j]!;
+    lo[j] = j === 0 ? u : Math.min(lo[j - 1]!, u);
+  }
+  for (let j = m - 1; j >= 0; j--) {
+    const u = j - g * ks[from + j]!;
+    hi[j] = j === m - 1 ? u : Math.max(hi[j + 1]!, u);
+  }
+  let i = 0, j = 0, b0 = 0, b1 = 1;
   while (i < m && j < m) {
     if (hi[j]! >= lo[i]! - f - 1e-9) {
-      if (j - i + 1 > best[1] - best[0]) best = [i, j + 1];
+      if (j - i + 1 > b1 - b0) [b0, b1] = [i, j + 1];
       j++;
     } else i++;
   }
-  return [from + best[0], from + best[1]];
+  return [from + b0, from + b1];
 }
 
+/** Prefix minima and suffix maxima for widestCovered, grown as needed: it runs for every run a walk settles. */
+let wide = { lo: new Float64Array(64), hi: new Float64Array(64) };
 
 /**
  * The smallest tolerance, relative to the period, within which some grid holds every beat of a
@@ -73,13 +82,18 @@ export function widestCovered(ks: ArrayLike<number>, from: number, to: number, f
  * `abs`: whether some grid holds them within ±absToleranceMs.
  */
 export function minimaxTolerance(ks: ArrayLike<number>, ts: ArrayLike<number>, absMs: number): { rel: number; abs: boolean } {
-  const len = ks.length;
+  return minimaxRange(ks, ts, 0, ks.length, absMs);
+}
+
+/** minimaxTolerance of the points from..to − 1 (no subarrays: this runs for every run settled and every miss of a walk). */
+export function minimaxRange(ks: ArrayLike<number>, ts: ArrayLike<number>, from: number, to: number, absMs: number): { rel: number; abs: boolean } {
+  const len = to - from;
   if (len < 3) return { rel: 0, abs: true };
   if (hull.up.length < len) hull = { up: new Int32Array(len * 2), low: new Int32Array(len * 2), breaks: new Float64Array(len * 4) };
   const { up, low, breaks } = hull;
   const cross = (o: number, a: number, b: number): number => (ks[a]! - ks[o]!) * (ts[b]! - ts[o]!) - (ts[a]! - ts[o]!) * (ks[b]! - ks[o]!);
   let nu = 0, nl = 0;
-  for (let i = 0; i < len; i++) {
+  for (let i = from; i < to; i++) {
     while (nu >= 2 && cross(up[nu - 2]!, up[nu - 1]!, i) >= 0) nu--;
     while (nl >= 2 && cross(low[nl - 2]!, low[nl - 1]!, i) <= 0) nl--;
     up[nu++] = i;
@@ -89,13 +103,14 @@ export function minimaxTolerance(ks: ArrayLike<number>, ts: ArrayLike<number>, a
   let nb = 0;
   for (let e = 0; e + 1 < nu; e++) breaks[nb++] = slope(up, e);
   for (let e = 0; e + 1 < nl; e++) breaks[nb++] = slope(low, e);
-  const sorted = breaks.subarray(0, nb).sort();
+  sortBreaks(breaks, nb);
   // Upper hull: the vertex maximising t − s·k moves left as s grows; lower hull: the minimising one moves right.
   let iu = nu - 1;
   let jl = 0;
   let rel = Infinity;
   let abs = false;
-  for (const s of sorted) {
+  for (let b = 0; b < nb; b++) {
+    const s = breaks[b]!;
     while (iu > 0 && s >= slope(up, iu - 1)) iu--;
     while (jl < nl - 1 && s >= slope(low, jl)) jl++;
     const half = (ts[up[iu]!]! - s * ks[up[iu]!]! - (ts[low[jl]!]! - s * ks[low[jl]!]!)) / 2;
@@ -103,6 +118,27 @@ export function minimaxTolerance(ks: ArrayLike<number>, ts: ArrayLike<number>, a
     if (half <= absMs) abs = true;
   }
   return { rel: Math.max(0, rel), abs };
+}
+
+/**
+ * Sorts the first n slopes ascending. Most hulls are small: insertion sort, without the
+ * subarray a typed-array sort needs; the same order (slopes are finite; a −0 and a +0 may swap,
+ * which changes no sum or comparison above).
+ */
+function sortBreaks(a: Float64Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /** Hull scratch for minimaxTolerance, grown as needed: it runs for every run a walk settles. */

@@ -1,4 +1,4 @@
-import { fitGrid, minimaxTolerance, scratchFor, widestCovered, type Beats, type Scratch } from "./period-fit.js";
+import { fitGrid, minimaxRange, scratchFor, widestCovered, type Beats, type Scratch } from "./period-fit.js";
 
 export { minimaxTolerance } from "./period-fit.js";
 
@@ -86,7 +86,7 @@ function settle(beats: Beats, run: Scratch, len: number, opt: PeriodOptions, out
       todo.push([i, j], [from, i], [j, to]);
       continue;
     }
-    const tol = minimaxTolerance(ks.subarray(from, to), xs.subarray(from, to), opt.absToleranceMs);
+    const tol = minimaxRange(ks, xs, from, to, opt.absToleranceMs);
     if (!within(tol, fit.p, opt)) {
       todo.push([from, fit.worstAt], [fit.worstAt + 1, to]);
       continue;
@@ -155,7 +155,7 @@ function walk(beats: Beats, p0: number, sd0: number, opt: PeriodOptions, run: Sc
           if (c <= last || c - last > longest) continue;
           ks[n] = c;
           xs[n] = x;
-          if (within(minimaxTolerance(ks.subarray(0, n + 1), xs.subarray(0, n + 1), opt.absToleranceMs), x / c, opt)) {
+          if (within(minimaxRange(ks, xs, 0, n + 1, opt.absToleranceMs), x / c, opt)) {
             k = c;
             ok = true;
             break;
