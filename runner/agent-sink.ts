@@ -1,12 +1,13 @@
+import { LEARNED_KINDS } from "../agent/catalogue/network.js";
 import type { AgentMessage, BatchMessage, CoverageRow, FrameTuple, NetMatchTuple, NetTuple } from "../agent/protocol.js";
-import { CATEGORIES, CATEGORY_IDS } from "../reports/trace/categories.js";
+import { CATEGORY_IDS } from "../reports/trace/categories.js";
 import type { CallEvent, CoverageEntry, NetMatch, NetRecord, NetWhere, StackFrame } from "../reports/trace/format.js";
 import type { CallInput, TraceWriter } from "../reports/trace/writer.js";
 
 // Mirrors agent/protocol.ts (imported here as types only, so the values are restated: CALL_FLAGS, CALL, NET_LAYERS, NET_WHERE, NET).
 const FLAGS = { threw: 1, own: 2, fgKnown: 4, fg: 8, pending: 16 } as const;
 const CALL = { t: 0, hook: 1, category: 2, flags: 3, tid: 4, stack: 5, ret: 6, exc: 7, args: 8, req: 9 } as const;
-/** Identifying reads whose seq is kept for egress matches (per process): the most recent ones… */
+/** Reads whose seq is kept for egress matches (per process): the most recent ones… */
 const MAX_READ_SEQS = 65_536;
 /** … and, per hook, the first read of each distinct return summary. */
 const MAX_FIRSTS_PER_HOOK = 64;
@@ -62,8 +63,8 @@ export function netRecord(t: NetTuple, readSeqs: SeqOf): NetRecord {
 }
 
 /**
- * The trace seq of identifying reads by local id, for the egress matches that name them. The
- * agent's matcher names, for each value, the read that first gave it the value, for as long as it
+ * The trace seq of reads by local id, for the egress matches that name them. The agent's
+ * matcher names, for each value, the read that first gave it the value, for as long as it
  * keeps the value (agent/engine/id-matcher.ts, learn(): a value learned again keeps its first
  * read; up to 256 values): a send late in a run names a read of its first minute, however many
  * reads came between. So besides the most recent reads, the first read of each distinct return
@@ -73,12 +74,15 @@ export function netRecord(t: NetTuple, readSeqs: SeqOf): NetRecord {
  * scan, agent/engine/egress.ts learn()), is found only while its read is recent.
  */
 class ReadSeqs implements SeqOf {
+  /** Whether the agent learns a hook's results (by hook id, cached). */
+  private readonly learned = new Map<string, boolean>();
   private readonly recent = new Map<number, number>();
   /** Per hook, per return summary, the local id of its first read. */
   private readonly firsts = new Map<string, Map<string, number>>();
   private readonly firstSeqs = new Map<number, number>();
 
   clear(): void {
+    this.learned.clear();
     this.recent.clear();
     this.firsts.clear();
     this.firstSeqs.clear();
@@ -88,7 +92,12 @@ class ReadSeqs implements SeqOf {
     return this.recent.get(localId) ?? this.firstSeqs.get(localId);
   }
 
-  add(localId: number, seq: number, hook: string, ret: string | undefined): void {
+  /** A call written as `seq`: kept if it is a read a match may name. */
+  add(localId: number, seq: number, call: CallInput): void {
+    const { hook, ret } = call;
+    // The agent learns only what a read of a LEARNED_KINDS hook returned, when it returned
+    // (agent/engine/record.ts): the others (a denied getImei, over and over) would only crowd the window.
+    if (call.out !== "returned" || !this.learns(hook)) return;
     this.recent.set(localId, seq);
     if (this.recent.size > MAX_READ_SEQS) this.recent.delete(this.recent.keys().next().value!);
     let seen = this.firsts.get(hook);
@@ -102,6 +111,12 @@ class ReadSeqs implements SeqOf {
       seen.delete(summary);
       this.firstSeqs.delete(oldest);
     }
+  }
+
+  private learns(hook: string): boolean {
+    let yes = this.learned.get(hook);
+    if (yes === undefined) this.learned.set(hook, (yes = LEARNED_KINDS.some(([re]) => re.test(hook))));
+    return yes;
   }
 }
 
@@ -139,7 +154,7 @@ export class AgentSink {
   private readonly pending = new Map<number, CallInput>();
   /** Egress records by the local id of their call, until the call is written. */
   private readonly nets = new Map<number, NetTuple>();
-  /** The trace seq of identifying reads, by local id: an egress match names its read by seq. */
+  /** The trace seq of reads, by local id: an egress match names its read by seq. */
   private readonly readSeqs = new ReadSeqs();
   /** Batches that arrived before the coverage message that names their hooks. */
   private early: BatchMessage[] = [];
@@ -198,12 +213,12 @@ export class AgentSink {
     this.early = [];
   }
 
-  /** Writes a call with its egress record, and remembers an identifying read's seq for the matches that name it. */
+  /** Writes a call with its egress record, and remembers a read's seq for the matches that name it. */
   private write(id: number, call: CallInput): void {
     const net = this.nets.get(id);
     if (net) this.nets.delete(id);
     const seq = this.writer.call(net ? { ...call, net: netRecord(net, this.readSeqs) } : call);
-    if (seq > 0 && CATEGORIES[call.cat]?.identifying) this.readSeqs.add(id, seq, call.hook, call.ret);
+    if (seq > 0) this.readSeqs.add(id, seq, call);
   }
 
   private time(t: number): number {

@@ -43,7 +43,7 @@ interface Rig {
 
 let source: string | undefined;
 
-function rig(batchSize?: number): Rig {
+function rig(batchSize?: number, imeiDenied = false): Rig {
   const due = new Map<number, () => void>();
   let next = 1;
   const timers: Timers = {
@@ -60,7 +60,7 @@ function rig(batchSize?: number): Rig {
   const during: During = {};
   let moves = 0;
   const classes: ClassSpec[] = [
-    ...android({ imeiDenied: false, clipboardText: "" }).filter((c) => c.name !== SECURE && c.name !== LM),
+    ...android({ imeiDenied, clipboardText: "" }).filter((c) => c.name !== SECURE && c.name !== LM),
     // A moving device: a new position at every read (getters as agent/engine/egress-payload.ts, learnableValue, reads them).
     { name: LM, methods: [{ name: "getLastKnownLocation", params: ["java.lang.String"], impl: () => ((lat) => ({ $className: "android.location.Location", getLatitude: () => lat, getLongitude: () => 116.397 }))(39.9 + ++moves * 1e-5) }] },
     { name: SECURE, methods: [{ name: "getString", params: ["android.content.ContentResolver", "java.lang.String"], impl: () => (during.read?.(), ANDROID_ID) }] },
@@ -86,12 +86,13 @@ function sinkOf(messages: readonly AgentMessage[]): CallEvent[] {
   const sink = new AgentSink(writer, { pid: 7 });
   for (const m of messages) sink.onMessage(m);
   sink.close();
+  // Every call the agent sent, written once (those still running when it ended, at close()).
+  expect(written).toHaveLength(messages.reduce((n, m) => n + (m.type === "batch" ? m.calls.length : 0), 0));
   return written;
 }
 
-/** The reads' seqs and each send's matches' readSeq, from what the sink wrote (each call once). */
+/** The reads' seqs and each send's matches' readSeq, from what the sink wrote. */
 function links(written: readonly CallEvent[]): { reads: number[]; sends: (number | undefined)[][] } {
-  expect(new Set(written.map((c) => c.seq)).size).toBe(written.length);
   return {
     reads: written.filter((c) => c.hook === READ).map((c) => c.seq),
     sends: written.filter((c) => c.hook === SEND).map((c) => (c.net?.matches ?? []).map((m) => m.readSeq)),
@@ -232,5 +233,28 @@ describe("a send's match names its read's seq however long ago the read was", ()
     expect(nets.map(([, n]) => (n[5] as readonly (readonly unknown[])[])[0]![3])).toEqual([1, 1]);
     const { reads, sends } = links(sinkOf(r.rt.messages));
     expect(sends).toEqual([[reads[0]], [reads[0]]]);
+  });
+
+  it("a position sent again after more denied IMEI reads than the sink keeps recent reads: the sink keeps only reads the agent learns from", () => {
+    const r = rig(undefined, true);
+    const where = (): void => void r.rt.call(LM, "getLastKnownLocation", ["java.lang.String"], ["gps"], UMENG_STACK);
+    where();
+    where();
+    // The second position: its read shares its return summary (the type) with the first's.
+    const payload = bytes("GET /ad?loc=39.90002,116.397 HTTP/1.1\r\nHost: ads.example\r\n\r\n");
+    r.send(payload);
+    for (let i = 0; i < 66_000; i++) {
+      try {
+        r.rt.call(TM, "getImei", [], [], UMENG_STACK);
+      } catch {
+        // denied: a SecurityException, as on Android 10+
+      }
+    }
+    r.send(payload);
+    r.rt.rpc.flush();
+    const written = sinkOf(r.rt.messages);
+    const positions = written.filter((c) => c.hook === "location.LocationManager.getLastKnownLocation").map((c) => c.seq);
+    const sends = written.filter((c) => c.hook === SEND).map((c) => (c.net?.matches ?? []).map((m) => m.readSeq));
+    expect(sends.map((s) => [...new Set(s)])).toEqual([[positions[1]], [positions[1]]]);
   });
 });
