@@ -1,6 +1,8 @@
 import type { Category } from "../reports/trace/categories.js";
 import type { StackFrame } from "../reports/trace/format.js";
+import { termText } from "../reports/render/escape.js";
 import { TraceWriter } from "../reports/trace/writer.js";
+import { EGRESS_HOOKS, EgressModel } from "./synthetic-egress.js";
 
 /** A small deterministic PRNG (mulberry32), so generated traces are reproducible. */
 export function prng(seed: number): () => number {
@@ -19,14 +21,16 @@ interface HookSpec {
   readonly cat: Category;
   readonly perm?: string;
   readonly api: string;
+  /** The identifier the read returns, as the agent's matcher names it (agent/engine/id-normalise.ts IdKind). */
+  readonly kind?: string;
 }
 
 const HOOKS: readonly HookSpec[] = [
-  { hook: "telephony.TelephonyManager.getImei", cat: "phone_identifiers", perm: "android.permission.READ_PRIVILEGED_PHONE_STATE", api: "android.telephony.TelephonyManager" },
-  { hook: "telephony.TelephonyManager.getSubscriberId", cat: "phone_identifiers", perm: "android.permission.READ_PRIVILEGED_PHONE_STATE", api: "android.telephony.TelephonyManager" },
-  { hook: "settings.Secure.getString.android_id", cat: "device_identifiers", api: "android.provider.Settings$Secure" },
-  { hook: "location.LocationManager.getLastKnownLocation", cat: "location", perm: "android.permission.ACCESS_FINE_LOCATION", api: "android.location.LocationManager" },
-  { hook: "network.WifiInfo.getMacAddress", cat: "network_identifiers", perm: "android.permission.ACCESS_WIFI_STATE", api: "android.net.wifi.WifiInfo" },
+  { hook: "telephony.TelephonyManager.getImei", cat: "phone_identifiers", perm: "android.permission.READ_PRIVILEGED_PHONE_STATE", api: "android.telephony.TelephonyManager", kind: "imei" },
+  { hook: "telephony.TelephonyManager.getSubscriberId", cat: "phone_identifiers", perm: "android.permission.READ_PRIVILEGED_PHONE_STATE", api: "android.telephony.TelephonyManager", kind: "imsi" },
+  { hook: "settings.Secure.getString.android_id", cat: "device_identifiers", api: "android.provider.Settings$Secure", kind: "android_id" },
+  { hook: "location.LocationManager.getLastKnownLocation", cat: "location", perm: "android.permission.ACCESS_FINE_LOCATION", api: "android.location.LocationManager", kind: "location" },
+  { hook: "network.WifiInfo.getMacAddress", cat: "network_identifiers", perm: "android.permission.ACCESS_WIFI_STATE", api: "android.net.wifi.WifiInfo", kind: "mac" },
   { hook: "apps.PackageManager.getInstalledPackages", cat: "installed_apps", perm: "android.permission.QUERY_ALL_PACKAGES", api: "android.app.ApplicationPackageManager" },
   { hook: "clipboard.ClipboardManager.getPrimaryClip", cat: "clipboard", api: "android.content.ClipboardManager" },
   { hook: "telephony.TelephonyManager.getNetworkOperatorName", cat: "carrier_info", api: "android.telephony.TelephonyManager" },
@@ -56,14 +60,32 @@ export interface SyntheticOptions {
   readonly seed?: number;
   /** Mean calls per second of trace time. */
   readonly rate?: number;
+  /**
+   * Share of calls that start a send with an egress record (scripts/synthetic-egress.ts), 0 to
+   * MAX_EGRESS; default DEFAULT_EGRESS. An OkHttp request's TLS write is one call more (about 0.35
+   * of the sends are). At 0 the trace is the one generated before traces had sends, byte for byte.
+   */
+  readonly egress?: number;
+}
+
+/** The default share of sends among calls: a few requests per hundred hooked reads. */
+export const DEFAULT_EGRESS = 0.02;
+/** Past half the calls, a trace of sends is no longer an app's trace. */
+export const MAX_EGRESS = 0.5;
+
+/** An --egress value as a share, or the line saying what is wrong with it. */
+export function egressShare(flag: string, value: string): number | string {
+  const n = /^(0|[1-9]\d*)?(\.\d+)?$/.test(value.trim()) && value.trim() !== "" ? Number(value) : NaN;
+  return n >= 0 && n <= MAX_EGRESS ? n : `${flag} must be a share of calls from 0 to ${MAX_EGRESS} (0.02: two sends in a hundred calls), not '${termText(value, 40)}'`;
 }
 
 /**
  * Writes a realistic synthetic trace: an app with several SDKs, consent shown then accepted,
- * scenarios with declared needs, background periods, a location poller every 30 s, and a
- * stack pool of a few hundred stacks. Returns what it wrote.
+ * scenarios with declared needs, background periods, a location poller every 30 s, a stack pool
+ * of a few hundred stacks, and (`egress`) sends to the SDKs' and unknown hosts, some carrying
+ * identifiers read earlier. Returns what it wrote.
  */
-export function generateTrace(opts: SyntheticOptions): { events: number; markers: number; durationMs: number } {
+export function generateTrace(opts: SyntheticOptions): { events: number; markers: number; sends: number; durationMs: number } {
   const rand = prng(opts.seed ?? 1);
   const rate = opts.rate ?? 200;
   const w = new TraceWriter(opts.dir, {
@@ -72,12 +94,18 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
     app: { package: "com.example.shop", versionName: "1.0.0", versionCode: 1 },
   });
   // Stack pool: every (hook, caller, root) combination.
-  const pool: { spec: HookSpec; stack: number }[] = [];
-  for (const spec of HOOKS) for (const caller of CALLERS) for (const root of ROOTS) pool.push({ spec, stack: w.stack([...caller, ...root]) });
+  const pool: { spec: HookSpec; stack: number; caller: number }[] = [];
+  for (const spec of HOOKS) CALLERS.forEach((caller, c) => { for (const root of ROOTS) pool.push({ spec, stack: w.stack([...caller, ...root]), caller: c }); });
   const poller = w.stack([{ c: "com.qq.e.comm.plugin.l.b", m: "run" }, ...ROOTS[1]!]);
   const pollSpec = HOOKS[3]!;
+  /** The poller is the ad SDK's (CALLERS[3]). */
+  const pollCaller = 3;
+  const share = opts.egress ?? DEFAULT_EGRESS;
+  // Without sends no random number is drawn for them: the trace stays the one from before.
+  const egress = share > 0 ? new EgressModel(w, ROOTS[1]!, rand) : undefined;
   let t = 0;
   let markers = 0;
+  let sends = 0;
   const mark = (m: Parameters<TraceWriter["mark"]>[0]): void => {
     w.mark(m);
     markers++;
@@ -115,15 +143,30 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
       background = false;
       mark({ t, kind: "foreground" });
     }
+    const at = Math.round(t * 1000) / 1000;
+    if (egress) {
+      const tlsWrite = egress.pending(at);
+      if (tlsWrite) {
+        w.call(tlsWrite);
+        sends++;
+        continue;
+      }
+    }
     if (t >= nextPoll) {
-      w.call({ t: nextPoll, hook: pollSpec.hook, cat: pollSpec.cat, perm: pollSpec.perm!, out: "returned", pid: 4100, tid: 4121, stack: poller, args: ["gps"], ret: "mask:31.2*,121.4*" });
+      const seq = w.call({ t: nextPoll, hook: pollSpec.hook, cat: pollSpec.cat, perm: pollSpec.perm!, out: "returned", pid: 4100, tid: 4121, stack: poller, args: ["gps"], ret: "mask:31.2*,121.4*" });
+      egress?.read(pollCaller, pollSpec.kind!, seq);
       nextPoll += 30_000 + (rand() - 0.5) * 1000;
+      continue;
+    }
+    if (egress && rand() < share) {
+      w.call(egress.next(at, 4100));
+      sends++;
       continue;
     }
     const pick = pool[Math.floor(rand() * pool.length)]!;
     const threw = rand() < 0.02;
-    w.call({
-      t: Math.round(t * 1000) / 1000,
+    const seq = w.call({
+      t: at,
       hook: pick.spec.hook,
       cat: pick.spec.cat,
       ...(pick.spec.perm ? { perm: pick.spec.perm } : {}),
@@ -133,11 +176,13 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
       tid: 4100 + Math.floor(rand() * 30),
       stack: pick.stack,
     });
+    if (egress && !threw && pick.spec.kind) egress.read(pick.caller, pick.spec.kind, seq);
   }
   if (open) mark({ t: t + 1, kind: "scenario_end", scenario: open, status: "ok" });
   mark({ t: t + 1, kind: "session_end" });
   // What a run's agent reports: every generated hook installed (a report without it has no evidence).
-  w.updateManifest({ agent: { version: "synthetic", coverage: [...HOOKS.map((h) => ({ hook: h.hook, status: "hooked" as const }))] } });
+  const hooked = [...HOOKS.map((h) => h.hook), ...(egress ? EGRESS_HOOKS : [])];
+  w.updateManifest({ agent: { version: "synthetic", coverage: hooked.map((hook) => ({ hook, status: "hooked" as const })) } });
   w.close();
-  return { events: opts.events, markers, durationMs: t };
+  return { events: opts.events, markers, sends, durationMs: t };
 }
