@@ -289,23 +289,26 @@ export function chanceOf(ep: Omit<PeriodicEpisode, "chance">, total: number): nu
  */
 export class PeriodDetector {
   private t = new Float64Array(16);
+  /** Burst lengths; the last beat's is written when it ends (closeBeat), not at every call of its burst. */
   private dur = new Float64Array(16);
   private n = 0;
   private lastT = -Infinity;
+  private readonly gap: number;
   private readonly found: Omit<PeriodicEpisode, "chance">[] = [];
   /** Beats (bursts) seen in all: the chances irregular traffic had to look regular. */
   totalBeats = 0;
 
-  constructor(private readonly opt: PeriodOptions) {}
+  constructor(private readonly opt: PeriodOptions) {
+    this.gap = opt.burstGapMs;
+  }
 
+  /** Runs for every call of every polled key: a call within the burst gap only moves the burst's end. */
   add(t: number): void {
-    if (t - this.lastT < this.opt.burstGapMs) {
-      if (t > this.lastT) {
-        this.lastT = t;
-        this.dur[this.n - 1] = t - this.t[this.n - 1]!;
-      }
+    if (t - this.lastT < this.gap) {
+      if (t > this.lastT) this.lastT = t;
       return;
     }
+    this.closeBeat();
     if (this.n === MAX_BEATS) this.analyse();
     if (this.n === this.t.length) {
       const [t2, d2] = [new Float64Array(this.n * 2), new Float64Array(this.n * 2)];
@@ -314,14 +317,19 @@ export class PeriodDetector {
       [this.t, this.dur] = [t2, d2];
     }
     this.t[this.n] = t;
-    this.dur[this.n] = 0;
     this.n++;
     this.lastT = t;
     this.totalBeats++;
   }
 
+  /** The last beat's burst length: its last call's time less its first's (0 for a single call). */
+  private closeBeat(): void {
+    if (this.n > 0) this.dur[this.n - 1] = this.lastT - this.t[this.n - 1]!;
+  }
+
   /** Analyses the buffered beats and empties the buffer. */
   private analyse(): void {
+    this.closeBeat();
     const beats: Beats = { t: this.t, dur: this.dur, n: this.n };
     if (beats.n >= this.opt.minOccurrences) {
       const run = scratchFor(beats.n + 1);
