@@ -12,9 +12,11 @@ import { android, UMENG_STACK } from "../support/android-fixture.js";
 // in the agent (agent/engine/egress.ts), by trace seq once the sink (runner/agent-sink.ts) wrote
 // the read. The messages here are the compiled agent's own, on the Frida-runtime stand-in. What
 // varies is when a batch leaves: at the batch size, or when the agent's flush timer fires while a
-// hooked method's original runs (on a device the JS lock is released while the original runs, so
-// the timer and other threads' hooks run then); the tests fire the agent's timer from inside the
-// originals. `npm run build` first.
+// hooked method's original runs. On a device the JS lock is let go while the original runs, so the
+// timer and other threads' hooks run then: frida-java-bridge calls the original through JNI
+// NativeFunctions made with no `scheduling` option (lib/env.js, nativeFunctionOptions), and
+// frida-gum's default is "cooperative" (the lock released for the call). The tests fire the
+// agent's timer from inside the originals. `npm run build` first.
 
 const ANDROID_ID = "9774d56d682e549c";
 const READ = "settings.Secure.getString.android_id";
