@@ -221,7 +221,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("hooks")
-    .description("list the agent's hook catalogue: Java hooks and native side channels")
+    .description("list the agent's hook catalogue: Java hooks, native side channels and native sends")
     .option("--json", "as JSON")
     .action(async (o: { json?: boolean }) => {
       const { renderHooks } = await import("./commands/hooks.js");

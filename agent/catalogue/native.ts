@@ -25,13 +25,18 @@ export interface Pattern {
  *   and recorded only when the look-up finds nothing (the modern path's empty outcome);
  * - `prop-read`: `__system_property_read_callback` on a remembered prop_info;
  * - `ioctl`: the request (argument 1) is `request`;
- * - `ifaddrs`: the list returned holds a hardware address (an AF_PACKET entry, non-zero).
+ * - `ifaddrs`: the list returned holds a hardware address (an AF_PACKET entry, non-zero);
+ * - `send`: a write of `len` (argument 2) > 0 bytes from argument 1 on file descriptor argument 0
+ *   that is an Internet socket (AF_INET or AF_INET6: known from connect() or sendto's address,
+ *   else asked once per descriptor with getsockname; forgotten when the descriptor is closed);
+ *   `addr` is the argument holding sendto's destination, if any.
  */
 export type NativeFilter =
   | { readonly kind: "path" | "prop" | "prop-find"; readonly arg: 0 | 1 }
   | { readonly kind: "prop-read" }
   | { readonly kind: "ioctl"; readonly request: number }
-  | { readonly kind: "ifaddrs" };
+  | { readonly kind: "ifaddrs" }
+  | { readonly kind: "send"; readonly addr?: 4 };
 
 /** A libc function that reads the same data as a Java API, bypassing it. */
 export interface NativeEntry {
@@ -77,6 +82,11 @@ export function matches(s: string, patterns: readonly Pattern[]): boolean {
   });
 }
 
+/** The identifier a property of PATTERNS.serial holds, for the egress matcher (agent/engine/egress.ts). */
+export function propertyKind(name: string): "serial" | "imei" | "meid" {
+  return name.includes("imei") || name === "gsm.device.id" ? "imei" : name.includes("meid") ? "meid" : "serial";
+}
+
 /** SIOCGIFHWADDR (linux/sockios.h): reads an interface's hardware address. */
 export const SIOCGIFHWADDR = 0x8927;
 
@@ -97,4 +107,23 @@ export const NATIVE_ENTRIES: readonly NativeEntry[] = [
   // Recorded only when the list carries a hardware address: apps targeting API 30+ get none.
   { id: "native.libc.getifaddrs.hwaddr", symbol: "getifaddrs", category: "network_identifiers", filter: { kind: "ifaddrs" } },
   { id: "native.libc.ioctl.SIOCGIFHWADDR", symbol: "ioctl", category: "network_identifiers", filter: { kind: "ioctl", request: SIOCGIFHWADDR } },
+  // Native sends (issue 15 item 1): what native code (an SDK's own HTTP client, libcurl, Chromium's
+  // net stack) writes to an Internet socket. Chromium's net stack sends with send(MSG_NOSIGNAL),
+  // OpenSSL's socket BIO writes with write() (its `writesocket`); a UDP sender uses sendto. Java's
+  // own socket writes reach send() too, inside a Java egress call: not recorded twice.
+  { id: "native.libc.send.egress", symbol: "send", category: "network_egress", filter: { kind: "send" } },
+  { id: "native.libc.sendto.egress", symbol: "sendto", category: "network_egress", filter: { kind: "send", addr: 4 } },
+  { id: "native.libc.write.egress", symbol: "write", category: "network_egress", filter: { kind: "send" } },
+];
+
+/**
+ * Functions replaced to keep the filter's socket table right (not recorded): `close` forgets what a
+ * descriptor was; `connect` to an Internet address (argument 1) makes it a socket to watch, even
+ * where a close the filter did not see (glibc's and bionic's fdsan paths close without calling
+ * close()) left it taken for something else. dup2/dup3 are left out: their syscall stubs are too
+ * short to intercept on glibc ("unable to intercept function", frida-gum 17.18, x86-64).
+ */
+export const FD_TRACK: readonly { readonly symbol: string; readonly how: "forget" | "connect" }[] = [
+  { symbol: "close", how: "forget" },
+  { symbol: "connect", how: "connect" },
 ];

@@ -88,5 +88,7 @@ export const LEARNED_KINDS: readonly (readonly [RegExp, IdKind])[] = [
   [/\.getBSSID$/, "bssid"],
   [/\.getSSID$|^net\.NetworkInfo\.getExtraInfo$/, "ssid"],
   [/^location\.(LocationManager|AMapLocationClient)\.getLastKnownLocation$|^location\.LocationResult\.getLastLocation(\.hms)?$/, "location"],
+  // A native property read: serial here, or the IMEI/MEID the property's name says (agent/catalogue/native.ts, propertyKind).
+  [/^native\.libc\.__system_property_get\.serial$/, "serial"],
 ];
 

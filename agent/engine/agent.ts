@@ -75,7 +75,16 @@ export class Agent {
     const active = new Map<number, string[]>();
     const java = this.installJavaSide(catalogue.filter((e) => selected(e.id, config)), config, { recorder, redaction, appPackage: config.appPackage, guarded, tid, active, egress });
     const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
-    this.nativeRows = installNative(natives, (id) => this.hookNumber(id), recorder, redaction, guarded, (w, e) => this.error(w, e), () => active.has(tid()), java.stacks?.source === "backtrace");
+    this.nativeRows = installNative(natives, {
+      hookNumber: (id) => this.hookNumber(id),
+      recorder,
+      redaction,
+      guarded,
+      reportError: (w, e) => this.error(w, e),
+      inJavaCall: () => active.has(tid()),
+      javaBacktrace: java.stacks?.source === "backtrace",
+      egress,
+    });
     this.sendMessage({
       type: "hello",
       protocol: PROTOCOL_VERSION,

@@ -79,12 +79,16 @@ export class Egress {
     if (!kind) return;
     try {
       const value = learnableValue(result);
-      if (value === null) return;
-      if (this.unlearned.length >= MAX_VALUES) this.unlearned.shift();
-      this.unlearned.push([kind, value, id]);
+      if (value !== null) this.learnValue(kind, value, id);
     } catch (err) {
       this.deps.reportError(entry.id, err);
     }
+  }
+
+  /** A value a hooked read returned (a native read gives its value as text), learned at the next scan. */
+  learnValue(kind: IdKind, value: string, id: number): void {
+    if (this.unlearned.length >= MAX_VALUES) this.unlearned.shift();
+    this.unlearned.push([kind, value, id]);
   }
 
   /** The matcher with every value read so far learned. */
@@ -114,9 +118,7 @@ export class Egress {
       this.deps.reportError(entry.id, err);
       return;
     }
-    if (!tuple) return;
-    if (this.queue.length >= MAX_QUEUED) this.queue.shift();
-    this.queue.push([id, tuple]);
+    if (tuple) this.enqueue(id, tuple);
   }
 
   /** The batch with the egress records queued since the last one. */
@@ -182,7 +184,28 @@ export class Egress {
   private write(layer: EgressLayer, self: unknown, args: unknown[], data: number): NetTuple | null {
     const p: Payload | null = bytesOf(args[data], args[data + 1], args[data + 2]);
     if (!p) return null;
-    let dest: Destination = layer === "tls" ? tlsDestination(self) : socketDestination(self);
+    return this.plaintext(layer, layer === "tls" ? tlsDestination(self) : socketDestination(self), p);
+  }
+
+  /**
+   * A native send (agent/engine/native-send.ts): plaintext is scanned as a Java socket write is;
+   * a TLS record (`encrypted`) is ciphertext, recorded with its size only.
+   */
+  onNativeSend(id: number, dest: Destination, p: Payload, encrypted: boolean): void {
+    try {
+      this.enqueue(id, encrypted ? netTuple("socket", dest, p.length, [], this.takePre(), null, 0) : this.plaintext("socket", dest, p));
+    } catch (err) {
+      this.deps.reportError("native send", err);
+    }
+  }
+
+  private enqueue(id: number, tuple: NetTuple): void {
+    if (this.queue.length >= MAX_QUEUED) this.queue.shift();
+    this.queue.push([id, tuple]);
+  }
+
+  /** A plaintext write's record: split as HTTP/1 where it is one, each part scanned. */
+  private plaintext(layer: EgressLayer, dest: Destination, p: Payload): NetTuple {
     const http = splitHttp(p.bytes);
     // A cleartext request names its host; the peer address is the fallback.
     if (http?.host && layer === "socket") dest = { ...dest, host: http.host };

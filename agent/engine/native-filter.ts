@@ -22,9 +22,11 @@
  * begins an interceptor transaction and ends it), so an original pointer written right after
  * replaceFast is there before any call reaches the replacement.
  */
-import { NATIVE_ENTRIES, PATTERNS, type NativeEntry, type Pattern } from "../catalogue/native.js";
+import { FD_TRACK, NATIVE_ENTRIES, PATTERNS, type NativeEntry, type Pattern } from "../catalogue/native.js";
 
-const KINDS = ["path", "prop", "prop-find", "prop-read", "ioctl", "ifaddrs"] as const;
+const KINDS = ["path", "prop", "prop-find", "prop-read", "ioctl", "ifaddrs", "send"] as const;
+/** Descriptors the socket table covers; a higher one is never taken for a socket. */
+export const MAX_FDS = 65536;
 /** prop_info pointers remembered from look-ups of interesting names. */
 const MAX_PROPS = 64;
 /** Threads inside a matched call at once (past it, a nested call may be recorded twice). */
@@ -32,7 +34,7 @@ const MAX_GUARDS = 64;
 /** PROP_NAME_MAX is 32; interesting names are shorter. */
 const NAME_MAX = 96;
 /** Bytes the agent allocates for the filter's state (checked against sizeof (State)). */
-export const STATE_SIZE = 16384;
+export const STATE_SIZE = 16384 + MAX_FDS / 4;
 
 function cString(s: string): string {
   return JSON.stringify(s); // the patterns are ASCII without escapes C reads differently
@@ -47,7 +49,7 @@ function cPatterns(name: string, ps: readonly Pattern[]): string {
 function cEntry(e: NativeEntry): string {
   const f = e.filter;
   const kind = `K_${KINDS.indexOf(f.kind)}`;
-  const arg = "arg" in f ? f.arg : 0;
+  const arg = "arg" in f ? f.arg : f.kind === "send" ? (f.addr ?? -1) : 0;
   const request = f.kind === "ioctl" ? f.request : 0;
   const pats = f.kind === "path" ? "mac, G_N_ELEMENTS (mac)" : f.kind === "prop" || f.kind === "prop-find" ? "serial, G_N_ELEMENTS (serial)" : "NULL, 0";
   return `  { ${kind}, ${arg}, ${request}u, ${pats} }, /* ${e.id} */`;
@@ -67,6 +69,8 @@ export function filterSource(entries: readonly NativeEntry[] = NATIVE_ENTRIES): 
 #include <string.h>
 
 extern int permtrace_enter (int entry, const void * arg, void * return_address);
+extern int permtrace_send (int entry, int fd, const void * buf, int len, const void * addr, void * return_address);
+extern int getsockname (int fd, void * addr, unsigned int * len);
 extern void permtrace_leave (int entry, int id, void * retval, int error, const void * extra);
 extern gsize pthread_self (void);
 extern int getpid (void);
@@ -80,6 +84,8 @@ enum { ${KINDS.map((k, i) => `K_${i} /* ${k} */`).join(", ")} };
 struct IfAddrs { struct IfAddrs * next; char * name; unsigned int flags; unsigned short * addr; };
 typedef struct { unsigned short family, protocol; int ifindex; unsigned short hatype; unsigned char pkttype, halen, addr[8]; } SockaddrLl;
 #define AF_PACKET 17
+#define AF_INET 2
+#define AF_INET6 10
 
 ${cPatterns("serial", PATTERNS.serial)}
 ${cPatterns("mac", PATTERNS.mac)}
@@ -102,6 +108,11 @@ typedef struct
   int n_props;
   gpointer props[${MAX_PROPS}];
   char prop_names[${MAX_PROPS}][${NAME_MAX}];
+  /* By descriptor, one bit each: an Internet socket; anything else. Neither: not asked yet. */
+  guint32 inet[${MAX_FDS / 32}];
+  guint32 other[${MAX_FDS / 32}];
+  /* close and connect, replaced to keep the socket table right (FD_TRACK). */
+  Original track_originals[${FD_TRACK.length}];
 } State;
 
 extern State state;
@@ -116,6 +127,12 @@ int
 originals_offset (void)
 {
   return (int) ((char *) &state.originals[0] - (char *) &state);
+}
+
+int
+track_originals_offset (void)
+{
+  return (int) ((char *) &state.track_originals[0] - (char *) &state);
 }
 
 void
@@ -236,6 +253,109 @@ has_hardware_address (struct IfAddrs * ifa)
   return 0;
 }
 
+static int
+is_inet_family (const void * address)
+{
+  unsigned short family = address != NULL ? *(const unsigned short *) address : 0;
+  return family == AF_INET || family == AF_INET6;
+}
+
+/* Records what descriptor fd is (also called by JavaScript when a descriptor taken for a socket is not one). */
+void
+pt_mark (int fd, int inet)
+{
+  guint32 bit;
+  int word;
+  if (fd < 0 || fd >= ${MAX_FDS})
+    return;
+  word = fd >> 5;
+  bit = 1u << (fd & 31);
+  gum_spinlock_acquire (&state.lock);
+  if (inet)
+  {
+    state.inet[word] |= bit;
+    state.other[word] &= ~bit;
+  }
+  else
+  {
+    state.other[word] |= bit;
+    state.inet[word] &= ~bit;
+  }
+  gum_spinlock_release (&state.lock);
+}
+
+/* Whether descriptor fd is an Internet socket: known, else asked once (getsockname) and remembered. */
+static int
+is_inet (int fd)
+{
+  guint32 bit;
+  int word, inet;
+  struct { unsigned short family; char rest[126]; } address;
+  unsigned int length = sizeof (address);
+  if (fd < 0 || fd >= ${MAX_FDS})
+    return 0;
+  word = fd >> 5;
+  bit = 1u << (fd & 31);
+  if ((state.inet[word] & bit) != 0)
+    return 1;
+  if ((state.other[word] & bit) != 0)
+    return 0;
+  address.family = 0;
+  /* ENOTSOCK for a file, a pipe, a tty: it is then not asked again until closed. */
+  inet = getsockname (fd, &address, &length) == 0 && is_inet_family (&address);
+  pt_mark (fd, inet);
+  return inet;
+}
+
+/* A closed descriptor may next be anything. */
+static void
+forget (int fd)
+{
+  guint32 bit;
+  int word;
+  if (fd < 0 || fd >= ${MAX_FDS})
+    return;
+  word = fd >> 5;
+  bit = 1u << (fd & 31);
+  if (((state.inet[word] | state.other[word]) & bit) == 0)
+    return;
+  gum_spinlock_acquire (&state.lock);
+  state.inet[word] &= ~bit;
+  state.other[word] &= ~bit;
+  gum_spinlock_release (&state.lock);
+}
+
+/*
+ * A send on an Internet socket: JavaScript reads the bytes before they go (it records the call and
+ * what it carried), the outcome after. The guard makes what the send calls part of it.
+ */
+static gpointer
+sent (int index, gpointer return_address, ${ARGS})
+{
+  const Entry * e = &entries[index];
+  Original original = state.originals[index];
+  gpointer retval;
+  int id, error;
+  gssize len = (gssize) GPOINTER_TO_SIZE (a2);
+  int fd = (int) GPOINTER_TO_SIZE (a0);
+  /* sendto's address says what the socket is; else the table (write() runs on every file, and glibc's getpid() is a system call). */
+  int inet = (e->arg == 4 && a4 != NULL) ? is_inet_family (a4) : is_inet (fd);
+  if (len <= 0 || !inet || guarded () || getpid () != state.pid)
+    return original (a0, a1, a2, a3, a4, a5);
+  guard (1);
+  error = gum_thread_get_system_error ();
+  id = permtrace_send (index, fd, a1, len > 0x7fffffff ? 0x7fffffff : (int) len, e->arg == 4 ? a4 : NULL, return_address);
+  gum_thread_set_system_error (error);
+  retval = original (a0, a1, a2, a3, a4, a5);
+  error = gum_thread_get_system_error ();
+  guard (0);
+  if (id >= 0)
+    permtrace_leave (index, id, retval, error, NULL);
+  gum_thread_set_system_error (error);
+  return retval;
+}
+
+${FD_TRACK.map(tracker).join("\n")}
 /* What the call reads (a string for JavaScript), NULL when nothing of interest. */
 static gpointer
 match (const Entry * e, gpointer * args)
@@ -324,8 +444,36 @@ function quickReject(e: NativeEntry): string | null {
   return `a${f.arg} == NULL || (${differs.join(" && ")})`;
 }
 
+/** `f_<i>`: replaces FD_TRACK[i]: close forgets the descriptor (before and after), connect marks it by the address's family. */
+function tracker(f: (typeof FD_TRACK)[number], i: number): string {
+  const call = `state.track_originals[${i}] (a0, a1, a2, a3, a4, a5)`;
+  const before = f.how === "forget" ? "  forget ((int) GPOINTER_TO_SIZE (a0));\n" : "";
+  // A connect in progress (EINPROGRESS) is a socket too: marked whatever the result.
+  const after = f.how === "forget" ? "forget ((int) GPOINTER_TO_SIZE (a0))" : "pt_mark ((int) GPOINTER_TO_SIZE (a0), is_inet_family (a1))";
+  return `gpointer
+f_${i} (${ARGS})
+{
+  gpointer retval;
+  int error;
+${before}  retval = ${call};
+  error = gum_thread_get_system_error ();
+  ${after};
+  gum_thread_set_system_error (error);
+  return retval;
+}
+`;
+}
+
 /** `r_<i>`: the function that replaces entry i's, with its own return address. */
 function replacement(e: NativeEntry, i: number): string {
+  if (e.filter.kind === "send") {
+    return `gpointer
+r_${i} (${ARGS})
+{
+  return sent (${i}, __builtin_return_address (0), a0, a1, a2, a3, a4, a5);
+}
+`;
+  }
   const reject = quickReject(e);
   return `gpointer
 r_${i} (${ARGS})

@@ -4,11 +4,16 @@
  * (test/frida/native-target.test.ts); the stand-in's tests (test/agent/native.test.ts) run this.
  */
 import { matches, NATIVE_ENTRIES, PATTERNS, type NativeEntry } from "../catalogue/native.js";
+import { MAX_FDS } from "./native-filter.js";
 
 /** A call's values as the Frida stand-in passes them (strings for char *, objects for structs). */
 export interface ModelCallbacks {
   enter(index: number, arg: unknown, returnAddress: unknown): number;
+  /** A send on an Internet socket, before the bytes go (`addr`: sendto's destination, else null). */
+  send(index: number, fd: number, buf: unknown, len: number, addr: unknown, returnAddress: unknown): number;
   leave(index: number, id: number, retval: unknown, error: number, extra: unknown): void;
+  /** What getsockname says of a descriptor: true for AF_INET/AF_INET6. */
+  isInetSocket(fd: number): boolean;
 }
 
 /** An interface getifaddrs returns, as the stand-in describes it: `hw` is its hardware address. */
@@ -26,15 +31,33 @@ export interface ModelInterface {
 export class FilterModel {
   private readonly guard = new Set<number>();
   private readonly props = new Map<unknown, string>();
+  /** The C filter's socket table: what each descriptor was found to be, until forgotten. */
+  private readonly sockets = new Map<number, boolean>();
+  /** Descriptors the filter asked getsockname about (the C asks once per descriptor until it is forgotten). */
+  asked = 0;
 
   constructor(
     private readonly callbacks: ModelCallbacks,
     private readonly entries: readonly NativeEntry[] = NATIVE_ENTRIES,
   ) {}
 
+  /** FD_TRACK's functions: close forgets the descriptor before and after; connect marks it by the address's family (`inet`). */
+  track(how: "forget" | "connect", fd: number, inet: boolean, run: () => unknown): void {
+    if (how === "forget") this.sockets.delete(fd);
+    run();
+    if (how === "forget") this.sockets.delete(fd);
+    else this.mark(fd, inet);
+  }
+
+  /** pt_mark: what a descriptor is, as connect() or the agent found. */
+  mark(fd: number, inet: boolean): void {
+    if (fd >= 0 && fd < MAX_FDS) this.sockets.set(fd, inet);
+  }
+
   /** One call of the function entry `index` is attached to; `run` is the function itself. */
   call(index: number, args: readonly unknown[], tid: number, returnAddress: unknown, run: () => { retval: unknown; errno: number }): void {
     const f = this.entries[index]!.filter;
+    if (f.kind === "send") return this.send(index, f.addr, args, tid, returnAddress, run);
     if (this.guard.has(tid)) {
       run();
       return;
@@ -64,6 +87,38 @@ export class FilterModel {
     if (id >= 0) this.callbacks.leave(index, id, out.retval, out.errno, f.kind === "prop" ? args[1] : null);
   }
 
+  /** The C's `sent`: a send of at least one byte on an Internet socket, outside a guarded call. */
+  private send(index: number, addr: 4 | undefined, args: readonly unknown[], tid: number, returnAddress: unknown, run: () => { retval: unknown; errno: number }): void {
+    const fd = Number(args[0]);
+    const len = Number(args[2]);
+    const to = addr === undefined ? null : args[addr];
+    const inet = to instanceof Uint8Array ? isInetFamily(to) : this.isInet(fd);
+    if (!(len > 0) || !inet || this.guard.has(tid)) {
+      run();
+      return;
+    }
+    this.guard.add(tid);
+    let out: { retval: unknown; errno: number };
+    let id: number;
+    try {
+      id = this.callbacks.send(index, fd, args[1], Math.min(len, 0x7fffffff), addr === undefined ? null : (args[addr] ?? null), returnAddress);
+      out = run();
+    } finally {
+      this.guard.delete(tid);
+    }
+    if (id >= 0) this.callbacks.leave(index, id, out.retval, out.errno, null);
+  }
+
+  private isInet(fd: number): boolean {
+    if (fd < 0 || fd >= MAX_FDS) return false;
+    let known = this.sockets.get(fd);
+    if (known === undefined) {
+      this.asked++;
+      this.sockets.set(fd, (known = this.callbacks.isInetSocket(fd)));
+    }
+    return known;
+  }
+
   private match(f: NativeEntry["filter"], args: readonly unknown[]): unknown {
     const arg = "arg" in f ? args[f.arg] : args[0];
     const str = typeof arg === "string" ? arg : null;
@@ -79,8 +134,16 @@ export class FilterModel {
         return (Number(args[1]) >>> 0) === f.request ? (args[2] ?? null) : null;
       case "ifaddrs":
         return arg ?? null;
+      case "send":
+        return null; // handled by send()
     }
   }
+}
+
+/** A sockaddr's family (host order, little-endian here) is AF_INET (2) or AF_INET6 (10). */
+export function isInetFamily(sockaddr: Uint8Array): boolean {
+  const family = sockaddr[0]! | (sockaddr[1]! << 8);
+  return family === 2 || family === 10;
 }
 
 function isNull(v: unknown): boolean {

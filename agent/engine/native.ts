@@ -1,10 +1,12 @@
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
-import { NATIVE_ENTRIES, type NativeEntry } from "../catalogue/native.js";
+import { FD_TRACK, NATIVE_ENTRIES, propertyKind, type NativeEntry } from "../catalogue/native.js";
 export { NATIVE_ENTRIES } from "../catalogue/native.js";
 import type { FrameTuple } from "../protocol.js";
 import { now } from "./clock.js";
 import { Java } from "./java.js";
+import type { Egress } from "./egress.js";
 import { filterSource, STATE_SIZE } from "./native-filter.js";
+import { sendCallback } from "./native-send.js";
 import type { Recorder } from "./recorder.js";
 import { summarize, type RedactionConfig } from "./summaries.js";
 
@@ -35,40 +37,55 @@ function javaTrace(usable: boolean): JavaTrace {
 
 /**
  * The native frames of the hooked call, innermost first: its return address, then the callers
- * found above it on the stack. The callback runs under the filter and Frida's native-to-JavaScript
- * bridge, whose frames come before the return address; a fuzzy scan also sees stale values, so
- * frames outside any module are dropped.
+ * above it. The callback runs under the filter and Frida's native-to-JavaScript bridge, whose
+ * frames come before the return address. The accurate backtracer (libunwind): the fuzzy one reads
+ * the code before each stack word that points into a code range, from a map of code ranges taken
+ * once, when the script first asked for it (frida-gum gum/arch-x86/gumx86backtracer.c and
+ * gum/arch-arm64/gumarm64backtracer.c init, cached by bindings/gumjs/gumquickthread.c) — in a
+ * JVM, whose code mappings come and go, that read crashed the process (SIGSEGV, SEGV_ACCERR, in
+ * frida-agent on a HotSpot NIO writer thread; test/frida/java-target.test.ts).
  */
 function nativeFrames(context: CpuContext, returnAddress: NativePointer): NativePointer[] {
   // Frida's frames take much of the default 16: ask for more (the options form is frida-gum's
   // bindings/gumjs/runtime/core.js, Thread.backtrace; @types/frida-gum only knows the old one).
-  const all = (Thread.backtrace as (c: CpuContext, o: { backtracer: Backtracer; limit: number }) => NativePointer[])(context, { backtracer: Backtracer.FUZZY, limit: 64 });
+  const all = (Thread.backtrace as (c: CpuContext, o: { backtracer: Backtracer; limit: number }) => NativePointer[])(context, { backtracer: Backtracer.ACCURATE, limit: 64 });
   const at = all.findIndex((a) => a.equals(returnAddress));
-  const callers = at < 0 ? [] : all.slice(at + 1).filter((a) => {
-    if (a.equals(returnAddress)) return false;
-    return Process.findModuleByAddress(a) !== null;
-  });
+  const callers = at < 0 ? [] : all.slice(at + 1).filter((a) => !a.equals(returnAddress) && Process.findModuleByAddress(a) !== null);
   return [returnAddress, ...callers.slice(0, 15)];
 }
 
-/**
- * Side channels through Interceptor: the same categories as the Java twins, with a native
- * backtrace followed by the Java stack when there is one. A C filter (./native-filter.ts) runs on
- * every call and enters JavaScript only for a call that reads an identifier. Returns coverage rows.
- */
-export function installNative(
-  entries: readonly NativeEntry[],
-  hookNumber: (id: string) => number,
-  recorder: Recorder,
-  redaction: RedactionConfig,
-  guarded: <T>(fn: () => T) => T,
-  reportError: (where: string, err: unknown) => void,
+export interface NativeDeps {
+  readonly hookNumber: (id: string) => number;
+  readonly recorder: Recorder;
+  readonly redaction: RedactionConfig;
+  readonly guarded: <T>(fn: () => T) => T;
+  readonly reportError: (where: string, err: unknown) => void;
   /** True while a Java catalogue call is in progress on this thread: its native work is part of it. */
-  inJavaCall: () => boolean,
+  readonly inJavaCall: () => boolean;
   /** Whether `Java.backtrace()` works in this process. */
-  javaBacktrace = false,
-): Row[] {
-  const hooks = new Map(entries.map((e) => [NATIVE_ENTRIES.indexOf(e), { e, hook: hookNumber(e.id), category: categoryIndex.get(e.category)! }]));
+  readonly javaBacktrace: boolean;
+  /** Where native sends' payloads are scanned and their records queued. */
+  readonly egress: Egress;
+}
+
+/**
+ * Side channels and native sends through Interceptor: the same categories as the Java twins, with
+ * a native backtrace followed by the Java stack when there is one. A C filter (./native-filter.ts)
+ * runs on every call and enters JavaScript only for a call that reads an identifier or sends on
+ * an Internet socket. Returns coverage rows.
+ */
+export function installNative(entries: readonly NativeEntry[], deps: NativeDeps): Row[] {
+  const { recorder, guarded, reportError, inJavaCall } = deps;
+  /** Property reads in progress, by call id: the name, to learn the value the read returns. */
+  const properties = new Map<number, string>();
+  const hooks = new Map(entries.map((e) => [NATIVE_ENTRIES.indexOf(e), { e, hook: deps.hookNumber(e.id), category: categoryIndex.get(e.category)! }]));
+  /** The call's stack: keyed by addresses and the Java stack's id, symbols and frames looked up once per distinct stack. */
+  const stackOf = (context: CpuContext, returnAddress: NativePointer): number => {
+    const native = nativeFrames(context, returnAddress);
+    const java = javaTrace(deps.javaBacktrace);
+    const frames = (): FrameTuple[] => [...native.map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple), ...java.frames()];
+    return recorder.stack(`${native.join("|")}|${java.id}`, () => ({ frames: frames(), truncated: false }));
+  };
   const enter = new NativeCallback(
     function (this: CallbackContext, index: number, arg: NativePointer, returnAddress: NativePointer): number {
       const h = hooks.get(index);
@@ -77,14 +94,12 @@ export function installNative(
         return guarded(() => {
           const t = now();
           if (recorder.sampledOut(h.hook, t)) return -1;
-          const native = nativeFrames(this.context, returnAddress);
-          const java = javaTrace(javaBacktrace);
-          // Keyed by addresses and the Java stack's id: symbols and frames are looked up once per distinct stack.
-          const key = `${native.join("|")}|${java.id}`;
-          const frames = (): FrameTuple[] => [...native.map((a) => [null, DebugSymbol.fromAddress(a).toString()] as FrameTuple), ...java.frames()];
-          const stack = recorder.stack(key, () => ({ frames: frames(), truncated: false }));
+          const stack = stackOf(this.context, returnAddress);
           const detail = arg.isNull() ? null : arg.readCString();
-          return recorder.begin(t, h.hook, h.category, Process.getCurrentThreadId(), stack, detail === null ? null : [detail], 0, null);
+          const id = recorder.begin(t, h.hook, h.category, Process.getCurrentThreadId(), stack, detail === null ? null : [detail], 0, null);
+          // A property's value is learned by the egress matcher when the read returns.
+          if (h.e.filter.kind === "prop" && detail !== null && id >= 0) properties.set(id, detail);
+          return id;
         });
       } catch (err) {
         reportError(h.e.id, err);
@@ -94,12 +109,20 @@ export function installNative(
     "int",
     ["int", "pointer", "pointer"],
   );
+  // pt_mark is the filter's own: bound once the filter is built (a send cannot arrive before).
+  let mark: (fd: number, inet: number) => void = () => undefined;
+  const send = sendCallback({ ...deps, hooks, stackOf, markOther: (fd) => mark(fd, 0) });
   const leave = new NativeCallback(
     (index: number, id: number, retval: NativePointer, error: number, extra: NativePointer): void => {
       const h = hooks.get(index);
       if (h === undefined) return;
       try {
-        guarded(() => outcome(recorder, redaction, h.e, id, retval, error, extra));
+        guarded(() => {
+          const value = outcome(recorder, deps.redaction, h.e, id, retval, error, extra);
+          const name = properties.get(id);
+          properties.delete(id);
+          if (name !== undefined && value) deps.egress.learnValue(propertyKind(name), value, id);
+        });
       } catch (err) {
         reportError(h.e.id, err);
       }
@@ -110,7 +133,8 @@ export function installNative(
   let filter: CModule;
   const state = Memory.alloc(STATE_SIZE);
   try {
-    filter = new CModule(filterSource(), { permtrace_enter: enter, permtrace_leave: leave, state, pthread_self: Module.getGlobalExportByName("pthread_self"), getpid: Module.getGlobalExportByName("getpid") });
+    const libc = (name: string): NativePointer => Module.getGlobalExportByName(name);
+    filter = new CModule(filterSource(), { permtrace_enter: enter, permtrace_send: send, permtrace_leave: leave, state, pthread_self: libc("pthread_self"), getpid: libc("getpid"), getsockname: libc("getsockname") });
     const size = new NativeFunction(filter.state_size as NativePointer, "int", [])() as number;
     if (size > STATE_SIZE) throw new Error(`the filter's state takes ${size} bytes, ${STATE_SIZE} allocated`);
   } catch (err) {
@@ -118,9 +142,30 @@ export function installNative(
     reportError("native", err);
     return entries.map((e) => [e.id, "failed", `the native filter (CModule) cannot be built: ${(err as Error)?.message ?? String(err)}`]);
   }
-  keep.push(enter, leave, filter, state);
-  const originals = state.add(new NativeFunction(filter.originals_offset as NativePointer, "int", [])() as number);
-  return [...hooks].map(([index, { e }]) => replace(e, filter[`r_${index}`] as NativePointer, originals.add(index * Process.pointerSize), reportError));
+  keep.push(enter, send, leave, filter, state);
+  const offset = (name: string): NativePointer => state.add(new NativeFunction(filter[name] as NativePointer, "int", [])() as number);
+  const originals = offset("originals_offset");
+  const rows = [...hooks].map(([index, { e }]) => replace(e, filter[`r_${index}`] as NativePointer, originals.add(index * Process.pointerSize), reportError));
+  // Sends need the socket table kept right: close forgets a descriptor, connect marks it.
+  if (entries.some((e) => e.filter.kind === "send")) {
+    const pt = new NativeFunction(filter.pt_mark as NativePointer, "void", ["int", "int"]);
+    mark = (fd, inet) => void pt(fd, inet);
+    trackDescriptors(filter, offset("track_originals_offset"), reportError);
+  }
+  return rows;
+}
+
+/** Replaces close and connect with the filter's (FD_TRACK); a failure is reported: sends on reused descriptors may then be missed. */
+function trackDescriptors(filter: CModule, originals: NativePointer, reportError: (where: string, err: unknown) => void): void {
+  FD_TRACK.forEach((f, i) => {
+    const address = Module.findGlobalExportByName(f.symbol);
+    if (address === null) return;
+    try {
+      originals.add(i * Process.pointerSize).writePointer(Interceptor.replaceFast(address, filter[`f_${i}`] as NativePointer));
+    } catch (err) {
+      reportError(`native.${f.symbol}`, err);
+    }
+  });
 }
 
 /** Replaces the function with the filter's, which calls the original through `original`. */
@@ -137,14 +182,14 @@ function replace(e: NativeEntry, replacement: NativePointer, original: NativePoi
   }
 }
 
-/** The outcome of a recorded call, by what the function returns (bionic's signatures). */
-function outcome(recorder: Recorder, redaction: RedactionConfig, e: NativeEntry, id: number, retval: NativePointer, error: number, extra: NativePointer): void {
+/** The outcome of a recorded call, by what the function returns (bionic's signatures); a property's value is returned (agent memory only). */
+function outcome(recorder: Recorder, redaction: RedactionConfig, e: NativeEntry, id: number, retval: NativePointer, error: number, extra: NativePointer): string | void {
   switch (e.filter.kind) {
     case "prop": {
       // __system_property_get returns the value's length; SELinux denial or an unset property give "".
       const value = extra.isNull() ? "" : (extra.readCString() ?? "");
       recorder.end(id, false, null, value === "" ? "len:0" : (summarize("hash", value, redaction) ?? null));
-      return;
+      return value;
     }
     case "prop-find":
       // Recorded only when the look-up found nothing: the modern path's empty outcome.
@@ -155,6 +200,8 @@ function outcome(recorder: Recorder, redaction: RedactionConfig, e: NativeEntry,
       recorder.end(id, failed, failed ? `errno:${error}` : null, null);
       return;
     }
+    // A send's ssize_t: -1 on failure, else the bytes the kernel took (a short write is not a failure).
+    case "send":
     case "ioctl": {
       const failed = retval.toInt32() === -1;
       recorder.end(id, failed, failed ? `errno:${error}` : null, null);

@@ -10,7 +10,7 @@ export interface HookRow {
   readonly nonPublic?: string;
 }
 
-/** The agent's catalogue as rows: Java hooks, then native side channels. */
+/** The agent's catalogue as rows: Java hooks, then native side channels and sends. */
 export function hookRows(): HookRow[] {
   const java = CATALOGUE.map((e) => ({
     id: e.id,

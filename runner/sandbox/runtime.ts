@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import type { AgentMessage, AgentRpc } from "../../agent/protocol.js";
 import { FakeJava, type ClassSpec, type FrameSpec } from "./java.js";
-import { FilterModel } from "../../agent/engine/native-model.js";
+import { FilterModel, isInetFamily } from "../../agent/engine/native-model.js";
 
 /** The compiled agent: dist/agent/permtrace-agent.js of the package this file belongs to. */
 export const BUNDLE = ((): string => {
@@ -40,6 +40,21 @@ class FakePointer {
   toInt32(): number {
     return typeof this.value === "number" ? this.value : 0;
   }
+  /** Memory the stand-in's native calls pass (a send's buffer, a sockaddr) is a Uint8Array. */
+  add(n: number): FakePointer {
+    return this.value instanceof Uint8Array ? new FakePointer(this.value.subarray(n)) : this;
+  }
+  readByteArray(n: number): ArrayBuffer | null {
+    if (!(this.value instanceof Uint8Array)) throw new Error(`the stand-in cannot read memory at ${String(this.value)}`);
+    return this.value.slice(0, n).buffer;
+  }
+  readU8(): number {
+    return new Uint8Array(this.readByteArray(1)!)[0]!;
+  }
+  readU16(): number {
+    const b = new Uint8Array(this.readByteArray(2)!);
+    return b[0]! | (b[1]! << 8); // little-endian, as arm64 and x86 are
+  }
   isNull(): boolean {
     return this.value === 0 || this.value === null;
   }
@@ -62,6 +77,8 @@ class FakeCModule {
   readonly model: FilterModel;
   readonly state_size = new FakePointer(() => 0);
   readonly originals_offset = new FakePointer(() => 0);
+  readonly track_originals_offset = new FakePointer(() => 0);
+  readonly pt_mark: FakePointer;
 
   constructor(source: string, symbols: Record<string, FakePointer>) {
     const fn = (name: string) => symbols[name]!.value as (this: unknown, ...a: unknown[]) => unknown;
@@ -69,10 +86,14 @@ class FakeCModule {
     const self = (returnAddress: unknown) => ({ context: {}, returnAddress });
     this.model = new FilterModel({
       enter: (i, arg, ra) => fn("permtrace_enter").call(self(ra), i, new FakePointer(arg ?? 0), ra) as number,
+      send: (i, fd, buf, len, addr, ra) => fn("permtrace_send").call(self(ra), i, fd, new FakePointer(buf), len, new FakePointer(addr ?? 0), ra) as number,
       leave: (i, id, retval, error, extra) => void fn("permtrace_leave").call(self(null), i, id, new FakePointer(retval), error, new FakePointer(extra ?? 0)),
+      isInetSocket: (fd) => fn("getsockname")(fd) === "inet",
     });
     // The replacements the source defines, as a CModule exports its global functions.
     for (const [, i] of source.matchAll(/^r_(\d+) \(/gm)) this[`r_${i}`] = new FakePointer({ model: this.model, index: Number(i) });
+    for (const [, i] of source.matchAll(/^f_(\d+) \(/gm)) this[`f_${i}`] = new FakePointer({ model: this.model, track: Number(i) });
+    this.pt_mark = new FakePointer((fd: number, inet: number) => this.model.mark(fd, inet !== 0));
   }
 }
 
@@ -92,8 +113,17 @@ interface Attached {
   onLeave?: (this: Record<string, unknown>, retval: FakePointer) => void;
 }
 
+/** What a descriptor of the stand-in's process is: an Internet socket and its peer, or anything else. */
+export type Descriptor = { readonly ip: string; readonly port: number; readonly localPort?: number; readonly udp?: boolean } | "other";
+
 export interface Runtime {
   readonly java: FakeJava;
+  /**
+   * The process's descriptors, as getsockname and getpeername would answer (what GumJS's
+   * `Socket.peerAddress`, `type` and `localAddress` read): set them before the app sends; `close`
+   * and `connect` (arguments [fd, sockaddr bytes]) through native() change them as the kernel would.
+   */
+  readonly descriptors: Map<number, Descriptor>;
   readonly messages: AgentMessage[];
   readonly rpc: AgentRpc;
   /** The thread the next call runs on. */
@@ -139,9 +169,16 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
   // pthread_self and getpid are libc's whatever else the process has (the native filter is given them).
-  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl"]), "pthread_self", "getpid"]);
+  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl", "send", "sendto", "write", "close", "connect"]), "pthread_self", "getpid", "getsockname"]);
+  const descriptors = new Map<number, Descriptor>();
+  // getsockname as the filter uses it: is the descriptor an Internet socket.
+  const getsockname = (fd: number): string => (typeof descriptors.get(fd) === "object" ? "inet" : "other");
+  const inet = (fd: number): Exclude<Descriptor, "other"> | null => {
+    const d = descriptors.get(fd);
+    return typeof d === "object" ? d : null;
+  };
   const attached = new Map<string, Attached>();
-  const filtered = new Map<string, { model: FilterModel; index: number }>();
+  const filtered = new Map<string, { model: FilterModel; index: number } | { model: FilterModel; track: number }>();
   const state = { tid: 1 };
   const context: Record<string, unknown> = {
     Java: java.api(),
@@ -170,7 +207,7 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       findGlobalExportByName: (name: string) => (exportsAvailable.has(name) ? new FakePointer(name) : null),
       getGlobalExportByName: (name: string) => {
         if (!exportsAvailable.has(name)) throw new Error(`unable to find export '${name}'`);
-        return new FakePointer(name);
+        return new FakePointer(name === "getsockname" ? getsockname : name);
       },
       findExportByName: () => null,
     },
@@ -178,7 +215,7 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       // The function now runs the filter's replacement `r_<i>`; the pointer returned calls the
       // original (frida-gum bindings/gumjs/gumquickinterceptor.c, gumjs_interceptor_replace_fast).
       replaceFast: (target: FakePointer, replacement: FakePointer) => {
-        const r = replacement.value as { model: FilterModel; index: number };
+        const r = replacement.value as { model: FilterModel; index: number } | { model: FilterModel; track: number };
         filtered.set(String(target.value), r);
         return new FakePointer(`original ${String(target.value)}`);
       },
@@ -201,6 +238,12 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       return p.value;
     },
     Instruction: inert("Instruction"),
+    // GumJS's Socket.peerAddress (frida-gum bindings/gumjs/gumquicksocket.c): getpeername's answer, null when there is none.
+    Socket: {
+      peerAddress: (fd: number) => inet(fd) && { ip: inet(fd)!.ip, port: inet(fd)!.port },
+      localAddress: (fd: number) => inet(fd) && { ip: "10.0.2.15", port: inet(fd)!.localPort ?? 40000 + fd },
+      type: (fd: number) => (inet(fd) ? (inet(fd)!.udp ? "udp" : "tcp") : null),
+    },
     Backtracer: { ACCURATE: "accurate", FUZZY: "fuzzy" },
     DebugSymbol: { fromAddress: (a: FakePointer) => ({ toString: () => `libapp.so!fn_${Number(a.value).toString(16)}` }) },
     // GumJS's Checksum.compute takes a string, an ArrayBuffer or a number[] (@types/frida-gum, `static compute(type, data: string | ArrayBuffer | number[])`).
@@ -217,6 +260,7 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
   vm.runInContext(opts.source ?? readFileSync(BUNDLE, "utf8"), context, { filename: "permtrace-agent.js" });
   const runtime: Runtime = {
     java,
+    descriptors,
     messages,
     rpc: rpc.exports as unknown as AgentRpc,
     get tid() {
@@ -238,6 +282,20 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
     },
     native(symbol, args, result, o = {}) {
       const f = filtered.get(symbol);
+      // What the kernel does to the descriptor table, whether or not the agent replaced the function.
+      const address = args[1] instanceof Uint8Array ? args[1] : null;
+      const effect = (): void => {
+        if (symbol === "close") descriptors.delete(Number(args[0]));
+        if (symbol === "connect" && address && isInetFamily(address)) descriptors.set(Number(args[0]), { ip: [...address.subarray(4, 8)].join("."), port: (address[2]! << 8) | address[3]! });
+      };
+      if (f && "track" in f) {
+        f.model.track(symbol === "close" ? "forget" : "connect", Number(args[0]), address !== null && isInetFamily(address), () => {
+          o.inner?.();
+          effect();
+        });
+        return;
+      }
+      effect();
       if (f) {
         f.model.call(f.index, args, state.tid, new FakePointer(0x1000), () => {
           o.inner?.();

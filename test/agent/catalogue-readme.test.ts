@@ -15,7 +15,7 @@ const SPAN = /<!-- hooks:count -->[^<]*<!-- \/hooks:count -->/;
 /** The sentence part the README shows, from the same rows `permtrace hooks` prints. */
 function countText(): string {
   const total = hookRows().length;
-  return `<!-- hooks:count -->${total}: ${CATALOGUE.length} Java API entries and ${NATIVE_ENTRIES.length} libc side channels<!-- /hooks:count -->`;
+  return `<!-- hooks:count -->${total}: ${CATALOGUE.length} Java API entries and ${NATIVE_ENTRIES.length} libc functions (side channels and native sends)<!-- /hooks:count -->`;
 }
 
 describe("README: the hook count", () => {

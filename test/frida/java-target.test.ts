@@ -317,7 +317,8 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     const read = calls.find((c) => c.hook === "settings.Secure.getString.android_id")!;
     // HttpURLConnection's sends: those before the SDK's own OkHttp (the next test) sends.
     const okhttpAt = calls.find((c) => c.hook === "net.CallServerInterceptor.intercept")?.seq ?? Infinity;
-    const sends = calls.filter((c) => c.cat === "network_egress" && c.seq < okhttpAt && !isLargeUpload(c));
+    // The harness's in-process servers answer through NIO, natively: their writes are the next test's.
+    const sends = calls.filter((c) => c.cat === "network_egress" && !c.hook.startsWith("native.") && c.seq < okhttpAt && !isLargeUpload(c));
     expect(new Set(sends.map((c) => c.hook))).toEqual(new Set(["net.SocketOutputStream.socketWrite"]));
     // A request is one write of its head; the posted body may follow in a write of its own.
     const heads = sends.filter((c) => c.net?.method !== undefined);
@@ -336,6 +337,18 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida: a class loader
     const stacks = new Map(readJsonl<StackRecord>(join(run.dir, TRACE_FILES.stacks)).map((x) => [x.id, x]));
     expect(stacks.get(heads[0]!.stack!)?.frames.some((f) => f.c === "com.example.app.Egress")).toBe(true);
     expect(readFileSync(join(run.dir, TRACE_FILES.calls), "utf8")).not.toContain("9774d56d682e549c");
+  });
+
+  it("records the in-process servers' answers (NIO writes, no Java hook) as native sends, and no request a Java hook recorded a second time natively", () => {
+    const calls = readJsonl<CallEvent>(join(run.dir, TRACE_FILES.calls));
+    const native = calls.filter((c) => c.cat === "network_egress" && c.hook.startsWith("native."));
+    const java = calls.filter((c) => c.cat === "network_egress" && !c.hook.startsWith("native."));
+    expect(native.length).toBeGreaterThan(0);
+    // A server writes to its client's port; a request goes to the server's. None of the ports the
+    // Java hooks sent to is a native send's: the JDK's socketWrite (send() inside) is the Java call's.
+    const servers = new Set(java.map((c) => c.net?.port));
+    expect(native.filter((c) => servers.has(c.net?.port))).toEqual([]);
+    for (const c of native) expect(c.net).toMatchObject({ layer: "socket", host: "127.0.0.1" });
   });
 
   it("reads a 256 KiB upload in one socket write once: the MD5 ~1 KiB in found, the SHA-256 past the 64 KiB scan bound not, what lies beyond counted as cut", () => {

@@ -104,6 +104,9 @@ describe.skipIf(!suite.run)("native side channels in real Frida (a C target, the
       ["native.libc.fopen.mac", "hooked"],
       ["native.libc.getifaddrs.hwaddr", "hooked"],
       ["native.libc.ioctl.SIOCGIFHWADDR", "hooked"],
+      ["native.libc.send.egress", "hooked"],
+      ["native.libc.sendto.egress", "hooked"],
+      ["native.libc.write.egress", "hooked"],
     ]);
     const local = await getDeviceManager().getDeviceById("local", 1000);
     await local.input(app.pid, Buffer.from("go\n"));

@@ -2,15 +2,17 @@
  * The native target of test/frida/native-target.test.ts. On a line on stdin it reads each network
  * and phone identifier once through the libc paths the agent hooks and does unrelated work through
  * the same functions; on a second line it forks one child (which reads a MAC address and exits
- * with 7) and writes the child's exit status and signal to <argv[0]>.child; it exits on a third
- * line. Built with -DBENCH_CALLS=N (or run as `target bench N`) it times N calls of each kind
+ * with 7) and writes the child's exit status and signal to <argv[0]>.child; then it sends what
+ * each following line says until a line `exit` (see sends()). Built with -DBENCH_CALLS=N (or run as `target bench N`) it times N calls of each kind
  * instead and writes µs per call to <argv[0]>.json (clock_gettime inside the process: the host's
  * overhead is not counted).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,63 @@ read_file (int fd)
     while (read (fd, buf, sizeof (buf)) > 0)
       ;
     close (fd);
+  }
+}
+
+static size_t
+unhex (const char * hex, unsigned char * out, size_t max)
+{
+  size_t n = 0;
+  unsigned int byte;
+  while (n < max && sscanf (hex + 2 * n, "%2x", &byte) == 1)
+    out[n++] = (unsigned char) byte;
+  return n;
+}
+
+/*
+ * Sends on lines `<how> <port> <hex>[,<hex>...]` to 127.0.0.1:<port>, each chunk in one call on one
+ * socket: `send` and `write` over TCP, `sendto` as UDP datagrams; `file` writes the chunks to
+ * <argv[0]>.file instead (a write the agent must not take for a send). Each line is answered
+ * `done` on stdout once its socket is closed. Ends on `exit`.
+ */
+static void
+sends (const char * self)
+{
+  static char line[1 << 17];
+  static unsigned char bytes[1 << 16];
+  char how[16], path[256];
+  int port;
+  while (fgets (line, sizeof (line), stdin) != NULL && strncmp (line, "exit", 4) != 0)
+  {
+    char * chunk;
+    struct sockaddr_in a;
+    int s;
+    if (sscanf (line, "%15s %d", how, &port) != 2 || (chunk = strchr (strchr (line, ' ') + 1, ' ')) == NULL)
+      continue;
+    memset (&a, 0, sizeof (a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons ((uint16_t) port);
+    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    snprintf (path, sizeof (path), "%s.file", self);
+    if (strcmp (how, "file") == 0)
+      s = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    else
+      s = socket (AF_INET, strcmp (how, "sendto") == 0 ? SOCK_DGRAM : SOCK_STREAM, 0);
+    if (strcmp (how, "send") == 0 || strcmp (how, "write") == 0)
+      connect (s, (struct sockaddr *) &a, sizeof (a));
+    for (; chunk != NULL; chunk = strchr (chunk + 1, ','))
+    {
+      size_t n = unhex (chunk + 1, bytes, sizeof (bytes));
+      if (strcmp (how, "send") == 0)
+        send (s, bytes, n, MSG_NOSIGNAL);
+      else if (strcmp (how, "sendto") == 0)
+        sendto (s, bytes, n, 0, (struct sockaddr *) &a, sizeof (a));
+      else
+        write (s, bytes, n);
+    }
+    close (s);
+    printf ("done\n");
+    fflush (stdout);
   }
 }
 
@@ -191,7 +250,7 @@ main (int argc, char ** argv)
     fprintf (out, "%d %d %d\n", (int) child, WIFEXITED (status) ? WEXITSTATUS (status) : -1, WIFSIGNALED (status) ? WTERMSIG (status) : 0);
     fclose (out);
   }
-  /* Exits when told: the test reads the agent's last batch first. */
-  fgets (line, sizeof (line), stdin);
+  /* Sends, then exits when told: the test reads the agent's last batch first. */
+  sends (argv[0]);
   return 0;
 }

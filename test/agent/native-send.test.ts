@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { CALL, NET, NET_LAYERS, NET_WHERE, type CallTuple, type CoverageRow, type NetMatchTuple } from "../../agent/protocol.js";
+import { tlsRecord } from "../../agent/engine/tls-record.js";
+import { android, type AndroidState } from "../support/android-fixture.js";
+import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
+
+// Native sends on the stand-in (the compiled agent; the filter's rules run as FilterModel, the
+// C's twin). Real Frida runs the C on the same cases in test/frida/native-send.test.ts.
+
+const SERIAL = "SERIAL123";
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** A sockaddr_in for 127.0.0.1:port (family little-endian, port big-endian). */
+const sockaddr = (ip: string, port: number): Uint8Array => Uint8Array.from([2, 0, port >> 8, port & 255, ...ip.split(".").map(Number), 0, 0, 0, 0, 0, 0, 0, 0]);
+
+function start(): Runtime {
+  const s: AndroidState = { imeiDenied: false, clipboardText: "" };
+  const rt = loadAgent(android(s));
+  rt.rpc.init({ appPackage: "com.example.app", salt: "test-salt" });
+  // The app reads the serial natively: the agent learns the value.
+  rt.native("__system_property_get", ["ro.serialno", SERIAL], SERIAL.length);
+  return rt;
+}
+
+interface Sent {
+  hook: string;
+  host: unknown;
+  port: unknown;
+  tls: unknown;
+  layer: string;
+  matches: string[];
+}
+
+function sends(rt: Runtime): Sent[] {
+  const coverage = rt.messages.filter((m) => m.type === "coverage").pop() as { hooks: readonly CoverageRow[] };
+  const out: Sent[] = [];
+  for (const b of rt.batches()) {
+    const nets = new Map(b.net ?? []);
+    (b.calls as CallTuple[]).forEach((c, i) => {
+      // A batch's calls are numbered from firstId (agent/protocol.ts).
+      const net = nets.get(b.firstId + i);
+      if (!net) return;
+      const matches = ((net[NET.matches] as NetMatchTuple[] | null | undefined) ?? []).map((m) => `${m[0]}/${m[1]}/${NET_WHERE[m[2]]}/${m[3] >= 0 ? "read" : "none"}`);
+      out.push({ hook: coverage.hooks[c[CALL.hook] as number]![0], host: net[NET.host], port: net[NET.port], tls: net[NET.tls], layer: NET_LAYERS[net[NET.layer] as number]!, matches: matches.sort() });
+    });
+  }
+  return out;
+}
+
+describe("native sends on the stand-in", () => {
+  it("records a send on an Internet socket once, with the host its request names and the identifiers it carried", async () => {
+    const rt = start();
+    rt.descriptors.set(40, { ip: "203.0.113.9", port: 80 });
+    const req = bytes(`GET /t?sn=${SERIAL} HTTP/1.1\r\nHost: api.tracker.example\r\n\r\n`);
+    rt.native("send", [40, req, req.length, 0], req.length);
+    await rt.settle();
+    expect(sends(rt)).toEqual([{ hook: "native.libc.send.egress", host: "api.tracker.example", port: 80, tls: 0, layer: "socket", matches: ["serial/plain/url/read"] }]);
+    expect(JSON.stringify(rt.messages)).not.toContain(SERIAL);
+  });
+
+  it("records nothing for a write to a file, or a send of nothing", async () => {
+    const rt = start();
+    rt.descriptors.set(7, "other");
+    rt.descriptors.set(40, { ip: "203.0.113.9", port: 80 });
+    const b = bytes(`sn=${SERIAL}`);
+    rt.native("write", [7, b, b.length], b.length);
+    rt.native("write", [7, b, b.length], b.length);
+    rt.native("send", [40, b, 0, 0], 0);
+    await rt.settle();
+    expect(sends(rt)).toEqual([]);
+  });
+
+  it("forgets a closed descriptor: reused for a socket, its sends are recorded", async () => {
+    const rt = start();
+    rt.descriptors.set(9, "other");
+    const b = bytes(`sn=${SERIAL}`);
+    rt.native("write", [9, b, b.length], b.length);
+    rt.native("close", [9], 0);
+    rt.native("connect", [9, sockaddr("198.51.100.4", 443)], 0);
+    rt.native("write", [9, b, b.length], b.length);
+    await rt.settle();
+    expect(sends(rt)).toEqual([{ hook: "native.libc.write.egress", host: "198.51.100.4", port: 443, tls: 0, layer: "socket", matches: ["serial/plain/body/read"] }]);
+  });
+
+  it("marks a socket connected after a close it did not see (fdsan paths) and lets a descriptor taken for a socket go when it is not one", async () => {
+    const rt = start();
+    const b = bytes(`sn=${SERIAL}`);
+    rt.descriptors.set(11, "other");
+    rt.native("write", [11, b, b.length], b.length);
+    // Closed and reused without close(): connect says what it is now.
+    rt.descriptors.delete(11);
+    rt.native("connect", [11, sockaddr("198.51.100.5", 80)], 0);
+    rt.native("write", [11, b, b.length], b.length);
+    // And the other way: a socket closed unseen, the number reused for a file.
+    rt.descriptors.set(11, "other");
+    rt.native("write", [11, b, b.length], b.length);
+    await rt.settle();
+    expect(sends(rt).map((s) => [s.hook, s.host])).toEqual([["native.libc.write.egress", "198.51.100.5"]]);
+  });
+
+  it("takes sendto's destination from its address", async () => {
+    const rt = start();
+    rt.descriptors.set(12, "other"); // an unconnected UDP socket: getpeername has nothing
+    const b = bytes(`sn=${SERIAL}`);
+    rt.native("sendto", [12, b, b.length, 0, sockaddr("192.0.2.7", 5353), 16], b.length);
+    await rt.settle();
+    expect(sends(rt)).toEqual([{ hook: "native.libc.sendto.egress", host: "192.0.2.7", port: 5353, tls: 0, layer: "socket", matches: ["serial/plain/body/read"] }]);
+  });
+
+  it("records a native TLS connection's records as ciphertext, under the server name its ClientHello gave", async () => {
+    const rt = start();
+    rt.descriptors.set(13, { ip: "203.0.113.10", port: 443 });
+    const hello = clientHello("tracker.example.net");
+    const record = Uint8Array.from([23, 3, 3, 0, SERIAL.length, ...bytes(SERIAL)]);
+    const rest = bytes(`sn=${SERIAL}`); // the rest of a short write: mid-record
+    for (const b of [hello, record, rest]) rt.native("write", [13, b, b.length], b.length);
+    // A new connection to the same server on the same descriptor is not the old one.
+    rt.native("close", [13], 0);
+    rt.descriptors.set(13, { ip: "203.0.113.10", port: 443, localPort: 51000 });
+    const plain = bytes(`GET /?sn=${SERIAL} HTTP/1.1\r\nHost: plain.example\r\n\r\n`);
+    rt.native("write", [13, plain, plain.length], plain.length);
+    await rt.settle();
+    expect(sends(rt).map((s) => [s.host, s.tls, s.matches])).toEqual([
+      ["tracker.example.net", 1, []],
+      ["tracker.example.net", 1, []],
+      ["tracker.example.net", 1, []],
+      ["plain.example", 0, ["serial/plain/url/read"]],
+    ]);
+  });
+});
+
+describe("tlsRecord", () => {
+  it("reads the server name of a ClientHello, and takes other bytes for no record", () => {
+    expect(tlsRecord(clientHello("Tracker.Example.NET"))).toEqual({ sni: "tracker.example.net" });
+    expect(tlsRecord(Uint8Array.from([23, 3, 3, 0, 1, 0]))).toEqual({});
+    expect(tlsRecord(bytes("GET / HTTP/1.1\r\n"))).toBeNull();
+    expect(tlsRecord(Uint8Array.from([22, 3, 1]))).toBeNull();
+  });
+
+  it("refuses a server name that is not a host name (the app's bytes are untrusted)", () => {
+    expect(tlsRecord(clientHello("evil\u0000.example"))).toEqual({});
+    expect(tlsRecord(clientHello("<script>.example"))).toEqual({});
+    // A ClientHello cut short names nothing, and reads nothing past its end.
+    const cut = clientHello("tracker.example.net").subarray(0, 60);
+    expect(tlsRecord(cut)).toEqual({});
+  });
+});
+
+/** A TLS 1.2 record holding a ClientHello that names `host` (RFC 8446 §4.1.2, RFC 6066 §3). */
+function clientHello(host: string): Uint8Array {
+  const name = [...host].map((c) => c.charCodeAt(0));
+  const u16 = (n: number): number[] => [n >> 8, n & 255];
+  const sni = [0, 0, ...u16(name.length + 5), ...u16(name.length + 3), 0, ...u16(name.length), ...name];
+  const body = [3, 3, ...new Array<number>(32).fill(7), 0, ...u16(2), 0x13, 0x01, 1, 0, ...u16(sni.length), ...sni];
+  const handshake = [1, 0, body.length >> 8, body.length & 255, ...body];
+  return Uint8Array.from([22, 3, 1, ...u16(handshake.length), ...handshake]);
+}

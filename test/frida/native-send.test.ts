@@ -1,0 +1,168 @@
+/**
+ * Native sends in real Frida (issue 15 items 1 and 8): test/frida/native/target.c reads the serial
+ * number through __system_property_get (the agent learns its value), then sends through send(),
+ * write() and sendto() to servers of this test on 127.0.0.1, and writes the same bytes to a file.
+ * The runner's own code records it (FridaBackend, instrumentApp, AgentSink → TraceWriter). Each
+ * send is recorded once with its destination, the identifiers it carried (in the encodings and
+ * places they were in, naming the read), TLS records as ciphertext with the ClientHello's server
+ * name, and nothing for the file or for a request that carries no identifier.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentMessage } from "../../agent/protocol.js";
+import { AgentSink } from "../../runner/agent-sink.js";
+import type { DeviceHandle } from "../../runner/device/backend.js";
+import { FridaBackend } from "../../runner/device/frida-backend.js";
+import { instrumentApp } from "../../runner/device/session.js";
+import type { CallEvent } from "../../reports/trace/format.js";
+import { forEachCall, openTrace } from "../../reports/trace/reader.js";
+import { TraceWriter } from "../../reports/trace/writer.js";
+import { gcc, realSuite, REPO } from "./prereq.js";
+import { closeAll, getDeviceManager } from "./shim/frida.js";
+import { waitFor } from "./support/wait.js";
+
+const suite = realSuite("real-Frida native sends (test/frida/native-send.test.ts)", ["frida", "gcc"]);
+const SRC = join(REPO, "test", "frida", "native");
+/** What test/frida/native/bionic-props.c answers for ro.serialno. */
+const SERIAL = "SERIAL123";
+
+const hex = (b: Buffer | string): string => Buffer.from(b).toString("hex");
+const digest = (name: string, s: string): string => createHash(name).update(s).digest("hex");
+
+/** A TLS 1.2 record holding a ClientHello that names `host` (RFC 8446 §4.1.2, RFC 6066 §3). */
+function clientHello(host: string): Buffer {
+  const name = Buffer.from(host);
+  const sni = Buffer.concat([Buffer.from([0, 0]), u16(name.length + 5), u16(name.length + 3), Buffer.from([0]), u16(name.length), name]);
+  const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), u16(2), Buffer.from([0x13, 0x01]), Buffer.from([1, 0]), u16(sni.length), sni]);
+  const handshake = Buffer.concat([Buffer.from([1, 0, body.length >> 8, body.length & 255]), body]);
+  return Buffer.concat([Buffer.from([22, 3, 1]), u16(handshake.length), handshake]);
+}
+
+function u16(n: number): Buffer {
+  return Buffer.from([n >> 8, n & 255]);
+}
+
+describe.skipIf(!suite.run)("native sends in real Frida (a C target, the runner's real code)", () => {
+  let dir: string;
+  let device: DeviceHandle;
+  let agent: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "permtrace-native-send-"));
+    execFileSync(gcc().cc!, ["-O1", "-shared", "-fPIC", "-o", join(dir, "libbionic-props.so"), join(SRC, "bionic-props.c")]);
+    const bundle = join(REPO, "dist", "agent", "permtrace-agent.js");
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (npm test does)`);
+    agent = readFileSync(bundle, "utf8");
+    device = await new FridaBackend().open({ serial: "local" });
+  });
+
+  afterAll(async () => {
+    await closeAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("records each send once, with its destination and the identifiers it carried, and nothing of a file write", async () => {
+    const program = join(dir, "target");
+    execFileSync(gcc().cc!, ["-O1", "-g", "-o", program, join(SRC, "target.c"), `-L${dir}`, "-lbionic-props", `-Wl,-rpath,${dir}`]);
+    const received: Buffer[] = [];
+    const tcp = createServer((c) => {
+      const parts: Buffer[] = [];
+      c.on("data", (d: Buffer) => parts.push(d));
+      c.on("end", () => received.push(Buffer.concat(parts)));
+    });
+    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+    const udp = createSocket("udp4");
+    udp.on("message", (m) => received.push(m));
+    await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
+    const tcpPort = (tcp.address() as AddressInfo).port;
+    const udpPort = udp.address().port;
+
+    const out = join(dir, "trace");
+    const writer = new TraceWriter(out, { tool: { name: "permtrace", version: "test" }, device: { kind: "usb", id: "local" }, app: { package: program } });
+    const agentErrors: string[] = [];
+    const sink = new AgentSink(writer, { pid: 0, onAgentError: (w, m) => agentErrors.push(`${w}: ${m}`) });
+    const detached: number[] = [];
+    let sent = 0;
+    const app = await instrumentApp(device, program, agent, { appPackage: "com.permtrace.native", salt: "s", flushMs: 10 }, {
+      message: (_pid, m: AgentMessage) => {
+        if (m.type === "batch") sent += m.calls.length;
+        sink.onMessage(m);
+      },
+      scriptError: () => {},
+      detached: (pid) => detached.push(pid),
+    });
+    try {
+      expect(app.coverage.filter((r) => r[0].endsWith(".egress") && r[0].startsWith("native.")).map((r) => [r[0], r[1]])).toEqual([
+        ["native.libc.send.egress", "hooked"],
+        ["native.libc.sendto.egress", "hooked"],
+        ["native.libc.write.egress", "hooked"],
+      ]);
+      const local = await getDeviceManager().getDeviceById("local", 1000);
+      const input = (s: string): Promise<void> => local.input(app.pid, Buffer.from(s));
+      await input("go\n");
+      const flushedUntil = async (what: string, cond: () => boolean): Promise<void> => {
+        const end = Date.now() + 20_000;
+        while (!cond()) {
+          if (Date.now() > end) throw new Error(`timed out waiting for ${what} (${sent} calls sent)`);
+          await app.flush();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      await flushedUntil("the identifier reads", () => sent >= 9);
+      await input("fork\n");
+      await waitFor("the forked child", () => existsSync(`${program}.child`) && readFileSync(`${program}.child`, "utf8").endsWith("\n"));
+      const lines = [
+        `send ${tcpPort} ${hex(`GET /t?sn=${digest("md5", SERIAL)} HTTP/1.1\r\nHost: api.tracker.example\r\nX-S: ${Buffer.from(SERIAL).toString("base64")}\r\n\r\n`)}`,
+        `write ${tcpPort} ${hex(`POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 74\r\n\r\n{"sn":"${digest("sha256", SERIAL).toUpperCase()}"}`)}`,
+        `sendto ${udpPort} ${hex(`sn=${SERIAL}`)}`,
+        // A native TLS stack: the ClientHello in clear, then records whose bytes are not read for identifiers.
+        `write ${tcpPort} ${hex(clientHello("tracker.example.net"))},${hex(Buffer.concat([Buffer.from([23, 3, 3, 0, 9]), Buffer.from(SERIAL)]))},${hex(`sn=${SERIAL}`)}`,
+        `send ${tcpPort} ${hex("GET /tile/1/2/3.png HTTP/1.1\r\nHost: tiles.example\r\n\r\n")}`,
+        `file 0 ${hex(`sn=${SERIAL}`)}`,
+      ];
+      for (const l of lines) await input(`${l}\n`);
+      await waitFor("the servers", () => received.length >= 5);
+      await flushedUntil("the sends' records", () => sent >= 9 + 7).catch(() => undefined);
+      await input("exit\n");
+      await waitFor("the target's end", () => detached.includes(app.pid));
+    } finally {
+      tcp.close();
+      udp.close();
+    }
+    sink.close();
+    writer.close();
+
+    expect(agentErrors).toEqual([]);
+    const trace = openTrace(out);
+    const calls: CallEvent[] = [];
+    forEachCall(trace, (e) => calls.push(e));
+    const serialRead = calls.find((c) => c.hook === "native.libc.__system_property_get.serial" && c.args?.[0] === "ro.serialno")!;
+    const sends = calls.filter((c) => c.hook.endsWith(".egress"));
+    const view = sends.map((c) => ({ hook: c.hook, host: c.net?.host, tls: c.net?.tls, method: c.net?.method ?? null, matches: (c.net?.matches ?? []).map((m) => `${m.kind}/${m.enc}/${m.where}/${m.readSeq === serialRead.seq ? "read" : String(m.readSeq)}`).sort() }));
+    expect(view).toEqual([
+      { hook: "native.libc.send.egress", host: "api.tracker.example", tls: false, method: "GET", matches: ["serial/base64/header/read", "serial/md5-lower/url/read"] },
+      { hook: "native.libc.write.egress", host: "127.0.0.1", tls: false, method: "POST", matches: ["serial/sha256-upper/body/read"] },
+      { hook: "native.libc.sendto.egress", host: "127.0.0.1", tls: false, method: null, matches: ["serial/plain/body/read"] },
+      { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
+      { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
+      { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
+      { hook: "native.libc.send.egress", host: "tiles.example", tls: false, method: "GET", matches: [] },
+    ]);
+    expect(sends.map((c) => c.net?.port)).toEqual([tcpPort, tcpPort, udpPort, tcpPort, tcpPort, tcpPort, tcpPort]);
+    for (const c of sends) {
+      expect(c.out).toBe("returned");
+      expect(c.cat).toBe("network_egress");
+      expect(trace.stacks.get(c.stack!)!.frames[0]!.n).toMatch(/ target!/);
+    }
+    // The file got the bytes; nothing recorded them as a send.
+    expect(readFileSync(`${program}.file`, "utf8")).toBe(`sn=${SERIAL}`);
+    // No identifier's value in the trace.
+    expect(readFileSync(join(out, "calls.jsonl"), "utf8")).not.toContain(SERIAL);
+  }, 120_000);
+});
