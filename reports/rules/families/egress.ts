@@ -34,6 +34,8 @@ const KIND_CATEGORY: Readonly<Record<string, Category>> = {
 
 /** Identifying reads remembered per trace (ReadRing): a send names its read by seq; the oldest are dropped. */
 const MAX_READS = 1 << 16;
+/** Distinct read summaries remembered per party (whether a sender read the value itself). */
+const MAX_OWN = 4096;
 const MAX_HOSTS = 4096;
 
 const rule = (id: string, title: string, severity: "critical" | "high" | "medium", description: string, references: RuleFamily["rules"][number]["references"]) => ({ id, family: "egress", title, severity, description, references });
@@ -60,7 +62,7 @@ export const egressFamily: RuleFamily = {
       REFS.methods2019("5(1)", "not disclosing the third parties personal information is provided to"),
       REFS.miit164("SDK data sharing not disclosed (the 2026 special campaign: third-party sharing details not listed)"),
     ]),
-    rule(SHARED, "Identifier read by one party and sent by another", "high", "A send whose identifier a different party's hooked read returned: data passed between SDKs, or from the app to an SDK, in the app.", [
+    rule(SHARED, "Identifier read by one party and sent by another", "high", "A send whose identifier a different party's hooked read returned: data passed between SDKs, or from the app to an SDK, in the app. A sender that had read an equal value itself (the same return summary) is taken to send its own and is not flagged: the agent names the first read of a value.", [
       REFS.methods2019("5(1)", "providing personal information to third parties through embedded SDKs without consent"),
       REFS.pipl("Art. 23", "providing personal information to another handler"),
     ]),
@@ -108,7 +110,7 @@ export const egressFamily: RuleFamily = {
       onEvent(ctx) {
         const { ev } = ctx;
         if (ctx.collection && CATEGORIES[ev.cat].identifying) {
-          reads.add(ev.seq, ctx.partyIdx);
+          reads.add(ev.seq, ctx.partyIdx, ev.ret);
         }
         const net = ev.net;
         const matches = net?.matches;
@@ -125,9 +127,11 @@ export const egressFamily: RuleFamily = {
         }
         if (judgeRecipients && !declared(recipient)) add(UNDECLARED, key, ctx, net, matches, { recipient: describe(recipient) });
         if (on(SHARED)) {
+          // The agent names the first read of a value: a sender that read the same value itself
+          // (an equal summary: one salt per run) may be sending its own, and is not flagged.
           const others = matches.filter((m) => {
             const reader = m.readSeq === undefined ? -1 : reads.party(m.readSeq);
-            return reader >= 0 && reader !== ctx.partyIdx;
+            return reader >= 0 && reader !== ctx.partyIdx && !reads.readBy(ctx.partyIdx, reads.summary(m.readSeq!));
           });
           if (others.length > 0) {
             const reader = setup.parties[reads.party(others[0]!.readSeq!)];
@@ -165,24 +169,48 @@ function declared(r: HostParty): boolean {
 }
 
 /**
- * The last MAX_READS identifying reads, (seq, party index), in two typed arrays: every identifying
- * read of every trace passes here, sends are rare, so adding is two stores and a look-up is a
- * binary search (seqs increase in the file's order).
+ * The last MAX_READS identifying reads, (seq, party index, return summary), in a ring: every
+ * identifying read of every trace passes here, sends are rare, so adding is a few stores and a
+ * look-up is a binary search (seqs increase in the file's order). Also, per party, the summaries
+ * of what it read (at most MAX_OWN each): whether a sender read a value itself.
  */
 class ReadRing {
   private readonly seqs = new Float64Array(MAX_READS);
   private readonly parties = new Int32Array(MAX_READS);
+  private readonly summaries: (string | undefined)[] = new Array<string | undefined>(MAX_READS);
+  private readonly own = new Map<number, Set<string>>();
   private count = 0;
 
-  add(seq: number, party: number): void {
+  add(seq: number, party: number, summary: string | undefined): void {
     const i = this.count % MAX_READS;
     this.seqs[i] = seq;
     this.parties[i] = party;
+    this.summaries[i] = summary;
     this.count++;
+    if (summary === undefined) return;
+    let mine = this.own.get(party);
+    if (!mine) this.own.set(party, (mine = new Set()));
+    if (mine.size < MAX_OWN) mine.add(summary);
   }
 
   /** The party of the read with this seq, or -1 when it is not (or no longer) here. */
   party(seq: number): number {
+    const at = this.find(seq);
+    return at < 0 ? -1 : this.parties[at]!;
+  }
+
+  /** What the read with this seq returned (its summary), when it is here. */
+  summary(seq: number): string | undefined {
+    const at = this.find(seq);
+    return at < 0 ? undefined : this.summaries[at];
+  }
+
+  /** Whether `party` read a value with this summary. */
+  readBy(party: number, summary: string | undefined): boolean {
+    return summary !== undefined && this.own.get(party)?.has(summary) === true;
+  }
+
+  private find(seq: number): number {
     const n = Math.min(this.count, MAX_READS);
     const first = this.count - n;
     let lo = 0;
@@ -191,7 +219,7 @@ class ReadRing {
       const mid = (lo + hi) >> 1;
       const at = (first + mid) % MAX_READS;
       const s = this.seqs[at]!;
-      if (s === seq) return this.parties[at]!;
+      if (s === seq) return at;
       if (s < seq) lo = mid + 1;
       else hi = mid - 1;
     }
