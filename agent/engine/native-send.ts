@@ -6,7 +6,8 @@
  * the socket's peer (GumJS `Socket.peerAddress`, frida-gum bindings/gumjs/gumquicksocket.c) — and,
  * for plaintext, the identifiers found in it. A TLS record (a native TLS stack: Cronet's, Flutter's
  * BoringSSL) is ciphertext: its size is recorded, and its host is the server name the connection's
- * ClientHello gave (./tls-record.ts), remembered per descriptor and peer.
+ * ClientHello gave (./tls-record.ts), remembered per connection. A UDP datagram to port 443 is
+ * taken for QUIC, encrypted too (its server name is inside the encrypted Initial packet).
  */
 import type { NativeEntry } from "../catalogue/native.js";
 import { now } from "./clock.js";
@@ -57,6 +58,11 @@ export function sockaddr(p: NativePointer): { ip: string; port: number } | null 
 function isInternetSocket(fd: number): boolean {
   const type = Socket.type(fd);
   return type === "tcp" || type === "udp" || type === "tcp6" || type === "udp6";
+}
+
+function isUdp(fd: number): boolean {
+  const type = Socket.type(fd);
+  return type === "udp" || type === "udp6";
 }
 
 /**
@@ -126,8 +132,11 @@ export function sendCallback(deps: SendDeps): NativeCallback<"int", ["int", "int
           const peerKey = connectionKey(fd, to);
           const record = tlsRecord(payload.bytes);
           const tls = record ? connections.note(fd, peerKey, record.sni) : connections.get(fd, peerKey);
-          const dest: Destination = { host: tls?.host ?? to?.ip ?? null, port: to?.port ?? -1, tls: tls !== undefined };
-          egress.onNativeSend(id, dest, payload, tls !== undefined);
+          // QUIC (HTTP/3: Cronet, CDNs' SDKs) is UDP to port 443, encrypted from its first packet.
+          const quic = tls === undefined && to?.port === 443 && isUdp(fd);
+          const encrypted = tls !== undefined || quic;
+          const dest: Destination = { host: tls?.host ?? to?.ip ?? null, port: to?.port ?? -1, tls: encrypted };
+          egress.onNativeSend(id, dest, payload, encrypted);
           return id;
         });
       } catch (err) {

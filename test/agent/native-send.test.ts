@@ -106,6 +106,15 @@ describe("native sends on the stand-in", () => {
     expect(sends(rt)).toEqual([{ hook: "native.libc.sendto.egress", host: "192.0.2.7", port: 5353, tls: 0, layer: "socket", matches: ["serial/plain/body/read"] }]);
   });
 
+  it("takes a UDP datagram to port 443 for QUIC: encrypted, not scanned", async () => {
+    const rt = start();
+    rt.descriptors.set(14, { ip: "203.0.113.11", port: 443, udp: true });
+    const b = Uint8Array.from([0xc3, 0, 0, 0, 1, ...bytes(`sn=${SERIAL}`)]);
+    rt.native("send", [14, b, b.length, 0], b.length);
+    await rt.settle();
+    expect(sends(rt).map((s) => [s.host, s.port, s.tls, s.matches])).toEqual([["203.0.113.11", 443, 1, []]]);
+  });
+
   it("records a native TLS connection's records as ciphertext, under the server name its ClientHello gave", async () => {
     const rt = start();
     rt.descriptors.set(13, { ip: "203.0.113.10", port: 443 });
