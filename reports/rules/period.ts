@@ -227,7 +227,7 @@ function walkLocally(beats: Beats, opt: PeriodOptions, run: Scratch, out: Omit<P
       // The next beat first (most candidates fail there), then all of them.
       const tol2 = 2 * tolOf(p0, opt);
       const k1 = Math.round(gap / p0);
-      if (k1 < 1 || Math.abs(gap - k1 * p0) > tol2 || !onChord(t, i, m, p0, tol2)) continue;
+      if (k1 < 1 || Math.abs(gap - k1 * p0) > tol2 || !onChord(t, i, m, p0, tol2, k1)) continue;
       const before = out.length;
       // Each end of the span is off by up to ±tolerance (uniform: sd tolerance/√3).
       const end = walk(beats, p0, (opt.relTolerance * Math.SQRT2) / Math.sqrt(3) / slots, opt, run, out, i, true);
@@ -248,12 +248,12 @@ function walkLocally(beats: Beats, opt: PeriodOptions, run: Scratch, out: Omit<P
  * Whether the m beats from i lie on increasing slots within twice the tolerance (tol2) of the
  * grid through the first and the last of them: beats of an episode always do (each is within
  * ±tol of the true grid, so within ±2 tol of that chord), irregular ones almost never — a cheap
- * test before a walk.
+ * test before a walk. The next beat (on slot k1) has passed it already.
  */
-function onChord(t: Float64Array, i: number, m: number, p0: number, tol2: number): boolean {
+function onChord(t: Float64Array, i: number, m: number, p0: number, tol2: number, k1: number): boolean {
   const base = t[i]!;
-  let last = 0;
-  for (let j = i + 1; j < i + m; j++) {
+  let last = k1;
+  for (let j = i + 2; j < i + m; j++) {
     const k = Math.round((t[j]! - base) / p0);
     if (k <= last || Math.abs(t[j]! - base - k * p0) > tol2) return false;
     last = k;
