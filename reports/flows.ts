@@ -35,7 +35,16 @@ export interface FlowIdentifier {
   readonly readSeqs?: readonly number[];
   /** The lowest match confidence (1: found in the send; lower: linked from a pre-encryption scan). */
   readonly minConf: number;
+  /**
+   * Sends that carried it with no read named: the value was one the runner supplied (the device's
+   * own), and no hooked read in the sending process returned it — evidence of a read path the
+   * catalogue misses (UNREAD).
+   */
+  readonly unread?: number;
 }
+
+/** How every format says `unread`. */
+export const UNREAD = "sent without a read permtrace saw";
 
 export interface Flow {
   readonly party: PartySummary;
@@ -82,6 +91,7 @@ interface IdAcc {
   requests: number;
   readonly readSeqs: Set<number>;
   minConf: number;
+  unread: number;
 }
 
 interface Acc {
@@ -142,11 +152,12 @@ export class FlowTracker {
 
   private addMatches(a: Acc, matches: NonNullable<NonNullable<CallEvent["net"]>["matches"]>): void {
     const seen = new Set<string>();
+    const unread = new Set<string>();
     for (const m of matches) {
       let id = a.ids.get(m.kind);
       if (!id) {
         if (a.ids.size >= MAX_KINDS) continue;
-        id = { kind: m.kind, encodings: new Set(), where: new Set(), requests: 0, readSeqs: new Set(), minConf: m.conf };
+        id = { kind: m.kind, encodings: new Set(), where: new Set(), requests: 0, readSeqs: new Set(), minConf: m.conf, unread: 0 };
         a.ids.set(m.kind, id);
       }
       if (!seen.has(m.kind)) {
@@ -156,6 +167,10 @@ export class FlowTracker {
       if (id.encodings.size < 16) id.encodings.add(m.enc);
       id.where.add(m.where);
       if (m.readSeq !== undefined && id.readSeqs.size < MAX_SAMPLES) id.readSeqs.add(m.readSeq);
+      if (m.readSeq === undefined && !unread.has(m.kind)) {
+        unread.add(m.kind);
+        id.unread++;
+      }
       if (m.conf < id.minConf) id.minConf = m.conf;
     }
   }
@@ -195,6 +210,7 @@ function toFlow(a: Acc, party: Party, byFlow: Map<string, string[]>): Flow {
     requests: i.requests,
     ...(i.readSeqs.size > 0 ? { readSeqs: [...i.readSeqs].sort((x, y) => x - y) } : {}),
     minConf: i.minConf,
+    ...(i.unread > 0 ? { unread: i.unread } : {}),
   }));
   identifiers.sort((x, y) => x.kind.localeCompare(y.kind));
   const findings = byFlow.get(`${party.key}|${a.host}`);

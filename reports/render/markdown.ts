@@ -1,4 +1,5 @@
 import type { Analysis } from "../analyze.js";
+import { UNREAD } from "../flows.js";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { SEVERITIES } from "../rules/types.js";
 import { mdCode, mdLine, mdText } from "./escape.js";
@@ -69,7 +70,7 @@ export function renderMarkdown(a: Analysis): string {
   if (a.flows && a.flows.flows.length > 0) {
     out.push("## Data flows", "", "What left the device: who sent which identifiers to whom (no value is ever shown).", "", "| Party | To | Identifiers | Requests | TLS | Findings |", "|---|---|---|---|---|---|");
     for (const f of a.flows.flows.slice(0, 50)) {
-      const ids = f.identifiers.map((i) => `${i.kind} (${i.encodings.join("/")}, ${i.where.join("/")})`).join("; ") || "none found";
+      const ids = f.identifiers.map((i) => `${i.kind} (${i.encodings.join("/")}, ${i.where.join("/")}${i.unread ? `, ${UNREAD} ${i.unread}×` : ""})`).join("; ") || "none found";
       out.push(`| ${mdText(f.party.name, 120)} | ${mdText(f.recipient.host || "(unknown host)", 120)} (${mdText(f.recipient.label, 120)}) | ${mdText(ids, 400)} | ${f.requests} | ${f.tls} | ${(f.findings ?? []).join(", ")} |`);
     }
     if (a.flows.flows.length > 50) out.push(`| … ${a.flows.flows.length - 50} more | | | | | |`);

@@ -1,6 +1,6 @@
 import { findingScenarios } from "../rules/types.js";
 import type { Analysis } from "../analyze.js";
-import type { FlowSummary } from "../flows.js";
+import { UNREAD, type FlowSummary } from "../flows.js";
 import type { Worksheet } from "exceljs";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
@@ -46,7 +46,7 @@ function flowsSheet(ws: Worksheet, fl: FlowSummary): void {
     { header: "Recipient evidence", key: "evidence", width: 50 },
   ];
   for (const f of fl.flows) {
-    const ids = f.identifiers.map((i) => `${i.kind} (${i.encodings.join(", ")}; ${i.where.join(", ")}; ${i.requests}×)`).join("; ");
+    const ids = f.identifiers.map((i) => `${i.kind} (${i.encodings.join(", ")}; ${i.where.join(", ")}; ${i.requests}×${i.unread ? `; ${UNREAD} ${i.unread}×` : ""})`).join("; ");
     ws.addRow({
       party: cell(f.party.name),
       host: cell(f.recipient.host),

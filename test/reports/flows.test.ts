@@ -43,7 +43,8 @@ describe("flows: party → recipient → identifiers", () => {
       events: [2, 3],
     });
     expect(umeng!.recipient.evidence).toMatch(/umeng\.com/);
-    expect(umeng!.identifiers).toEqual([{ kind: "android_id", encodings: ["base64", "md5-lower"], where: ["body", "url"], requests: 2, readSeqs: [1], minConf: 0.6 }]);
+    // One of the sends named no read for it: sent without a read permtrace saw (once).
+    expect(umeng!.identifiers).toEqual([{ kind: "android_id", encodings: ["base64", "md5-lower"], where: ["body", "url"], requests: 2, readSeqs: [1], minConf: 0.6, unread: 1 }]);
     // The before-consent and cleartext findings about this party and host are linked.
     const ids = a.findings.filter((f) => f.family === "egress").map((f) => f.id).sort();
     expect(ids.length).toBeGreaterThanOrEqual(2);
@@ -56,6 +57,23 @@ describe("flows: party → recipient → identifiers", () => {
     const doc = JSON.parse(renderJson(a));
     expect(doc.flows.flows).toHaveLength(2);
     expect(v(doc), JSON.stringify(v.errors)).toBe(true);
+  });
+
+  it("says in every format when an identifier was sent without a read permtrace saw (the device's own value, no hooked read of it)", async () => {
+    const b = new TraceBuilder().consented(0);
+    b.call(200, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { matches: [{ kind: "serial", enc: "md5-lower", where: "body", conf: 1 }] }) });
+    const a = analyzeDir(b.close(), { profile });
+    expect(a.flows!.flows[0]!.identifiers).toEqual([{ kind: "serial", encodings: ["md5-lower"], where: ["body"], requests: 1, minConf: 1, unread: 1 }]);
+    expect(renderMarkdown(a)).toContain("serial (md5-lower, body, sent without a read permtrace saw 1×)");
+    expect(await renderHtml(a)).toContain("sent without a read permtrace saw (1×)");
+    const doc = JSON.parse(renderJson(a));
+    expect(doc.flows.flows[0].identifiers[0].unread).toBe(1);
+    const v = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMAS["findings.schema.json"]!);
+    expect(v(doc), JSON.stringify(v.errors)).toBe(true);
+    const { default: ExcelJS } = await import("exceljs");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await renderXlsx(a)) as unknown as ArrayBuffer);
+    expect(String(wb.getWorksheet("Flows")!.getRow(2).getCell(6).value)).toBe("serial (md5-lower; body; 1×; sent without a read permtrace saw 1×)");
   });
 
   it("no egress record: no flows field (findings.json is as before)", () => {

@@ -1,5 +1,5 @@
 import type { Analysis } from "../../analyze.js";
-import type { Flow } from "../../flows.js";
+import { UNREAD, type Flow } from "../../flows.js";
 import { esc, int, secs, u, uc } from "./escape.js";
 import { FULL_EVIDENCE, num, table, td } from "./tables.js";
 
@@ -38,7 +38,7 @@ export function flowsSection(a: Analysis): string {
 function identifiers(f: Flow): string {
   if (!f.carriesIdentifiers) return `<span class="muted">none found</span>`;
   return f.identifiers
-    .map((i) => `${uc(i.kind, 60)} <span class="muted">${esc(i.encodings.join(", "), 200)} · ${esc(i.where.join(", "), 60)} · ${int(i.requests)}×${i.minConf < 1 ? ` · conf ≥ ${esc(i.minConf.toFixed(2))}` : ""}${i.readSeqs ? ` · read ${esc(i.readSeqs.map((s) => `#${s}`).join(" "), 120)}` : ""}</span>`)
+    .map((i) => `${uc(i.kind, 60)} <span class="muted">${esc(i.encodings.join(", "), 200)} · ${esc(i.where.join(", "), 60)} · ${int(i.requests)}×${i.minConf < 1 ? ` · conf ≥ ${esc(i.minConf.toFixed(2))}` : ""}${i.readSeqs ? ` · read ${esc(i.readSeqs.map((s) => `#${s}`).join(" "), 120)}` : ""}${i.unread ? ` · ${UNREAD} (${int(i.unread)}×)` : ""}</span>`)
     .join("<br>");
 }
 
