@@ -45,7 +45,8 @@ const rule = (id: string, title: string, severity: "critical" | "high" | "medium
  * carried an identifier the agent found — before consent, after a refusal or an opt-out in scope,
  * to a recipient the app does not list, read by one party and sent by another, or in cleartext.
  * Each finding's evidence: the send (host and whom it belongs to, the encodings and where they
- * were, bytes, TLS) and the read (its seq and party), with the stack and step of the send.
+ * were, bytes, TLS) and, per identifier, the read it names (seq, hook, party, time), with the stack
+ * and step of the send.
  */
 export const egressFamily: RuleFamily = {
   family: "egress",
@@ -93,6 +94,11 @@ export const egressFamily: RuleFamily = {
       }
       return r;
     };
+    /** The read a match names, as evidence: its hook, party and time (when still remembered). */
+    const readOf = (seq: number): { read?: { hook: string; party: string; t: number } } => {
+      const r = reads.read(seq);
+      return r ? { read: { hook: r.hook, party: setup.parties[r.party]?.name ?? "?", t: r.t } } : {};
+    };
     const add = (id: string, key: string, ctx: EventContext, net: NetRecord, matches: readonly NetMatch[], extra: Record<string, unknown> = {}): void => {
       const g = (groups as Record<string, GroupMap>)[id]!.add(key, ctx);
       const d = g.details;
@@ -102,7 +108,7 @@ export const egressFamily: RuleFamily = {
       d.bytes = (Number(d.bytes) || 0) + (net.bytes ?? 0);
       const ids = (d.identifiers ??= []) as { kind: string; enc: string; where: string; readSeq?: number; conf: number }[];
       for (const m of matches) {
-        if (ids.length < 16 && !ids.some((x) => x.kind === m.kind && x.enc === m.enc && x.where === m.where)) ids.push({ kind: m.kind, enc: m.enc, where: m.where, ...(m.readSeq !== undefined ? { readSeq: m.readSeq } : {}), conf: m.conf });
+        if (ids.length < 16 && !ids.some((x) => x.kind === m.kind && x.enc === m.enc && x.where === m.where)) ids.push({ kind: m.kind, enc: m.enc, where: m.where, ...(m.readSeq !== undefined ? { readSeq: m.readSeq, ...readOf(m.readSeq) } : {}), conf: m.conf });
       }
       for (const [k, v] of Object.entries(extra)) d[k] ??= v;
     };
@@ -110,7 +116,7 @@ export const egressFamily: RuleFamily = {
       onEvent(ctx) {
         const { ev } = ctx;
         if (ctx.collection && CATEGORIES[ev.cat].identifying) {
-          reads.add(ev.seq, ctx.partyIdx, ev.ret);
+          reads.add(ev.seq, ctx.partyIdx, ev.ret, ev.hook, ev.t);
         }
         const net = ev.net;
         const matches = net?.matches;
@@ -178,12 +184,16 @@ class ReadRing {
   private readonly seqs = new Float64Array(MAX_READS);
   private readonly parties = new Int32Array(MAX_READS);
   private readonly summaries: (string | undefined)[] = new Array<string | undefined>(MAX_READS);
+  private readonly hooks: string[] = new Array<string>(MAX_READS);
+  private readonly times = new Float64Array(MAX_READS);
   private readonly own = new Map<number, Set<string>>();
   private count = 0;
 
-  add(seq: number, party: number, summary: string | undefined): void {
+  add(seq: number, party: number, summary: string | undefined, hook: string, t: number): void {
     const i = this.count % MAX_READS;
     this.seqs[i] = seq;
+    this.hooks[i] = hook;
+    this.times[i] = t;
     this.parties[i] = party;
     this.summaries[i] = summary;
     this.count++;
@@ -197,6 +207,12 @@ class ReadRing {
   party(seq: number): number {
     const at = this.find(seq);
     return at < 0 ? -1 : this.parties[at]!;
+  }
+
+  /** The read with this seq: hook, party index, time; undefined when it is not (or no longer) here. */
+  read(seq: number): { hook: string; party: number; t: number } | undefined {
+    const at = this.find(seq);
+    return at < 0 ? undefined : { hook: this.hooks[at]!, party: this.parties[at]!, t: this.times[at]! };
   }
 
   /** What the read with this seq returned (its summary), when it is here. */

@@ -37,6 +37,8 @@ describe("egress rules: what left the device", () => {
     expect(f[0]!.party.key).toBe("sdk:umeng-common");
     expect(f[0]!.message).toMatch(/^Umeng Common SDK \(友盟基础组件\) sent android_id \(md5-lower, body\) to alog\.umeng\.com \(.*'s server\) in 1 request\(s\) before the privacy policy was accepted$/);
     expect(f[0]!.evidence.details).toMatchObject({ host: "alog.umeng.com", tls: true, bytes: 812, identifiers: [{ kind: "android_id", enc: "md5-lower", where: "body", readSeq: 1 }] });
+    // The read the send names, as evidence: hook, party, time.
+    expect((f[0]!.evidence.details!.identifiers as { read?: unknown }[])[0]!.read).toEqual({ hook: ANDROID_ID, party: "Umeng Common SDK (友盟基础组件)", t: 100 });
     expect(ruleFindings(a, "egress.undeclared_recipient")).toEqual([]);
     expect(ruleFindings(a, "egress.cleartext")).toEqual([]);
   });
