@@ -17,6 +17,18 @@ const SOCKET_HOOK = "net.SocketOutputStream.socketWrite";
 /** The hooks the sends come from, for the manifest's coverage. */
 export const EGRESS_HOOKS: readonly string[] = [OKHTTP_HOOK, TLS_HOOK, SOCKET_HOOK];
 
+/**
+ * What a read of each identifier returns, redacted as the agent writes it (docs/trace-format.md
+ * "Value summaries": equal values, equal hashes within a run): one device, one value per kind.
+ */
+export const READ_SUMMARY: Readonly<Record<string, string>> = {
+  imei: "hash:8d0e41c2a7f3",
+  imsi: "hash:36b9f05d1e8a",
+  android_id: "hash:c1f7a9e04b62",
+  location: "hash:5f2c9a1be07d",
+  mac: "hash:e2b4d6f80a13",
+};
+
 /** The agent's scan bound per payload (docs/trace-format.md `cut`). */
 const SCAN_BOUND = 64 * 1024;
 
@@ -24,8 +36,10 @@ type Carried = readonly [kind: string, enc: string, where: NetMatch["where"]];
 
 /** One way a party sends: where to, through which stack, and what its sends may carry. */
 interface Sender {
-  /** Index into the generator's CALLERS: the party that sends, whose own reads its matches name first. */
+  /** Index into the generator's CALLERS: the party that sends, whose own reads its matches name first (-1: a party that reads nothing). */
   readonly caller: number;
+  /** Whose reads its matches name, when not its own: a party that reads nothing and sends what another read. */
+  readonly from?: number;
   readonly frames: readonly StackFrame[];
   readonly host: string;
   readonly port: number;
@@ -46,6 +60,8 @@ const SENDERS: readonly Sender[] = [
   { caller: 4, frames: [{ c: "com.amap.api.mapcore.util.TileServerHandler", m: "fetchTile" }, { c: "com.amap.api.maps.MapView", m: "loadTiles" }], host: "wprd01.is.autonavi.com", port: 443, via: "tls", method: "GET", carries: [] },
   { caller: 5, frames: [{ c: "com.bytedance.sdk.openadsdk.core.n", m: "a" }, { c: "com.bytedance.sdk.openadsdk.TTAdSdk", m: "init" }], host: "api-access.pangle.io", port: 443, via: "okhttp", method: "POST", carries: [["android_id", "sha256-lower", "body"], ["mac", "hex-upper", "header"]] },
   { caller: 6, frames: [{ c: "com.acme.tracker.Uploader", m: "flush" }], host: "t.tracker.example", port: 80, via: "socket", method: "POST", carries: [["android_id", "plain", "url"], ["imei", "plain", "body"]] },
+  // Bugly is handed the app's device id (CrashReport.setDeviceId) and reads none itself: sharing.
+  { caller: -1, from: 0, frames: [{ c: "com.tencent.bugly.crashreport.common.info.a", m: "b" }, { c: "com.tencent.bugly.proguard.u", m: "run" }], host: "android.bugly.qq.com", port: 443, via: "tls", method: "POST", carries: [["android_id", "plain", "body"], ["imei", "md5-lower", "body"]] },
   { caller: 7, frames: [{ c: "a.b.f", m: "a" }, { c: "a.b.e", m: "run" }], host: "203.0.113.7", port: 8080, via: "socket", method: "POST", carries: [["mac", "plain", "body"], ["android_id", "sha1-lower", "body"]] },
 ];
 
@@ -117,15 +133,16 @@ export class EgressModel {
 
   /**
    * What one send carries: each identifier the sender sends, in one send of three, named by the
-   * sender's own last read of it (mostly), another party's (sharing) or no read (a value the
-   * trace has no hooked read of).
+   * sender's own last read of it (or that of the party it has it from; mostly), the last read of
+   * anyone, or no read (a value the trace has no hooked read of).
    */
   private matches(s: Sender): NetMatch[] {
     const out: NetMatch[] = [];
     for (const [kind, enc, where] of s.carries) {
       if (this.rand() >= 1 / 3) continue;
       const r = this.rand();
-      const readSeq = r < 0.85 ? (this.own.get(`${s.caller}|${kind}`) ?? this.any.get(kind)) : r < 0.95 ? this.any.get(kind) : undefined;
+      const reader = s.from ?? s.caller;
+      const readSeq = r < 0.85 ? (this.own.get(`${reader}|${kind}`) ?? this.any.get(kind)) : r < 0.95 ? this.any.get(kind) : undefined;
       out.push({ kind, enc, where, ...(readSeq !== undefined ? { readSeq } : {}), conf: where === "pre-encryption" ? 0.6 : 1 });
     }
     return out;

@@ -2,7 +2,7 @@ import type { Category } from "../reports/trace/categories.js";
 import type { StackFrame } from "../reports/trace/format.js";
 import { termText } from "../reports/render/escape.js";
 import { TraceWriter } from "../reports/trace/writer.js";
-import { EGRESS_HOOKS, EgressModel } from "./synthetic-egress.js";
+import { EGRESS_HOOKS, EgressModel, READ_SUMMARY } from "./synthetic-egress.js";
 
 /** A small deterministic PRNG (mulberry32), so generated traces are reproducible. */
 export function prng(seed: number): () => number {
@@ -171,7 +171,8 @@ export function generateTrace(opts: SyntheticOptions): { events: number; markers
       cat: pick.spec.cat,
       ...(pick.spec.perm ? { perm: pick.spec.perm } : {}),
       out: threw ? "threw" : "returned",
-      ...(threw ? { exc: "java.lang.SecurityException" } : { ret: "hash:5f2c9a1be07d" }),
+      // With sends, each identifier has its own value (the egress rules compare them); without, one summary for all, as before.
+      ...(threw ? { exc: "java.lang.SecurityException" } : { ret: (egress && pick.spec.kind && READ_SUMMARY[pick.spec.kind]) || "hash:5f2c9a1be07d" }),
       pid: 4100,
       tid: 4100 + Math.floor(rand() * 30),
       stack: pick.stack,

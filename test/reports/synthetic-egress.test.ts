@@ -86,6 +86,8 @@ describe("synthetic trace with sends", () => {
     for (const rule of ["egress.identifier_before_consent", "egress.cleartext", "egress.shared_between_parties", "egress.undeclared_recipient"]) {
       expect(ruleFindings(a, rule).length, rule).toBeGreaterThan(0);
     }
+    // Bugly is handed the app's device id and reads none itself: sharing from the app to an SDK.
+    expect(ruleFindings(a, "egress.shared_between_parties").some((f) => f.message.startsWith("Tencent Bugly sent") && f.message.endsWith("the app read it"))).toBe(true);
     expect(a.flows!.requests).toBe(sends.length);
     // The app's own API (profile domains: example.com) is never an undeclared recipient.
     expect(ruleFindings(a, "egress.undeclared_recipient").some((f) => JSON.stringify(f).includes("api.shop.example.com"))).toBe(false);
