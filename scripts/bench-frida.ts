@@ -1,35 +1,40 @@
 /**
  * `npm run bench:frida`: what the agent costs per call under real Frida, against a bare Frida
  * replacement and a camille-style script, on a HotSpot JVM (getImei) and on a C program (open,
- * ioctl). The targets and the driver are in scripts/bench-frida/; this file checks what they
+ * ioctl); and what its egress scan adds to the socket write it inspects (issue 15 item 9), on a
+ * HotSpot JVM: the write with no agent, with the agent and nothing learned, and with the agent
+ * knowing 20 device values (scripts/bench-frida/known-values.ts). The targets and the driver are in scripts/bench-frida/; this file checks what they
  * need, compiles them, runs the driver (PyPI's `frida`, which carries frida-core: the npm binding
  * cannot always be installed) and prints µs per call, ratios and the goals, met or missed.
  * A benchmark, not a test: missed goals are printed, the exit code is 0. Exit 2 when something
  * it needs is missing, with one line saying what and how to get it.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { positiveInt, scriptArgs } from "./args.js";
 import { packageRoot } from "../reports/version.js";
+import { checkedKnownValues } from "./bench-frida/known-values.js";
 import { printReport, type Results } from "./bench-frida/report.js";
 
-const USAGE = "npm run bench:frida -- [--calls N] [--native-calls N] [--rounds N] [--only java|native|both]";
+const USAGE = "npm run bench:frida -- [--calls N] [--native-calls N] [--egress-calls N] [--rounds N] [--only java|native|egress|both|all]";
+const ONLY = ["java", "native", "egress", "both", "all"];
 const { values } = scriptArgs(USAGE, () =>
   parseArgs({
     options: {
       calls: { type: "string", default: "200000" },
       "native-calls": { type: "string", default: "200000" },
+      "egress-calls": { type: "string", default: "20000" },
       rounds: { type: "string", default: "3" },
-      only: { type: "string", default: "both" },
+      only: { type: "string", default: "all" },
     },
   }),
 );
-if (!["java", "native", "both"].includes(values.only)) {
-  process.stderr.write(`--only must be java, native or both, not '${values.only}'\nusage: ${USAGE}\n`);
+if (!ONLY.includes(values.only)) {
+  process.stderr.write(`--only must be one of ${ONLY.join(", ")} ("both": java and native), not '${values.only}'\nusage: ${USAGE}\n`);
   process.exit(2);
 }
 const ROOT = packageRoot();
@@ -91,7 +96,10 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "permtrace-bench-frida-"));
   try {
     const classes = join(work, "classes");
-    execFileSync(join(JAVA_HOME_17, "bin", "javac"), ["-d", classes, join(HERE, "java", "BenchJava.java"), join(HERE, "java", "android", "telephony", "TelephonyManager.java")], { stdio: "inherit" });
+    execFileSync(join(JAVA_HOME_17, "bin", "javac"), ["-d", classes, join(HERE, "java", "BenchJava.java"), join(HERE, "java", "BenchEgress.java"), join(HERE, "java", "android", "telephony", "TelephonyManager.java")], { stdio: "inherit" });
+    const known = checkedKnownValues();
+    const knownFile = join(work, "known-values.json");
+    writeFileSync(knownFile, JSON.stringify(known.values));
     const native = join(work, "bench-native");
     execFileSync("gcc", ["-O2", "-o", native, join(HERE, "bench-native.c")], { stdio: "inherit" });
     const [bare, camille] = [await bundle("bare-replacement", work), await bundle("camille-style", work)];
@@ -100,7 +108,8 @@ async function main(): Promise<void> {
       [
         join(HERE, "driver.py"),
         ...["--java", join(JAVA_HOME_17, "bin", "java"), "--classpath", classes, "--native", native, "--agent", agent],
-        ...["--bare-script", bare, "--camille-script", camille, "--probe-script", join(HERE, "runtime-probe.js"), "--floor-script", join(HERE, "empty-listener.js"), "--workdir", work],
+        ...["--bare-script", bare, "--camille-script", camille, "--probe-script", join(HERE, "runtime-probe.js"), "--floor-script", join(HERE, "empty-listener.js"), "--workdir", work, "--known-values", knownFile],
+        ...["--egress-calls", String(positiveInt("--egress-calls", values["egress-calls"]))],
         ...["--calls", String(positiveInt("--calls", values.calls)), "--native-calls", String(positiveInt("--native-calls", values["native-calls"]))],
         ...["--rounds", String(positiveInt("--rounds", values.rounds)), "--only", values.only],
       ],
@@ -114,6 +123,7 @@ async function main(): Promise<void> {
       commit: measuredCommit(),
       machine: `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
       jvm: `OpenJDK ${javaVersion ?? "17"} (HotSpot)`,
+      patterns: known.patterns,
     });
   } finally {
     rmSync(work, { recursive: true, force: true });

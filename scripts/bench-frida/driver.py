@@ -7,6 +7,11 @@ each script loaded in turn (bare replacement, the permtrace agent, camille-style
 before the next; the bare call is timed again at the end, to show the JVM went back to it.
 Native target (bench-native.c): open and ioctl timed with no hook, with empty C listeners
 (what Interceptor.attach costs at least), then with the agent; the three in turn, several cycles, the best kept.
+Egress target (BenchEgress on a HotSpot JVM): the socket write the agent's egress scan inspects
+(SocketOutputStream.socketWrite of a request with a 2 KiB and a 64 KiB body) with no agent, with
+the agent hooking it and nothing learned (no scan), and with the agent knowing ~20 device values
+(the scan runs), each in a fresh JVM; cycled, the best kept; then one request carrying a learned
+value checks the scan ran.
 A phase that fails (a script error, the target dying) is reported as such; the rest still run
 when the target is alive.
 """
@@ -32,6 +37,7 @@ class Target:
         ready = self.proc.stdout.readline().split()
         if not ready or ready[0] != "ready":
             raise RuntimeError(f"{argv[0]} did not start: {ready}")
+        self.ready = ready
         self.pid = self.proc.pid
         self.calls = 0
 
@@ -73,6 +79,7 @@ class Loaded:
     def __init__(self, session, source):
         self.messages = 0
         self.bytes = 0
+        self.matches = 0
         self.errors = []
         self.lock = threading.Lock()
         self.script = session.create_script(source)
@@ -89,6 +96,9 @@ class Loaded:
                 self.errors.append(str(payload.get("message"))[:300])
             self.messages += 1
             self.bytes += len(json.dumps(payload))
+            if isinstance(payload, dict) and payload.get("type") == "batch":
+                # Egress records: [id, [layer, host, port, tls, bytes, matches?, ...]] (agent/protocol.ts NetTuple).
+                self.matches += sum(len(t[1][5]) for t in payload.get("net") or [] if len(t[1]) > 5 and t[1][5])
 
     def reset(self):
         with self.lock:
@@ -247,23 +257,125 @@ def bench_native(args):
     return out
 
 
+EGRESS_OPS = ("req2k", "req64k")
+EGRESS_HOOK = "net.SocketOutputStream.socketWrite"
+
+
+def jvm_crash(workdir, pid):
+    """The problematic frame of a HotSpot crash log the target left, if any."""
+    try:
+        with open(f"{workdir}/hs_err_{pid}.log") as f:
+            lines = f.read().split("\n")
+    except OSError:
+        return None
+    at = [i for i, l in enumerate(lines) if l.startswith("# Problematic frame:")]
+    return lines[at[0] + 1].lstrip("# ").strip() if at else "see its hs_err log"
+
+
+def egress_measure(args, target, known, source):
+    """In a fresh JVM: the agent loaded at once (known None: no agent), then each op timed."""
+    out = {}
+    if known is not None:
+        session = frida.attach(target.pid)
+        loaded = Loaded(session, source)
+        config = {"appPackage": "com.permtrace.bench", "include": [EGRESS_HOOK]}
+        if known:
+            config["knownValues"] = known
+        coverage = loaded.rpc.init(config)
+        rows = [r for r in coverage if isinstance(r, list) and r[:1] == [EGRESS_HOOK]] if isinstance(coverage, list) else []
+        if not rows or rows[0][1] != "hooked":
+            raise RuntimeError(f"the agent did not hook {EGRESS_HOOK}: {rows or coverage}")
+        out["runtime"] = phase(lambda: probe_runtime(session, args.probe_script))
+    for op in EGRESS_OPS:
+        before_calls = target.calls
+        before_rec = agent_calls(loaded) if known is not None else 0
+        out[op] = target.us_per_call(op, args.egress_calls, args.rounds, args.budget)
+        if known is not None:
+            out[op].update({"recorded": agent_calls(loaded) - before_rec, "calls": target.calls - before_calls})
+    if known is not None:
+        # One request carrying a learned value: its record holds a match when values were learned.
+        loaded.rpc.flush()
+        loaded.settle()
+        loaded.matches = 0
+        before = agent_calls(loaded)
+        target.ns("marked", 1)
+        loaded.rpc.flush()
+        loaded.settle()
+        out.update({"markedRecorded": agent_calls(loaded) - before, "markedMatches": loaded.matches, "errors": loaded.errors})
+    return out
+
+
+def egress_run(args, known, source):
+    """One configuration in its own JVM, killed past --egress-deadline (a crashed HotSpot can hang in its error handler)."""
+    argv = [args.java, "-Xshare:off", f"-XX:ErrorFile={args.workdir}/hs_err_%p.log", "-cp", args.classpath, "BenchEgress", args.marker]
+    target = Target(argv, args.workdir)
+    timer = threading.Timer(args.egress_deadline, target.proc.kill)
+    timer.start()
+    try:
+        got = phase(lambda: egress_measure(args, target, known, source))
+        crash = jvm_crash(args.workdir, target.pid)
+        if crash:
+            got = {"error": f"the JVM crashed in {crash} ({got.get('error', 'after the run')})"}
+        return got, [int(x) for x in target.ready[2:4]]
+    finally:
+        timer.cancel()
+        target.close()
+
+
+def bench_egress(args):
+    """The hooked socket write with no agent, the agent with nothing learned, the agent with known values.
+
+    Each configuration runs in a fresh JVM with the agent loaded before the JIT compiled the loop:
+    loading frida-java-bridge into a JVM whose code cache is warm crashed HotSpot 17 here
+    (VM_RedefineClasses::flush_dependent_code, which the bridge's lib/jvm.js calls to replace a
+    method; cf. frida/frida-java-bridge#299). Cycled, the best kept.
+    """
+    with open(args.known_values) as f:
+        known = json.load(f)
+    args.marker = known[0]["value"]
+    with open(args.agent) as f:
+        source = f.read()
+    out = {"none": {}, "noscan": {}, "scan": {}, "values": len(known), "cycles": args.cycles}
+    for _ in range(args.cycles):
+        for label, values in (("none", None), ("noscan", []), ("scan", known)):
+            got, sizes = egress_run(args, values, source)
+            out["bytes"] = dict(zip(EGRESS_OPS, sizes))
+            if "error" in got:
+                out[label]["error"] = got["error"]
+                continue
+            for op in EGRESS_OPS:
+                old = out[label].get(op)
+                if old is None or got[op]["us"] < old["us"]:
+                    out[label][op] = got[op]
+            if isinstance(got.get("runtime"), str):
+                out["runtime"] = got["runtime"]
+            for k in ("markedRecorded", "markedMatches", "errors"):
+                if k in got:
+                    out[label][k] = got[k]
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
-    for flag in ("--java", "--classpath", "--native", "--agent", "--bare-script", "--camille-script", "--probe-script", "--floor-script", "--workdir"):
+    for flag in ("--java", "--classpath", "--native", "--agent", "--bare-script", "--camille-script", "--probe-script", "--floor-script", "--workdir", "--known-values"):
         p.add_argument(flag, required=True)
+    p.add_argument("--egress-calls", type=int, default=20000, help="most socket writes in one timed run")
+    p.add_argument("--egress-deadline", type=float, default=300, help="seconds one egress JVM may run")
     p.add_argument("--calls", type=int, default=200000, help="most getImei calls in one timed run")
     p.add_argument("--native-calls", type=int, default=200000, help="most libc calls in one timed run")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--cycles", type=int, default=3, help="native: no hook, empty listeners, agent, this many times over")
     p.add_argument("--budget", type=float, default=0.5, help="seconds one timed run aims at")
     p.add_argument("--depth", type=int, default=30, help="Java frames under the call")
-    p.add_argument("--only", choices=("java", "native", "both"), default="both")
+    p.add_argument("--only", choices=("java", "native", "egress", "both", "all"), default="all")
     args = p.parse_args()
     result = {"frida": frida.__version__}
-    if args.only in ("java", "both"):
+    if args.only in ("java", "both", "all"):
         result["java"] = phase(lambda: bench_java(args))
-    if args.only in ("native", "both"):
+    if args.only in ("native", "both", "all"):
         result["native"] = phase(lambda: bench_native(args))
+    if args.only in ("egress", "all"):
+        result["egress"] = phase(lambda: bench_egress(args))
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

@@ -1,6 +1,7 @@
 /**
  * bench:frida's printout: µs per call and ratios from the driver's JSON (driver.py), and the
- * goals of the issue "Real Frida in CI" (item 7), each met or missed.
+ * goals of the issue "Real Frida in CI" (item 7) and of issue 15 item 9 (the egress scan's
+ * share of the hooked write), each met or missed.
  */
 
 /** A timed run, or why it could not be. */
@@ -34,12 +35,39 @@ export interface Results {
     readonly hooked?: readonly string[];
     readonly errors?: readonly string[];
   };
+  readonly egress?: EgressResults;
+}
+
+type EgressOp = "req2k" | "req64k";
+
+interface EgressAgent extends Partial<Record<EgressOp, Timed & { recorded?: number; calls?: number }>> {
+  readonly error?: string;
+  /** Records of the one request carrying a learned value, and the matches in them. */
+  readonly markedRecorded?: number;
+  readonly markedMatches?: number;
+  readonly errors?: readonly string[];
+}
+
+/** The egress phase: the hooked socket write with no agent, the agent with nothing learned, with `values` learned. */
+export interface EgressResults {
+  readonly error?: string;
+  readonly none?: Partial<Record<EgressOp, Timed>>;
+  readonly noscan?: EgressAgent;
+  readonly scan?: EgressAgent;
+  readonly values?: number;
+  readonly cycles?: number;
+  /** Each request's size in bytes. */
+  readonly bytes?: Partial<Record<EgressOp, number>>;
+  /** Script.runtime inside the egress target. */
+  readonly runtime?: string;
 }
 
 export interface Context {
   readonly commit: string;
   readonly machine: string;
   readonly jvm: string;
+  /** The patterns the known values make (scripts/bench-frida/known-values.ts). */
+  readonly patterns?: number;
 }
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -87,6 +115,47 @@ function printNative(n: NonNullable<Results["native"]>): void {
   for (const e of n.errors?.slice(0, 1) ?? []) out(`  agent error: ${e.split("\n")[0]}`);
 }
 
+const EGRESS_OPS: readonly [EgressOp, string][] = [
+  ["req2k", "request, 2 KiB body"],
+  ["req64k", "request, 64 KiB body"],
+];
+
+/** The scan's share of the hooked write: (scan − no scan) / no scan. */
+function scanShare(e: EgressResults, op: EgressOp): number | undefined {
+  const r = ratio(e.scan?.[op], e.noscan?.[op]);
+  return r === undefined ? undefined : r - 1;
+}
+
+/** The scan's added time split into a per-write part and a per-KiB part, from the two request sizes. */
+function fixedAndPerKiB(e: EgressResults): { fixed: number; perKiB: number } | undefined {
+  const added = (op: EgressOp): number | undefined => (e.scan?.[op]?.us !== undefined && e.noscan?.[op]?.us !== undefined ? e.scan[op]!.us! - e.noscan[op]!.us! : undefined);
+  const [a, b, ka, kb] = [added("req2k"), added("req64k"), (e.bytes?.req2k ?? 0) / 1024, (e.bytes?.req64k ?? 0) / 1024];
+  if (a === undefined || b === undefined || kb <= ka) return undefined;
+  const perKiB = (b - a) / (kb - ka);
+  return { fixed: a - perKiB * ka, perKiB };
+}
+
+function printEgress(e: EgressResults, ctx: Context): void {
+  if (e.error) return out(`Egress: not measured: ${e.error}`);
+  for (const [label, a] of [["agent, nothing learned", e.noscan], [`agent, ${e.values} values`, e.scan]] as const) if (a?.error) out(`  ${label}: not measured: ${a.error}`);
+  out(`  ${"".padEnd(30)}${"no agent".padStart(10)}${"agent, no scan".padStart(16)}${"agent + scan".padStart(14)}${"scan share".padStart(12)}${"scan µs/KiB".padStart(13)}  recorded`);
+  for (const [op, label] of EGRESS_OPS) {
+    const bytes = e.bytes?.[op];
+    const share = scanShare(e, op);
+    const perKiB = e.scan?.[op]?.us !== undefined && e.noscan?.[op]?.us !== undefined && bytes ? ((e.scan[op]!.us! - e.noscan[op]!.us!) / (bytes / 1024)).toFixed(3) : "—";
+    const rec = [e.noscan?.[op], e.scan?.[op]].map((t) => (t?.calls === undefined ? "—" : `${t.recorded}/${t.calls}`)).join(", ");
+    out(`  ${`${label} (${bytes ?? "?"} B)`.padEnd(30)}${us(e.none?.[op]).padStart(10)}${us(e.noscan?.[op]).padStart(16)}${us(e.scan?.[op]).padStart(14)}${(share === undefined ? "—" : `${(share * 100).toFixed(1)}%`).padStart(12)}${perKiB.padStart(13)}  ${rec}`);
+  }
+  out(`  (µs per write, best of ${e.cycles ?? "?"} cycles; scan share = (agent + scan − agent, no scan) / agent, no scan; µs/KiB over the whole request, all of it scanned: both are within the 64 KiB scan bound's copy)`);
+  const split = fixedAndPerKiB(e);
+  if (split) out(`  where the scan's time goes: ~${split.fixed.toFixed(1)} µs per write whatever its size, + ${split.perKiB.toFixed(3)} µs per KiB (from the two sizes)`);
+  const check = (a: EgressAgent | undefined): string => (a?.markedRecorded === undefined ? "not run" : `${a.markedMatches ?? 0} match(es) in ${a.markedRecorded} record(s)`);
+  out(`  check, one request carrying a learned value: with ${e.values} values ${check(e.scan)} (the scan ran); with nothing learned ${check(e.noscan)}`);
+  if ((e.scan?.markedMatches ?? 0) === 0) out("  WARNING: the request carrying a learned value was recorded without a match: the scan did not run, the figures above do not measure it");
+  for (const err of [...(e.noscan?.errors ?? []), ...(e.scan?.errors ?? [])].slice(0, 1)) out(`  agent error: ${err.split("\n")[0]}`);
+  if (ctx.patterns !== undefined) out(`  (${e.values} values make ${ctx.patterns} patterns in the matcher)`);
+}
+
 function printGoals(r: Results): void {
   const j = r.java;
   const n = r.native;
@@ -98,11 +167,18 @@ function printGoals(r: Results): void {
   ];
   out("Goals (a benchmark, not a test):");
   for (const [what, value, limit] of goals) out(`  ${value === undefined ? "not measured" : value <= limit ? "met   " : "MISSED"}  ${what} (${times(value)})`);
+  if (r.egress) {
+    for (const [op, label] of EGRESS_OPS) {
+      const share = scanShare(r.egress, op);
+      const verdict = share === undefined || (r.egress.scan?.markedMatches ?? 0) === 0 ? "not measured" : share <= 0.2 ? "met   " : "MISSED";
+      out(`  ${verdict}  egress scan adds ≤ 20% to the hooked write, ${label} (${share === undefined ? "—" : `+${(share * 100).toFixed(1)}%`})`);
+    }
+  }
 }
 
 /** Prints the whole report. */
 export function printReport(r: Results, ctx: Context): void {
-  const runtime = typeof r.java?.runtime === "string" ? r.java.runtime : (r.java?.replacement?.runtime ?? "unknown");
+  const runtime = typeof r.java?.runtime === "string" ? r.java.runtime : (r.java?.replacement?.runtime ?? r.egress?.runtime ?? "unknown");
   out(`bench:frida — frida ${r.frida} (frida-core from PyPI's wheel); scripts run in ${runtime === "QJS" ? "QuickJS (Script.runtime \"QJS\", Frida's default)" : runtime}`);
   out(`agent measured: dist/agent/permtrace-agent.js built from ${ctx.commit}`);
   out(`machine: ${ctx.machine}; µs per call, best of the timed runs`);
@@ -113,6 +189,10 @@ export function printReport(r: Results, ctx: Context): void {
   if (r.native) {
     out("Native target: a C program (glibc), the agent with its whole catalogue");
     printNative(r.native);
+  }
+  if (r.egress) {
+    out(`Egress (issue 15 item 9): ${ctx.jvm} — not ART — java.net.SocketOutputStream.socketWrite of one request per write to a loopback socket, the agent hooking that write alone`);
+    printEgress(r.egress, ctx);
   }
   printGoals(r);
 }
