@@ -325,10 +325,11 @@ def egress_run(args, known, source):
 def bench_egress(args):
     """The hooked socket write with no agent, the agent with nothing learned, the agent with known values.
 
-    Each configuration runs in a fresh JVM with the agent loaded before the JIT compiled the loop:
-    loading frida-java-bridge into a JVM whose code cache is warm crashed HotSpot 17 here
-    (VM_RedefineClasses::flush_dependent_code, which the bridge's lib/jvm.js calls to replace a
-    method; cf. frida/frida-java-bridge#299). Cycled, the best kept.
+    Each configuration runs in a fresh JVM: hooking the method again after an agent that had hooked
+    it was disposed and unloaded crashed HotSpot 17 here (SIGSEGV in HasEvolDependency::do_metadata
+    under VM_RedefineClasses::flush_dependent_code, which the bridge's lib/jvm.js calls to install
+    a replacement; one crash in a handful of dispose/re-init rounds; cf. frida/frida-java-bridge#299).
+    Cycled, the best kept.
     """
     with open(args.known_values) as f:
         known = json.load(f)
