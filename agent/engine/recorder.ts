@@ -82,16 +82,21 @@ export class Recorder {
     return true;
   }
 
-  /** Queues a call before the original runs; returns its local id for `end`. */
+  /**
+   * Queues a call before the original runs; returns its local id for `end`. A full batch is sent
+   * before the call is added, not after: the call that fills it would otherwise leave unfinished,
+   * its outcome and its egress record (attached at the next flush) a batch later — lost if the
+   * process dies in between.
+   */
   begin(t: number, hook: number, category: number, tid: number, stack: number, args: readonly string[] | null, flags: number, req: readonly string[] | null): number {
+    if (this.calls.length >= this.opts.batchSize) this.flush();
     const id = this.firstId + this.calls.length;
     const tuple: CallTuple = [Math.round(t * 1000) / 1000, hook, category, flags | CALL_FLAGS.pending, tid, stack];
     if (args !== null || req !== null) tuple.push(-1, -1, args === null ? null : args.map((a) => this.str(a)));
     if (req !== null) tuple.push(req);
     this.calls.push(tuple);
     this.stats.calls++;
-    if (this.calls.length >= this.opts.batchSize) this.flush();
-    else this.schedule();
+    this.schedule();
     return id;
   }
 
