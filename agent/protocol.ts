@@ -6,7 +6,8 @@
  * sent once and referenced by index after. The runner turns batches into trace format v1.
  *
  * Additions that an older runner may ignore are optional fields within a version: `BatchMessage.net`
- * (egress records) is one; an older agent sends none and a runner reads batches with or without it.
+ * (egress records) is one, `BatchMessage.sendStacks` with NetTuple[8] another; an older agent sends
+ * none and a runner reads batches with or without them.
  */
 export const PROTOCOL_VERSION = 1;
 
@@ -90,12 +91,13 @@ export type NetMatchTuple = readonly [string, string, number, number, number];
 /**
  * What an egress call sent: [layer (index in NET_LAYERS), host or null, port or -1, 1 for TLS
  * else 0, payload bytes at this layer or -1 when unknown, matches or null, HTTP method or null,
- * bytes beyond the scan bound (not scanned)]. Trailing nulls and zeros are left off.
+ * bytes beyond the scan bound (not scanned), id of the send's logical stack in
+ * `BatchMessage.sendStacks` (optional, added within version 1)]. Trailing nulls and zeros are left off.
  */
 export type NetTuple = readonly (string | number | readonly NetMatchTuple[] | null)[];
 
 /** Field positions in a NetTuple. */
-export const NET = { layer: 0, host: 1, port: 2, tls: 3, bytes: 4, matches: 5, method: 6, cut: 7 } as const;
+export const NET = { layer: 0, host: 1, port: 2, tls: 3, bytes: 4, matches: 5, method: 6, cut: 7, stack: 8 } as const;
 
 /** [t, kind, detail]: foreground/background/screen changes and permission results seen in the app. */
 export type LifecycleTuple = readonly [number, "foreground" | "background" | "screen_on" | "screen_off" | "permission_result", Readonly<Record<string, unknown>>?];
@@ -140,6 +142,14 @@ export interface BatchMessage {
    * this batch or an earlier one (then still pending: its outcome comes in this batch or later).
    */
   readonly net?: readonly (readonly [number, NetTuple])[];
+  /**
+   * Logical stacks of sends (optional, added within version 1), numbered in a table of their own
+   * and sent once each like `stacks`: a send that ran on OkHttp's dispatcher thread for an
+   * enqueued call is its own frames followed by the frames where the call was enqueued (the
+   * enqueue frame first). A NetTuple that names one (NetTuple[8]) is written with it in place of
+   * its call's stack. It is in this batch or an earlier one.
+   */
+  readonly sendStacks?: readonly StackTuple[];
 }
 
 /**

@@ -14,7 +14,7 @@ const MAX_FIRSTS_PER_HOOK = 64;
 
 const LAYERS = ["okhttp", "tls", "socket"] as const;
 const WHERE: readonly NetWhere[] = ["url", "header", "body", "pre-encryption"];
-const NET = { layer: 0, host: 1, port: 2, tls: 3, bytes: 4, matches: 5, method: 6, cut: 7 } as const;
+const NET = { layer: 0, host: 1, port: 2, tls: 3, bytes: 4, matches: 5, method: 6, cut: 7, stack: 8 } as const;
 
 /** Host and method come from the app: bounded here, escaped by every renderer. */
 const MAX_TEXT = 300;
@@ -148,6 +148,8 @@ function frame(f: FrameTuple): StackFrame {
 export class AgentSink {
   private readonly strings: string[] = [];
   private readonly stacks = new Map<number, number>();
+  /** Trace stack ids of the agent's logical send stacks (BatchMessage.sendStacks), by their own numbering. */
+  private readonly sendStacks = new Map<number, number>();
   private hooks: string[] = [];
   /** The permission guarding each hook, by hook number. */
   private permissions: readonly (string | null)[] = [];
@@ -208,16 +210,23 @@ export class AgentSink {
     for (const [id, call] of this.pending) this.write(id, { ...call, out: "threw", exc: `(no outcome: ${reason})` });
     this.pending.clear();
     this.nets.clear();
+    this.sendStacks.clear();
     // A closed sink is kept for its coverage (runner/commands/run.ts, retired): not its reads.
     this.readSeqs.clear();
     this.early = [];
   }
 
-  /** Writes a call with its egress record, and remembers a read's seq for the matches that name it. */
+  /**
+   * Writes a call with its egress record, and remembers a read's seq for the matches that name it.
+   * A send OkHttp's dispatcher ran for an enqueued call is written with its logical stack (its own
+   * frames, then the enqueuer's: agent/engine/egress.ts), so attribution, chains and every output
+   * see the party that enqueued it.
+   */
   private write(id: number, call: CallInput): void {
     const net = this.nets.get(id);
     if (net) this.nets.delete(id);
-    const seq = this.writer.call(net ? { ...call, net: netRecord(net, this.readSeqs) } : call);
+    const logical = net && net.length > NET.stack ? this.sendStacks.get(net[NET.stack] as number) : undefined;
+    const seq = this.writer.call(net ? { ...call, ...(logical !== undefined ? { stack: logical } : {}), net: netRecord(net, this.readSeqs) } : call);
     if (seq > 0) this.readSeqs.add(id, seq, call);
   }
 
@@ -234,6 +243,7 @@ export class AgentSink {
       this.sampled.set(id, (this.sampled.get(id) ?? 0) + n);
     }
     for (const [id, frames, truncated] of b.stacks) this.stacks.set(id, this.writer.stack(frames.map(frame), truncated));
+    for (const [id, frames, truncated] of b.sendStacks ?? []) this.sendStacks.set(id, this.writer.stack(frames.map(frame), truncated));
     for (const [id, net] of b.net ?? []) this.nets.set(id, net);
     // Outcomes before calls, so that every read a send names is written (and has its seq) before
     // the send. The agent learns a read's value when the read returns, before it ends the call

@@ -67,6 +67,35 @@ export const SCAN_POINTS: readonly ScanPoint[] = [
 ];
 
 /**
+ * OkHttp's asynchronous calls (issue 15): most SDKs send with `Call.enqueue`. The request is built
+ * (its body gzipped or encrypted) on the SDK's thread, and sent on OkHttp's dispatcher thread, whose
+ * stack holds only OkHttp and java.util.concurrent frames. The agent remembers each enqueued call
+ * (by identity) with the caller's stack and that thread's pending pre-encryption matches, and hands
+ * both to the sends of the call's run (agent/engine/egress.ts). Not catalogue entries: no call is
+ * recorded and no coverage row is made; where OkHttp is absent or renamed by R8 they are not placed,
+ * as net.CallServerInterceptor.intercept is not, and a dispatcher-thread send is the app's again.
+ * Names checked with `javap -p` on okhttp-4.12.0.jar (RealCall.enqueue(okhttp3.Callback),
+ * RealCall$AsyncCall.run(), field `final RealCall this$0`) and on okhttp-3.14.9.jar (okhttp3.RealCall
+ * .enqueue(okhttp3.Callback); RealCall$AsyncCall extends NamedRunnable, whose final run() calls
+ * `protected void execute()`; field `final okhttp3.RealCall this$0`).
+ */
+export interface AsyncPoint extends ScanPoint {
+  /** `enqueue`: the caller's thread hands the call over; `run`: the dispatcher's thread runs it (`this$0` is the call). */
+  readonly role: "enqueue" | "run";
+}
+
+const OKHTTP4_REF = "square/okhttp okhttp/src/main/kotlin/okhttp3/internal/connection/RealCall.kt (enqueue, inner class AsyncCall.run)";
+const OKHTTP3_REF = "square/okhttp parent-3.14.9 okhttp/src/main/java/okhttp3/RealCall.java (enqueue, final class AsyncCall.execute)";
+
+/** `data: -1`: these read no payload. */
+export const ASYNC_POINTS: readonly AsyncPoint[] = [
+  { id: "async.RealCall.enqueue", className: "okhttp3.internal.connection.RealCall", method: "enqueue", overloads: [["okhttp3.Callback"]], data: -1, role: "enqueue", ref: OKHTTP4_REF },
+  { id: "async.RealCall.AsyncCall.run", className: "okhttp3.internal.connection.RealCall$AsyncCall", method: "run", overloads: [[]], data: -1, role: "run", ref: OKHTTP4_REF },
+  { id: "async.RealCall.enqueue.okhttp3", className: "okhttp3.RealCall", method: "enqueue", overloads: [["okhttp3.Callback"]], data: -1, role: "enqueue", ref: OKHTTP3_REF },
+  { id: "async.RealCall.AsyncCall.execute.okhttp3", className: "okhttp3.RealCall$AsyncCall", method: "execute", overloads: [[]], data: -1, role: "run", ref: OKHTTP3_REF },
+];
+
+/**
  * Which identifier a hooked read returns, by hook id (first matching rule): the agent hands the
  * value to the matcher with the call's local id as its read. Reads whose value is not one
  * identifier (lists, Location lists, cell info) are left out.
