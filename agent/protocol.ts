@@ -37,6 +37,12 @@ export interface AgentConfig {
    * caught, as "sent without a read permtrace saw". Agent memory only: never sent back, never traced.
    */
   readonly knownValues?: readonly KnownValue[];
+  /**
+   * libc functions to hook with Interceptor.attach instead of replacing them (diagnostics and
+   * tests): the agent does so by itself where a function is too short to replace (bionic's
+   * syscall stubs, e.g. `write`), and this exercises that path where none is.
+   */
+  readonly nativeAttach?: readonly string[];
 }
 
 /** A device identifier the runner knows: `kind` is the matcher's IdKind (agent/engine/id-normalise.ts). */
