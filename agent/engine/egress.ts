@@ -15,9 +15,11 @@
  * is not recorded. An OkHttp request and the TLS writes that carry it are both recorded (the
  * request's URL and headers before encoding, the writes' bytes).
  *
- * OkHttp's enqueued calls (ASYNC_POINTS): at `enqueue` the call (by System.identityHashCode: a
- * replacement's `this` is a new wrapper with a new local reference at every call, see
- * test/frida/okhttp-async.test.ts) is remembered with the caller's stack and the thread's pending
+ * OkHttp's enqueued calls (ASYNC_POINTS): at `enqueue` the call (by System.identityHashCode, not
+ * the wrapper's handle: a replacement's `this` is a new wrapper over that call's JNI local
+ * reference, dead once it returns — frida-java-bridge 7.0.13 lib/class-factory.js,
+ * handleMethodInvocation, `self = new C(jniArgs[1], …)`; test/frida/okhttp-async.test.ts finds the
+ * enqueue again in the dispatcher's run on real HotSpot) is remembered with the caller's stack and the thread's pending
  * pre-encryption matches, at most MAX_ENQUEUED calls for ENQUEUED_MS. When the dispatcher thread
  * runs it, the matches move to that thread (a fresh PRE_WINDOW_MS, the same PRE_CONFIDENCE: the
  * link from scan to enqueue is the same thread-and-time link as to a synchronous send, the one
