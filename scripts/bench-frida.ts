@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
@@ -93,6 +93,8 @@ function measuredCommit(): string {
 
 async function main(): Promise<void> {
   const { python, agent } = checkPrereqs();
+  // Other work on the machine moves every figure: the report says how busy it was.
+  const load = loadavg()[0]!;
   const work = mkdtempSync(join(tmpdir(), "permtrace-bench-frida-"));
   try {
     const classes = join(work, "classes");
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
     const javaVersion = /JAVA_VERSION="([^"]+)"/.exec(readFileSync(join(JAVA_HOME_17, "release"), "utf8"))?.[1];
     printReport(results, {
       commit: measuredCommit(),
-      machine: `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+      machine: `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
       jvm: `OpenJDK ${javaVersion ?? "17"} (HotSpot)`,
       patterns: known.patterns,
     });

@@ -336,8 +336,8 @@ def bench_egress(args):
     args.marker = known[0]["value"]
     with open(args.agent) as f:
         source = f.read()
-    out = {"none": {}, "noscan": {}, "scan": {}, "values": len(known), "cycles": args.cycles}
-    for _ in range(args.cycles):
+    out = {"none": {}, "noscan": {}, "scan": {}, "values": len(known), "cycles": args.egress_cycles}
+    for _ in range(args.egress_cycles):
         for label, values in (("none", None), ("noscan", []), ("scan", known)):
             got, sizes = egress_run(args, values, source)
             out["bytes"] = dict(zip(EGRESS_OPS, sizes))
@@ -346,8 +346,8 @@ def bench_egress(args):
                 continue
             for op in EGRESS_OPS:
                 old = out[label].get(op)
-                if old is None or got[op]["us"] < old["us"]:
-                    out[label][op] = got[op]
+                samples = (old or {}).get("samples", []) + [got[op]["us"]]
+                out[label][op] = {**(got[op] if old is None or got[op]["us"] < old["us"] else old), "samples": samples}
             if isinstance(got.get("runtime"), str):
                 out["runtime"] = got["runtime"]
             for k in ("markedRecorded", "markedMatches", "errors"):
@@ -362,6 +362,7 @@ def main():
         p.add_argument(flag, required=True)
     p.add_argument("--egress-calls", type=int, default=20000, help="most socket writes in one timed run")
     p.add_argument("--egress-deadline", type=float, default=300, help="seconds one egress JVM may run")
+    p.add_argument("--egress-cycles", type=int, default=5, help="egress: a fresh JVM per configuration, this many times over")
     p.add_argument("--calls", type=int, default=200000, help="most getImei calls in one timed run")
     p.add_argument("--native-calls", type=int, default=200000, help="most libc calls in one timed run")
     p.add_argument("--rounds", type=int, default=3)

@@ -40,7 +40,10 @@ export interface Results {
 
 type EgressOp = "req2k" | "req64k";
 
-interface EgressAgent extends Partial<Record<EgressOp, Timed & { recorded?: number; calls?: number }>> {
+/** The best timed run, and every cycle's best (one JVM each). */
+type EgressTimed = Timed & { recorded?: number; calls?: number; samples?: readonly number[] };
+
+interface EgressAgent extends Partial<Record<EgressOp, EgressTimed>> {
   readonly error?: string;
   /** Records of the one request carrying a learned value, and the matches in them. */
   readonly markedRecorded?: number;
@@ -51,7 +54,7 @@ interface EgressAgent extends Partial<Record<EgressOp, Timed & { recorded?: numb
 /** The egress phase: the hooked socket write with no agent, the agent with nothing learned, with `values` learned. */
 export interface EgressResults {
   readonly error?: string;
-  readonly none?: Partial<Record<EgressOp, Timed>>;
+  readonly none?: Partial<Record<EgressOp, EgressTimed>>;
   readonly noscan?: EgressAgent;
   readonly scan?: EgressAgent;
   readonly values?: number;
@@ -120,10 +123,24 @@ const EGRESS_OPS: readonly [EgressOp, string][] = [
   ["req64k", "request, 64 KiB body"],
 ];
 
-/** The scan's share of the hooked write: (scan − no scan) / no scan. */
+/** The scan's share of the hooked write: (scan − no scan) / no scan, of the best runs. */
 function scanShare(e: EgressResults, op: EgressOp): number | undefined {
   const r = ratio(e.scan?.[op], e.noscan?.[op]);
   return r === undefined ? undefined : r - 1;
+}
+
+function median(xs: readonly number[] | undefined): number | undefined {
+  if (!xs || xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** The same share from the medians of the cycles, and each configuration's spread: how much the machine's load moved the figures. */
+function spreadLine(e: EgressResults, op: EgressOp, label: string): string {
+  const range = (t: EgressTimed | undefined): string => (t?.samples?.length ? `${Math.min(...t.samples).toFixed(0)}–${Math.max(...t.samples).toFixed(0)}` : "—");
+  const [b, c] = [median(e.noscan?.[op]?.samples), median(e.scan?.[op]?.samples)];
+  const share = b !== undefined && c !== undefined && b > 0 ? `${(((c - b) / b) * 100).toFixed(1)}%` : "—";
+  return `  ${label}: scan share of the medians ${share}; µs per write across the cycles: no scan ${range(e.noscan?.[op])}, scan ${range(e.scan?.[op])}`;
 }
 
 /** The scan's added time split into a per-write part and a per-KiB part, from the two request sizes. */
@@ -147,6 +164,7 @@ function printEgress(e: EgressResults, ctx: Context): void {
     out(`  ${`${label} (${bytes ?? "?"} B)`.padEnd(30)}${us(e.none?.[op]).padStart(10)}${us(e.noscan?.[op]).padStart(16)}${us(e.scan?.[op]).padStart(14)}${(share === undefined ? "—" : `${(share * 100).toFixed(1)}%`).padStart(12)}${perKiB.padStart(13)}  ${rec}`);
   }
   out(`  (µs per write, best of ${e.cycles ?? "?"} cycles; scan share = (agent + scan − agent, no scan) / agent, no scan; µs/KiB over the whole request, all of it scanned: both are within the 64 KiB scan bound's copy)`);
+  for (const [op, label] of EGRESS_OPS) out(spreadLine(e, op, label));
   const split = fixedAndPerKiB(e);
   if (split) out(`  where the scan's time goes: ~${split.fixed.toFixed(1)} µs per write whatever its size, + ${split.perKiB.toFixed(3)} µs per KiB (from the two sizes)`);
   const check = (a: EgressAgent | undefined): string => (a?.markedRecorded === undefined ? "not run" : `${a.markedMatches ?? 0} match(es) in ${a.markedRecorded} record(s)`);
