@@ -117,13 +117,26 @@ export const NATIVE_ENTRIES: readonly NativeEntry[] = [
 ];
 
 /**
- * Functions replaced to keep the filter's socket table right (not recorded): `close` forgets what a
- * descriptor was; `connect` to an Internet address (argument 1) makes it a socket to watch, even
- * where a close the filter did not see (glibc's and bionic's fdsan paths close without calling
- * close()) left it taken for something else. dup2/dup3 are left out: their syscall stubs are too
- * short to intercept on glibc ("unable to intercept function", frida-gum 17.18, x86-64).
+ * How FD_TRACK's functions keep the filter's socket table right (not recorded): `forget` — the
+ * descriptor (argument 0) may next be anything; `connect` — an Internet address (argument 1)
+ * makes it a socket; `socket` — the descriptor returned is one when the domain (argument 0) is
+ * AF_INET/AF_INET6; `accept` — the descriptor returned is one when the listening one is.
  */
-export const FD_TRACK: readonly { readonly symbol: string; readonly how: "forget" | "connect" }[] = [
+export const TRACK_HOWS = ["forget", "connect", "socket", "accept"] as const;
+
+/**
+ * Closes the filter does not see (glibc's internal `__close_nocancel`) can leave a stale bit: a
+ * new socket is marked when created, accepted or connected; a file on a stale number is caught
+ * by JavaScript. bionic's `close()` calls `android_fdsan_close_with_tag`, which libcore's
+ * `Os.close` also calls directly (bionic libc/bionic/fdsan.cpp; libcore luni/src/main/native/
+ * libcore_io_Linux.cpp, Linux_close): both are tracked. dup2/dup3 are left out (glibc's syscall
+ * stubs are too short to intercept even by attach on x86-64 here).
+ */
+export const FD_TRACK: readonly { readonly symbol: string; readonly how: (typeof TRACK_HOWS)[number] }[] = [
   { symbol: "close", how: "forget" },
+  { symbol: "android_fdsan_close_with_tag", how: "forget" },
   { symbol: "connect", how: "connect" },
+  { symbol: "socket", how: "socket" },
+  { symbol: "accept", how: "accept" },
+  { symbol: "accept4", how: "accept" },
 ];

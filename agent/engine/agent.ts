@@ -47,6 +47,8 @@ export class Agent {
   private readonly permissions: (string | null)[] = [];
   private coverage: CoverageRow[] = [];
   private nativeRows: CoverageRow[] = [];
+  /** Makes the native filter pass every call through (dispose). */
+  private disableNative: () => void = () => undefined;
 
   constructor(private readonly sendMessage: (m: AgentMessage) => void = (m) => send(m)) {}
 
@@ -75,7 +77,7 @@ export class Agent {
     const active = new Map<number, string[]>();
     const java = this.installJavaSide(catalogue.filter((e) => selected(e.id, config)), config, { recorder, redaction, appPackage: config.appPackage, guarded, tid, active, egress });
     const natives = NATIVE_ENTRIES.filter((e) => selected(e.id, config));
-    this.nativeRows = installNative(natives, {
+    const native = installNative(natives, {
       hookNumber: (id) => this.hookNumber(id),
       recorder,
       redaction,
@@ -84,7 +86,10 @@ export class Agent {
       inJavaCall: () => active.has(tid()),
       javaBacktrace: java.stacks?.source === "backtrace",
       egress,
+      ...(config.nativeAttach ? { attach: config.nativeAttach } : {}),
     });
+    this.nativeRows = native.rows;
+    this.disableNative = native.disable;
     this.sendMessage({
       type: "hello",
       protocol: PROTOCOL_VERSION,
@@ -129,6 +134,7 @@ export class Agent {
 
   dispose(): void {
     this.recorder?.dispose();
+    this.disableNative();
   }
 
   /** The Java hooks, the lifecycle and the crash flush; in a process without a VM, every Java entry absent. */

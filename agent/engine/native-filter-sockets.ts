@@ -5,7 +5,7 @@
  * `sent`, which calls `permtrace_send` before a send's bytes go. The state fields it uses
  * (`inet`, `other`, `track_originals`) are declared in native-filter.ts's State.
  */
-import { FD_TRACK } from "../catalogue/native.js";
+import { FD_TRACK, TRACK_HOWS } from "../catalogue/native.js";
 
 /** Descriptors the socket table covers; a higher one is never taken for a socket. */
 export const MAX_FDS = 65536;
@@ -50,7 +50,7 @@ static int
 is_inet (int fd)
 {
   guint32 bit;
-  int word, inet;
+  int word, inet, error;
   struct { unsigned short family; char rest[126]; } address;
   unsigned int length = sizeof (address);
   if (fd < 0 || fd >= ${MAX_FDS})
@@ -62,8 +62,10 @@ is_inet (int fd)
   if ((state.other[word] & bit) != 0)
     return 0;
   address.family = 0;
-  /* ENOTSOCK for a file, a pipe, a tty: it is then not asked again until closed. */
+  /* ENOTSOCK for a file, a pipe, a tty: it is then not asked again until closed. The app's errno is kept. */
+  error = gum_thread_get_system_error ();
   inet = getsockname (fd, &address, &length) == 0 && is_inet_family (&address);
+  gum_thread_set_system_error (error);
   pt_mark (fd, inet);
   return inet;
 }
@@ -88,54 +90,139 @@ forget (int fd)
 
 /*
  * A send on an Internet socket: JavaScript reads the bytes before they go (it records the call and
- * what it carried), the outcome after. The guard makes what the send calls part of it.
+ * what it carried), the outcome after. The guard makes what the send calls part of it. Two forms
+ * share this: the replacement r_<i> (Interceptor.replaceFast) and, where a function is too short
+ * to replace (bionic's syscall stubs and netd tail calls), Interceptor.attach listeners.
+ *
+ * send_enter returns -2 for a call let through untouched, else the call's recorder id or -1 (not
+ * recorded), with the guard held until send_leave.
  */
-static gpointer
-sent (int index, gpointer return_address, ${ARGS})
+static int
+send_enter (int index, gpointer return_address, gpointer a0, gpointer a1, gpointer a2, gpointer a4)
 {
   const Entry * e = &entries[index];
-  Original original = state.originals[index];
-  gpointer retval;
-  int id, error;
   gssize len = (gssize) GPOINTER_TO_SIZE (a2);
   int fd = (int) GPOINTER_TO_SIZE (a0);
+  int inet, id, error;
+  if (state.disabled || len <= 0)
+    return -2;
   /* sendto's address says what the socket is; else the table (write() runs on every file, and glibc's getpid() is a system call). */
-  int inet = (e->arg == 4 && a4 != NULL) ? is_inet_family (a4) : is_inet (fd);
-  if (len <= 0 || !inet || guarded () || getpid () != state.pid)
-    return original (a0, a1, a2, a3, a4, a5);
+  inet = (e->arg == 4 && a4 != NULL) ? is_inet_family (a4) : is_inet (fd);
+  if (!inet || guarded () || getpid () != state.pid)
+    return -2;
   guard (1);
   error = gum_thread_get_system_error ();
   id = permtrace_send (index, fd, a1, len > 0x7fffffff ? 0x7fffffff : (int) len, e->arg == 4 ? a4 : NULL, return_address);
   gum_thread_set_system_error (error);
-  retval = original (a0, a1, a2, a3, a4, a5);
-  error = gum_thread_get_system_error ();
+  return id;
+}
+
+static void
+send_leave (int index, int id, gpointer retval)
+{
+  int error = gum_thread_get_system_error ();
   guard (0);
   if (id >= 0)
     permtrace_leave (index, id, retval, error, NULL);
   gum_thread_set_system_error (error);
+}
+
+static gpointer
+sent (int index, gpointer return_address, ${ARGS})
+{
+  gpointer retval;
+  int id = send_enter (index, return_address, a0, a1, a2, a4);
+  if (id == -2)
+    return state.originals[index] (a0, a1, a2, a3, a4, a5);
+  retval = state.originals[index] (a0, a1, a2, a3, a4, a5);
+  send_leave (index, id, retval);
   return retval;
+}
+
+typedef struct { int id; } SendCall;
+
+void
+on_send_enter (GumInvocationContext * ic)
+{
+  int index = GPOINTER_TO_SIZE (gum_invocation_context_get_listener_function_data (ic));
+  GUM_IC_GET_INVOCATION_DATA (ic, SendCall)->id = send_enter (index, gum_invocation_context_get_return_address (ic),
+      gum_invocation_context_get_nth_argument (ic, 0), gum_invocation_context_get_nth_argument (ic, 1),
+      gum_invocation_context_get_nth_argument (ic, 2), gum_invocation_context_get_nth_argument (ic, 4));
+}
+
+void
+on_send_leave (GumInvocationContext * ic)
+{
+  int id = GUM_IC_GET_INVOCATION_DATA (ic, SendCall)->id;
+  if (id != -2)
+    send_leave (GPOINTER_TO_SIZE (gum_invocation_context_get_listener_function_data (ic)), id, gum_invocation_context_get_return_value (ic));
+}
+
+/* FD_TRACK's functions: what a descriptor is, kept as they run (TRACK_HOWS: ${TRACK_HOWS.join(", ")}). */
+static void
+track_before (int how, gpointer a0)
+{
+  if (how == 0)
+    forget ((int) GPOINTER_TO_SIZE (a0));
+}
+
+static void
+track_after (int how, gpointer a0, gpointer a1, gpointer retval)
+{
+  int fd = (int) GPOINTER_TO_SIZE (retval);
+  if (how == 0)
+    forget ((int) GPOINTER_TO_SIZE (a0));
+  /* A connect in progress (EINPROGRESS) or refused is still an Internet socket: marked whatever the result. */
+  else if (how == 1)
+    pt_mark ((int) GPOINTER_TO_SIZE (a0), is_inet_family (a1));
+  else if (how == 2 && fd >= 0)
+    pt_mark (fd, (int) GPOINTER_TO_SIZE (a0) == AF_INET || (int) GPOINTER_TO_SIZE (a0) == AF_INET6);
+  else if (how == 3 && fd >= 0)
+    pt_mark (fd, is_inet ((int) GPOINTER_TO_SIZE (a0)));
+}
+
+static gpointer
+tracked (int i, int how, ${ARGS})
+{
+  gpointer retval;
+  int error;
+  track_before (how, a0);
+  retval = state.track_originals[i] (a0, a1, a2, a3, a4, a5);
+  error = gum_thread_get_system_error ();
+  track_after (how, a0, a1, retval);
+  gum_thread_set_system_error (error);
+  return retval;
+}
+
+typedef struct { gpointer a0, a1; } TrackCall;
+
+void
+on_track_enter (GumInvocationContext * ic)
+{
+  TrackCall * c = GUM_IC_GET_INVOCATION_DATA (ic, TrackCall);
+  c->a0 = gum_invocation_context_get_nth_argument (ic, 0);
+  c->a1 = gum_invocation_context_get_nth_argument (ic, 1);
+  track_before (GPOINTER_TO_SIZE (gum_invocation_context_get_listener_function_data (ic)), c->a0);
+}
+
+void
+on_track_leave (GumInvocationContext * ic)
+{
+  TrackCall * c = GUM_IC_GET_INVOCATION_DATA (ic, TrackCall);
+  int error = gum_thread_get_system_error ();
+  track_after (GPOINTER_TO_SIZE (gum_invocation_context_get_listener_function_data (ic)), c->a0, c->a1, gum_invocation_context_get_return_value (ic));
+  gum_thread_set_system_error (error);
 }
 
 ${FD_TRACK.map(tracker).join("\n")}`;
 }
 
-/** `f_<i>`: replaces FD_TRACK[i]: close forgets the descriptor (before and after), connect marks it by the address's family. */
+/** `f_<i>`: replaces FD_TRACK[i]. */
 function tracker(f: (typeof FD_TRACK)[number], i: number): string {
-  const call = `state.track_originals[${i}] (a0, a1, a2, a3, a4, a5)`;
-  const before = f.how === "forget" ? "  forget ((int) GPOINTER_TO_SIZE (a0));\n" : "";
-  // A connect in progress (EINPROGRESS) is a socket too: marked whatever the result.
-  const after = f.how === "forget" ? "forget ((int) GPOINTER_TO_SIZE (a0))" : "pt_mark ((int) GPOINTER_TO_SIZE (a0), is_inet_family (a1))";
   return `gpointer
 f_${i} (${ARGS})
 {
-  gpointer retval;
-  int error;
-${before}  retval = ${call};
-  error = gum_thread_get_system_error ();
-  ${after};
-  gum_thread_set_system_error (error);
-  return retval;
+  return tracked (${i}, ${TRACK_HOWS.indexOf(f.how)}, a0, a1, a2, a3, a4, a5);
 }
 `;
 }
-

@@ -64,7 +64,8 @@ function cEntry(e: NativeEntry): string {
  * when a recorded call has returned.
  */
 export function filterSource(entries: readonly NativeEntry[] = NATIVE_ENTRIES): string {
-  return `#include <gum/gumprocess.h>
+  return `#include <gum/guminterceptor.h>
+#include <gum/gumprocess.h>
 #include <gum/gumspinlock.h>
 #include <string.h>
 
@@ -111,8 +112,10 @@ typedef struct
   /* By descriptor, one bit each: an Internet socket; anything else. Neither: not asked yet. */
   guint32 inet[${MAX_FDS / 32}];
   guint32 other[${MAX_FDS / 32}];
-  /* close and connect, replaced to keep the socket table right (FD_TRACK). */
+  /* The functions that keep the socket table right (FD_TRACK). */
   Original track_originals[${FD_TRACK.length}];
+  /* Set when the agent is disposed: every replacement then only calls its original. */
+  int disabled;
 } State;
 
 extern State state;
@@ -121,6 +124,13 @@ int
 state_size (void)
 {
   return (int) sizeof (State);
+}
+
+/* The agent was disposed: replacements only call their originals from now on (they stay in place: see agent/engine/native.ts). */
+void
+pt_disable (void)
+{
+  state.disabled = 1;
 }
 
 int
@@ -285,7 +295,7 @@ filtered (int index, gpointer return_address, ${ARGS})
   gpointer arg, retval;
   int id = -1, error, deferred = e->kind == K_2 || e->kind == K_5;
 
-  if (guarded ())
+  if (state.disabled || guarded ())
     return original (a0, a1, a2, a3, a4, a5);
   args[0] = a0; args[1] = a1; args[2] = a2; args[3] = a3; args[4] = a4; args[5] = a5;
   arg = match (e, args);

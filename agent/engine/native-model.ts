@@ -3,7 +3,7 @@
  * (runner/sandbox/runtime.ts), whose Node `vm` cannot compile C. Real Frida runs the C
  * (test/frida/native-target.test.ts); the stand-in's tests (test/agent/native.test.ts) run this.
  */
-import { matches, NATIVE_ENTRIES, PATTERNS, type NativeEntry } from "../catalogue/native.js";
+import { matches, NATIVE_ENTRIES, PATTERNS, type NativeEntry, type TRACK_HOWS } from "../catalogue/native.js";
 import { MAX_FDS } from "./native-filter.js";
 
 /** A call's values as the Frida stand-in passes them (strings for char *, objects for structs). */
@@ -35,18 +35,29 @@ export class FilterModel {
   private readonly sockets = new Map<number, boolean>();
   /** Descriptors the filter asked getsockname about (the C asks once per descriptor until it is forgotten). */
   asked = 0;
+  private disabled = false;
 
   constructor(
     private readonly callbacks: ModelCallbacks,
     private readonly entries: readonly NativeEntry[] = NATIVE_ENTRIES,
   ) {}
 
-  /** FD_TRACK's functions: close forgets the descriptor before and after; connect marks it by the address's family (`inet`). */
-  track(how: "forget" | "connect", fd: number, inet: boolean, run: () => unknown): void {
+  /**
+   * FD_TRACK's functions, as the C's `track_before`/`track_after`: `forget` before and after;
+   * `connect` marks argument 0 by the address (`inet`); `socket`/`accept` mark the descriptor
+   * the call returned (`inet`: the domain is AF_INET/AF_INET6; for accept, the listening one is).
+   */
+  track(how: (typeof TRACK_HOWS)[number], fd: number, inet: boolean, run: () => unknown): void {
     if (how === "forget") this.sockets.delete(fd);
-    run();
+    const retval = run();
     if (how === "forget") this.sockets.delete(fd);
-    else this.mark(fd, inet);
+    else if (how === "connect") this.mark(fd, inet);
+    else if (typeof retval === "number" && retval >= 0) this.mark(retval, how === "accept" ? this.isInet(fd) : inet);
+  }
+
+  /** pt_disable: the agent was disposed; every call passes through. */
+  disable(): void {
+    this.disabled = true;
   }
 
   /** pt_mark: what a descriptor is, as connect() or the agent found. */
@@ -57,6 +68,10 @@ export class FilterModel {
   /** One call of the function entry `index` is attached to; `run` is the function itself. */
   call(index: number, args: readonly unknown[], tid: number, returnAddress: unknown, run: () => { retval: unknown; errno: number }): void {
     const f = this.entries[index]!.filter;
+    if (this.disabled) {
+      run();
+      return;
+    }
     if (f.kind === "send") return this.send(index, f.addr, args, tid, returnAddress, run);
     if (this.guard.has(tid)) {
       run();

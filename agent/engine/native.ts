@@ -1,16 +1,16 @@
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
-import { FD_TRACK, NATIVE_ENTRIES, propertyKind, type NativeEntry } from "../catalogue/native.js";
+import { NATIVE_ENTRIES, propertyKind, type NativeEntry } from "../catalogue/native.js";
 export { NATIVE_ENTRIES } from "../catalogue/native.js";
 import type { FrameTuple } from "../protocol.js";
 import { now } from "./clock.js";
 import { Java } from "./java.js";
 import type { Egress } from "./egress.js";
 import { filterSource, STATE_SIZE } from "./native-filter.js";
+import { NativeHooker, type Row } from "./native-hooks.js";
 import { sendCallback } from "./native-send.js";
 import type { Recorder } from "./recorder.js";
 import { summarize, type RedactionConfig } from "./summaries.js";
 
-type Row = [string, "hooked" | "absent" | "failed", string?];
 
 const categoryIndex = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
 /** The filter and its callbacks live as long as the script: a collected NativeCallback would crash the app. */
@@ -66,6 +66,18 @@ export interface NativeDeps {
   readonly javaBacktrace: boolean;
   /** Where native sends' payloads are scanned and their records queued. */
   readonly egress: Egress;
+  /** libc functions to hook by attach rather than replacement (AgentConfig.nativeAttach). */
+  readonly attach?: readonly string[];
+}
+
+export interface NativeInstall {
+  readonly rows: Row[];
+  /**
+   * After dispose: the filter only calls the originals. Its replacements stay: a thread inside
+   * one (blocked in ioctl, write) would return into freed code if the script unloaded them
+   * (frida-gum gum/guminterceptor.c frees a fast replacement's code without waiting for callers).
+   */
+  readonly disable: () => void;
 }
 
 /**
@@ -74,7 +86,7 @@ export interface NativeDeps {
  * runs on every call and enters JavaScript only for a call that reads an identifier or sends on
  * an Internet socket. Returns coverage rows.
  */
-export function installNative(entries: readonly NativeEntry[], deps: NativeDeps): Row[] {
+export function installNative(entries: readonly NativeEntry[], deps: NativeDeps): NativeInstall {
   const { recorder, guarded, reportError, inJavaCall } = deps;
   /** Property reads in progress, by call id: the name, to learn the value the read returns. */
   const properties = new Map<number, string>();
@@ -140,46 +152,20 @@ export function installNative(entries: readonly NativeEntry[], deps: NativeDeps)
   } catch (err) {
     // No C compiler in this runtime: hooking in JavaScript would slow every libc call; say so instead.
     reportError("native", err);
-    return entries.map((e) => [e.id, "failed", `the native filter (CModule) cannot be built: ${(err as Error)?.message ?? String(err)}`]);
+    return { rows: entries.map((e) => [e.id, "failed", `the native filter (CModule) cannot be built: ${(err as Error)?.message ?? String(err)}`]), disable: () => undefined };
   }
   keep.push(enter, send, leave, filter, state);
   const offset = (name: string): NativePointer => state.add(new NativeFunction(filter[name] as NativePointer, "int", [])() as number);
-  const originals = offset("originals_offset");
-  const rows = [...hooks].map(([index, { e }]) => replace(e, filter[`r_${index}`] as NativePointer, originals.add(index * Process.pointerSize), reportError));
-  // Sends need the socket table kept right: close forgets a descriptor, connect marks it.
+  const hooker = new NativeHooker(filter, offset("originals_offset"), offset("track_originals_offset"), new Set(deps.attach ?? []), reportError);
+  const rows = [...hooks].map(([index, { e }]) => hooker.hook(e, index));
+  // Sends need the socket table kept right: close forgets a descriptor, socket/accept/connect mark it.
   if (entries.some((e) => e.filter.kind === "send")) {
     const pt = new NativeFunction(filter.pt_mark as NativePointer, "void", ["int", "int"]);
     mark = (fd, inet) => void pt(fd, inet);
-    trackDescriptors(filter, offset("track_originals_offset"), reportError);
+    hooker.track();
   }
-  return rows;
-}
-
-/** Replaces close and connect with the filter's (FD_TRACK); a failure is reported: sends on reused descriptors may then be missed. */
-function trackDescriptors(filter: CModule, originals: NativePointer, reportError: (where: string, err: unknown) => void): void {
-  FD_TRACK.forEach((f, i) => {
-    const address = Module.findGlobalExportByName(f.symbol);
-    if (address === null) return;
-    try {
-      originals.add(i * Process.pointerSize).writePointer(Interceptor.replaceFast(address, filter[`f_${i}`] as NativePointer));
-    } catch (err) {
-      reportError(`native.${f.symbol}`, err);
-    }
-  });
-}
-
-/** Replaces the function with the filter's, which calls the original through `original`. */
-function replace(e: NativeEntry, replacement: NativePointer, original: NativePointer, reportError: (where: string, err: unknown) => void): Row {
-  const address = Module.findGlobalExportByName(e.symbol);
-  if (address === null) return [e.id, "absent", `${e.symbol} not exported here`];
-  try {
-    // Written in the same JavaScript turn: the replacement is live only when the turn ends.
-    original.writePointer(Interceptor.replaceFast(address, replacement));
-    return [e.id, "hooked"];
-  } catch (err) {
-    reportError(e.id, err);
-    return [e.id, "failed", (err as Error)?.message ?? String(err)];
-  }
+  const disable = new NativeFunction(filter.pt_disable as NativePointer, "void", []);
+  return { rows, disable: () => void disable() };
 }
 
 /** The outcome of a recorded call, by what the function returns (bionic's signatures); a property's value is returned (agent memory only). */

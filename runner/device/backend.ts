@@ -21,6 +21,11 @@ export interface AgentExports {
 export interface ScriptHandle {
   load(): Promise<void>;
   unload(): Promise<void>;
+  /**
+   * Keeps the script in the process after the session detaches (frida's Script.eternalize):
+   * its hooks stay, its code is never freed. What the runner does to a process it leaves running.
+   */
+  eternalize(): Promise<void>;
   readonly exports: AgentExports;
   onMessage(handler: (message: ScriptMessage) => void): void;
 }

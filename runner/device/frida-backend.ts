@@ -28,6 +28,9 @@ class FridaScript implements ScriptHandle {
   unload(): Promise<void> {
     return this.script.unload();
   }
+  eternalize(): Promise<void> {
+    return this.script.eternalize();
+  }
   onMessage(handler: (message: ScriptMessage) => void): void {
     this.script.message.connect((message: Frida.Message) => {
       if (message.type === "send") handler({ type: "send", payload: message.payload });

@@ -150,7 +150,12 @@ export async function instrumentApp(
         for (const s of sessions.values()) await s.detach().catch(() => undefined);
         return;
       }
-      for (const s of scripts.values()) await s.unload().catch(() => undefined);
+      // Left running, the process keeps the disposed agent (eternalized): unloading frees the C
+      // filter's code while app threads may be inside a replaced function (a binder thread blocked
+      // in ioctl, a writer in write) — they would return into freed memory (reproduced: SIGSEGV
+      // after a blocked write; frida-gum gum/guminterceptor.c frees fast replacements without
+      // waiting for callers) — and reverting 400+ Java hooks crashed HotSpot.
+      for (const s of scripts.values()) await s.eternalize().catch(() => undefined);
       for (const s of sessions.values()) await s.detach().catch(() => undefined);
     },
   };

@@ -123,6 +123,12 @@ export class SandboxDevice implements DeviceHandle {
           await Promise.resolve(p.rt.rpc.dispose()).catch(() => undefined);
           p.onMessage = undefined;
         },
+        // Eternalized, the script stays with its hooks; the session's end no longer reaches it.
+        eternalize: async () => {
+          if (!p.rt || p.unloaded) return;
+          p.unloaded = true;
+          p.onMessage = undefined;
+        },
         onMessage: (h: (m: ScriptMessage) => void) => void (p.onMessage = h),
         get exports(): AgentExports {
           const rpc = p.rt!.rpc;

@@ -11,6 +11,7 @@ import vm from "node:vm";
 import type { AgentMessage, AgentRpc } from "../../agent/protocol.js";
 import { FakeJava, type ClassSpec, type FrameSpec } from "./java.js";
 import { FilterModel, isInetFamily } from "../../agent/engine/native-model.js";
+import { FD_TRACK, TRACK_HOWS } from "../../agent/catalogue/native.js";
 
 /** The compiled agent: dist/agent/permtrace-agent.js of the package this file belongs to. */
 export const BUNDLE = ((): string => {
@@ -79,6 +80,11 @@ class FakeCModule {
   readonly originals_offset = new FakePointer(() => 0);
   readonly track_originals_offset = new FakePointer(() => 0);
   readonly pt_mark: FakePointer;
+  readonly pt_disable: FakePointer;
+  readonly on_send_enter: FakePointer;
+  readonly on_send_leave: FakePointer;
+  readonly on_track_enter: FakePointer;
+  readonly on_track_leave: FakePointer;
 
   constructor(source: string, symbols: Record<string, FakePointer>) {
     const fn = (name: string) => symbols[name]!.value as (this: unknown, ...a: unknown[]) => unknown;
@@ -94,6 +100,13 @@ class FakeCModule {
     for (const [, i] of source.matchAll(/^r_(\d+) \(/gm)) this[`r_${i}`] = new FakePointer({ model: this.model, index: Number(i) });
     for (const [, i] of source.matchAll(/^f_(\d+) \(/gm)) this[`f_${i}`] = new FakePointer({ model: this.model, track: Number(i) });
     this.pt_mark = new FakePointer((fd: number, inet: number) => this.model.mark(fd, inet !== 0));
+    this.pt_disable = new FakePointer(() => this.model.disable());
+    // The C listeners Interceptor.attach takes where a function is too short to replace: attached
+    // with the entry's index (or FD_TRACK's) as data, they run the same rules as the replacements.
+    this.on_send_enter = new FakePointer({ model: this.model, listener: "send" });
+    this.on_track_enter = new FakePointer({ model: this.model, listener: "track" });
+    this.on_send_leave = this.on_send_enter;
+    this.on_track_leave = this.on_track_enter;
   }
 }
 
@@ -144,6 +157,8 @@ export interface Runtime {
 export interface LoadOptions {
   /** The libc exports the process has (the agent's native side channels hook these). */
   readonly exports?: readonly string[];
+  /** Exports too short to replace (bionic's syscall stubs): replaceFast throws on them, as frida-gum does. */
+  readonly tooShort?: readonly string[];
   readonly pid?: number;
   onSend?(m: AgentMessage): void;
   /** Java.androidVersion (default "12"). */
@@ -169,7 +184,7 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
   const messages: AgentMessage[] = [];
   const rpc: { exports: Record<string, unknown> } = { exports: {} };
   // pthread_self and getpid are libc's whatever else the process has (the native filter is given them).
-  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl", "send", "sendto", "write", "close", "connect"]), "pthread_self", "getpid", "getsockname"]);
+  const exportsAvailable = new Set([...(opts.exports ?? ["__system_property_get", "__system_property_find", "__system_property_read_callback", "open", "openat", "fopen", "getifaddrs", "ioctl", "send", "sendto", "write", "close", "connect", "socket", "accept", "accept4"]), "pthread_self", "getpid", "getsockname"]);
   const descriptors = new Map<number, Descriptor>();
   // getsockname as the filter uses it: is the descriptor an Internet socket.
   const getsockname = (fd: number): string => (typeof descriptors.get(fd) === "object" ? "inet" : "other");
@@ -178,7 +193,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
     return typeof d === "object" ? d : null;
   };
   const attached = new Map<string, Attached>();
-  const filtered = new Map<string, { model: FilterModel; index: number } | { model: FilterModel; track: number }>();
+  /** What replaced or attached to each function: a catalogue entry's rules, or a socket-table function's (`how`). */
+  const filtered = new Map<string, { model: FilterModel; index: number } | { model: FilterModel; how: (typeof TRACK_HOWS)[number] }>();
   const state = { tid: 1 };
   const context: Record<string, unknown> = {
     Java: java.api(),
@@ -215,12 +231,23 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       // The function now runs the filter's replacement `r_<i>`; the pointer returned calls the
       // original (frida-gum bindings/gumjs/gumquickinterceptor.c, gumjs_interceptor_replace_fast).
       replaceFast: (target: FakePointer, replacement: FakePointer) => {
+        // What frida-gum says of a function whose first bytes it cannot relocate (gumquickinterceptor.c).
+        if ((opts.tooShort ?? []).includes(String(target.value))) throw new Error(`unable to intercept function at ${String(target.value)}; please file a bug`);
         const r = replacement.value as { model: FilterModel; index: number } | { model: FilterModel; track: number };
-        filtered.set(String(target.value), r);
+        // f_<i> knows its FD_TRACK entry, as the C's does.
+        filtered.set(String(target.value), "track" in r ? { model: r.model, how: FD_TRACK[r.track]!.how } : r);
         return new FakePointer(`original ${String(target.value)}`);
       },
-      attach: (target: FakePointer, callbacks: Attached) => {
-        attached.set(String(target.value), callbacks);
+      attach: (target: FakePointer, callbacks: Attached | { onEnter: FakePointer }, data?: FakePointer) => {
+        const c = (callbacks.onEnter as FakePointer | undefined)?.value as { model: FilterModel; listener: "send" | "track" } | undefined;
+        if (c?.listener) {
+          // The filter's C listeners: the same rules as its replacements, the entry's index as data.
+          const n = Number(data?.value);
+          // As in the C: a send listener's data is the entry's index, a socket-table listener's what to do (TRACK_HOWS).
+          filtered.set(String(target.value), c.listener === "send" ? { model: c.model, index: n } : { model: c.model, how: TRACK_HOWS[n]! });
+          return { detach: () => filtered.delete(String(target.value)) };
+        }
+        attached.set(String(target.value), callbacks as Attached);
         return { detach: () => attached.delete(String(target.value)) };
       },
     }),
@@ -288,10 +315,13 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
         if (symbol === "close") descriptors.delete(Number(args[0]));
         if (symbol === "connect" && address && isInetFamily(address)) descriptors.set(Number(args[0]), { ip: [...address.subarray(4, 8)].join("."), port: (address[2]! << 8) | address[3]! });
       };
-      if (f && "track" in f) {
-        f.model.track(symbol === "close" ? "forget" : "connect", Number(args[0]), address !== null && isInetFamily(address), () => {
+      if (f && "how" in f) {
+        const how = f.how;
+        const inet = how === "socket" ? args[0] === 2 || args[0] === 10 : address !== null && isInetFamily(address);
+        f.model.track(how, Number(args[0]), inet, () => {
           o.inner?.();
           effect();
+          return result;
         });
         return;
       }

@@ -12,9 +12,9 @@ const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** A sockaddr_in for 127.0.0.1:port (family little-endian, port big-endian). */
 const sockaddr = (ip: string, port: number): Uint8Array => Uint8Array.from([2, 0, port >> 8, port & 255, ...ip.split(".").map(Number), 0, 0, 0, 0, 0, 0, 0, 0]);
 
-function start(): Runtime {
+function start(opts: { tooShort?: readonly string[] } = {}): Runtime {
   const s: AndroidState = { imeiDenied: false, clipboardText: "" };
-  const rt = loadAgent(android(s));
+  const rt = loadAgent(android(s), opts);
   rt.rpc.init({ appPackage: "com.example.app", salt: "test-salt" });
   // The app reads the serial natively: the agent learns the value.
   rt.native("__system_property_get", ["ro.serialno", SERIAL], SERIAL.length);
@@ -134,6 +134,59 @@ describe("native sends on the stand-in", () => {
       ["tracker.example.net", 1, []],
       ["plain.example", 0, ["serial/plain/url/read"]],
     ]);
+  });
+});
+
+describe("native sends: how the functions are hooked, and the socket table's other sources", () => {
+  it("attaches where a function is too short to replace (bionic's syscall stubs) and records the same", async () => {
+    const rt = start({ tooShort: ["write", "send", "sendto", "connect", "close", "socket"] });
+    const cov = rt.messages.filter((m) => m.type === "coverage").pop() as { hooks: readonly CoverageRow[] };
+    expect(cov.hooks.filter((r) => r[0].endsWith(".egress") && r[0].startsWith("native."))).toEqual([
+      ["native.libc.send.egress", "hooked", "through Interceptor.attach: too short to replace"],
+      ["native.libc.sendto.egress", "hooked", "through Interceptor.attach: too short to replace"],
+      ["native.libc.write.egress", "hooked", "through Interceptor.attach: too short to replace"],
+    ]);
+    const b = bytes(`sn=${SERIAL}`);
+    rt.descriptors.set(9, "other");
+    rt.native("write", [9, b, b.length], b.length);
+    rt.native("close", [9], 0);
+    rt.native("socket", [2, 1, 0], 9);
+    rt.native("connect", [9, sockaddr("198.51.100.4", 443)], 0);
+    rt.native("write", [9, b, b.length], b.length);
+    await rt.settle();
+    expect(sends(rt).map((x) => [x.hook, x.host, x.matches])).toEqual([["native.libc.write.egress", "198.51.100.4", ["serial/plain/body/read"]]]);
+  });
+
+  it("watches a socket that socket() or accept() returned on a number a close the filter did not see left marked", async () => {
+    const rt = start();
+    const b = bytes(`sn=${SERIAL}`);
+    rt.descriptors.set(15, "other");
+    rt.native("write", [15, b, b.length], b.length);
+    // Closed unseen (fdsan, __close_nocancel); the number comes back as an Internet socket.
+    rt.descriptors.set(15, { ip: "198.51.100.6", port: 80 });
+    rt.native("socket", [10, 1, 0], 15);
+    rt.native("write", [15, b, b.length], b.length);
+    // A listening socket's accepted connection is one too, whatever its number was.
+    rt.descriptors.set(16, { ip: "0.0.0.0", port: 0 });
+    rt.descriptors.set(17, "other");
+    rt.native("write", [17, b, b.length], b.length);
+    rt.descriptors.set(17, { ip: "198.51.100.7", port: 50000 });
+    rt.native("accept4", [16, null, null, 0], 17);
+    rt.native("write", [17, b, b.length], b.length);
+    await rt.settle();
+    expect(sends(rt).map((x) => x.host)).toEqual(["198.51.100.6", "198.51.100.7"]);
+  });
+
+  it("records nothing once the agent is disposed: the filter lets every call through", async () => {
+    const rt = start();
+    rt.descriptors.set(40, { ip: "203.0.113.9", port: 80 });
+    await rt.rpc.dispose();
+    const b = bytes(`sn=${SERIAL}`);
+    rt.native("write", [40, b, b.length], b.length);
+    rt.native("__system_property_get", ["ro.serialno", SERIAL], SERIAL.length);
+    await rt.settle();
+    expect(sends(rt)).toEqual([]);
+    expect(rt.batches().flatMap((x) => x.calls).length).toBe(1); // the read made before dispose, in start()
   });
 });
 

@@ -185,7 +185,7 @@ describe.skipIf(!suite.run)("the runner's FridaBackend on real frida-core (shim 
     expect(d.crash).toBeNull();
   });
 
-  it("stop() unloads the agent and detaches, leaving the process running; stop(true) kills it", async () => {
+  it("stop() disposes the agent, keeps it in the process (eternalized) and detaches, leaving the process running; stop(true) kills it", async () => {
     const rec = recorder();
     const app = await instrumentApp(device, program, agent, { appPackage: "com.permtrace.native" }, rec.events);
     pids.push(app.pid);

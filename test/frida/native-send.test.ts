@@ -15,7 +15,8 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentMessage } from "../../agent/protocol.js";
+import { FD_TRACK } from "../../agent/catalogue/native.js";
+import type { AgentConfig, AgentMessage } from "../../agent/protocol.js";
 import { AgentSink } from "../../runner/agent-sink.js";
 import type { DeviceHandle } from "../../runner/device/backend.js";
 import { FridaBackend } from "../../runner/device/frida-backend.js";
@@ -25,7 +26,7 @@ import { forEachCall, openTrace } from "../../reports/trace/reader.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { gcc, realSuite, REPO } from "./prereq.js";
 import { closeAll, getDeviceManager } from "./shim/frida.js";
-import { waitFor } from "./support/wait.js";
+import { alive, waitFor } from "./support/wait.js";
 
 const suite = realSuite("real-Frida native sends (test/frida/native-send.test.ts)", ["frida", "gcc"]);
 const SRC = join(REPO, "test", "frida", "native");
@@ -67,102 +68,135 @@ describe.skipIf(!suite.run)("native sends in real Frida (a C target, the runner'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("records each send once, with its destination and the identifiers it carried, and nothing of a file write", async () => {
+  /** The target, built once, and instrumented by the runner's code with `config` added to the agent's. */
+  const launch = async (config: Partial<AgentConfig> = {}) => {
     const program = join(dir, "target");
-    execFileSync(gcc().cc!, ["-O1", "-g", "-o", program, join(SRC, "target.c"), `-L${dir}`, "-lbionic-props", `-Wl,-rpath,${dir}`]);
-    const received: Buffer[] = [];
-    const tcp = createServer((c) => {
-      const parts: Buffer[] = [];
-      c.on("data", (d: Buffer) => parts.push(d));
-      c.on("end", () => received.push(Buffer.concat(parts)));
-    });
-    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
-    const udp = createSocket("udp4");
-    udp.on("message", (m) => received.push(m));
-    await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
-    const tcpPort = (tcp.address() as AddressInfo).port;
-    const udpPort = udp.address().port;
-
-    const out = join(dir, "trace");
+    if (!existsSync(program)) execFileSync(gcc().cc!, ["-O1", "-g", "-o", program, join(SRC, "target.c"), `-L${dir}`, "-lbionic-props", `-Wl,-rpath,${dir}`]);
+    for (const ext of ["child", "file", "errno", "drained"]) rmSync(`${program}.${ext}`, { force: true });
+    const out = mkdtempSync(join(dir, "trace-"));
     const writer = new TraceWriter(out, { tool: { name: "permtrace", version: "test" }, device: { kind: "usb", id: "local" }, app: { package: program } });
     const agentErrors: string[] = [];
     const sink = new AgentSink(writer, { pid: 0, onAgentError: (w, m) => agentErrors.push(`${w}: ${m}`) });
     const detached: number[] = [];
-    let sent = 0;
-    const app = await instrumentApp(device, program, agent, { appPackage: "com.permtrace.native", salt: "s", flushMs: 10 }, {
+    const state = { sent: 0 };
+    const app = await instrumentApp(device, program, agent, { appPackage: "com.permtrace.native", salt: "s", flushMs: 10, ...config }, {
       message: (_pid, m: AgentMessage) => {
-        if (m.type === "batch") sent += m.calls.length;
+        if (m.type === "batch") state.sent += m.calls.length;
         sink.onMessage(m);
       },
       scriptError: () => {},
       detached: (pid) => detached.push(pid),
     });
-    try {
-      expect(app.coverage.filter((r) => r[0].endsWith(".egress") && r[0].startsWith("native.")).map((r) => [r[0], r[1]])).toEqual([
-        ["native.libc.send.egress", "hooked"],
-        ["native.libc.sendto.egress", "hooked"],
-        ["native.libc.write.egress", "hooked"],
-      ]);
-      const local = await getDeviceManager().getDeviceById("local", 1000);
-      const input = (s: string): Promise<void> => local.input(app.pid, Buffer.from(s));
-      await input("go\n");
-      const flushedUntil = async (what: string, cond: () => boolean): Promise<void> => {
-        const end = Date.now() + 20_000;
-        while (!cond()) {
-          if (Date.now() > end) throw new Error(`timed out waiting for ${what} (${sent} calls sent)`);
-          await app.flush();
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
-      await flushedUntil("the identifier reads", () => sent >= 9);
-      await input("fork\n");
-      await waitFor("the forked child", () => existsSync(`${program}.child`) && readFileSync(`${program}.child`, "utf8").endsWith("\n"));
-      const lines = [
-        `send ${tcpPort} ${hex(`GET /t?sn=${digest("md5", SERIAL)} HTTP/1.1\r\nHost: api.tracker.example\r\nX-S: ${Buffer.from(SERIAL).toString("base64")}\r\n\r\n`)}`,
-        `write ${tcpPort} ${hex(`POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 74\r\n\r\n{"sn":"${digest("sha256", SERIAL).toUpperCase()}"}`)}`,
-        `sendto ${udpPort} ${hex(`sn=${SERIAL}`)}`,
-        // A native TLS stack: the ClientHello in clear, then records whose bytes are not read for identifiers.
-        `write ${tcpPort} ${hex(clientHello("tracker.example.net"))},${hex(Buffer.concat([Buffer.from([23, 3, 3, 0, 9]), Buffer.from(SERIAL)]))},${hex(`sn=${SERIAL}`)}`,
-        `send ${tcpPort} ${hex("GET /tile/1/2/3.png HTTP/1.1\r\nHost: tiles.example\r\n\r\n")}`,
-        `file 0 ${hex(`sn=${SERIAL}`)}`,
-      ];
-      for (const l of lines) await input(`${l}\n`);
-      await waitFor("the servers", () => received.length >= 5);
-      await flushedUntil("the sends' records", () => sent >= 9 + 7).catch(() => undefined);
-      await input("exit\n");
-      await waitFor("the target's end", () => detached.includes(app.pid));
-    } finally {
-      tcp.close();
-      udp.close();
-    }
-    sink.close();
-    writer.close();
+    const local = await getDeviceManager().getDeviceById("local", 1000);
+    const input = (line: string): Promise<void> => local.input(app.pid, Buffer.from(`${line}\n`));
+    const flushedUntil = async (what: string, cond: () => boolean): Promise<void> => {
+      const end = Date.now() + 20_000;
+      while (!cond()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what} (${state.sent} calls sent)`);
+        await app.flush();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    // The target reads its identifiers on a first line, forks on a second, then takes commands.
+    await input("go");
+    await flushedUntil("the identifier reads", () => state.sent >= 9);
+    await input("fork");
+    await waitFor("the forked child", () => existsSync(`${program}.child`) && readFileSync(`${program}.child`, "utf8").endsWith("\n"));
+    const finish = (): { calls: CallEvent[]; trace: ReturnType<typeof openTrace>; out: string } => {
+      sink.close();
+      writer.close();
+      const trace = openTrace(out);
+      const calls: CallEvent[] = [];
+      forEachCall(trace, (e) => calls.push(e));
+      return { calls, trace, out };
+    };
+    return { program, app, input, flushedUntil, state, detached, agentErrors, finish };
+  };
 
-    expect(agentErrors).toEqual([]);
-    const trace = openTrace(out);
-    const calls: CallEvent[] = [];
-    forEachCall(trace, (e) => calls.push(e));
-    const serialRead = calls.find((c) => c.hook === "native.libc.__system_property_get.serial" && c.args?.[0] === "ro.serialno")!;
-    const sends = calls.filter((c) => c.hook.endsWith(".egress"));
-    const view = sends.map((c) => ({ hook: c.hook, host: c.net?.host, tls: c.net?.tls, method: c.net?.method ?? null, matches: (c.net?.matches ?? []).map((m) => `${m.kind}/${m.enc}/${m.where}/${m.readSeq === serialRead.seq ? "read" : String(m.readSeq)}`).sort() }));
-    expect(view).toEqual([
-      { hook: "native.libc.send.egress", host: "api.tracker.example", tls: false, method: "GET", matches: ["serial/base64/header/read", "serial/md5-lower/url/read"] },
-      { hook: "native.libc.write.egress", host: "127.0.0.1", tls: false, method: "POST", matches: ["serial/sha256-upper/body/read"] },
-      { hook: "native.libc.sendto.egress", host: "127.0.0.1", tls: false, method: null, matches: ["serial/plain/body/read"] },
-      { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
-      { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
-      { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
-      { hook: "native.libc.send.egress", host: "tiles.example", tls: false, method: "GET", matches: [] },
-    ]);
-    expect(sends.map((c) => c.net?.port)).toEqual([tcpPort, tcpPort, udpPort, tcpPort, tcpPort, tcpPort, tcpPort]);
-    for (const c of sends) {
-      expect(c.out).toBe("returned");
-      expect(c.cat).toBe("network_egress");
-      expect(trace.stacks.get(c.stack!)!.frames[0]!.n).toMatch(/ target!/);
-    }
-    // The file got the bytes; nothing recorded them as a send.
-    expect(readFileSync(`${program}.file`, "utf8")).toBe(`sn=${SERIAL}`);
-    // No identifier's value in the trace.
-    expect(readFileSync(join(out, "calls.jsonl"), "utf8")).not.toContain(SERIAL);
+  const ALL_ATTACHED = ["send", "sendto", "write", ...FD_TRACK.map((f) => f.symbol)];
+
+  for (const mode of ["replaced", "attached"] as const) {
+    it(`records each send once, with its destination and the identifiers it carried, and nothing of a file write (functions ${mode})`, async () => {
+      const received: Buffer[] = [];
+      const tcp = createServer((c) => {
+        const parts: Buffer[] = [];
+        c.on("data", (d: Buffer) => parts.push(d));
+        c.on("end", () => received.push(Buffer.concat(parts)));
+      });
+      await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+      const udp = createSocket("udp4");
+      udp.on("message", (m) => received.push(m));
+      await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
+      const tcpPort = (tcp.address() as AddressInfo).port;
+      const udpPort = udp.address().port;
+      // Attached: the path the agent takes where a function is too short to replace (bionic's `write`).
+      const t = await launch(mode === "attached" ? { nativeAttach: ALL_ATTACHED } : {});
+      try {
+        const note = mode === "attached" ? ["through Interceptor.attach: too short to replace"] : [];
+        expect(t.app.coverage.filter((r) => r[0].endsWith(".egress") && r[0].startsWith("native."))).toEqual([
+          ["native.libc.send.egress", "hooked", ...note],
+          ["native.libc.sendto.egress", "hooked", ...note],
+          ["native.libc.write.egress", "hooked", ...note],
+        ]);
+        const lines = [
+          `send ${tcpPort} ${hex(`GET /t?sn=${digest("md5", SERIAL)} HTTP/1.1\r\nHost: api.tracker.example\r\nX-S: ${Buffer.from(SERIAL).toString("base64")}\r\n\r\n`)}`,
+          `write ${tcpPort} ${hex(`POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 74\r\n\r\n{"sn":"${digest("sha256", SERIAL).toUpperCase()}"}`)}`,
+          `sendto ${udpPort} ${hex(`sn=${SERIAL}`)}`,
+          // A native TLS stack: the ClientHello in clear, then records whose bytes are not read for identifiers.
+          `write ${tcpPort} ${hex(clientHello("tracker.example.net"))},${hex(Buffer.concat([Buffer.from([23, 3, 3, 0, 9]), Buffer.from(SERIAL)]))},${hex(`sn=${SERIAL}`)}`,
+          `send ${tcpPort} ${hex("GET /tile/1/2/3.png HTTP/1.1\r\nHost: tiles.example\r\n\r\n")}`,
+          `file 0 ${hex(`sn=${SERIAL}`)}`,
+        ];
+        for (const l of lines) await t.input(l);
+        await waitFor("the servers", () => received.length >= 5);
+        await t.flushedUntil("the sends' records", () => t.state.sent >= 9 + 7).catch(() => undefined);
+        await t.input("exit");
+        await waitFor("the target's end", () => t.detached.includes(t.app.pid));
+      } finally {
+        tcp.close();
+        udp.close();
+      }
+      expect(t.agentErrors).toEqual([]);
+      const { calls, trace, out } = t.finish();
+      const serialRead = calls.find((c) => c.hook === "native.libc.__system_property_get.serial" && c.args?.[0] === "ro.serialno")!;
+      const sends = calls.filter((c) => c.hook.endsWith(".egress"));
+      const view = sends.map((c) => ({ hook: c.hook, host: c.net?.host, tls: c.net?.tls, method: c.net?.method ?? null, matches: (c.net?.matches ?? []).map((m) => `${m.kind}/${m.enc}/${m.where}/${m.readSeq === serialRead.seq ? "read" : String(m.readSeq)}`).sort() }));
+      expect(view).toEqual([
+        { hook: "native.libc.send.egress", host: "api.tracker.example", tls: false, method: "GET", matches: ["serial/base64/header/read", "serial/md5-lower/url/read"] },
+        { hook: "native.libc.write.egress", host: "127.0.0.1", tls: false, method: "POST", matches: ["serial/sha256-upper/body/read"] },
+        { hook: "native.libc.sendto.egress", host: "127.0.0.1", tls: false, method: null, matches: ["serial/plain/body/read"] },
+        { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
+        { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
+        { hook: "native.libc.write.egress", host: "tracker.example.net", tls: true, method: null, matches: [] },
+        { hook: "native.libc.send.egress", host: "tiles.example", tls: false, method: "GET", matches: [] },
+      ]);
+      expect(sends.map((c) => c.net?.port)).toEqual([tcpPort, tcpPort, udpPort, tcpPort, tcpPort, tcpPort, tcpPort]);
+      for (const c of sends) {
+        expect(c.out).toBe("returned");
+        expect(c.cat).toBe("network_egress");
+        expect(trace.stacks.get(c.stack!)!.frames[0]!.n).toMatch(/ target!/);
+      }
+      // The file got the bytes; nothing recorded them as a send; the write left errno alone.
+      expect(readFileSync(`${t.program}.file`, "utf8")).toBe(`sn=${SERIAL}`);
+      expect(readFileSync(`${t.program}.errno`, "utf8")).toBe("0\n");
+      // No identifier's value in the trace.
+      expect(readFileSync(join(out, "calls.jsonl"), "utf8")).not.toContain(SERIAL);
+    }, 120_000);
+  }
+
+  it("leaves a process it stops running with the agent disposed but in place: a thread blocked in a replaced write returns safely", async () => {
+    const t = await launch();
+    await t.input("block 0 00");
+    await new Promise((r) => setTimeout(r, 300));
+    // The runner's end of a run for an app it leaves running (runner/device/session.ts).
+    await t.app.stop(false);
+    await waitFor("the detach", () => t.detached.includes(t.app.pid));
+    await t.input("drain 0 00");
+    await waitFor("the drained pipe", () => existsSync(`${t.program}.drained`), { ms: 10_000 });
+    expect(readFileSync(`${t.program}.drained`, "utf8")).toBe(`${1 << 20}\n`);
+    expect(alive(t.app.pid)).toBe(true);
+    await t.input("exit");
+    await waitFor("the target's end", () => !alive(t.app.pid));
+    t.finish();
   }, 120_000);
 });

@@ -179,6 +179,10 @@ def op_unload(req):
     obj(req, "script").unload()
 
 
+def op_eternalize(req):
+    obj(req, "script").eternalize()
+
+
 def op_rpc(req):
     # exports_sync camel-cases snake_case names (frida-python `_to_camel_case`); the shim sends
     # JavaScript names, which have no underscores to convert in this project's agent.

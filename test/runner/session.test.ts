@@ -58,6 +58,7 @@ class FakeDevice implements DeviceHandle {
           exports,
           load: async () => void log.push(`load ${pid}`),
           unload: async () => void log.push(`unload ${pid}`),
+          eternalize: async () => void log.push(`eternalize ${pid}`),
           onMessage: (h) => void device.messagers.set(pid, h),
         };
       },
@@ -214,7 +215,8 @@ describe("instrumenting an app through the device interface", () => {
     const running = await instrumentApp(kept, "com.example.app", "", { appPackage: "com.example.app" }, recorder().events);
     kept.log.length = 0;
     await running.stop(false);
-    expect(kept.log).toEqual(["dispose 100", "unload 100", "detach 100"]);
+    // Left running, it keeps the disposed agent: eternalized, never unloaded.
+    expect(kept.log).toEqual(["dispose 100", "eternalize 100", "detach 100"]);
   });
 });
 

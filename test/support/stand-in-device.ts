@@ -47,6 +47,7 @@ export class StandInDevice implements DeviceHandle {
             proc.rt = loadAgent(android({ imeiDenied: false, clipboardText: "" }), { pid, onSend: (m: AgentMessage) => proc.onMessage?.({ type: "send", payload: m }) });
           },
           unload: async () => undefined,
+          eternalize: async () => undefined,
           onMessage: (h: (m: ScriptMessage) => void) => void (proc.onMessage = h),
           get exports(): AgentExports {
             const rpc = proc.rt!.rpc;

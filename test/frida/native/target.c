@@ -13,6 +13,8 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,18 @@ unhex (const char * hex, unsigned char * out, size_t max)
   return n;
 }
 
+static int blocked_pipe[2];
+
+/* Writes 1 MiB into a pipe nobody reads yet: blocks inside write(), which the agent replaced. */
+static void *
+blocked_writer (void * unused)
+{
+  static char chunk[1 << 20];
+  (void) unused;
+  write (blocked_pipe[1], chunk, sizeof (chunk));
+  return NULL;
+}
+
 /*
  * Sends on lines `<how> <port> <hex>[,<hex>...]` to 127.0.0.1:<port>, each chunk in one call on one
  * socket: `send` and `write` over TCP, `sendto` as UDP datagrams; `file` writes the chunks to
@@ -70,7 +84,7 @@ sends (const char * self)
   static char line[1 << 17];
   static unsigned char bytes[1 << 16];
   char how[16], path[256];
-  int port;
+  int port, file_errno = 0;
   while (fgets (line, sizeof (line), stdin) != NULL && strncmp (line, "exit", 4) != 0)
   {
     char * chunk;
@@ -78,6 +92,33 @@ sends (const char * self)
     int s;
     if (sscanf (line, "%15s %d", how, &port) != 2 || (chunk = strchr (strchr (line, ' ') + 1, ' ')) == NULL)
       continue;
+    /* `block`: a thread left inside write(); `drain`: let it out, then say so in <argv[0]>.drained. */
+    if (strcmp (how, "block") == 0 || strcmp (how, "drain") == 0)
+    {
+      static pthread_t writer;
+      if (how[0] == 'b')
+      {
+        pipe (blocked_pipe);
+        pthread_create (&writer, NULL, blocked_writer, NULL);
+      }
+      else
+      {
+        char buf[65536];
+        FILE * out;
+        size_t total = 0;
+        ssize_t n;
+        while (total < (1u << 20) && (n = read (blocked_pipe[0], buf, sizeof (buf))) > 0)
+          total += (size_t) n;
+        pthread_join (writer, NULL);
+        snprintf (path, sizeof (path), "%s.drained", self);
+        out = fopen (path, "w");
+        fprintf (out, "%zu\n", total);
+        fclose (out);
+      }
+      printf ("done\n");
+      fflush (stdout);
+      continue;
+    }
     memset (&a, 0, sizeof (a));
     a.sin_family = AF_INET;
     a.sin_port = htons ((uint16_t) port);
@@ -97,9 +138,23 @@ sends (const char * self)
       else if (strcmp (how, "sendto") == 0)
         sendto (s, bytes, n, 0, (struct sockaddr *) &a, sizeof (a));
       else
+      {
+        /* A successful write leaves errno as it was: the filter's look at the descriptor must not change it. */
+        errno = 0;
         write (s, bytes, n);
+        if (strcmp (how, "file") == 0)
+          file_errno = errno;
+      }
     }
     close (s);
+    if (strcmp (how, "file") == 0)
+    {
+      FILE * out;
+      snprintf (path, sizeof (path), "%s.errno", self);
+      out = fopen (path, "w");
+      fprintf (out, "%d\n", file_errno);
+      fclose (out);
+    }
     printf ("done\n");
     fflush (stdout);
   }

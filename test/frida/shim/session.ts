@@ -10,7 +10,7 @@ import type * as Frida from "frida";
 import type { RelayClient, RelayEvent } from "./relay-client.js";
 import { Signal } from "./signal.js";
 
-type ScriptUsed = Pick<Frida.Script, "load" | "unload" | "exports" | "message" | "destroyed" | "isDestroyed">;
+type ScriptUsed = Pick<Frida.Script, "load" | "unload" | "eternalize" | "exports" | "message" | "destroyed" | "isDestroyed">;
 type SessionUsed = Pick<Frida.Session, "pid" | "createScript" | "enableChildGating" | "disableChildGating" | "detach" | "detached" | "isDetached">;
 type CrashUsed = Pick<Frida.Crash, "pid" | "processName" | "summary" | "report">;
 
@@ -60,6 +60,10 @@ export class ShimScript implements ScriptUsed {
 
   async unload(): Promise<void> {
     await this.relay.request("unload", { script: this.handle });
+  }
+
+  async eternalize(): Promise<void> {
+    await this.relay.request("eternalize", { script: this.handle });
   }
 
   private onEvent(ev: RelayEvent): void {
