@@ -27,7 +27,7 @@ pt_mark (int fd, int inet)
 {
   guint32 bit;
   int word;
-  if (fd < 0 || fd >= ${MAX_FDS})
+  if (fd < 0 || fd >= ${MAX_FDS} || !in_own_process ())
     return;
   word = fd >> 5;
   bit = 1u << (fd & 31);
@@ -80,7 +80,7 @@ forget (int fd)
     return;
   word = fd >> 5;
   bit = 1u << (fd & 31);
-  if (((state.inet[word] | state.other[word]) & bit) == 0)
+  if (((state.inet[word] | state.other[word]) & bit) == 0 || !in_own_process ())
     return;
   gum_spinlock_acquire (&state.lock);
   state.inet[word] &= ~bit;

@@ -180,13 +180,24 @@ pt_match (const Pattern * p, int n, const char * s)
   return 0;
 }
 
+/*
+ * Whether this is the process the agent was loaded in. Asked before taking the lock on paths that
+ * are not the hottest: a forked child inherits the lock as it was, possibly held by a thread the
+ * fork did not copy, and would spin on it for ever.
+ */
+static int
+in_own_process (void)
+{
+  return getpid () == state.pid;
+}
+
 /* Only calls made while some thread is inside a matched call pay for the look-up. */
 static int
 guarded (void)
 {
   gsize self;
   int i, found = 0;
-  if (state.n_guards == 0)
+  if (state.n_guards == 0 || !in_own_process ())
     return 0;
   self = pthread_self ();
   gum_spinlock_acquire (&state.lock);
@@ -220,7 +231,7 @@ remembered_name (gpointer pi)
 {
   const char * name = NULL;
   int i;
-  if (state.n_props == 0)
+  if (state.n_props == 0 || !in_own_process ())
     return NULL;
   gum_spinlock_acquire (&state.lock);
   for (i = 0; i != state.n_props; i++)

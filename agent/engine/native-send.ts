@@ -15,6 +15,7 @@ import type { Destination, Payload } from "./egress-payload.js";
 import type { Egress } from "./egress.js";
 import { SCAN_BOUND } from "./id-matcher.js";
 import type { Recorder } from "./recorder.js";
+import { ipText } from "./ip-text.js";
 import { tlsRecord } from "./tls-record.js";
 
 /** Bytes read from a native send at most: the scan bound plus room for a value straddling it (as bytesOf copies a Java byte[]). */
@@ -47,11 +48,9 @@ const AF_INET6 = 10;
 export function sockaddr(p: NativePointer): { ip: string; port: number } | null {
   const family = p.readU16();
   const port = (p.add(2).readU8() << 8) | p.add(3).readU8();
-  if (family === AF_INET) return { ip: Array.from(new Uint8Array(p.add(4).readByteArray(4)!)).join("."), port };
+  if (family === AF_INET) return { ip: ipText(new Uint8Array(p.add(4).readByteArray(4)!)), port };
   if (family !== AF_INET6) return null;
-  const b = new Uint8Array(p.add(8).readByteArray(16)!);
-  const groups = Array.from({ length: 8 }, (_, i) => ((b[2 * i]! << 8) | b[2 * i + 1]!).toString(16));
-  return { ip: groups.join(":"), port };
+  return { ip: ipText(new Uint8Array(p.add(8).readByteArray(16)!)), port };
 }
 
 /** Whether fd is a TCP or UDP socket (GumJS `Socket.type`: null for what is not a socket, "unix:…" for a local one). */
@@ -130,8 +129,10 @@ export function sendCallback(deps: SendDeps): NativeCallback<"int", ["int", "int
           const n = Math.min(len, COPY_BOUND);
           const payload: Payload = { bytes: new Uint8Array(buf.readByteArray(n)!), length: len };
           const peerKey = connectionKey(fd, to);
-          const record = tlsRecord(payload.bytes);
-          const tls = record ? connections.note(fd, peerKey, record.sni) : connections.get(fd, peerKey);
+          // A hello opens a TLS connection (remembered); other records are ciphertext on their own.
+          const record = tlsRecord(payload.bytes, len);
+          const known = connections.get(fd, peerKey);
+          const tls = record?.hello ? connections.note(fd, peerKey, record.sni) : (known ?? (record ? { host: null } : undefined));
           // QUIC (HTTP/3: Cronet, CDNs' SDKs) is UDP to port 443, encrypted from its first packet.
           const quic = tls === undefined && to?.port === 443 && isUdp(fd);
           const encrypted = tls !== undefined || quic;

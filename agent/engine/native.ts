@@ -46,9 +46,10 @@ function javaTrace(usable: boolean): JavaTrace {
  * frida-agent on a HotSpot NIO writer thread; test/frida/java-target.test.ts).
  */
 function nativeFrames(context: CpuContext, returnAddress: NativePointer): NativePointer[] {
-  // Frida's frames take much of the default 16: ask for more (the options form is frida-gum's
-  // bindings/gumjs/runtime/core.js, Thread.backtrace; @types/frida-gum only knows the old one).
-  const all = (Thread.backtrace as (c: CpuContext, o: { backtracer: Backtracer; limit: number }) => NativePointer[])(context, { backtracer: Backtracer.ACCURATE, limit: 64 });
+  // Frida's frames come first: 32 leaves room for them and the 15 callers kept, and each frame is
+  // libunwind's work (the options form is frida-gum's bindings/gumjs/runtime/core.js,
+  // Thread.backtrace; @types/frida-gum only knows the old one).
+  const all = (Thread.backtrace as (c: CpuContext, o: { backtracer: Backtracer; limit: number }) => NativePointer[])(context, { backtracer: Backtracer.ACCURATE, limit: 32 });
   const at = all.findIndex((a) => a.equals(returnAddress));
   const callers = at < 0 ? [] : all.slice(at + 1).filter((a) => !a.equals(returnAddress) && Process.findModuleByAddress(a) !== null);
   return [returnAddress, ...callers.slice(0, 15)];

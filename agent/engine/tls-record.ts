@@ -7,22 +7,40 @@
  */
 
 export interface TlsRecord {
+  /** The write opens a TLS connection: a ClientHello (or a ServerHello, for an accepted one). */
+  readonly hello?: true;
   /** The server name a ClientHello asked for, when the write is one and names it. */
   readonly sni?: string;
 }
+
+/** A record's payload is at most 2^14 bytes plus 2048 of expansion (RFC 5246 §6.2.3; RFC 8446 §5.2 allows 2^14 + 256). */
+const MAX_RECORD = (1 << 14) + 2048;
 
 /** Content types of a TLS record: change_cipher_spec, alert, handshake, application_data. */
 const TYPES = new Set([20, 21, 22, 23]);
 
 /**
- * The TLS record `b` starts with, or null when it does not look like one (a content type, then
- * legacy version 3.x: SSL 3.0 to TLS 1.3 all write 0x03 there).
+ * What a write of `total` bytes starting with `b` is at the TLS layer, or null when it is not TLS
+ * records. Each record: a content type, legacy version 3.x (SSL 3.0 to TLS 1.3 all write 0x03
+ * there), a length within MAX_RECORD; the records must follow one another to the end of the write
+ * (the last may run past it: the rest of a record comes in the next write). A plaintext write
+ * that merely starts with such five bytes does not chain, and is read as plaintext.
  */
-export function tlsRecord(b: Uint8Array): TlsRecord | null {
-  if (b.length < 5 || !TYPES.has(b[0]!) || b[1] !== 3 || b[2]! > 4) return null;
-  if (b[0] !== 22 || b.length < 6 || b[5] !== 1) return {};
+export function tlsRecord(b: Uint8Array, total: number = b.length): TlsRecord | null {
+  const end = Math.min(b.length, total);
+  let i = 0;
+  while (i < end) {
+    if (i + 5 > b.length) break; // the header lies past the copied bytes of a long write
+    if (!TYPES.has(b[i]!) || b[i + 1] !== 3 || b[i + 2]! > 4) return null;
+    const length = (b[i + 3]! << 8) | b[i + 4]!;
+    if (length > MAX_RECORD) return null;
+    i += 5 + length;
+  }
+  if (i === 0) return null;
+  if (b[0] !== 22 || b.length < 6 || (b[5] !== 1 && b[5] !== 2)) return {};
+  if (b[5] === 2) return { hello: true };
   const sni = clientHelloSni(b);
-  return sni ? { sni } : {};
+  return sni ? { hello: true, sni } : { hello: true };
 }
 
 /** A host name as the app could have written it: a DNS name's characters only (the value is untrusted). */

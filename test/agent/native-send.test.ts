@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CALL, NET, NET_LAYERS, NET_WHERE, type CallTuple, type CoverageRow, type NetMatchTuple } from "../../agent/protocol.js";
+import { ipText } from "../../agent/engine/ip-text.js";
 import { tlsRecord } from "../../agent/engine/tls-record.js";
 import { android, type AndroidState } from "../support/android-fixture.js";
 import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
@@ -106,6 +107,20 @@ describe("native sends on the stand-in", () => {
     expect(sends(rt)).toEqual([{ hook: "native.libc.sendto.egress", host: "192.0.2.7", port: 5353, tls: 0, layer: "socket", matches: ["serial/plain/body/read"] }]);
   });
 
+  it("does not take a plaintext connection for TLS when its first write starts like a record", async () => {
+    const rt = start();
+    rt.descriptors.set(18, { ip: "203.0.113.12", port: 80 });
+    const looksLike = Uint8Array.from([23, 3, 3, 0, 2, ...bytes(` sn=${SERIAL}`)]);
+    const plain = bytes(`sn=${SERIAL}`);
+    rt.native("write", [18, looksLike, looksLike.length], looksLike.length);
+    rt.native("write", [18, plain, plain.length], plain.length);
+    await rt.settle();
+    expect(sends(rt).map((x) => [x.tls, x.matches])).toEqual([
+      [0, ["serial/plain/body/read"]],
+      [0, ["serial/plain/body/read"]],
+    ]);
+  });
+
   it("takes a UDP datagram to port 443 for QUIC: encrypted, not scanned", async () => {
     const rt = start();
     rt.descriptors.set(14, { ip: "203.0.113.11", port: 443, udp: true });
@@ -190,20 +205,40 @@ describe("native sends: how the functions are hooked, and the socket table's oth
   });
 });
 
+describe("ipText", () => {
+  it("spells an address as inet_ntop does: RFC 5952 IPv6, IPv4-mapped as IPv4", () => {
+    expect(ipText(Uint8Array.from([192, 0, 2, 7]))).toBe("192.0.2.7");
+    const v6 = (...g: number[]): Uint8Array => Uint8Array.from(g.flatMap((x) => [x >> 8, x & 255]));
+    expect(ipText(v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1))).toBe("2001:db8::1");
+    expect(ipText(v6(0x2001, 0xdb8, 0, 1, 0, 0, 0, 1))).toBe("2001:db8:0:1::1");
+    expect(ipText(v6(0x2001, 0, 0, 1, 0, 0, 0xab, 1))).toBe("2001::1:0:0:ab:1");
+    expect(ipText(v6(0, 0, 0, 0, 0, 0, 0, 1))).toBe("::1");
+    expect(ipText(v6(0, 0, 0, 0, 0, 0, 0, 0))).toBe("::");
+    expect(ipText(v6(0xfe80, 0, 0, 0, 0xABCD, 0, 0, 0))).toBe("fe80::abcd:0:0:0");
+    expect(ipText(v6(0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0207))).toBe("192.0.2.7");
+  });
+});
+
 describe("tlsRecord", () => {
   it("reads the server name of a ClientHello, and takes other bytes for no record", () => {
-    expect(tlsRecord(clientHello("Tracker.Example.NET"))).toEqual({ sni: "tracker.example.net" });
+    expect(tlsRecord(clientHello("Tracker.Example.NET"))).toEqual({ hello: true, sni: "tracker.example.net" });
     expect(tlsRecord(Uint8Array.from([23, 3, 3, 0, 1, 0]))).toEqual({});
+    // Records follow one another to the end of the write; the last may run on into the next write.
+    expect(tlsRecord(Uint8Array.from([23, 3, 3, 0, 1, 0, 23, 3, 3, 0, 2, 0, 0]))).toEqual({});
+    expect(tlsRecord(Uint8Array.from([23, 3, 3, 0, 9, 0, 0]))).toEqual({});
+    // Five bytes that look like a header, then plaintext that does not chain: not TLS.
+    expect(tlsRecord(Uint8Array.from([23, 3, 3, 0, 2, 65, 66, 67, 68, 69, 70, 71]))).toBeNull();
+    expect(tlsRecord(Uint8Array.from([23, 3, 3, 0xff, 0xff, 0]))).toBeNull();
     expect(tlsRecord(bytes("GET / HTTP/1.1\r\n"))).toBeNull();
     expect(tlsRecord(Uint8Array.from([22, 3, 1]))).toBeNull();
   });
 
   it("refuses a server name that is not a host name (the app's bytes are untrusted)", () => {
-    expect(tlsRecord(clientHello("evil\u0000.example"))).toEqual({});
-    expect(tlsRecord(clientHello("<script>.example"))).toEqual({});
+    expect(tlsRecord(clientHello("evil\u0000.example"))).toEqual({ hello: true });
+    expect(tlsRecord(clientHello("<script>.example"))).toEqual({ hello: true });
     // A ClientHello cut short names nothing, and reads nothing past its end.
     const cut = clientHello("tracker.example.net").subarray(0, 60);
-    expect(tlsRecord(cut)).toEqual({});
+    expect(tlsRecord(cut)).toEqual({ hello: true });
   });
 });
 
