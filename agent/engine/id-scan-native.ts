@@ -222,6 +222,10 @@ export function nativeScanEngine(onError: (err: unknown) => void): ScanEngine | 
   if (typeof g.CModule !== "function" || typeof (ArrayBuffer.prototype as unknown as Unwrappable).unwrap !== "function") return null;
   try {
     const cm = new g.CModule(SCAN_SOURCE);
+    // "exclusive": the script's lock is held during the C call (frida-gum gumquickcore.c releases it
+    // under the default, "cooperative"). Not only speed: released, another thread could run the
+    // matcher meanwhile — grow `next` and let the old table be freed, or reuse the hits and
+    // scratch buffers — under the C that is reading them.
     const fn = new g.NativeFunction!(cm.pt_scan!, "int", ["pointer", "pointer", "int", "int", "pointer", "int"], { scheduling: "exclusive" });
     const ascii = new g.NativeFunction!(cm.pt_ascii_length!, "int", ["pointer"], { scheduling: "exclusive" });
     return new NativeScan(g as FridaGlobals, fn, ascii, cm);
