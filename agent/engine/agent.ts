@@ -154,6 +154,8 @@ export class Agent {
         out.level = apiLevel();
         const stacks = new StackWalker(config.maxStackDepth ?? DEFAULTS.maxStackDepth);
         out.stacks = stacks;
+        // A send during an enqueued OkHttp call's run reads its stack again, with the same reader.
+        base.egress?.useStacks(stacks);
         const lifecycle = new Lifecycle(base.recorder, base.guarded);
         this.installJava(entries, out.level, { ...base, stacks, foreground: () => lifecycle.foreground() });
         lifecycle.install(installer);
