@@ -99,12 +99,12 @@ export class FakeOverload {
   invoke(self: unknown, args: unknown[]): unknown {
     if (this.implementation) {
       this.calls++;
-      const local: unknown[] = [];
-      const wrapped = args.map((a, i) => (this.argumentTypes[i]?.name === "[B" && isJavaBytes(a) ? (local.push(byteArrayFromJni(a, this.holder.stats)), local.at(-1)) : a));
+      const wrapped = args.map((a, i) => (this.argumentTypes[i]?.name === "[B" && isJavaBytes(a) ? byteArrayFromJni(a, this.holder.stats) : a));
       try {
         return toJni(this.implementation.call(self, ...wrapped));
       } finally {
-        for (const l of local) releaseLocal(l);
+        // The local frame is popped: what the replacement kept of its arguments is dead.
+        for (const w of wrapped) releaseLocal(w);
       }
     }
     this.originalCalls++;

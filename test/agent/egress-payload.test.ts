@@ -5,7 +5,7 @@ import type { CoverageRow, NetTuple } from "../../agent/protocol.js";
 import { bytesOf, learnableValue } from "../../agent/engine/egress-payload.js";
 import { SCAN_BOUND } from "../../agent/engine/id-matcher.js";
 import { byteArrayFromJni, type ArrayStats } from "../../runner/sandbox/java-array.js";
-import type { ClassSpec } from "../../runner/sandbox/java.js";
+import { FakeJava, type ClassSpec } from "../../runner/sandbox/java.js";
 import { BUNDLE, loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
 import { android, ANDROID_ID, UMENG_STACK } from "../support/android-fixture.js";
 
@@ -85,6 +85,31 @@ describe("the stand-in's byte[] is the bridge's", () => {
     expect(buf!.byteLength).toBe(8);
     expect(() => kept!.readByteArray(1)).toThrow(/after ReleaseByteArrayElements/);
     expect(() => a.withElements((p) => p.readByteArray(9))).toThrow(/access violation/);
+  });
+});
+
+describe("a byte[] crossing a replacement on the stand-in, as class-factory.js converts it", () => {
+  it("the replacement gets a wrapper, dead once it returns; the original gets the same Java array; apply's byte[] result is wrapped, the app gets the array", () => {
+    const seen: unknown[] = [];
+    const java = new FakeJava([{ name: "C", methods: [{ name: "f", params: ["[B"], impl: (_s, a) => (seen.push(a[0]), Uint8Array.of(9)) }] }]);
+    const o = java.get("C").overload("f", ["[B"]);
+    let kept: { withElements(fn: () => unknown): unknown; length: number } | undefined;
+    let inner: unknown;
+    o.implementation = function (this: unknown, b: unknown) {
+      kept = b as typeof kept;
+      inner = o.apply(this, [b]);
+      return inner;
+    };
+    const arg = Uint8Array.of(1, 2, 3);
+    const out = o.invoke({}, [arg]);
+    expect(seen).toEqual([arg]);
+    expect(seen[0]).toBe(arg);
+    expect(kept!.length).toBe(3);
+    expect(() => kept!.withElements(() => 0)).toThrow(/dead JNI local reference/);
+    expect(inner).not.toBeInstanceOf(Uint8Array);
+    expect((inner as { $h: unknown }).$h).toEqual(Uint8Array.of(9));
+    expect(out).toEqual(Uint8Array.of(9));
+    expect(out).toBeInstanceOf(Uint8Array);
   });
 });
 
