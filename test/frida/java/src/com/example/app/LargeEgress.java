@@ -14,8 +14,9 @@ import java.util.Arrays;
  * An SDK uploads a large body (issue 15 item 9: how the agent reads a big byte[]): one cleartext
  * socket write of a POST whose 256 KiB body holds the MD5 of the Android ID about 1 KiB in, and
  * its SHA-256 past the agent's 64 KiB scan bound (at 128 KiB), to a server in this process on
- * 127.0.0.1. The request is written with ONE OutputStream.write, so the socket sees one
- * SocketOutputStream.socketWrite of the whole request.
+ * 127.0.0.1. The request is written with ONE OutputStream.write(b, off, len), from 4 KiB into an
+ * array whose first bytes hold the ID's SHA-1 (not part of the send), so the socket sees one
+ * SocketOutputStream.socketWrite of the whole request at that offset.
  */
 final class LargeEgress {
   private LargeEgress() {}
@@ -23,6 +24,7 @@ final class LargeEgress {
   static final int BODY = 256 * 1024;
   static final int NEAR = 1024;
   static final int FAR = 128 * 1024;
+  static final int PREFIX = 4096;
 
   static void run(Rec r, String androidId) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -35,9 +37,15 @@ final class LargeEgress {
     try {
       byte[] request = request(androidId);
       r.begin("egress.large_body", new Object[] { "/upload", Integer.valueOf(request.length) });
+      // The request sits at an offset in a larger array whose first bytes hold the SHA-1 of the
+      // Android ID: only write(b, off, len)'s bytes are the send's.
+      byte[] buffer = new byte[PREFIX + request.length];
+      Arrays.fill(buffer, 0, PREFIX, (byte) ' ');
+      put(buffer, 16, hex("SHA-1", androidId));
+      System.arraycopy(request, 0, buffer, PREFIX, request.length);
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
         OutputStream out = s.getOutputStream();
-        out.write(request);
+        out.write(buffer, PREFIX, request.length);
         out.flush();
         r.ret(statusLine(s.getInputStream()));
       } catch (Throwable e) {
