@@ -77,7 +77,9 @@ describe.skipIf(!suite.run || (okhttpMissing.length > 0 && !process.env.CI))("Ok
 
   it("on the socket: the request's writes on the dispatcher thread, each recorded once (no native send under them), nothing matched in the gzipped bytes", () => {
     const post = one(REQUEST, "POST");
-    const wire = calls.filter((c) => c.tid === post.tid && c.seq > post.seq && c.cat === "network_egress");
+    // Ordered by the agent's clock: a call still running when its batch left is written (and
+    // numbered) when its outcome comes, so the intercept can get a seq after its own socket writes.
+    const wire = calls.filter((c) => c.tid === post.tid && c !== post && c.t >= post.t && c.cat === "network_egress");
     expect(wire.length).toBeGreaterThan(0);
     expect(new Set(wire.map((c) => c.hook))).toEqual(new Set([SOCKET]));
     expect(wire[0]!.net).toMatchObject({ layer: "socket", host: "127.0.0.1", port: post.net!.port, tls: false, method: "POST" });
@@ -86,7 +88,7 @@ describe.skipIf(!suite.run || (okhttpMissing.length > 0 && !process.env.CI))("Ok
 
   it("the send's stack: the dispatcher's frames, then RealCall.enqueue, then UMSender.upload — Umeng's, on the request and on the socket", () => {
     const post = one(REQUEST, "POST");
-    const wire = calls.filter((c) => c.tid === post.tid && c.seq > post.seq && c.hook === SOCKET);
+    const wire = calls.filter((c) => c.tid === post.tid && c !== post && c.t >= post.t && c.hook === SOCKET);
     for (const c of [post, ...wire]) {
       const f = frames(c);
       const enqueue = f.indexOf("okhttp3.internal.connection.RealCall.enqueue");
