@@ -22,7 +22,7 @@ import { LEARNED_KINDS, SCAN_POINTS } from "../catalogue/index.js";
 import { ASYNC_POINTS, type AsyncPoint } from "../catalogue/network.js";
 import type { EgressLayer, HookEntry, ScanPoint } from "../catalogue/types.js";
 import { NET_LAYERS, NET_WHERE, type BatchMessage, type NetMatchTuple, type NetTuple } from "../protocol.js";
-import { bytesOf, learnableValue, okhttpRequest, socketDestination, splitHttp, tlsDestination, type Destination, type Payload } from "./egress-payload.js";
+import { bytesOf, learnableValue, okhttpRequest, socketDestination, splitHttp, tlsDestination, type Destination, type HttpParts, type Payload } from "./egress-payload.js";
 import { IdMatcher, MAX_VALUES, SCAN_BOUND, type IdKind, type Match, type Where } from "./id-matcher.js";
 import { nativeScanEngine } from "./id-scan-native.js";
 import type { Handler } from "./installer.js";
@@ -227,18 +227,19 @@ export class Egress {
     const http = splitHttp(p.bytes);
     // A cleartext request names its host; the peer address is the fallback.
     if (http?.host && layer === "socket") dest = { ...dest, host: http.host };
-    const found: Match[] = [];
     const matcher = this.ready();
-    if (matcher.size > 0) {
-      const scan = (b: Uint8Array, where: Where): void => void (b.length > 0 && found.push(...matcher.scan(b, where).matches));
-      if (http) {
-        scan(http.line, "url");
-        scan(http.headers, "header");
-        scan(http.body, "body");
-      } else scan(p.bytes, "body");
-    }
-    return netTuple(layer, dest, p.length, found, this.takePre(), http?.method ?? null, Math.max(0, p.length - SCAN_BOUND));
+    // One pass over the whole write, each match placed by where it starts: a scan has a fixed cost
+    // (~20 µs under QuickJS, bench:frida), three per request were most of a small one's.
+    const found = matcher.size > 0 ? matcher.scan(p.bytes, "body", p.length).matches : [];
+    const placed = http ? found.map((m) => ({ ...m, where: partAt(http, p.bytes, m.offset) })) : found;
+    return netTuple(layer, dest, p.length, placed, this.takePre(), http?.method ?? null, Math.max(0, p.length - SCAN_BOUND));
   }
+}
+
+/** Which part of an HTTP/1 request a byte offset of the write is in. */
+function partAt(http: HttpParts, write: Uint8Array, offset: number): Where {
+  if (offset < http.headers.byteOffset - write.byteOffset) return "url";
+  return offset < http.body.byteOffset - write.byteOffset ? "header" : "body";
 }
 
 function matchTuple(m: Match, confidence: number): NetMatchTuple {
