@@ -1,4 +1,4 @@
-import { LEARNED_KINDS } from "../agent/catalogue/network.js";
+import { learnedKind } from "../reports/trace/learned-kinds.js";
 import type { AgentMessage, BatchMessage, CoverageRow, FrameTuple, NetMatchTuple, NetTuple } from "../agent/protocol.js";
 import { CATEGORY_IDS } from "../reports/trace/categories.js";
 import type { CallEvent, CoverageEntry, NetMatch, NetRecord, NetWhere, StackFrame } from "../reports/trace/format.js";
@@ -74,15 +74,12 @@ export function netRecord(t: NetTuple, readSeqs: SeqOf): NetRecord {
  * scan, agent/engine/egress.ts learn()), is found only while its read is recent.
  */
 class ReadSeqs implements SeqOf {
-  /** Whether the agent learns a hook's results (by hook id, cached). */
-  private readonly learned = new Map<string, boolean>();
   private readonly recent = new Map<number, number>();
   /** Per hook, per return summary, the local id of its first read. */
   private readonly firsts = new Map<string, Map<string, number>>();
   private readonly firstSeqs = new Map<number, number>();
 
   clear(): void {
-    this.learned.clear();
     this.recent.clear();
     this.firsts.clear();
     this.firstSeqs.clear();
@@ -114,9 +111,7 @@ class ReadSeqs implements SeqOf {
   }
 
   private learns(hook: string): boolean {
-    let yes = this.learned.get(hook);
-    if (yes === undefined) this.learned.set(hook, (yes = LEARNED_KINDS.some(([re]) => re.test(hook))));
-    return yes;
+    return learnedKind(hook) !== null;
   }
 }
 

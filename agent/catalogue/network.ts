@@ -5,9 +5,11 @@
  * encoder. Category `network_egress` (reports/trace/categories.ts): sending is not itself
  * collection; a send's `net` record says what it carried (agent/engine/egress.ts).
  *
- * Also here, as data: which identifier kind each hooked read returns (LEARNED_KINDS), so the
- * agent's matcher (agent/engine/id-matcher.ts) learns the values the app read.
+ * Also here: which identifier kind each hooked read returns (LEARNED_KINDS, data kept in
+ * reports/trace/learned-kinds.ts), so the agent's matcher (agent/engine/id-matcher.ts) learns
+ * the values the app read.
  */
+import { LEARNED_KINDS as LEARNED } from "../../reports/trace/learned-kinds.js";
 import type { IdKind } from "../engine/id-normalise.js";
 import type { HookEntry, ScanPoint } from "./types.js";
 
@@ -95,29 +97,6 @@ export const ASYNC_POINTS: readonly AsyncPoint[] = [
   { id: "async.RealCall.AsyncCall.execute.okhttp3", className: "okhttp3.RealCall$AsyncCall", method: "execute", overloads: [[]], data: -1, role: "run", ref: OKHTTP3_REF },
 ];
 
-/**
- * Which identifier a hooked read returns, by hook id (first matching rule): the agent hands the
- * value to the matcher with the call's local id as its read. Reads whose value is not one
- * identifier (lists, Location lists, cell info) are left out.
- */
-export const LEARNED_KINDS: readonly (readonly [RegExp, IdKind])[] = [
-  [/^settings\.(Secure|System)\.getString\.android_id$/, "android_id"],
-  [/\.getMeid$/, "meid"],
-  [/\.(getImei|getPrimaryImei|getDeviceId|getIMEI)(\.|$)/, "imei"],
-  [/\.getSubscriberId$/, "imsi"],
-  [/\.(getSimSerialNumber|getIccId)$/, "iccid"],
-  [/^telephony\.Build\.getSerial$/, "serial"],
-  [/\.(getLine1Number|getPhoneNumber)$|^telephony\.SubscriptionInfo\.getNumber$/, "phone_number"],
-  [/^ids\.Info\.getId$/, "gaid"],
-  // Huawei's and Honor's advertising ids are their OAIDs; the vendor suppliers' getSerID (HeyTap/OPlus) too.
-  [/^ids\.Info\.getId\.hms$|^settings\.Global\.getString\.oaid$|\.(getOAID|getOaid|obtainOaid|getSerID)(\.|$)/, "oaid"],
-  [/\.getVAID(\.|$)/, "vaid"],
-  [/\.getAAID(\.|$)/, "aaid"],
-  [/^(wifi|net|bluetooth)\..*(MacAddress|HardwareAddress|\.getAddress)$|^settings\.Secure\.getString\.bluetooth_address$/, "mac"],
-  [/\.getBSSID$/, "bssid"],
-  [/\.getSSID$|^net\.NetworkInfo\.getExtraInfo$/, "ssid"],
-  [/^location\.(LocationManager|AMapLocationClient)\.getLastKnownLocation$|^location\.LocationResult\.getLastLocation(\.hms)?$/, "location"],
-  // A native property read: serial here, or the IMEI/MEID the property's name says (agent/catalogue/native.ts, propertyKind).
-  [/^native\.libc\.__system_property_get\.serial$/, "serial"],
-];
+/** Which identifier kind each hooked read returns: data shared with the runner and the report (reports/trace/learned-kinds.ts). */
+export const LEARNED_KINDS: readonly (readonly [RegExp, IdKind])[] = LEARNED;
 

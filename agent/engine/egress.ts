@@ -18,7 +18,8 @@
  *
  * OkHttp's enqueued calls: ./egress-async.ts.
  */
-import { LEARNED_KINDS, SCAN_POINTS } from "../catalogue/index.js";
+import { learnedKind } from "../../reports/trace/learned-kinds.js";
+import { SCAN_POINTS } from "../catalogue/index.js";
 import { ASYNC_POINTS, type AsyncPoint } from "../catalogue/network.js";
 import type { EgressLayer, HookEntry, ScanPoint } from "../catalogue/types.js";
 import { NET_LAYERS, NET_WHERE, type BatchMessage, type NetMatchTuple, type NetTuple } from "../protocol.js";
@@ -51,7 +52,6 @@ export class Egress {
   readonly matcher: IdMatcher;
   /** OkHttp's enqueued calls: their runs' sends carry the enqueue's stack and pending matches. */
   private readonly asyncCalls: AsyncOrigins;
-  private readonly kinds = new Map<string, IdKind | null>();
   private readonly pre = new Map<number, PreMatches>();
   private queue: [number, NetTuple][] = [];
   /** Values read but not yet learned: [kind, value, local id of the read]. Agent memory only. */
@@ -70,12 +70,7 @@ export class Egress {
 
   /** The identifier kind a hook's result is (LEARNED_KINDS), cached per hook. */
   kindOf(hookId: string): IdKind | null {
-    let k = this.kinds.get(hookId);
-    if (k === undefined) {
-      k = LEARNED_KINDS.find(([re]) => re.test(hookId))?.[1] ?? null;
-      this.kinds.set(hookId, k);
-    }
-    return k;
+    return learnedKind(hookId);
   }
 
   /**

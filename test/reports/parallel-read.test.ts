@@ -22,7 +22,16 @@ function busyTrace(): string {
   // A first call whose line is longer than the evidence re-read's first buffer (64 KiB).
   b.call(0.5, "location.LocationManager.getLastKnownLocation", "location", { from: UMENG, perm: "android.permission.ACCESS_FINE_LOCATION", args: ["gps", "y".repeat(70_000)] });
   let t = 1;
+  // Calls are numbered from 1 in the order added; sends name earlier Android ID reads, some by another party.
+  let seq = 1;
+  const idReads: number[] = [];
   for (let i = 0; i < 30_000; i++) {
+    if (i % 400 === 399 && idReads.length > 0) {
+      const read = idReads[(i * 7) % idReads.length]!;
+      b.call(t, "net.SSLOutputStream.write", "network_egress", { from: froms[i % 5], net: { layer: "tls", host: i % 800 === 399 ? "mi.gdt.qq.com" : "alog.umeng.com", port: 443, tls: i % 1200 !== 399, bytes: 700, matches: [{ kind: "android_id", enc: "md5-lower", where: "body", conf: 1, readSeq: read }] } });
+      seq++;
+    }
+    seq++;
     t += r() * 50;
     if (i === 100) b.mark(t, "consent_accepted");
     if (i === 5_000) b.mark(t, "scenario_start", { scenario: "map", needs: ["location"] });
@@ -35,7 +44,10 @@ function busyTrace(): string {
     else if (k === 2) b.call(t, "permission.Activity.requestPermissions", "permission_request", { from: APP, req: ["android.permission.ACCESS_FINE_LOCATION", "android.permission.READ_CONTACTS"] });
     else if (k === 3) b.call(t, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: froms[i % 5], out: "threw", exc: "java.lang.SecurityException" });
     else if (k === 4) b.call(t, "clipboard.ClipboardManager.getPrimaryClip", "clipboard", { from: froms[i % 5], ret: "剪贴板内容 “quoted” ✓", fg: i % 2 === 0 });
-    else b.call(t, "settings.Secure.getString.android_id", "device_identifiers", { from: froms[i % 5], args: ["android_id"], ret: `id-${i}`, own: i % 97 === 0 });
+    else {
+      b.call(t, "settings.Secure.getString.android_id", "device_identifiers", { from: froms[i % 5], args: ["android_id"], ret: i % 3 === 0 ? `id-${i}` : "hash:0123456789ab", own: i % 97 === 0 });
+      idReads.push(seq);
+    }
   }
   const dir = b.close();
   appendFileSync(join(dir, "calls.jsonl"), 'garbage\n{"seq":1e9,"t":1,"hook":"x","cat":"nope","out":"returned","pid":1,"tid":1}\n{"seq":99999999,"t":');
@@ -56,6 +68,8 @@ describe("parallel read", () => {
     // Evidence read back by offset, including non-ASCII values.
     expect(JSON.stringify(parallel.findings)).toContain("剪贴板内容");
     expect(JSON.stringify(parallel.findings)).toContain(`"args":["gps","${"y".repeat(100)}`);
+    // Sends too: the egress rules judge both reads alike (a rule reading a field one reader leaves out would differ here).
+    expect(serial.findings.filter((f) => f.family === "egress").length).toBeGreaterThan(0);
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(serial));
   });
 

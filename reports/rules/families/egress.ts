@@ -1,6 +1,7 @@
 import type { Party } from "../../sdk/attribution.js";
 import { describeHost as describe, recipientIndexFor, type HostParty } from "../../sdk/recipients.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
+import { learnedKind } from "../../trace/learned-kinds.js";
 import type { NetMatch, NetRecord } from "../../trace/format.js";
 import { GroupMap } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
@@ -34,8 +35,6 @@ const KIND_CATEGORY: Readonly<Record<string, Category>> = {
 
 /** Identifying reads remembered per trace (ReadRing): a send names its read by seq; the oldest are dropped. */
 const MAX_READS = 1 << 16;
-/** Distinct read summaries remembered per party (whether a sender read the value itself). */
-const MAX_OWN = 4096;
 const MAX_HOSTS = 4096;
 
 const rule = (id: string, title: string, severity: "critical" | "high" | "medium", description: string, references: RuleFamily["rules"][number]["references"]) => ({ id, family: "egress", title, severity, description, references });
@@ -63,7 +62,7 @@ export const egressFamily: RuleFamily = {
       REFS.methods2019("5(1)", "not disclosing the third parties personal information is provided to"),
       REFS.miit164("SDK data sharing not disclosed (the 2026 special campaign: third-party sharing details not listed)"),
     ]),
-    rule(SHARED, "Identifier read by one party and sent by another", "high", "A send whose identifier a different party's hooked read returned: data passed between SDKs, or from the app to an SDK, in the app. A sender that had read an equal value itself (the same return summary) is taken to send its own and is not flagged: the agent names the first read of a value.", [
+    rule(SHARED, "Identifier read by one party and sent by another", "high", "A send whose identifier a different party's hooked read returned: data passed between SDKs, or from the app to an SDK, in the app. A sender that had itself read an identifier of the same kind is taken to send its own and is not flagged: the agent names the first read of a value.", [
       REFS.methods2019("5(1)", "providing personal information to third parties through embedded SDKs without consent"),
       REFS.pipl("Art. 23", "providing personal information to another handler"),
     ]),
@@ -116,7 +115,7 @@ export const egressFamily: RuleFamily = {
       onEvent(ctx) {
         const { ev } = ctx;
         if (ctx.collection && CATEGORIES[ev.cat].identifying) {
-          reads.add(ev.seq, ctx.partyIdx, ev.ret, ev.hook, ev.t);
+          reads.add(ev.seq, ctx.partyIdx, ev.hook, ev.t);
         }
         const net = ev.net;
         const matches = net?.matches;
@@ -133,11 +132,13 @@ export const egressFamily: RuleFamily = {
         }
         if (judgeRecipients && !declared(recipient)) add(UNDECLARED, key, ctx, net, matches, { recipient: describe(recipient) });
         if (on(SHARED)) {
-          // The agent names the first read of a value: a sender that read the same value itself
-          // (an equal summary: one salt per run) may be sending its own, and is not flagged.
+          // The agent names the first read of a value: a sender that read an identifier of the
+          // same kind itself may be sending its own, and is not flagged. (By kind, not by value:
+          // a read's return summary is not in every reader's events, and a device has one of each
+          // identifier but moves — a position is the weak case.)
           const others = matches.filter((m) => {
             const reader = m.readSeq === undefined ? -1 : reads.party(m.readSeq);
-            return reader >= 0 && reader !== ctx.partyIdx && !reads.readBy(ctx.partyIdx, reads.summary(m.readSeq!));
+            return reader >= 0 && reader !== ctx.partyIdx && !reads.readBy(ctx.partyIdx, m.kind);
           });
           if (others.length > 0) {
             const reader = setup.parties[reads.party(others[0]!.readSeq!)];
@@ -175,32 +176,31 @@ function declared(r: HostParty): boolean {
 }
 
 /**
- * The last MAX_READS identifying reads, (seq, party index, return summary), in a ring: every
+ * The last MAX_READS identifying reads, (seq, party index, hook, time), in a ring: every
  * identifying read of every trace passes here, sends are rare, so adding is a few stores and a
- * look-up is a binary search (seqs increase in the file's order). Also, per party, the summaries
- * of what it read (at most MAX_OWN each): whether a sender read a value itself.
+ * look-up is a binary search (seqs increase in the file's order). Also, per party, the identifier
+ * kinds it read (reports/trace/learned-kinds.ts): whether a sender read one itself.
  */
 class ReadRing {
   private readonly seqs = new Float64Array(MAX_READS);
   private readonly parties = new Int32Array(MAX_READS);
-  private readonly summaries: (string | undefined)[] = new Array<string | undefined>(MAX_READS);
   private readonly hooks: string[] = new Array<string>(MAX_READS);
   private readonly times = new Float64Array(MAX_READS);
-  private readonly own = new Map<number, Set<string>>();
+  private readonly kinds = new Map<number, Set<string>>();
   private count = 0;
 
-  add(seq: number, party: number, summary: string | undefined, hook: string, t: number): void {
+  add(seq: number, party: number, hook: string, t: number): void {
     const i = this.count % MAX_READS;
     this.seqs[i] = seq;
+    this.parties[i] = party;
     this.hooks[i] = hook;
     this.times[i] = t;
-    this.parties[i] = party;
-    this.summaries[i] = summary;
     this.count++;
-    if (summary === undefined) return;
-    let mine = this.own.get(party);
-    if (!mine) this.own.set(party, (mine = new Set()));
-    if (mine.size < MAX_OWN) mine.add(summary);
+    const kind = learnedKind(hook);
+    if (kind === null) return;
+    let mine = this.kinds.get(party);
+    if (!mine) this.kinds.set(party, (mine = new Set()));
+    mine.add(kind);
   }
 
   /** The party of the read with this seq, or -1 when it is not (or no longer) here. */
@@ -215,15 +215,9 @@ class ReadRing {
     return at < 0 ? undefined : { hook: this.hooks[at]!, party: this.parties[at]!, t: this.times[at]! };
   }
 
-  /** What the read with this seq returned (its summary), when it is here. */
-  summary(seq: number): string | undefined {
-    const at = this.find(seq);
-    return at < 0 ? undefined : this.summaries[at];
-  }
-
-  /** Whether `party` read a value with this summary. */
-  readBy(party: number, summary: string | undefined): boolean {
-    return summary !== undefined && this.own.get(party)?.has(summary) === true;
+  /** Whether `party` read an identifier of this kind. */
+  readBy(party: number, kind: string): boolean {
+    return this.kinds.get(party)?.has(kind) === true;
   }
 
   private find(seq: number): number {

@@ -70,17 +70,17 @@ describe("egress rules: what left the device", () => {
     expect(shared).toHaveLength(1);
     expect(shared[0]!.message).toMatch(/Umeng Common SDK \(友盟基础组件\) read it$/);
     expect(ruleFindings(a, "egress.cleartext")).toHaveLength(1);
-    // The agent names the first read of a value: a sender that read the same value itself (an
-    // equal summary) may be sending its own, and is not flagged; one that read another value is.
-    const both = (gdtRead: string) => {
+    // The agent names the first read of a value: a sender that read an identifier of the same
+    // kind itself may be sending its own, and is not flagged; one that read another kind is.
+    const both = (gdtRead: string, cat: "device_identifiers" | "phone_identifiers") => {
       const b = new TraceBuilder().consented(0);
       b.call(100, ANDROID_ID, "device_identifiers", { from: UMENG, ret: "hash:aaaaaaaaaaaa" });
-      b.call(150, ANDROID_ID, "device_identifiers", { from: GDT, ret: gdtRead });
+      b.call(150, gdtRead, cat, { from: GDT, ret: "hash:bbbbbbbbbbbb" });
       b.call(200, SEND, "network_egress", { from: GDT, net: send("mi.gdt.qq.com", 1) });
       return ruleFindings(analyzeDir(b.close(), { profile: profile() }), "egress.shared_between_parties");
     };
-    expect(both("hash:aaaaaaaaaaaa")).toEqual([]);
-    expect(both("hash:bbbbbbbbbbbb")).toHaveLength(1);
+    expect(both(ANDROID_ID, "device_identifiers")).toEqual([]);
+    expect(both("telephony.TelephonyManager.getImei", "phone_identifiers")).toHaveLength(1);
     // A send with no identifier found is no finding at all (a map tile).
     const tile = trace("pending", { layer: "tls", host: "tile.example.com", tls: true, bytes: 300 });
     expect(tile.findings.filter((f) => f.family === "egress")).toEqual([]);

@@ -1,0 +1,51 @@
+/**
+ * Which identifier kind each hooked read returns, by hook id — data the three parts share: the
+ * agent's matcher learns the values of these reads (agent/catalogue/network.ts), the runner's sink
+ * keeps the seqs of these reads for the matches that name them (runner/agent-sink.ts), and the
+ * egress rules ask whether a sender read an identifier of a kind itself
+ * (reports/rules/families/egress.ts). Plain data, like ./categories.ts, which the agent imports too.
+ */
+
+/** The matcher's identifier kinds (agent/engine/id-normalise.ts IdKind, which must accept each). */
+export type LearnedKind =
+  | "android_id" | "imei" | "meid" | "imsi" | "iccid" | "serial" | "phone_number"
+  | "oaid" | "vaid" | "aaid" | "gaid" | "mac" | "ssid" | "bssid" | "location";
+
+/**
+ * Which identifier a hooked read returns, by hook id (first matching rule): the agent hands the
+ * value to the matcher with the call's local id as its read. Reads whose value is not one
+ * identifier (lists, Location lists, cell info) are left out.
+ */
+export const LEARNED_KINDS: readonly (readonly [RegExp, LearnedKind])[] = [
+  [/^settings\.(Secure|System)\.getString\.android_id$/, "android_id"],
+  [/\.getMeid$/, "meid"],
+  [/\.(getImei|getPrimaryImei|getDeviceId|getIMEI)(\.|$)/, "imei"],
+  [/\.getSubscriberId$/, "imsi"],
+  [/\.(getSimSerialNumber|getIccId)$/, "iccid"],
+  [/^telephony\.Build\.getSerial$/, "serial"],
+  [/\.(getLine1Number|getPhoneNumber)$|^telephony\.SubscriptionInfo\.getNumber$/, "phone_number"],
+  [/^ids\.Info\.getId$/, "gaid"],
+  // Huawei's and Honor's advertising ids are their OAIDs; the vendor suppliers' getSerID (HeyTap/OPlus) too.
+  [/^ids\.Info\.getId\.hms$|^settings\.Global\.getString\.oaid$|\.(getOAID|getOaid|obtainOaid|getSerID)(\.|$)/, "oaid"],
+  [/\.getVAID(\.|$)/, "vaid"],
+  [/\.getAAID(\.|$)/, "aaid"],
+  [/^(wifi|net|bluetooth)\..*(MacAddress|HardwareAddress|\.getAddress)$|^settings\.Secure\.getString\.bluetooth_address$/, "mac"],
+  [/\.getBSSID$/, "bssid"],
+  [/\.getSSID$|^net\.NetworkInfo\.getExtraInfo$/, "ssid"],
+  [/^location\.(LocationManager|AMapLocationClient)\.getLastKnownLocation$|^location\.LocationResult\.getLastLocation(\.hms)?$/, "location"],
+  // A native property read: serial here, or the IMEI/MEID the property's name says (agent/catalogue/native.ts, propertyKind).
+  [/^native\.libc\.__system_property_get\.serial$/, "serial"],
+];
+
+
+const kindCache = new Map<string, LearnedKind | null>();
+
+/** The kind a hook's result is, or null when the agent does not learn it (cached per hook). */
+export function learnedKind(hook: string): LearnedKind | null {
+  let k = kindCache.get(hook);
+  if (k === undefined) {
+    k = LEARNED_KINDS.find(([re]) => re.test(hook))?.[1] ?? null;
+    if (kindCache.size < 4096) kindCache.set(hook, k);
+  }
+  return k;
+}
