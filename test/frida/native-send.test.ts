@@ -7,29 +7,26 @@
  * places they were in, naming the read), TLS records as ciphertext with the ClientHello's server
  * name, and nothing for the file or for a request that carries no identifier.
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FD_TRACK } from "../../agent/catalogue/native.js";
 import type { AgentConfig, AgentMessage } from "../../agent/protocol.js";
 import { AgentSink } from "../../runner/agent-sink.js";
 import type { DeviceHandle } from "../../runner/device/backend.js";
-import { FridaBackend } from "../../runner/device/frida-backend.js";
 import { instrumentApp } from "../../runner/device/session.js";
 import type { CallEvent } from "../../reports/trace/format.js";
 import { forEachCall, openTrace } from "../../reports/trace/reader.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
-import { gcc, realSuite, REPO } from "./prereq.js";
+import { realSuite } from "./prereq.js";
 import { closeAll, getDeviceManager } from "./shim/frida.js";
+import { nativeRig, type NativeRig } from "./support/native-target.js";
 import { alive, waitFor } from "./support/wait.js";
 
 const suite = realSuite("real-Frida native sends (test/frida/native-send.test.ts)", ["frida", "gcc"]);
-const SRC = join(REPO, "test", "frida", "native");
 /** What test/frida/native/bionic-props.c answers for ro.serialno. */
 const SERIAL = "SERIAL123";
 
@@ -54,13 +51,11 @@ describe.skipIf(!suite.run)("native sends in real Frida (a C target, the runner'
   let device: DeviceHandle;
   let agent: string;
 
+  let rig: NativeRig;
+
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "permtrace-native-send-"));
-    execFileSync(gcc().cc!, ["-O1", "-shared", "-fPIC", "-o", join(dir, "libbionic-props.so"), join(SRC, "bionic-props.c")]);
-    const bundle = join(REPO, "dist", "agent", "permtrace-agent.js");
-    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (npm test does)`);
-    agent = readFileSync(bundle, "utf8");
-    device = await new FridaBackend().open({ serial: "local" });
+    rig = await nativeRig("permtrace-native-send-");
+    ({ dir, device, agent } = rig);
   });
 
   afterAll(async () => {
@@ -70,8 +65,7 @@ describe.skipIf(!suite.run)("native sends in real Frida (a C target, the runner'
 
   /** The target, built once, and instrumented by the runner's code with `config` added to the agent's. */
   const launch = async (config: Partial<AgentConfig> = {}) => {
-    const program = join(dir, "target");
-    if (!existsSync(program)) execFileSync(gcc().cc!, ["-O1", "-g", "-o", program, join(SRC, "target.c"), `-L${dir}`, "-lbionic-props", `-Wl,-rpath,${dir}`]);
+    const program = existsSync(join(dir, "target")) ? join(dir, "target") : rig.build("target");
     for (const ext of ["child", "file", "errno", "drained"]) rmSync(`${program}.${ext}`, { force: true });
     const out = mkdtempSync(join(dir, "trace-"));
     const writer = new TraceWriter(out, { tool: { name: "permtrace", version: "test" }, device: { kind: "usb", id: "local" }, app: { package: program } });

@@ -7,24 +7,22 @@
  * runner/device/session.ts's policy says (no child gating), and nothing it does is recorded.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentMessage } from "../../agent/protocol.js";
 import { AgentSink } from "../../runner/agent-sink.js";
 import type { DetachReason, DeviceHandle } from "../../runner/device/backend.js";
-import { FridaBackend } from "../../runner/device/frida-backend.js";
 import { instrumentApp, type ProcessEvents } from "../../runner/device/session.js";
 import type { CallEvent } from "../../reports/trace/format.js";
 import { forEachCall, openTrace } from "../../reports/trace/reader.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
-import { gcc, realSuite, REPO } from "./prereq.js";
+import { realSuite } from "./prereq.js";
 import { closeAll, getDeviceManager } from "./shim/frida.js";
+import { nativeRig, type NativeRig } from "./support/native-target.js";
 import { waitFor } from "./support/wait.js";
 
 const suite = realSuite("real-Frida native target (test/frida/native-target.test.ts)", ["frida", "gcc"]);
-const SRC = join(REPO, "test", "frida", "native");
 const IFACE = "lo"; // the target's default: every Linux has it
 const MAC = `/sys/class/net/${IFACE}/address`;
 
@@ -49,23 +47,15 @@ function machineHasHardwareAddress(): boolean {
 }
 
 describe.skipIf(!suite.run)("native side channels in real Frida (a C target, the runner's real code)", () => {
+  let rig: NativeRig;
   let dir: string;
   let device: DeviceHandle;
   let agent: string;
-
-  const build = (out: string, defines: readonly string[] = []): string => {
-    const program = join(dir, out);
-    execFileSync(gcc().cc!, ["-O1", "-g", ...defines, "-o", program, join(SRC, "target.c"), `-L${dir}`, "-lbionic-props", `-Wl,-rpath,${dir}`]);
-    return program;
-  };
+  const build = (out: string, defines: readonly string[] = []): string => rig.build(out, defines);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "permtrace-native-"));
-    execFileSync(gcc().cc!, ["-O1", "-shared", "-fPIC", "-o", join(dir, "libbionic-props.so"), join(SRC, "bionic-props.c")]);
-    const bundle = join(REPO, "dist", "agent", "permtrace-agent.js");
-    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (npm test does)`);
-    agent = readFileSync(bundle, "utf8");
-    device = await new FridaBackend().open({ serial: "local" });
+    rig = await nativeRig("permtrace-native-");
+    ({ dir, device, agent } = rig);
   });
 
   afterAll(async () => {
