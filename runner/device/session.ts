@@ -32,7 +32,7 @@ export interface Instrumented {
   readonly scripts: ReadonlyMap<number, ScriptHandle>;
   /** Flushes every process's agent (before a marker, so calls and marker line up). */
   flush(): Promise<void>;
-  /** Flushes the agents; then unloads them and detaches, the app running on — or, with `kill`, kills the app and detaches. */
+  /** Flushes and disposes the agents; then keeps them in the app (eternalized, never unloaded) and detaches, the app running on — or, with `kill`, kills the app and detaches. */
   stop(kill?: boolean): Promise<void>;
 }
 

@@ -30,7 +30,7 @@ const suite = realSuite("Java target on real Frida (test/frida/java-target.test.
 const AGENT = join(REPO, "dist", "agent", "permtrace-agent.js");
 const SALT = "s";
 const BATCH = 64;
-/** Longer than the run: batches leave by size, at the runner's flushes, and at unload only. */
+/** Longer than the run: batches leave by size, at the runner's flushes, and at the end only. */
 const FLUSH_MS = 600_000;
 
 function readJsonl<T>(file: string): T[] {
@@ -230,10 +230,10 @@ describe.skipIf(!suite.run)("the agent on a JVM under real Frida (Java target)",
     const batches = run.messages.filter((m): m is BatchMessage => m.type === "batch");
     const sizes = batches.map((b) => b.calls.length);
     // Full batches while the harness runs; the timer never fired (FLUSH_MS): the rest left at the
-    // consent marker's flush, after a thrown call (sent at once), and at unload.
+    // consent marker's flush, after a thrown call (sent at once), and at the end.
     expect(sizes.filter((n) => n === BATCH).length).toBeGreaterThan(2);
     for (const n of sizes) expect(n).toBeLessThanOrEqual(BATCH);
-    // Every call was sent once: the last batch (the final flush: dispose, before unload) ends
+    // Every call was sent once: the last batch (the final flush before the JVM exits) ends
     // with the last call the agent numbered.
     expect(sizes.reduce((a, n) => a + n, 0)).toBe(calls.length);
     const last = batches[batches.length - 1]!;
