@@ -11,13 +11,12 @@
  * None of these is a device; the cost against the hooked write is bench:frida's.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
 import { positiveInt, scriptArgs } from "./args.js";
+import { runInFridaSleep } from "./frida-sleep.js";
 import { IdMatcher, type IdKind } from "../agent/engine/id-matcher.js";
 import { packageRoot } from "../reports/version.js";
 
@@ -182,40 +181,18 @@ rpc.exports = { bench(spec, loop) {
 } };
 `;
 
-const DRIVER = `
-import frida, json, subprocess, sys, time
-spec = json.load(sys.stdin)
-target = subprocess.Popen(["sleep", "600"])
-try:
-    time.sleep(0.2)
-    session = frida.attach(target.pid)
-    script = session.create_script(open(spec["bundle"]).read(), runtime="qjs")
-    script.load()
-    print(json.dumps([script.exports_sync.bench(spec, "js"), script.exports_sync.bench(spec, "c")]))
-    script.unload()
-    session.detach()
-finally:
-    target.kill()
-`;
-
 /** The rows measured inside real Frida, or undefined with one line saying what is missing. */
 async function measureFrida(): Promise<Measured[] | undefined> {
   const root = packageRoot();
   const python = process.env.PERMTRACE_FRIDA_PYTHON || join(root, ".venv-frida", "bin", "python");
   if (!existsSync(python)) return void process.stderr.write(`--frida skipped: no python with frida at ${python}; run \`npm run setup:frida\`\n`);
   if (process.getuid?.() !== 0) return void process.stderr.write("--frida skipped: not root (frida injects into a local process)\n");
-  const dir = mkdtempSync(join(tmpdir(), "bench-matcher-"));
+  const payloads = Object.fromEntries(Object.entries(PAYLOADS).map(([k, v]) => [k, v.toString("base64")]));
+  const spec = { budget: BUDGET_MS, sets: SETS, payloads, url: URL, headers: HEADERS, body: BODY.toString("base64") };
   try {
-    const bundle = join(dir, "matcher.js");
-    const stdin = { contents: FRIDA_ENTRY, resolveDir: join(root, "agent", "engine"), loader: "ts" as const };
-    await build({ stdin, bundle: true, format: "iife", platform: "neutral", target: "es2022", outfile: bundle, logLevel: "warning" });
-    const payloads = Object.fromEntries(Object.entries(PAYLOADS).map(([k, v]) => [k, v.toString("base64")]));
-    const spec = { bundle, budget: BUDGET_MS, sets: SETS, payloads, url: URL, headers: HEADERS, body: BODY.toString("base64") };
-    const child = spawnSync(python, ["-c", DRIVER], { input: JSON.stringify(spec), encoding: "utf8", timeout: 300_000 });
-    if (child.status !== 0) return void process.stderr.write(`--frida failed (${child.status}): ${child.stderr.trim().split("\n").pop()}\n`);
-    return JSON.parse(child.stdout) as Measured[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    return (await runInFridaSleep(python, join(root, "agent", "engine"), FRIDA_ENTRY, spec, [["bench", [spec, "js"]], ["bench", [spec, "c"]]])) as Measured[];
+  } catch (err) {
+    return void process.stderr.write(`--frida failed: ${(err as Error).message}\n`);
   }
 }
 

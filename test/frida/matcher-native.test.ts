@@ -7,13 +7,10 @@
  * matches. A loop that found nothing would pass an equality check alone, so the planted
  * identifiers are also required to be found.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runInFridaSleep } from "../../scripts/frida-sleep.js";
 import { fridaPython, realSuite, REPO } from "./prereq.js";
 
 const suite = realSuite("real-Frida matcher C loop (test/frida/matcher-native.test.ts)", ["frida"]);
@@ -40,21 +37,6 @@ rpc.exports = { run(spec) {
 } };
 `;
 
-const DRIVER = `
-import frida, json, subprocess, sys, time
-spec = json.load(sys.stdin)
-target = subprocess.Popen(["sleep", "600"])
-try:
-    time.sleep(0.2)
-    session = frida.attach(target.pid)
-    script = session.create_script(open(spec["bundle"]).read(), runtime="qjs")
-    script.load()
-    print(json.dumps(script.exports_sync.run(spec)))
-    script.unload()
-    session.detach()
-finally:
-    target.kill()
-`;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -96,20 +78,13 @@ function payloads(): { where: string; text?: string; bytes?: number[]; total?: n
 }
 
 describe.skipIf(!suite.run)("the matcher's C scan loop in real Frida", () => {
-  let dir: string;
   let result: { errors: string[]; js?: { matches: { kind: string; enc: string }[] }[]; c?: unknown[] };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "matcher-native-"));
-    const bundle = join(dir, "matcher.js");
-    await build({ stdin: { contents: ENTRY, resolveDir: join(REPO, "agent", "engine"), loader: "ts" }, bundle: true, format: "iife", platform: "neutral", target: "es2022", outfile: bundle, logLevel: "warning" });
-    const spec = { bundle, first: [["android_id", ANDROID_ID, 1], ["imei", IMEI, 2], ["mac", MAC, 3], ["oaid", OAID, 4]], payloads: payloads() };
-    const child = spawnSync(fridaPython().python!, ["-c", DRIVER], { input: JSON.stringify(spec), encoding: "utf8", timeout: 120_000 });
-    if (child.status !== 0) throw new Error(`the Frida driver failed (${child.status}): ${child.stderr}`);
-    result = JSON.parse(child.stdout) as typeof result;
+    const spec = { first: [["android_id", ANDROID_ID, 1], ["imei", IMEI, 2], ["mac", MAC, 3], ["oaid", OAID, 4]], payloads: payloads() };
+    [result] = (await runInFridaSleep(fridaPython().python!, join(REPO, "agent", "engine"), ENTRY, spec, [["run", [spec]]], 120_000)) as [typeof result];
   }, 180_000);
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("builds in real Frida's TinyCC", () => {
     expect(result.errors).toEqual([]);
