@@ -47,6 +47,8 @@ export class Agent {
   private readonly permissions: (string | null)[] = [];
   private coverage: CoverageRow[] = [];
   private nativeRows: CoverageRow[] = [];
+  /** After dispose: no hook records or scans anything, no timer sends (the agent may stay in the app). */
+  private disposed = false;
   /** Makes the native filter pass every call through (dispose). */
   private disableNative: () => void = () => undefined;
 
@@ -66,7 +68,8 @@ export class Agent {
     const guarded = <T>(fn: () => T): T => this.guarded(tid(), fn);
     const installer = new Installer({
       reportError: (where, err) => this.error(where, err),
-      inAgent: () => this.busy.has(tid()),
+      // Disposed, the agent stays in the app (the runner eternalizes it) but records nothing: every hook calls its original.
+      inAgent: () => this.disposed || this.busy.has(tid()),
       guarded,
       // A dynamically loaded SDK's classes were just hooked: tell the runner.
       onLateHook: () => this.sendCoverage(),
@@ -134,6 +137,7 @@ export class Agent {
 
   dispose(): void {
     this.recorder?.dispose();
+    this.disposed = true;
     this.disableNative();
   }
 

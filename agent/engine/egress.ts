@@ -206,7 +206,11 @@ export class Egress {
    */
   onNativeSend(id: number, dest: Destination, p: Payload, encrypted: boolean): void {
     try {
-      this.enqueue(id, encrypted ? netTuple("socket", dest, p.length, [], this.takePre(), null, 0) : this.plaintext("socket", dest, p));
+      // Ciphertext takes no pending pre-encryption match: on a phone the handshake of Conscrypt's
+      // file-descriptor socket is a native write on the sending thread, outside any Java send
+      // (google/conscrypt NativeSsl.java doHandshake → NativeCrypto.SSL_do_handshake over SSL_set_fd),
+      // and would take the match the Java send that follows carries.
+      this.enqueue(id, encrypted ? netTuple("socket", dest, p.length, [], [], null, 0) : this.plaintext("socket", dest, p));
     } catch (err) {
       this.deps.reportError("native send", err);
     }

@@ -34,6 +34,7 @@ export class Recorder {
   private sampledCounts = new Map<number, number>();
   private readonly hot = new Map<number, { second: number; n: number }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
   readonly stats: RecorderStats = { calls: 0, sampled: 0, batches: 0 };
 
   constructor(
@@ -167,12 +168,16 @@ export class Recorder {
     return this.calls.length;
   }
 
+  /** Sends what is buffered; after that nothing is buffered, sent or timed. */
   dispose(): void {
     this.flush();
+    this.disposed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private schedule(): void {
-    if (this.timer === null) this.timer = setTimeout(() => {
+    if (this.timer === null && !this.disposed) this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();
     }, this.opts.flushMs);

@@ -129,6 +129,23 @@ describe("egress records on the stand-in", () => {
     expect(JSON.stringify(rt.messages)).not.toContain(ANDROID_ID);
   });
 
+  it("a native TLS handshake between the encryption and the Java send does not take the match (Conscrypt's FD socket handshakes in native code)", async () => {
+    const rt = start();
+    readAndroidId(rt);
+    const json = bytes(`{"androidId":"${ANDROID_ID}"}`);
+    const sealed = rt.call("javax.crypto.Cipher", "doFinal", ["[B"], [json], UMENG_STACK) as Uint8Array;
+    // The ClientHello of a new connection: a libc write on this thread, outside any Java send.
+    rt.descriptors.set(50, { ip: "203.0.113.20", port: 443 });
+    const hello = Uint8Array.from([22, 3, 1, 0, 5, 1, 0, 0, 1, 0]);
+    rt.native("write", [50, hello, hello.length], hello.length);
+    tlsWrite(rt, "log.sdk.example", sealed);
+    await rt.settle();
+    const egress = calls(rt).filter((c) => c.category === "network_egress");
+    expect(egress.map((c) => c.hook)).toEqual(["native.libc.write.egress", "net.SSLOutputStream.write.fd"]);
+    expect(egress[0]!.net![5] ?? null).toBeNull();
+    expect(egress[1]!.net![5]).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
+  });
+
   it("pre-encryption matches expire after the window and stay on their thread", async () => {
     let clock = 1000;
     const rt = start(() => clock);

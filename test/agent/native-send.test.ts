@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CALL, NET, NET_LAYERS, NET_WHERE, type CallTuple, type CoverageRow, type NetMatchTuple } from "../../agent/protocol.js";
 import { ipText } from "../../agent/engine/ip-text.js";
 import { tlsRecord } from "../../agent/engine/tls-record.js";
-import { android, type AndroidState } from "../support/android-fixture.js";
+import { android, APP_STACK, type AndroidState } from "../support/android-fixture.js";
 import { loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
 
 // Native sends on the stand-in (the compiled agent; the filter's rules run as FilterModel, the
@@ -192,14 +192,18 @@ describe("native sends: how the functions are hooked, and the socket table's oth
     expect(sends(rt).map((x) => x.host)).toEqual(["198.51.100.6", "198.51.100.7"]);
   });
 
-  it("records nothing once the agent is disposed: the filter lets every call through", async () => {
+  it("records and sends nothing once the agent is disposed (the runner leaves it in a running app): every hook calls its original", async () => {
     const rt = start();
     rt.descriptors.set(40, { ip: "203.0.113.9", port: 80 });
     await rt.rpc.dispose();
+    const sent = rt.messages.length;
     const b = bytes(`sn=${SERIAL}`);
     rt.native("write", [40, b, b.length], b.length);
     rt.native("__system_property_get", ["ro.serialno", SERIAL], SERIAL.length);
-    await rt.settle();
+    // A Java hook too: its original runs and answers, nothing is recorded.
+    expect(rt.call("android.telephony.TelephonyManager", "getImei", [], [], APP_STACK)).toBeDefined();
+    await rt.settle(120);
+    expect(rt.messages.length).toBe(sent);
     expect(sends(rt)).toEqual([]);
     expect(rt.batches().flatMap((x) => x.calls).length).toBe(1); // the read made before dispose, in start()
   });
