@@ -95,6 +95,10 @@ export const ASYNC_POINTS: readonly AsyncPoint[] = [
   { id: "async.RealCall.AsyncCall.run", className: "okhttp3.internal.connection.RealCall$AsyncCall", method: "run", overloads: [[]], data: -1, role: "run", ref: OKHTTP4_REF },
   { id: "async.RealCall.enqueue.okhttp3", className: "okhttp3.RealCall", method: "enqueue", overloads: [["okhttp3.Callback"]], data: -1, role: "enqueue", ref: OKHTTP3_REF },
   { id: "async.RealCall.AsyncCall.execute.okhttp3", className: "okhttp3.RealCall$AsyncCall", method: "execute", overloads: [[]], data: -1, role: "run", ref: OKHTTP3_REF },
+  // OkHttp 4.0–4.3 kept 3.x's class names but its AsyncCall is a Runnable of its own: run(), no
+  // execute() (javap on okhttp 4.2.2 and 4.3.1, checked by a reviewer).
+  // In 3.x run() is NamedRunnable's, inherited: hooked only where AsyncCall declares it.
+  { id: "async.RealCall.AsyncCall.run.okhttp40", className: "okhttp3.RealCall$AsyncCall", method: "run", overloads: [[]], data: -1, role: "run", ref: OKHTTP3_REF, declaredOnly: true },
 ];
 
 /** Which identifier kind each hooked read returns: data shared with the runner and the report (reports/trace/learned-kinds.ts). */

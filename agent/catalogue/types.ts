@@ -123,6 +123,8 @@ export interface ScanPoint {
   readonly off?: number;
   readonly len?: number;
   readonly ref: string;
+  /** Hook the method only where the class declares it, not one it inherits (which would hook every subclass of the holder). */
+  readonly declaredOnly?: true;
 }
 
 /**

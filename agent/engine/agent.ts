@@ -164,7 +164,7 @@ export class Agent {
         this.installJava(entries, out.level, { ...base, stacks, foreground: () => lifecycle.foreground() });
         lifecycle.install(installer);
         // Pre-encryption scan points: no coverage row, no call recorded (agent/engine/egress.ts).
-        if (entries.some((e) => e.egress)) for (const p of base.egress!.scanPoints) installer.add({ className: p.className, method: p.method, overloads: p.overloads, handler: base.egress!.scanHandler(p, base.guarded) });
+        if (entries.some((e) => e.egress)) for (const p of base.egress!.scanPoints) installer.add({ className: p.className, method: p.method, overloads: p.overloads, handler: base.egress!.scanHandler(p, base.guarded), ...(p.declaredOnly ? { declaredOnly: true } : {}) });
         installer.add(applicationTarget((className) => this.sendMessage({ type: "application", t: now(), className }), base.guarded));
         installCrashFlush(installer, () => base.recorder.flush());
         installer.installed();

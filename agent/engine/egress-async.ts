@@ -89,13 +89,22 @@ export class AsyncOrigins {
       for (const [k, e] of this.enqueued) if (t - e.t > ENQUEUED_MS || this.enqueued.size >= MAX_ENQUEUED) this.enqueued.delete(k);
       // The enqueue frame stays on top (no hooked class to strip): where the two halves meet.
       const s = this.stacks().capture("", point.method);
-      this.enqueued.set(key, { t, tid, origin: { key: s.key, frames: once(s.build) }, pre: this.pre.take() });
+      const before = this.enqueued.get(key);
+      const entry: Enqueued = { t, tid, origin: { key: s.key, frames: once(s.build) }, pre: this.pre.take() };
+      this.enqueued.set(key, entry);
       this.enqueuing.set(tid, (this.enqueuing.get(tid) ?? 0) + 1);
-      return () =>
+      return (threw) =>
         guarded(() => {
           const n = (this.enqueuing.get(tid) ?? 1) - 1;
           if (n > 0) this.enqueuing.set(tid, n);
           else this.enqueuing.delete(tid);
+          // Refused (OkHttp's "Already Executed" for a call enqueued twice): nothing was queued —
+          // the call keeps the origin it had, and this thread its matches.
+          if (threw && this.enqueued.get(key) === entry) {
+            if (before) this.enqueued.set(key, before);
+            else this.enqueued.delete(key);
+            this.pre.give(entry.pre);
+          }
         });
     } catch (err) {
       this.deps.reportError(point.id, err);
@@ -106,7 +115,10 @@ export class AsyncOrigins {
   /** The dispatcher runs an enqueued call (`this$0`): its sends carry the enqueue's stack and matches until the run ends. */
   onRun(point: ScanPoint, asyncCall: unknown, guarded: <T>(fn: () => T) => T): ReturnType<Handler> {
     try {
-      const key = this.identity((asyncCall as { this$0?: { value?: unknown } }).this$0?.value);
+      const call = (asyncCall as { this$0?: { value?: unknown } }).this$0?.value;
+      // Not an OkHttp call's runnable (nothing to link).
+      if (call === null || call === undefined) return undefined;
+      const key = this.identity(call);
       const e = this.enqueued.get(key);
       if (!e) return undefined;
       this.enqueued.delete(key);
@@ -157,8 +169,8 @@ export class AsyncOrigins {
       if (this.logical.size >= MAX_LOGICAL) this.logical.clear();
       id = this.nextLogical++;
       this.logical.set(key, id);
-      // Cut or not, the send's half ends on the dispatcher's side: only the enqueue's half can miss a caller further out.
-      this.newLogical.push([id, [...own.frames, ...from.frames], from.truncated]);
+      // Either half may have been cut at the stack depth: the joined stack says so if one was.
+      this.newLogical.push([id, [...own.frames, ...from.frames], own.truncated || from.truncated]);
     }
     return id;
   }

@@ -11,6 +11,8 @@ export interface Target {
   readonly method: string;
   /** Parameter type lists, or "all". */
   readonly overloads: HookEntry["overloads"];
+  /** Only an overload the class itself declares (its `holder` is the class), not an inherited one. */
+  readonly declaredOnly?: boolean;
   readonly handler: Handler;
   /** Coverage id; internal hooks (lifecycle) have none. */
   readonly id?: string;
@@ -319,6 +321,8 @@ export class Installer {
     for (const o of overloads) {
       const sig = signature(o);
       if (wanted && !wanted.has(sig)) continue;
+      // The bridge names the class an overload was found in (lib/class-factory.js, `holder`).
+      if (target.declaredOnly && (o.holder as { $n?: string } | undefined)?.$n !== undefined && (o.holder as { $n?: string }).$n !== target.className) continue;
       try {
         this.attach(key, target.method, o, target.handler);
         hooked++;

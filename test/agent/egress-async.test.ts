@@ -6,7 +6,7 @@ import { CALL, CALL_FLAGS, NET } from "../../agent/protocol.js";
 import { CATEGORY_IDS } from "../../reports/trace/categories.js";
 import type { ClassSpec, FrameSpec } from "../../runner/sandbox/java.js";
 import { BUNDLE, loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
-import { android, ANDROID_ID, UMENG_STACK } from "../support/android-fixture.js";
+import { android, ANDROID_ID, APP_STACK, UMENG_STACK } from "../support/android-fixture.js";
 
 // OkHttp's asynchronous calls on the Frida-runtime stand-in (issue 15): an SDK builds and gzips
 // its request on its own thread and enqueues it; OkHttp's dispatcher thread sends it, with only
@@ -59,6 +59,8 @@ interface World {
   inline: boolean;
   /** What a run or execute sends; empty: nothing (a failed connection). */
   payload: Uint8Array;
+  /** Calls already enqueued: a second enqueue throws, as OkHttp's `check(executed.compareAndSet(false, true))` does. */
+  executed: Set<unknown>;
 }
 let world: World | undefined;
 
@@ -79,6 +81,8 @@ function okhttpClasses(realCall: string, asyncCall: string, runMethod: string): 
       name: realCall,
       methods: [
         m("enqueue", CALLBACK, (self) => {
+          if (world!.executed.has(self)) throw new Error("java.lang.IllegalStateException: Already Executed");
+          world!.executed.add(self);
           const job = { $className: asyncCall, this$0: { value: self } };
           if (world!.inline) world!.rt.call(asyncCall, runMethod, [], [], [{ className: realCall, methodName: "enqueue" }, ...SDK_ENQUEUE], job);
           else world!.queued.push(job);
@@ -108,7 +112,7 @@ function start(opts: { now?: () => number; batchSize?: number } = {}): World {
   const base = android({ imeiDenied: false, clipboardText: "" }).filter((c) => !CLASSES.some((x) => x.name === c.name));
   source ??= readFileSync(BUNDLE, "utf8");
   const rt = loadAgent([...base, ...CLASSES], { source, ...(opts.now ? { now: opts.now } : {}) });
-  world = { rt, queued: [], inline: false, payload: gzipSync(bytes("{}")) };
+  world = { rt, queued: [], inline: false, payload: gzipSync(bytes("{}")), executed: new Set() };
   rt.rpc.init({ appPackage: "com.example.app", salt: "s", ...(opts.batchSize ? { batchSize: opts.batchSize } : {}) });
   return world;
 }
@@ -190,6 +194,29 @@ describe("OkHttp's enqueued calls on the stand-in: the dispatcher's sends are th
     // hooked frame is in the key and cut from the frames: the two sends' frames are equal, the trace keeps one).
     expect(new Set(out.map(logicalId)).size).toBe(2);
     expect(JSON.stringify(w.rt.messages)).not.toContain(ANDROID_ID);
+  });
+
+  it("an enqueue OkHttp refuses (the call was enqueued already) leaves the call's origin and the thread's matches as they were", async () => {
+    const w = start();
+    readAndroidId(w.rt);
+    const call = { $className: REAL_CALL };
+    sdkEnqueue(w, call);
+    // The app enqueues the same, still queued call again: "Already Executed".
+    w.rt.tid = 3;
+    const appGzip = bytes(`{"note":"${ANDROID_ID}"}`);
+    w.rt.call("java.util.zip.GZIPOutputStream", "write", BYTES, [appGzip, 0, appGzip.length], APP_STACK);
+    expect(() => w.rt.call(REAL_CALL, "enqueue", CALLBACK, [{ $className: "com.example.app.Api$1" }], APP_STACK, call)).toThrow(/Already Executed/);
+    dispatch(w);
+    // The app thread's own match is still its own: its next send carries it.
+    w.rt.tid = 3;
+    w.rt.call(FD_OUT, "write", BYTES, [w.payload, 0, w.payload.length], APP_STACK, tlsSelf("api.example.com"));
+    await w.rt.settle();
+    const out = sends(w.rt);
+    const logical = sendStacks(w.rt).get(logicalId(out[0]!)!)!;
+    expect(names(logical.frames).slice(-SDK_ENQUEUE.length)).toEqual(spec(SDK_ENQUEUE));
+    expect(out[0]!.net![NET.matches]).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
+    const app = out.find((x) => x.tid === 3)!;
+    expect(app.net![NET.matches]).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
   });
 
   it("OkHttp 3.x (okhttp3.RealCall.enqueue, RealCall$AsyncCall.execute): the same", async () => {
