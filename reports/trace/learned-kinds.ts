@@ -40,6 +40,18 @@ export const LEARNED_KINDS: readonly (readonly [RegExp, LearnedKind])[] = [
 
 const kindCache = new Map<string, LearnedKind | null>();
 
+/**
+ * The kinds a hook's result may be: a native property read is the serial, the IMEI or the MEID by
+ * the property's name (agent/catalogue/native.ts, propertyKind), which not every reader of a trace
+ * keeps; the others, their one kind.
+ */
+export function learnedKinds(hook: string): readonly LearnedKind[] {
+  const k = learnedKind(hook);
+  return k === null ? [] : hook === NATIVE_PROPERTY ? ["serial", "imei", "meid"] : [k];
+}
+
+const NATIVE_PROPERTY = "native.libc.__system_property_get.serial";
+
 /** The kind a hook's result is, or null when the agent does not learn it (cached per hook). */
 export function learnedKind(hook: string): LearnedKind | null {
   let k = kindCache.get(hook);

@@ -1,7 +1,7 @@
 import type { Party } from "../../sdk/attribution.js";
 import { describeHost as describe, recipientIndexFor, type HostParty } from "../../sdk/recipients.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
-import { learnedKind } from "../../trace/learned-kinds.js";
+import { learnedKinds } from "../../trace/learned-kinds.js";
 import type { NetMatch, NetRecord } from "../../trace/format.js";
 import { GroupMap } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
@@ -35,6 +35,8 @@ const KIND_CATEGORY: Readonly<Record<string, Category>> = {
 
 /** Identifying reads remembered per trace (ReadRing): a send names its read by seq; the oldest are dropped. */
 const MAX_READS = 1 << 16;
+/** Returned reads of each learned hook kept past the ring (the first ones: the agent names the first read of a value). */
+const FIRSTS_PER_HOOK = 64;
 const MAX_HOSTS = 4096;
 
 const rule = (id: string, title: string, severity: "critical" | "high" | "medium", description: string, references: RuleFamily["rules"][number]["references"]) => ({ id, family: "egress", title, severity, description, references });
@@ -114,9 +116,8 @@ export const egressFamily: RuleFamily = {
     return {
       onEvent(ctx) {
         const { ev } = ctx;
-        if (ctx.collection && CATEGORIES[ev.cat].identifying) {
-          reads.add(ev.seq, ctx.partyIdx, ev.hook, ev.t);
-        }
+        // A read that threw gave nothing to send: only returned reads count as the party's own.
+        if (ctx.collection && CATEGORIES[ev.cat].identifying) reads.add(ev.seq, ctx.partyIdx, ev.hook, ev.t, ev.out === "returned");
         const net = ev.net;
         const matches = net?.matches;
         if (!net || !matches || matches.length === 0) return;
@@ -187,32 +188,42 @@ class ReadRing {
   private readonly hooks: string[] = new Array<string>(MAX_READS);
   private readonly times = new Float64Array(MAX_READS);
   private readonly kinds = new Map<number, Set<string>>();
+  /**
+   * The first FIRSTS_PER_HOOK returned reads of each learned hook, kept past the ring: the agent
+   * names the first read of a value, which in a long run is the one the ring has dropped.
+   */
+  private readonly firsts = new Map<number, { readonly party: number; readonly hook: string; readonly t: number }>();
+  private readonly firstsPerHook = new Map<string, number>();
   private count = 0;
 
-  add(seq: number, party: number, hook: string, t: number): void {
+  add(seq: number, party: number, hook: string, t: number, returned: boolean): void {
     const i = this.count % MAX_READS;
     this.seqs[i] = seq;
     this.parties[i] = party;
     this.hooks[i] = hook;
     this.times[i] = t;
     this.count++;
-    const kind = learnedKind(hook);
-    if (kind === null) return;
+    const kinds = learnedKinds(hook);
+    if (!returned || kinds.length === 0) return;
     let mine = this.kinds.get(party);
     if (!mine) this.kinds.set(party, (mine = new Set()));
-    mine.add(kind);
+    for (const k of kinds) mine.add(k);
+    const n = this.firstsPerHook.get(hook) ?? 0;
+    if (n < FIRSTS_PER_HOOK && this.firstsPerHook.size < 1024) {
+      this.firstsPerHook.set(hook, n + 1);
+      this.firsts.set(seq, { party, hook, t });
+    }
   }
 
   /** The party of the read with this seq, or -1 when it is not (or no longer) here. */
   party(seq: number): number {
-    const at = this.find(seq);
-    return at < 0 ? -1 : this.parties[at]!;
+    return this.read(seq)?.party ?? -1;
   }
 
   /** The read with this seq: hook, party index, time; undefined when it is not (or no longer) here. */
   read(seq: number): { hook: string; party: number; t: number } | undefined {
     const at = this.find(seq);
-    return at < 0 ? undefined : { hook: this.hooks[at]!, party: this.parties[at]!, t: this.times[at]! };
+    return at < 0 ? this.firsts.get(seq) : { hook: this.hooks[at]!, party: this.parties[at]!, t: this.times[at]! };
   }
 
   /** Whether `party` read an identifier of this kind. */

@@ -81,6 +81,31 @@ describe("egress rules: what left the device", () => {
     };
     expect(both(ANDROID_ID, "device_identifiers")).toEqual([]);
     expect(both("telephony.TelephonyManager.getImei", "phone_identifiers")).toHaveLength(1);
+  });
+
+  it("sharing: a native property read counts as the sender's own IMEI, a read that threw does not, and a first read long ago still names its party", () => {
+    const imeiSend = (readSeq: number): NetRecord => ({ layer: "tls", host: "mi.gdt.qq.com", port: 443, tls: true, bytes: 10, matches: [{ kind: "imei", enc: "md5-lower", where: "body", conf: 1, readSeq }] });
+    const shared = (b: TraceBuilder) => ruleFindings(analyzeDir(b.close(), { profile: profile() }), "egress.shared_between_parties");
+    // GDT read an IMEI property natively (persist.radio.imei…): what it sends may be its own.
+    const native = new TraceBuilder().consented(0);
+    native.call(100, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:aaaaaaaaaaaa" });
+    native.call(150, "native.libc.__system_property_get.serial", "phone_identifiers", { from: GDT, args: ["persist.radio.imei1"], ret: "hash:aaaaaaaaaaaa" });
+    native.call(200, SEND, "network_egress", { from: GDT, net: imeiSend(1) });
+    expect(shared(native)).toEqual([]);
+    // GDT's own getImei was refused: it had nothing of its own, the IMEI it sends is Umeng's read.
+    const refused = new TraceBuilder().consented(0);
+    refused.call(100, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:aaaaaaaaaaaa" });
+    refused.call(150, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: GDT, out: "threw", exc: "java.lang.SecurityException" });
+    refused.call(200, SEND, "network_egress", { from: GDT, net: imeiSend(1) });
+    expect(shared(refused).map((f) => f.party.key)).toEqual(["sdk:tencent-gdt"]);
+    // The read a send names is the first of its value: 70 000 other identifying reads later it still has its party.
+    const long = new TraceBuilder().consented(0);
+    long.call(100, "telephony.TelephonyManager.getImei", "phone_identifiers", { from: UMENG, ret: "hash:aaaaaaaaaaaa" });
+    for (let i = 0; i < 70_000; i++) long.call(200 + i, "location.LocationManager.getLastKnownLocation", "location", { from: APP, ret: "type:android.location.Location" });
+    long.call(80_000, SEND, "network_egress", { from: GDT, net: imeiSend(1) });
+    const f = shared(long);
+    expect(f).toHaveLength(1);
+    expect((f[0]!.evidence.details!.identifiers as { read?: { party: string } }[])[0]!.read?.party).toBe("Umeng Common SDK (友盟基础组件)");
     // A send with no identifier found is no finding at all (a map tile).
     const tile = trace("pending", { layer: "tls", host: "tile.example.com", tls: true, bytes: 300 });
     expect(tile.findings.filter((f) => f.family === "egress")).toEqual([]);
