@@ -87,7 +87,7 @@ const flows = {
                 requests: { type: "integer", minimum: 1 },
                 readSeqs: { type: "array", items: { type: "integer" }, description: "seqs of the hooked reads that returned the value" },
                 minConf: { type: "number", minimum: 0, maximum: 1 },
-                unread: { type: "integer", minimum: 1, description: "sends that carried it with no read named: sent without a read permtrace saw (the device's own value, supplied by the runner)" },
+                unread: { type: "integer", minimum: 1, description: "sends that carried it with no read in the sending process (the trace's noRead): sent without a read permtrace saw in that process (the device's own value, supplied by the runner)" },
               },
             },
           },

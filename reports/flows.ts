@@ -36,15 +36,15 @@ export interface FlowIdentifier {
   /** The lowest match confidence (1: found in the send; lower: linked from a pre-encryption scan). */
   readonly minConf: number;
   /**
-   * Sends that carried it with no read named: the value was one the runner supplied (the device's
-   * own), and no hooked read in the sending process returned it — evidence of a read path the
-   * catalogue misses (UNREAD).
+   * Sends that carried it with no read in the sending process (`noRead`): the value was one the
+   * runner supplied (the device's own) — evidence of a read path the catalogue misses, or of a
+   * value read in another of the app's processes (UNREAD).
    */
   readonly unread?: number;
 }
 
 /** How every format says `unread`. */
-export const UNREAD = "sent without a read permtrace saw";
+export const UNREAD = "sent without a read permtrace saw in that process";
 
 export interface Flow {
   readonly party: PartySummary;
@@ -167,7 +167,7 @@ export class FlowTracker {
       if (id.encodings.size < 16) id.encodings.add(m.enc);
       id.where.add(m.where);
       if (m.readSeq !== undefined && id.readSeqs.size < MAX_SAMPLES) id.readSeqs.add(m.readSeq);
-      if (m.readSeq === undefined && !unread.has(m.kind)) {
+      if (m.noRead === true && !unread.has(m.kind)) {
         unread.add(m.kind);
         id.unread++;
       }

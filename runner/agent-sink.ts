@@ -35,9 +35,11 @@ interface SeqOf {
 function match(m: NetMatchTuple, readSeqs: SeqOf): NetMatch | null {
   const where = WHERE[m[2]];
   if (!where || typeof m[0] !== "string" || typeof m[1] !== "string") return null;
+  // -1: the agent knew the value with no read (the runner supplied it); a read it named that is
+  // out of this sink's window is neither a seq nor "no read".
   const readSeq = m[3] >= 0 ? readSeqs.get(m[3]) : undefined;
   const conf = typeof m[4] === "number" && m[4] >= 0 && m[4] <= 1 ? m[4] : 0;
-  return { kind: m[0].slice(0, 40), enc: m[1].slice(0, 40), where, ...(readSeq !== undefined ? { readSeq } : {}), conf };
+  return { kind: m[0].slice(0, 40), enc: m[1].slice(0, 40), where, ...(readSeq !== undefined ? { readSeq } : m[3] === -1 ? { noRead: true as const } : {}), conf };
 }
 
 /** An agent NetTuple as the trace's `net` record (reports/trace/format.ts, NetRecord); reads named by their trace seq. */

@@ -74,7 +74,7 @@ function netProblem(n: unknown): string | undefined {
   if (!Array.isArray(r.matches) || r.matches.length > MAX_NET_MATCHES) return `field 'net.matches' must be an array of at most ${MAX_NET_MATCHES} matches`;
   for (const m of r.matches as unknown[]) {
     const x = m as Record<string, unknown> | null;
-    if (x === null || typeof x !== "object" || typeof x.kind !== "string" || typeof x.enc !== "string" || !WHERES.has(x.where as string) || typeof x.conf !== "number" || !optNumber(x.readSeq)) {
+    if (x === null || typeof x !== "object" || typeof x.kind !== "string" || typeof x.enc !== "string" || !WHERES.has(x.where as string) || typeof x.conf !== "number" || !optNumber(x.readSeq) || (x.noRead !== undefined && x.noRead !== true)) {
       return "field 'net.matches' holds a match without kind, enc, where and conf";
     }
   }

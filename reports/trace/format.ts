@@ -68,6 +68,12 @@ export interface NetMatch {
   readonly where: NetWhere;
   /** The seq of the hooked read in this process that returned the value, when the trace has it. */
   readonly readSeq?: number;
+  /**
+   * No hooked read in the sending process returned the value: the agent knew it only as the
+   * device's own (the runner supplied it). Absent when the read is known (`readSeq`) or was seen
+   * but is no longer in the runner's window.
+   */
+  readonly noRead?: true;
   /** 1 when found in the send itself; lower when linked from a pre-encryption scan by thread and time. */
   readonly conf: number;
 }

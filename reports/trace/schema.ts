@@ -55,6 +55,7 @@ export const CALL_EVENT_SCHEMA = {
               enc: { type: "string" },
               where: { enum: ["url", "header", "body", "pre-encryption"] },
               readSeq: { type: "integer", minimum: 1, description: "seq of the hooked read that returned the value." },
+              noRead: { const: true, description: "No hooked read in the sending process returned the value (the device's own, supplied by the runner)." },
               conf: { type: "number", minimum: 0, maximum: 1 },
             },
           },

@@ -23,7 +23,7 @@ describe("flows: party → recipient → identifiers", () => {
     const b = new TraceBuilder().mark(0, "app_launch").mark(0, "consent_shown");
     b.call(100, ANDROID_ID, "device_identifiers", { from: UMENG }); // seq 1
     b.call(200, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { bytes: 800, matches: [md5(1)] }) });
-    b.call(300, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { tls: false, port: 80, bytes: 200, matches: [md5(1), { kind: "android_id", enc: "base64", where: "url", conf: 0.6 }] }) });
+    b.call(300, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { tls: false, port: 80, bytes: 200, matches: [md5(1), { kind: "android_id", enc: "base64", where: "url", conf: 0.6, noRead: true }] }) });
     b.call(400, SEND, "network_egress", { from: APP, net: net("tiles.maps.example.org", { bytes: 50 }) });
     const a = analyzeDir(b.close(), { profile });
     const fl = a.flows!;
@@ -43,7 +43,7 @@ describe("flows: party → recipient → identifiers", () => {
       events: [2, 3],
     });
     expect(umeng!.recipient.evidence).toMatch(/umeng\.com/);
-    // One of the sends named no read for it: sent without a read permtrace saw (once).
+    // One of the sends had no read of it in its process (noRead): sent without a read permtrace saw (once).
     expect(umeng!.identifiers).toEqual([{ kind: "android_id", encodings: ["base64", "md5-lower"], where: ["body", "url"], requests: 2, readSeqs: [1], minConf: 0.6, unread: 1 }]);
     // The before-consent and cleartext findings about this party and host are linked.
     const ids = a.findings.filter((f) => f.family === "egress").map((f) => f.id).sort();
@@ -59,21 +59,24 @@ describe("flows: party → recipient → identifiers", () => {
     expect(v(doc), JSON.stringify(v.errors)).toBe(true);
   });
 
-  it("says in every format when an identifier was sent without a read permtrace saw (the device's own value, no hooked read of it)", async () => {
+  it("says in every format when an identifier was sent without a read permtrace saw in that process (the device's own value, no hooked read of it); a read out of the runner's window is not that", async () => {
     const b = new TraceBuilder().consented(0);
-    b.call(200, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { matches: [{ kind: "serial", enc: "md5-lower", where: "body", conf: 1 }] }) });
+    b.call(200, SEND, "network_egress", { from: UMENG, net: net("alog.umeng.com", { matches: [{ kind: "serial", enc: "md5-lower", where: "body", conf: 1, noRead: true }, { kind: "imei", enc: "plain", where: "body", conf: 1 }] }) });
     const a = analyzeDir(b.close(), { profile });
-    expect(a.flows!.flows[0]!.identifiers).toEqual([{ kind: "serial", encodings: ["md5-lower"], where: ["body"], requests: 1, minConf: 1, unread: 1 }]);
-    expect(renderMarkdown(a)).toContain("serial (md5-lower, body, sent without a read permtrace saw 1×)");
-    expect(await renderHtml(a)).toContain("sent without a read permtrace saw (1×)");
+    expect(a.flows!.flows[0]!.identifiers).toEqual([
+      { kind: "imei", encodings: ["plain"], where: ["body"], requests: 1, minConf: 1 },
+      { kind: "serial", encodings: ["md5-lower"], where: ["body"], requests: 1, minConf: 1, unread: 1 },
+    ]);
+    expect(renderMarkdown(a)).toContain("serial (md5-lower, body, sent without a read permtrace saw in that process 1×)");
+    expect(await renderHtml(a)).toContain("sent without a read permtrace saw in that process (1×)");
     const doc = JSON.parse(renderJson(a));
-    expect(doc.flows.flows[0].identifiers[0].unread).toBe(1);
+    expect(doc.flows.flows[0].identifiers[1].unread).toBe(1);
     const v = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMAS["findings.schema.json"]!);
     expect(v(doc), JSON.stringify(v.errors)).toBe(true);
     const { default: ExcelJS } = await import("exceljs");
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await renderXlsx(a)) as unknown as ArrayBuffer);
-    expect(String(wb.getWorksheet("Flows")!.getRow(2).getCell(6).value)).toBe("serial (md5-lower; body; 1×; sent without a read permtrace saw 1×)");
+    expect(String(wb.getWorksheet("Flows")!.getRow(2).getCell(6).value)).toBe("imei (plain; body; 1×); serial (md5-lower; body; 1×; sent without a read permtrace saw in that process 1×)");
   });
 
   it("no egress record: no flows field (findings.json is as before)", () => {
