@@ -44,7 +44,7 @@ export interface PendingMatches {
   /** This thread's, taken. */
   take(): readonly Match[];
   /** Given to this thread. */
-  give(matches: readonly Match[]): void;
+  give(matches: readonly Match[], untilTaken?: boolean): void;
   /** A thread's, dropped. */
   drop(tid: number): void;
 }
@@ -125,7 +125,9 @@ export class AsyncOrigins {
       const t = this.deps.now();
       if (t - e.t > ENQUEUED_MS) return undefined;
       const tid = this.deps.tid();
-      if (e.pre.length > 0) this.pre.give(e.pre);
+      // Linked by the call, not by time: a slow connection set-up (DNS, TCP, TLS on a cold mobile
+      // network) must not outlast a time window before the run's first send.
+      if (e.pre.length > 0) this.pre.give(e.pre, true);
       // Run inside its own enqueue (a direct executor): the enqueue's frames are on the stack already.
       if (tid === e.tid && this.enqueuing.has(tid)) return undefined;
       const outer = this.running.get(tid);

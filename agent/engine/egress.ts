@@ -64,7 +64,7 @@ export class Egress {
   ) {
     // The C scan loop inside real Frida; the JavaScript one where it cannot be built (the error is reported).
     this.matcher = new IdMatcher(nativeScanEngine((err) => deps.reportError("matcher", err)));
-    this.asyncCalls = new AsyncOrigins(deps, { take: () => this.takePre(), give: (m) => this.remember(m), drop: (tid) => this.pre.delete(tid) });
+    this.asyncCalls = new AsyncOrigins(deps, { take: () => this.takePre(), give: (m, untilTaken) => this.remember(m, untilTaken), drop: (tid) => this.pre.delete(tid) });
     this.tlsClasses = new Set(catalogue.filter((e) => e.egress?.layer === "tls").map((e) => e.className));
   }
 
@@ -166,14 +166,16 @@ export class Egress {
     this.asyncCalls.useStacks(walker);
   }
 
-  private remember(matches: readonly Match[]): void {
+  /** This thread's pending matches gain `matches`; `untilTaken`: they wait for the next send however long (a run's, linked by the call, not by time). */
+  private remember(matches: readonly Match[], untilTaken = false): void {
     if (matches.length === 0) return;
-    const t = this.deps.now();
+    const now = this.deps.now();
+    const t = untilTaken ? Infinity : now;
     const tid = this.deps.tid();
-    for (const [k, v] of this.pre) if (t - v.t > PRE_WINDOW_MS) this.pre.delete(k);
+    for (const [k, v] of this.pre) if (now - v.t > PRE_WINDOW_MS) this.pre.delete(k);
     let entry = this.pre.get(tid);
     if (!entry) this.pre.set(tid, (entry = { t, matches: new Map() }));
-    entry.t = t;
+    entry.t = Math.max(entry.t, t);
     for (const m of matches) entry.matches.set(`${m.kind}\u0000${m.enc}\u0000${m.readSeq ?? -1}`, m);
   }
 

@@ -141,13 +141,15 @@ export async function instrumentApp(
     },
     async stop(kill = false) {
       stopped = true;
-      for (const s of scripts.values()) await s.exports.dispose().catch(() => undefined);
+      // Each step on its own: one process's script failing (even synchronously) must not keep the others from theirs.
+      const quietly = (f: () => Promise<unknown>): Promise<unknown> => Promise.resolve().then(f).catch(() => undefined);
+      for (const s of scripts.values()) await quietly(() => s.exports.dispose());
       if (kill) {
         // A process about to be killed keeps its agent: unloading reverts every Java hook while
         // the app's threads run, which on HotSpot crashed the JVM about 2 runs in 3 with 400+ hooks
         // (test/frida/java-target.test.ts); killing first makes the detach a formality.
-        await device.kill(pid).catch(() => undefined);
-        for (const s of sessions.values()) await s.detach().catch(() => undefined);
+        await quietly(() => device.kill(pid));
+        for (const s of sessions.values()) await quietly(() => s.detach());
         return;
       }
       // Left running, the process keeps the disposed agent (eternalized): unloading frees the C
@@ -155,8 +157,8 @@ export async function instrumentApp(
       // in ioctl, a writer in write) — they would return into freed memory (reproduced: SIGSEGV
       // after a blocked write; frida-gum gum/guminterceptor.c frees fast replacements without
       // waiting for callers) — and reverting 400+ Java hooks crashed HotSpot.
-      for (const s of scripts.values()) await s.eternalize().catch(() => undefined);
-      for (const s of sessions.values()) await s.detach().catch(() => undefined);
+      for (const s of scripts.values()) await quietly(() => s.eternalize());
+      for (const s of sessions.values()) await quietly(() => s.detach());
     },
   };
 }

@@ -61,6 +61,8 @@ interface World {
   payload: Uint8Array;
   /** Calls already enqueued: a second enqueue throws, as OkHttp's `check(executed.compareAndSet(false, true))` does. */
   executed: Set<unknown>;
+  /** What happens in a run before it sends (a slow connection set-up). */
+  beforeSend?: () => void;
 }
 let world: World | undefined;
 
@@ -90,7 +92,7 @@ function okhttpClasses(realCall: string, asyncCall: string, runMethod: string): 
         m("execute", [], () => send([...chainOver({ className: realCall, methodName: "execute" }, realCall), ...SDK_ENQUEUE])),
       ],
     },
-    { name: asyncCall, methods: [m(runMethod, [], () => send([...chainOver(runner, realCall), ...pool]))] },
+    { name: asyncCall, methods: [m(runMethod, [], () => (world!.beforeSend?.(), send([...chainOver(runner, realCall), ...pool])))] },
   ];
 }
 
@@ -217,6 +219,17 @@ describe("OkHttp's enqueued calls on the stand-in: the dispatcher's sends are th
     expect(out[0]!.net![NET.matches]).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
     const app = out.find((x) => x.tid === 3)!;
     expect(app.net![NET.matches]).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
+  });
+
+  it("a run whose connection takes longer than the pre-encryption window to set up still carries the call's match (linked by the call, not by time)", async () => {
+    let clock = 1000;
+    const w = start({ now: () => clock });
+    readAndroidId(w.rt);
+    sdkEnqueue(w, { $className: REAL_CALL });
+    w.beforeSend = () => void (clock += 2500);
+    dispatch(w);
+    await w.rt.settle();
+    expect(sends(w.rt)[0]!.net![NET.matches]).toEqual([["android_id", "plain", 3, expect.any(Number), 0.6]]);
   });
 
   it("OkHttp 3.x (okhttp3.RealCall.enqueue, RealCall$AsyncCall.execute): the same", async () => {

@@ -141,7 +141,7 @@ describe("permtrace run hands the device's values to every agent", () => {
         ...s,
         createScript: async (src: string, name: string) => {
           const script = await s.createScript(src, name);
-          return Object.defineProperty({ load: () => script.load(), unload: () => script.unload(), onMessage: (h: Parameters<typeof script.onMessage>[0]) => script.onMessage(h) }, "exports", {
+          return Object.defineProperty({ load: () => script.load(), unload: () => script.unload(), eternalize: () => script.eternalize(), onMessage: (h: Parameters<typeof script.onMessage>[0]) => script.onMessage(h) }, "exports", {
             get: () => ({ ...script.exports, init: (c: AgentConfig) => (configs.push(c), script.exports.init(c)) }),
           }) as typeof script;
         },
