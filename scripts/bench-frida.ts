@@ -20,7 +20,7 @@ import { packageRoot } from "../reports/version.js";
 import { checkedKnownValues } from "./bench-frida/known-values.js";
 import { printReport, type Results } from "./bench-frida/report.js";
 
-const USAGE = "npm run bench:frida -- [--calls N] [--native-calls N] [--egress-calls N] [--rounds N] [--only java|native|egress|both|all]";
+const USAGE = "npm run bench:frida -- [--calls N] [--native-calls N] [--egress-calls N] [--egress-cycles N] [--rounds N] [--only java|native|egress|both|all]";
 const ONLY = ["java", "native", "egress", "both", "all"];
 const { values } = scriptArgs(USAGE, () =>
   parseArgs({
@@ -28,6 +28,7 @@ const { values } = scriptArgs(USAGE, () =>
       calls: { type: "string", default: "200000" },
       "native-calls": { type: "string", default: "200000" },
       "egress-calls": { type: "string", default: "20000" },
+      "egress-cycles": { type: "string", default: "5" },
       rounds: { type: "string", default: "3" },
       only: { type: "string", default: "all" },
     },
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
         join(HERE, "driver.py"),
         ...["--java", join(JAVA_HOME_17, "bin", "java"), "--classpath", classes, "--native", native, "--agent", agent],
         ...["--bare-script", bare, "--camille-script", camille, "--probe-script", join(HERE, "runtime-probe.js"), "--floor-script", join(HERE, "empty-listener.js"), "--workdir", work, "--known-values", knownFile],
-        ...["--egress-calls", String(positiveInt("--egress-calls", values["egress-calls"]))],
+        ...["--egress-calls", String(positiveInt("--egress-calls", values["egress-calls"])), "--egress-cycles", String(positiveInt("--egress-cycles", values["egress-cycles"]))],
         ...["--calls", String(positiveInt("--calls", values.calls)), "--native-calls", String(positiveInt("--native-calls", values["native-calls"]))],
         ...["--rounds", String(positiveInt("--rounds", values.rounds)), "--only", values.only],
       ],
