@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as Sarif from "sarif";
 import type { Analysis } from "../analyze.js";
+import { UNREAD } from "../flows.js";
 import { RULES } from "../rules/index.js";
 import { lacksEvidence, verdictHeadline, verdictProblems } from "./verdict.js";
 import { withStepNumber } from "./step-number.js";
@@ -335,7 +336,7 @@ export function renderSarif(a: Analysis): string {
       }),
       summary: bag(a.summary),
       // What left the device (reports/flows.ts): party → host → identifiers, the first 50.
-      ...(a.flows ? { flows: bag(a.flows.flows.map((f) => ({ party: f.party.name, host: f.recipient.host, whose: f.recipient.label, identifiers: f.identifiers.map((i) => `${i.kind} (${i.encodings.join("/")}; ${i.where.join("/")})`), requests: f.requests, tls: f.tls, findings: f.findings ?? [] }))) } : {}),
+      ...(a.flows ? { flows: bag(a.flows.flows.map((f) => ({ party: f.party.name, host: f.recipient.host, whose: f.recipient.label, identifiers: f.identifiers.map((i) => `${i.kind} (${i.encodings.join("/")}; ${i.where.join("/")}${i.unread ? `; ${UNREAD} ${i.unread}×` : ""})`), requests: f.requests, tls: f.tls, findings: f.findings ?? [] }))) } : {}),
     },
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };

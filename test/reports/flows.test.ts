@@ -69,6 +69,7 @@ describe("flows: party → recipient → identifiers", () => {
     ]);
     expect(renderMarkdown(a)).toContain("serial (md5-lower, body, sent without a read permtrace saw in that process 1×)");
     expect(await renderHtml(a)).toContain("sent without a read permtrace saw in that process (1×)");
+    expect(renderSarif(a)).toContain("serial (md5-lower; body; sent without a read permtrace saw in that process 1×)");
     const doc = JSON.parse(renderJson(a));
     expect(doc.flows.flows[0].identifiers[1].unread).toBe(1);
     const v = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMAS["findings.schema.json"]!);
