@@ -2,6 +2,7 @@ import { findingScenarios } from "../rules/types.js";
 import type { Analysis } from "../analyze.js";
 import { traceOrigin } from "./origin.js";
 import { plainText } from "./escape.js";
+import { detailsText } from "./details.js";
 import { stepCaption } from "./step-number.js";
 
 /**
@@ -15,7 +16,7 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "via", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on", "report status"] as const;
+const COLUMNS = ["id", "severity", "rule", "scenario", "category", "party", "via", "party kind", "sdk kind", "vendor", "count", "start s", "end s", "step", "responsible frame", "confidence", "screenshot", "events", "message", "recorded on", "report status", "details"] as const;
 
 /**
  * The findings as one CSV table, for desks and spreadsheets; each row says where the trace was
@@ -48,6 +49,7 @@ export function renderFindingsCsv(a: Analysis): string {
       f.message,
       origin,
       a.status,
+      detailsText(f.evidence.details),
     ];
   });
   // A byte-order mark first: without it Excel on Windows reads UTF-8 as the local code page and

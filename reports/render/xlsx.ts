@@ -5,6 +5,7 @@ import type { Worksheet } from "exceljs";
 import { CATEGORIES, isCategory } from "../trace/categories.js";
 import { plainText } from "./escape.js";
 import { traceOrigin } from "./origin.js";
+import { detailsText } from "./details.js";
 import { stepCaption } from "./step-number.js";
 import { evidenceLine, verdictHeadline, verdictProblems } from "./verdict.js";
 
@@ -93,6 +94,7 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
     { header: "Confidence", key: "confidence", width: 11 },
     { header: "Screenshot", key: "screenshot", width: 28 },
     { header: "Message", key: "message", width: 80 },
+    { header: "Details", key: "details", width: 80 },
   ];
   for (const f of a.findings) {
     const st = f.evidence.stack;
@@ -113,10 +115,11 @@ export async function renderXlsx(a: Analysis): Promise<Buffer> {
       confidence: st?.confidence ?? "",
       screenshot: cell(f.evidence.screenshot?.path ?? ""),
       message: cell(f.message),
+      details: cell(detailsText(f.evidence.details)),
     });
   }
   findings.getRow(1).font = { bold: true };
-  findings.autoFilter = { from: "A1", to: "O1" };
+  findings.autoFilter = { from: "A1", to: "Q1" };
 
   const calls = wb.addWorksheet("Calls by stack", { views: [{ state: "frozen", ySplit: 1 }] });
   calls.columns = [

@@ -26,8 +26,10 @@ describe("CI and desk formats", () => {
     golden("findings.csv", out);
     expect(out.startsWith("\uFEFFid,")).toBe(true);
     const lines = out.slice(1).trim().split("\r\n");
-    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,via,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message,recorded on,report status");
+    expect(lines[0]).toBe("id,severity,rule,scenario,category,party,via,party kind,sdk kind,vendor,count,start s,end s,step,responsible frame,confidence,screenshot,events,message,recorded on,report status,details");
     expect(lines.some((l) => l.startsWith("F0001,high,consent.pre_consent_collection,launch-accept,phone_identifiers,"))).toBe(true);
+    // The rule's evidence details, as one JSON cell.
+    expect(lines.some((l) => /,"\{""[a-zA-Z]+"":.*\}"$/.test(l))).toBe(true);
   });
 
   it("neutralises hostile strings: XML escaping, spreadsheet formulas, quotes and line breaks", () => {
