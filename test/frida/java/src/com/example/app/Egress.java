@@ -25,12 +25,7 @@ final class Egress {
 
   static void run(Rec r, String androidId) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      ex.getRequestBody().readAllBytes();
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
-    server.start();
+    Servers.noContent(server);
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
       get(r, "egress.sdk_md5", base, "/collect?aid=" + md5(androidId) + "&v=3");

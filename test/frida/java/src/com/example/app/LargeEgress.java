@@ -28,12 +28,7 @@ final class LargeEgress {
 
   static void run(Rec r, String androidId) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      ex.getRequestBody().readAllBytes();
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
-    server.start();
+    Servers.noContent(server);
     try {
       byte[] request = request(androidId);
       r.begin("egress.large_body", new Object[] { "/upload", Integer.valueOf(request.length) });

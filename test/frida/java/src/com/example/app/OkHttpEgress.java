@@ -27,12 +27,7 @@ final class OkHttpEgress {
     // Loaded: the test waits for the agent to hook OkHttp's classes in the new loader.
     phase.run();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      ex.getRequestBody().readAllBytes();
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
-    server.start();
+    Servers.noContent(server);
     try {
       Class<?> builderClass = okhttp.loadClass("okhttp3.Request$Builder");
       Object b = builderClass.getConstructor().newInstance();

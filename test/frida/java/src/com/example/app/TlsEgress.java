@@ -38,12 +38,7 @@ final class TlsEgress {
     phase.run();
     HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(serverContext(Paths.get(lines[1]))));
-    server.createContext("/", ex -> {
-      ex.getRequestBody().readAllBytes();
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
-    server.start();
+    Servers.noContent(server);
     try {
       SSLContext client = SSLContext.getInstance("TLS", conscrypt);
       client.init(null, new TrustManager[] { new TrustAll() }, null);
