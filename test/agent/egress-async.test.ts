@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { BatchMessage, CoverageRow, FrameTuple, NetMatchTuple, NetTuple } from "../../agent/protocol.js";
-import { CALL, CALL_FLAGS, NET } from "../../agent/protocol.js";
-import { CATEGORY_IDS } from "../../reports/trace/categories.js";
+import type { BatchMessage, FrameTuple, NetMatchTuple } from "../../agent/protocol.js";
+import { NET } from "../../agent/protocol.js";
 import type { ClassSpec, FrameSpec } from "../../runner/sandbox/java.js";
 import { BUNDLE, loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
+import { agentCalls, type SentCall } from "../support/agent-calls.js";
 import { android, ANDROID_ID, APP_STACK, UMENG_STACK } from "../support/android-fixture.js";
 
 // OkHttp's asynchronous calls on the Frida-runtime stand-in (issue 15): an SDK builds and gzips
@@ -137,27 +137,8 @@ function dispatch(w: World, job: unknown = w.queued.shift(), asyncCall = ASYNC_C
   w.rt.tid = 1;
 }
 
-interface Seen {
-  readonly id: number;
-  readonly hook: string;
-  readonly category: string;
-  readonly tid: number;
-  readonly pending: boolean;
-  readonly net?: NetTuple;
-}
-
-function calls(rt: Runtime): Seen[] {
-  const hooks = (rt.messages.filter((x) => x.type === "coverage").pop() as { hooks: readonly CoverageRow[] }).hooks;
-  const nets = new Map<number, NetTuple>();
-  const out: Seen[] = [];
-  for (const b of rt.batches()) {
-    for (const [id, net] of b.net ?? []) nets.set(id, net);
-    b.calls.forEach((c, i) =>
-      out.push({ id: b.firstId + i, hook: hooks[c[CALL.hook] as number]![0], category: CATEGORY_IDS[c[CALL.category] as number]!, tid: c[CALL.tid] as number, pending: ((c[CALL.flags] as number) & CALL_FLAGS.pending) !== 0 }),
-    );
-  }
-  return out.map((c) => (nets.has(c.id) ? { ...c, net: nets.get(c.id)! } : c));
-}
+type Seen = SentCall;
+const calls = agentCalls;
 
 const sends = (rt: Runtime): Seen[] => calls(rt).filter((c) => c.category === "network_egress");
 const sendStacks = (rt: Runtime): Map<number, { frames: readonly FrameTuple[]; truncated: boolean }> =>

@@ -3,14 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { CoverageRow, NetMatchTuple, NetTuple } from "../../agent/protocol.js";
-import { CALL } from "../../agent/protocol.js";
-import { CATEGORY_IDS } from "../../reports/trace/categories.js";
+import type { CoverageRow, NetMatchTuple } from "../../agent/protocol.js";
 import type { CallEvent } from "../../reports/trace/format.js";
 import { TraceWriter } from "../../reports/trace/writer.js";
 import { AgentSink } from "../../runner/agent-sink.js";
 import type { ClassSpec } from "../../runner/sandbox/java.js";
 import { BUNDLE, loadAgent, type Runtime } from "../../runner/sandbox/runtime.js";
+import { agentCalls } from "../support/agent-calls.js";
 import { android, ANDROID_ID, APP_STACK, UMENG_STACK } from "../support/android-fixture.js";
 import { analyzeDir, tempDir } from "../support/trace-builder.js";
 
@@ -62,24 +61,7 @@ function start(now?: () => number): Runtime {
 const readAndroidId = (rt: Runtime): unknown => rt.call("android.provider.Settings$Secure", "getString", ["android.content.ContentResolver", "java.lang.String"], [null, "android_id"], UMENG_STACK);
 const tlsWrite = (rt: Runtime, host: string, payload: Uint8Array): unknown => rt.call(FD_OUT, "write", BYTES, [payload, 0, payload.length], UMENG_STACK, tlsSelf(host, 443));
 
-interface Seen {
-  readonly id: number;
-  readonly hook: string;
-  readonly category: string;
-  readonly net?: NetTuple;
-}
-
-/** Every call the agent sent, with its local id and egress record. */
-function calls(rt: Runtime): Seen[] {
-  const hooks = (rt.messages.filter((x) => x.type === "coverage").pop() as { hooks: readonly CoverageRow[] }).hooks;
-  const nets = new Map<number, NetTuple>();
-  const out: Seen[] = [];
-  for (const b of rt.batches()) {
-    for (const [id, net] of b.net ?? []) nets.set(id, net);
-    b.calls.forEach((c, i) => out.push({ id: b.firstId + i, hook: hooks[c[CALL.hook] as number]![0], category: CATEGORY_IDS[c[CALL.category] as number]! }));
-  }
-  return out.map((c) => (nets.has(c.id) ? { ...c, net: nets.get(c.id)! } : c));
-}
+const calls = agentCalls;
 
 describe("egress records on the stand-in", () => {
   it("the bundle is built", () => expect(existsSync(BUNDLE), "run `npm run build`").toBe(true));
