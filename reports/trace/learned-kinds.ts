@@ -5,6 +5,26 @@
  * egress rules ask whether a sender read an identifier of a kind itself
  * (reports/rules/families/egress.ts). Plain data, like ./categories.ts, which the agent imports too.
  */
+import type { Category } from "./categories.js";
+
+/** The category an identifier kind belongs to (the matcher's IdKind → the trace's categories), for opt-outs of categories. */
+export const KIND_CATEGORY: Readonly<Record<LearnedKind, Category>> = {
+  android_id: "device_identifiers",
+  oaid: "device_identifiers",
+  vaid: "device_identifiers",
+  aaid: "device_identifiers",
+  gaid: "device_identifiers",
+  serial: "device_identifiers",
+  imei: "phone_identifiers",
+  meid: "phone_identifiers",
+  imsi: "phone_identifiers",
+  iccid: "phone_identifiers",
+  phone_number: "phone_number",
+  mac: "network_identifiers",
+  ssid: "network_identifiers",
+  bssid: "network_identifiers",
+  location: "location",
+};
 
 /** The matcher's identifier kinds (agent/engine/id-normalise.ts IdKind, which must accept each). */
 export type LearnedKind =

@@ -1,7 +1,7 @@
 import type { Party } from "../../sdk/attribution.js";
 import { describeHost as describe, recipientIndexFor, type HostParty } from "../../sdk/recipients.js";
 import { CATEGORIES, type Category } from "../../trace/categories.js";
-import { learnedKinds } from "../../trace/learned-kinds.js";
+import { KIND_CATEGORY, learnedKinds } from "../../trace/learned-kinds.js";
 import type { NetMatch, NetRecord } from "../../trace/format.js";
 import { GroupMap } from "../groups.js";
 import { REFS, type RuleFamily } from "../family.js";
@@ -14,24 +14,6 @@ const UNDECLARED = "egress.undeclared_recipient";
 const SHARED = "egress.shared_between_parties";
 const CLEARTEXT = "egress.cleartext";
 
-/** The category an identifier kind belongs to (the matcher's IdKind → the trace's categories), for opt-outs of categories. */
-const KIND_CATEGORY: Readonly<Record<string, Category>> = {
-  android_id: "device_identifiers",
-  oaid: "device_identifiers",
-  vaid: "device_identifiers",
-  aaid: "device_identifiers",
-  gaid: "device_identifiers",
-  serial: "device_identifiers",
-  imei: "phone_identifiers",
-  meid: "phone_identifiers",
-  imsi: "phone_identifiers",
-  iccid: "phone_identifiers",
-  phone_number: "phone_number",
-  mac: "network_identifiers",
-  ssid: "network_identifiers",
-  bssid: "network_identifiers",
-  location: "location",
-};
 
 /** Identifying reads remembered per trace (ReadRing): a send names its read by seq; the oldest are dropped. */
 const MAX_READS = 1 << 16;
@@ -128,7 +110,7 @@ export const egressFamily: RuleFamily = {
         const state = ctx.state;
         if (on(BEFORE) && state.consent === "pending") add(BEFORE, key, ctx, net, matches, { recipient: describe(recipient) });
         if (on(REFUSED)) {
-          const out = state.optOuts.find((o) => inScope(party, ctx.attr.via, o) && matches.some((m) => o.categories === "all" || o.categories.has(KIND_CATEGORY[m.kind] ?? "device_identifiers")));
+          const out = state.optOuts.find((o) => inScope(party, ctx.attr.via, o) && matches.some((m) => o.categories === "all" || o.categories.has((KIND_CATEGORY as Readonly<Record<string, Category>>)[m.kind] ?? "device_identifiers")));
           if (state.consent === "rejected" || out) add(REFUSED, key, ctx, net, matches, { recipient: describe(recipient), ...(out ? { optedOutAt: out.t, purpose: out.purpose } : { refusal: "privacy policy rejected" }) });
         }
         if (judgeRecipients && !declared(recipient)) add(UNDECLARED, key, ctx, net, matches, { recipient: describe(recipient) });
