@@ -123,7 +123,9 @@ export class SandboxDevice implements DeviceHandle {
           await Promise.resolve(p.rt.rpc.dispose()).catch(() => undefined);
           p.onMessage = undefined;
         },
-        // Eternalized, the script stays with its hooks; the session's end no longer reaches it.
+        // Eternalized, the script stays with its hooks; the session's end no longer reaches it and
+        // its messages go nowhere (frida-core src/frida.vala, Script.eternalize: eternalize_script,
+        // then the script object closes on the client's side).
         eternalize: async () => {
           if (!p.rt || p.unloaded) return;
           p.unloaded = true;

@@ -41,7 +41,11 @@ class FakePointer {
   toInt32(): number {
     return typeof this.value === "number" ? this.value : 0;
   }
-  /** Memory the stand-in's native calls pass (a send's buffer, a sockaddr) is a Uint8Array. */
+  /**
+   * Memory the stand-in's native calls pass (a send's buffer, a sockaddr) is a Uint8Array. As in
+   * GumJS, readByteArray(n) returns a new ArrayBuffer copy of n bytes (frida-gum
+   * bindings/gumjs/gumquickcore.c, gumjs_native_pointer_handle_read, GUM_MEMORY_VALUE_BYTE_ARRAY).
+   */
   add(n: number): FakePointer {
     return this.value instanceof Uint8Array ? new FakePointer(this.value.subarray(n)) : this;
   }
@@ -231,7 +235,8 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       // The function now runs the filter's replacement `r_<i>`; the pointer returned calls the
       // original (frida-gum bindings/gumjs/gumquickinterceptor.c, gumjs_interceptor_replace_fast).
       replaceFast: (target: FakePointer, replacement: FakePointer) => {
-        // What frida-gum says of a function whose first bytes it cannot relocate (gumquickinterceptor.c).
+        // What frida-gum says of a function whose first bytes it cannot relocate (bindings/gumjs/
+        // gumquickinterceptor.c, gum_quick_handle_replace_ret, GUM_REPLACE_WRONG_SIGNATURE).
         if ((opts.tooShort ?? []).includes(String(target.value))) throw new Error(`unable to intercept function at ${String(target.value)}; please file a bug`);
         const r = replacement.value as { model: FilterModel; index: number } | { model: FilterModel; track: number };
         // f_<i> knows its FD_TRACK entry, as the C's does.
@@ -241,7 +246,9 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       attach: (target: FakePointer, callbacks: Attached | { onEnter: FakePointer }, data?: FakePointer) => {
         const c = (callbacks.onEnter as FakePointer | undefined)?.value as { model: FilterModel; listener: "send" | "track" } | undefined;
         if (c?.listener) {
-          // The filter's C listeners: the same rules as its replacements, the entry's index as data.
+          // The filter's C listeners: the same rules as its replacements, the entry's index as data
+          // (gumquickinterceptor.c, gumjs_interceptor_attach: NativePointer onEnter/onLeave make a
+          // C call listener; the third argument is its listener_function_data).
           const n = Number(data?.value);
           // As in the C: a send listener's data is the entry's index, a socket-table listener's what to do (TRACK_HOWS).
           filtered.set(String(target.value), c.listener === "send" ? { model: c.model, index: n } : { model: c.model, how: TRACK_HOWS[n]! });
@@ -265,7 +272,9 @@ export function loadAgent(classes: readonly ClassSpec[], opts: LoadOptions = {})
       return p.value;
     },
     Instruction: inert("Instruction"),
-    // GumJS's Socket.peerAddress (frida-gum bindings/gumjs/gumquicksocket.c): getpeername's answer, null when there is none.
+    // GumJS's Socket (frida-gum bindings/gumjs/gumquicksocket.c): peerAddress and localAddress are
+    // getpeername's and getsockname's answers, null when there is none; type is "tcp"/"udp"
+    // (…6), "unix:…", or null when getsockopt(SO_TYPE) fails — not a socket (gumjs_socket_get_type).
     Socket: {
       peerAddress: (fd: number) => inet(fd) && { ip: inet(fd)!.ip, port: inet(fd)!.port },
       localAddress: (fd: number) => inet(fd) && { ip: "10.0.2.15", port: inet(fd)!.localPort ?? 40000 + fd },
